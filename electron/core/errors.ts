@@ -1,0 +1,84 @@
+// Every failure the engine reports carries a category (so the UI can pick an icon and
+// the planner can decide what to tell) and a one-line fix a person can act on.
+
+export type ErrorCategory =
+  | 'invalid-input'      // bad user input; nothing was changed
+  | 'config'             // a settings/state/docker config problem
+  | 'profile-not-found'  // the AWS profile named by a registry does not exist
+  | 'credentials'        // no credentials, or expired/invalid keys
+  | 'signin-required'    // SSO session missing/expired, or MFA needed with nobody to ask
+  | 'mfa-required'       // an MFA code is needed (or the one given was wrong)
+  | 'access-denied'      // the principal lacks ecr:GetAuthorizationToken (or sts:GetServiceBearerToken)
+  | 'throttled'          // AWS throttling; retried later
+  | 'clock-skew'         // the local clock is too far off for SigV4
+  | 'network'            // cannot reach AWS (DNS, refused, offline)
+  | 'server'             // AWS answered 5xx
+  | 'timeout'            // the API or the login tool took too long
+  | 'tool-missing'       // docker/podman not found
+  | 'credential-store'   // docker's credential store (credsStore/credHelpers) failed
+  | 'login-rejected'     // the registry refused the username/password
+  | 'helper-managed'     // not an error: ecr-login credential helper handles this host
+  | 'internal';          // a bug: anything we did not expect
+
+export interface ErrorInfo {
+  category: ErrorCategory;
+  message: string;
+  fix: string;
+  /** When the engine will try again on its own (ISO 8601), if it will. */
+  retryAt?: string | null;
+}
+
+export class KeeperError extends Error {
+  readonly category: ErrorCategory;
+  readonly fix: string;
+  constructor(category: ErrorCategory, message: string, fix: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeeperError';
+    this.category = category;
+    this.fix = fix;
+  }
+  toInfo(): ErrorInfo {
+    return { category: this.category, message: this.message, fix: this.fix };
+  }
+}
+
+/** Turns anything thrown into an ErrorInfo; unknown errors become `internal` without their stack. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof KeeperError) return err.toInfo();
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    category: 'internal',
+    message: message.slice(0, 500),
+    fix: 'This is unexpected. Try again; if it keeps happening, report it with the activity log.',
+  };
+}
+
+/**
+ * Removes anything that could be a secret from text that came from a tool or an API before it is
+ * shown or logged: the exact password when we know it, base64 blobs long enough to be tokens,
+ * and AWS secret-looking strings.
+ */
+export function sanitize(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+  }
+  out = out.replace(/[A-Za-z0-9+/=_-]{80,}/g, '[redacted]');
+  out = out.replace(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted-key-id]');
+  return out.trim().slice(0, 2000);
+}
+
+export interface InputProblem {
+  field: string;
+  message: string;
+}
+
+/** Bad input: carries every field problem so the form can show each next to its field. */
+export class InputError extends KeeperError {
+  readonly problems: InputProblem[];
+  constructor(problems: InputProblem[]) {
+    super('invalid-input', problems.map((p) => p.message).join(' '), 'Correct the highlighted values and try again.');
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}

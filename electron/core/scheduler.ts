@@ -1,0 +1,141 @@
+// When to refresh: pure decisions from wall-clock times, plus one timer that wakes the keeper.
+//
+// Node timers are monotonic and drift across sleep, so nothing here counts down: every decision
+// compares absolute wall-clock deadlines with clock.now(). The single timer is only an alarm for
+// "look again"; it is capped so a laptop that slept through a deadline notices within a minute
+// even where no resume event arrives (the CLI has no powerMonitor).
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // The alarm alone never keeps a process alive; the CLI's watch keeps itself alive explicitly.
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export const MINUTE = 60_000;
+export const BACKOFF_BASE_MS = 30_000;
+export const BACKOFF_MAX_MS = 15 * MINUTE;
+/** Even when a deadline is already past (clock skew, an instantly failing tool) attempts are this far apart. */
+export const MIN_ATTEMPT_GAP_MS = 30_000;
+/** The alarm never sleeps longer than this, so missed deadlines are caught after sleep. */
+export const MAX_TIMER_MS = MINUTE;
+
+/** Exponential backoff with jitter: ~30 s, 1 min, 2 min, ... capped at 15 min. `random` in [0,1). */
+export function backoffDelay(failures: number, random: number): number {
+  const n = Math.max(1, failures);
+  const exp = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(n - 1, 20));
+  // +/-20% jitter spreads retries of many registries that failed together (one throttled account).
+  const jittered = exp * (0.8 + 0.4 * random);
+  return Math.round(Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_BASE_MS, jittered)));
+}
+
+export interface RefreshFacts {
+  /** Token expiry of the current login (ms epoch), if any. */
+  expiresAt?: number;
+  /** When the last attempt (success or failure) started. */
+  lastAttempt?: number;
+  /** Consecutive failures; 0 when the last attempt succeeded. */
+  failures: number;
+  /** A retry time the failure itself asked for (throttling). */
+  retryAt?: number;
+  /** Jitter drawn once per failure so the decision is stable between re-evaluations. */
+  jitter: number;
+}
+
+/**
+ * The wall-clock time at which a registry should next be refreshed automatically.
+ * `leadMs` is how long before expiry to refresh.
+ */
+export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): number {
+  const earliest = f.lastAttempt !== undefined ? f.lastAttempt + MIN_ATTEMPT_GAP_MS : now;
+  if (f.failures > 0) {
+    const backoff = (f.lastAttempt ?? now) + backoffDelay(f.failures, f.jitter);
+    return Math.max(earliest, backoff, f.retryAt ?? 0);
+  }
+  if (f.expiresAt === undefined) return Math.max(earliest, now);
+  return Math.max(earliest, f.expiresAt - leadMs);
+}
+
+/** One alarm for the earliest of many deadlines. */
+export class Alarm {
+  private handle: unknown = undefined;
+  private due: number | undefined;
+
+  constructor(private readonly clock: Clock, private readonly onFire: () => void) {}
+
+  /** Arms the alarm for `at` (ms epoch), replacing any earlier arming; undefined disarms. */
+  set(at: number | undefined): void {
+    this.clear();
+    if (at === undefined) return;
+    this.due = at;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock.now()));
+    this.handle = this.clock.setTimeout(() => {
+      this.handle = undefined;
+      this.onFire();
+    }, delay);
+  }
+
+  clear(): void {
+    if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
+    this.handle = undefined;
+    this.due = undefined;
+  }
+
+  get armedFor(): number | undefined {
+    return this.handle === undefined ? undefined : this.due;
+  }
+}
+
+/**
+ * A controllable clock for tests: `advance` moves time and fires due timers in order;
+ * `jump` moves the wall clock without firing anything, as a suspended laptop or an NTP step does.
+ */
+export class FakeClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  constructor(start = Date.UTC(2026, 10, 27, 9, 0, 0)) { this.t = start; }
+  now(): number { return this.t; }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
+    return id;
+  }
+  clearTimeout(h: unknown): void { this.timers.delete(h as number); }
+  get pending(): number { return this.timers.size; }
+  /** Moves time forward by ms, firing timers as their time comes (awaiting microtasks between). */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      let nextId: number | undefined;
+      let next: { at: number; fn: () => void } | undefined;
+      for (const [id, tm] of this.timers) if (tm.at <= end && (!next || tm.at < next.at)) { next = tm; nextId = id; }
+      if (!next || nextId === undefined) break;
+      this.timers.delete(nextId);
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+      await settle();
+    }
+    this.t = end;
+    await settle();
+  }
+  /** Wall clock jumps (forwards or backwards); pending timers keep their relative delays. */
+  jump(ms: number): void {
+    this.t += ms;
+    for (const tm of this.timers.values()) tm.at += ms;
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+}

@@ -1,0 +1,303 @@
+// Settings and persisted state: schema, defaults, migrations, and recovery from corrupt files.
+//
+// The JSON store is injected: the CLI passes `conf`, the tray app passes `electron-store` (built on
+// conf), so both read and write the same files with the same schema. A file that cannot be parsed
+// or fails the schema is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
+// and the keeper starts from defaults with a warning the user sees.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isRegistry, type Registry } from './registry';
+
+export const APP_NAME = 'ECR Keeper';
+export const SETTINGS_VERSION = 1;
+
+export interface Settings {
+  version: number;
+  registries: Registry[];
+  autoRefresh: boolean;
+  /** Refresh this long before the token expires. */
+  refreshLeadMinutes: number;
+  /** Warn this long before expiry when nothing will refresh in time. */
+  notifyLeadMinutes: number;
+  loginTimeoutSeconds: number;
+  startAtLogin: boolean;
+  notifications: { expiring: boolean; failed: boolean; recovered: boolean };
+  /** Explicit paths for the login tools, for installs the search does not find. */
+  toolPaths: { docker?: string; podman?: string };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  version: SETTINGS_VERSION,
+  registries: [],
+  autoRefresh: true,
+  refreshLeadMinutes: 30,
+  notifyLeadMinutes: 15,
+  loginTimeoutSeconds: 30,
+  startAtLogin: false,
+  notifications: { expiring: true, failed: true, recovered: true },
+  toolPaths: {},
+};
+
+/** Limits shared by the CLI, IPC and the settings form. Tokens last 12 h, so leads stay well under. */
+export const LIMITS = {
+  refreshLeadMinutes: { min: 5, max: 360 },
+  notifyLeadMinutes: { min: 1, max: 360 },
+  loginTimeoutSeconds: { min: 5, max: 300 },
+} as const;
+
+// Top-level JSON schema handed to conf (ajv). Registries are checked in depth by isRegistry.
+export const SETTINGS_SCHEMA = {
+  version: { type: 'integer', minimum: 0 },
+  registries: { type: 'array', items: { type: 'object' } },
+  autoRefresh: { type: 'boolean' },
+  refreshLeadMinutes: { type: 'number', ...minMax(LIMITS.refreshLeadMinutes) },
+  notifyLeadMinutes: { type: 'number', ...minMax(LIMITS.notifyLeadMinutes) },
+  loginTimeoutSeconds: { type: 'number', ...minMax(LIMITS.loginTimeoutSeconds) },
+  startAtLogin: { type: 'boolean' },
+  notifications: {
+    type: 'object',
+    properties: { expiring: { type: 'boolean' }, failed: { type: 'boolean' }, recovered: { type: 'boolean' } },
+  },
+  toolPaths: { type: 'object', properties: { docker: { type: 'string' }, podman: { type: 'string' } } },
+} as const;
+
+function minMax(l: { min: number; max: number }) { return { minimum: l.min, maximum: l.max }; }
+
+/** What the keeper persists per registry so countdowns survive a restart. Never a secret. */
+export interface PersistedRegistryState {
+  expiresAt?: string;
+  lastSuccess?: string;
+  lastAttempt?: string;
+  failures?: number;
+  lastError?: { category: string; message: string; fix: string } | null;
+  /** The host actually logged in to (derived from proxyEndpoint when no account is set). */
+  host?: string;
+}
+
+export interface PersistedState {
+  registries: Record<string, PersistedRegistryState>;
+}
+
+export const STATE_SCHEMA = {
+  registries: { type: 'object', additionalProperties: { type: 'object' } },
+} as const;
+
+/** The subset of conf / electron-store we use: whole-store reads and writes. */
+export interface JsonStore {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+export interface StoreOptions {
+  cwd: string;
+  configName: string;
+  schema: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+  clearInvalidConfig: false;
+  accessPropertiesByDotNotation: false;
+}
+
+export type StoreOpener = (options: StoreOptions) => JsonStore;
+
+/**
+ * The folder the tray app and the CLI share. Matches Electron's `app.getPath('userData')` for an
+ * app named "ECR Keeper", so electron-store's default location and the CLI agree.
+ */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.ECR_KEEPER_CONFIG_DIR) return env.ECR_KEEPER_CONFIG_DIR;
+  const home = env.HOME || env.USERPROFILE || homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_NAME);
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_NAME);
+}
+
+export function backupPath(path: string, now: Date): string {
+  return `${path}.backup-${now.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/**
+ * Opens a store; when the file on disk is corrupt (bad JSON, schema violation) it is renamed to a
+ * backup beside itself and a fresh store with defaults is opened. Returns the warning to show.
+ */
+export function openWithRecovery(open: StoreOpener, options: StoreOptions, now: () => Date = () => new Date()): { store: JsonStore; warning?: string } {
+  try {
+    return { store: open(options) };
+  } catch (err) {
+    const file = join(options.cwd, `${options.configName}.json`);
+    if (!existsSync(file)) throw err;
+    const backup = backupPath(file, now());
+    renameSync(file, backup);
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return {
+      store: open(options),
+      warning: `${file} could not be read (${reason}). It was kept as ${backup} and defaults were loaded.`,
+    };
+  }
+}
+
+export interface SettingsRepo {
+  readonly path: string;
+  read(): Settings;
+  write(s: Settings): void;
+}
+
+/** Upgrades older files in place; each step takes version N to N+1. */
+const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  // Version 0: files written before versioning had `refreshLead` in seconds.
+  0: (raw) => {
+    const { refreshLead, ...rest } = raw as { refreshLead?: unknown };
+    const out: Record<string, unknown> = { ...rest, version: 1 };
+    if (typeof refreshLead === 'number') out.refreshLeadMinutes = Math.round(refreshLead / 60);
+    return out;
+  },
+};
+
+export function migrate(raw: Record<string, unknown>): Record<string, unknown> {
+  let cur = raw;
+  let v = typeof cur.version === 'number' ? cur.version : 0;
+  while (v < SETTINGS_VERSION) {
+    const step = MIGRATIONS[v];
+    if (!step) break;
+    cur = step(cur);
+    v = typeof cur.version === 'number' ? cur.version : v + 1;
+  }
+  return cur;
+}
+
+/**
+ * Migrations run on the raw file before conf opens it: conf merges defaults into the store on
+ * open, which would make an old file look current. Unparsable files are left for the recovery path.
+ */
+function migrateFileInPlace(file: string): void {
+  let raw: unknown;
+  try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch { return; }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
+  const cur = raw as Record<string, unknown>;
+  if (typeof cur.version === 'number' && cur.version >= SETTINGS_VERSION) return;
+  const next = migrate(cur);
+  const tmp = `${file}.migrating-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(next, null, '\t'));
+  renameSync(tmp, file);
+}
+
+function normalise(raw: Record<string, unknown>): { settings: Settings; dropped: unknown[] } {
+  const merged = { ...DEFAULT_SETTINGS, ...raw } as Settings;
+  const regs = Array.isArray(raw.registries) ? raw.registries : [];
+  const good: Registry[] = [];
+  const dropped: unknown[] = [];
+  for (const r of regs) (isRegistry(r) ? good : dropped).push(r as Registry);
+  return {
+    settings: {
+      ...merged,
+      registries: good,
+      notifications: { ...DEFAULT_SETTINGS.notifications, ...(merged.notifications ?? {}) },
+      toolPaths: { ...(merged.toolPaths ?? {}) },
+    },
+    dropped,
+  };
+}
+
+export interface OpenedSettings {
+  repo: SettingsRepo;
+  state: StateRepo;
+  warnings: string[];
+}
+
+export interface StateRepo {
+  readonly path: string;
+  read(): PersistedState;
+  write(s: PersistedState): void;
+}
+
+/** Opens the settings and state files in `dir`, recovering from corrupt ones. */
+export function openSettings(open: StoreOpener, dir: string, now: () => Date = () => new Date()): OpenedSettings {
+  const warnings: string[] = [];
+  const base = { cwd: dir, clearInvalidConfig: false as const, accessPropertiesByDotNotation: false as const };
+  migrateFileInPlace(join(dir, 'config.json'));
+  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, defaults: { ...DEFAULT_SETTINGS } }, now);
+  if (s.warning) warnings.push(s.warning);
+  const st = openWithRecovery(open, { ...base, configName: 'state', schema: STATE_SCHEMA, defaults: { registries: {} } }, now);
+  if (st.warning) warnings.push(st.warning);
+
+  // Set aside registries that no longer validate (kept in a backup, never silently lost).
+  const { settings, dropped } = normalise(s.store.store);
+  if (dropped.length) {
+    const file = s.store.path;
+    const backup = backupPath(file, now());
+    renameSync(file, backup);
+    warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${file} did not pass validation and were set aside; the original file was kept as ${backup}.`);
+  }
+  if (dropped.length) s.store.store = settings as unknown as Record<string, unknown>;
+
+  const repo: SettingsRepo = {
+    path: s.store.path,
+    read: () => normalise(s.store.store).settings,
+    write: (next) => { s.store.store = next as unknown as Record<string, unknown>; },
+  };
+  const state: StateRepo = {
+    path: st.store.path,
+    read: () => {
+      const v = st.store.store as unknown as PersistedState;
+      return { registries: { ...(v.registries ?? {}) } };
+    },
+    write: (next) => { st.store.store = next as unknown as Record<string, unknown>; },
+  };
+  return { repo, state, warnings };
+}
+
+/** Validates a settings patch from the CLI, IPC or the form; returns problems, changes nothing. */
+export function validateSettingsPatch(patch: unknown): { ok: true; value: Partial<Settings> } | { ok: false, errors: { field: string; message: string }[] } {
+  const errors: { field: string; message: string }[] = [];
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    return { ok: false, errors: [{ field: 'input', message: 'Settings must be an object.' }] };
+  }
+  const p = patch as Record<string, unknown>;
+  const out: Partial<Settings> = {};
+  const allowed = new Set(['autoRefresh', 'refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'startAtLogin', 'notifications', 'toolPaths']);
+  for (const k of Object.keys(p)) if (!allowed.has(k)) errors.push({ field: 'input', message: `Unknown setting "${k.slice(0, 40)}".` });
+  for (const k of ['autoRefresh', 'startAtLogin'] as const) {
+    if (k in p) {
+      if (typeof p[k] !== 'boolean') errors.push({ field: k, message: `${k} must be true or false.` });
+      else out[k] = p[k] as boolean;
+    }
+  }
+  for (const k of ['refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds'] as const) {
+    if (k in p) {
+      const v = p[k];
+      const { min, max } = LIMITS[k];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        errors.push({ field: k, message: `${k} must be a whole number from ${min} to ${max}.` });
+      } else out[k] = v;
+    }
+  }
+  if ('notifications' in p) {
+    const n = p.notifications;
+    if (typeof n !== 'object' || n === null || Array.isArray(n)) errors.push({ field: 'notifications', message: 'notifications must be an object.' });
+    else {
+      const nn: Partial<Settings['notifications']> = {};
+      for (const [k, v] of Object.entries(n)) {
+        if (!['expiring', 'failed', 'recovered'].includes(k)) errors.push({ field: 'notifications', message: `Unknown notification kind "${k.slice(0, 40)}".` });
+        else if (typeof v !== 'boolean') errors.push({ field: 'notifications', message: `notifications.${k} must be true or false.` });
+        else nn[k as keyof Settings['notifications']] = v;
+      }
+      out.notifications = nn as Settings['notifications'];
+    }
+  }
+  if ('toolPaths' in p) {
+    const t = p.toolPaths;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) errors.push({ field: 'toolPaths', message: 'toolPaths must be an object.' });
+    else {
+      const tp: Settings['toolPaths'] = {};
+      for (const [k, v] of Object.entries(t)) {
+        if (k !== 'docker' && k !== 'podman') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker or podman.` }); continue; }
+        if (v === '' || v === null || v === undefined) continue;
+        if (typeof v !== 'string' || v.length > 1024 || !/^(\/|[A-Za-z]:\\|~\/)/.test(v) || /[\0\n\r]/.test(v)) {
+          errors.push({ field: `toolPaths.${k}`, message: `The ${k} path must be an absolute path to the program, like /usr/local/bin/${k}.` });
+        } else tp[k] = v;
+      }
+      out.toolPaths = tp;
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, value: out };
+}

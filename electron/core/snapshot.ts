@@ -1,0 +1,69 @@
+// The read-only picture of the keeper that flows out to the tray, the notifier, the window
+// (over IPC) and the CLI. Plain JSON: no secrets, no class instances, times as ISO 8601.
+import type { ErrorInfo } from './errors';
+import type { LoginTool, RegistryKind } from './registry';
+
+export type RegistryState =
+  | 'idle'            // never refreshed (or unknown since start)
+  | 'refreshing'
+  | 'valid'
+  | 'expiring'        // valid, but within the notification lead of expiry
+  | 'expired'
+  | 'error'
+  | 'signin-required' // SSO/MFA: a person must act
+  | 'disabled'
+  | 'helper-managed'; // docker's ecr-login credential helper handles this host
+
+/** Where a registry's login is stored, as far as the docker/podman config tells. */
+export type CredentialStorage = 'plaintext' | 'store' | 'helper' | 'ecr-login' | 'unknown';
+
+export interface RegistryNotice {
+  kind: 'plaintext-credentials' | 'helper-managed' | 'tool-warning';
+  message: string;
+  fix?: string;
+}
+
+export interface RegistrySnapshot {
+  id: string;
+  name: string;
+  kind: RegistryKind;
+  host: string | null;
+  region: string;
+  accountId: string | null;
+  profile: string | null;
+  tool: LoginTool;
+  enabled: boolean;
+  autoRefresh: boolean;
+  state: RegistryState;
+  refreshing: boolean;
+  expiresAt: string | null;
+  /** Last successful refresh. */
+  lastRefresh: string | null;
+  lastAttempt: string | null;
+  /** When the keeper will refresh on its own next (null when it will not). */
+  nextRefresh: string | null;
+  error: ErrorInfo | null;
+  storage: CredentialStorage;
+  notices: RegistryNotice[];
+}
+
+export type OverallState = 'empty' | 'ok' | 'refreshing' | 'expiring' | 'error';
+
+export interface KeeperSnapshot {
+  at: string;
+  autoRefresh: boolean;
+  overall: OverallState;
+  /** The earliest expiry among enabled registries. */
+  nextExpiry: string | null;
+  registries: RegistrySnapshot[];
+}
+
+export type ActivityKind = 'refresh' | 'failure' | 'login' | 'settings' | 'registry' | 'notice' | 'signin';
+
+export interface ActivityEntry {
+  at: string;
+  kind: ActivityKind;
+  registryId?: string;
+  registryName?: string;
+  message: string;
+}

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { DEFAULT_SETTINGS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../electron/core/settings';
+
+const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
+const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));
+const fixedNow = () => new Date('2026-11-27T10:00:00.000Z');
+
+test('fresh folder gets defaults and a readable file', () => {
+  const dir = tmp();
+  const { repo, warnings } = openSettings(open, dir);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(repo.read(), DEFAULT_SETTINGS);
+  const reg = { id: 'x1', name: 'prod', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
+  repo.write({ ...repo.read(), registries: [reg as never] });
+  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).registries[0].name, 'prod');
+});
+
+test('a corrupt settings file is backed up beside itself, never lost, and defaults load with a warning', () => {
+  const dir = tmp();
+  const garbage = '{"registries": [ {"name": "prod", oops';
+  writeFileSync(join(dir, 'config.json'), garbage);
+  const { repo, warnings } = openSettings(open, dir, fixedNow);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /could not be read.*kept as .*config\.json\.backup-2026-11-27T10-00-00-000Z/);
+  assert.equal(readFileSync(join(dir, 'config.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), garbage);
+  assert.deepEqual(repo.read().registries, []);
+});
+
+test('a schema violation is treated the same way', () => {
+  const dir = tmp();
+  const bad = JSON.stringify({ autoRefresh: 'yes please', registries: [] });
+  writeFileSync(join(dir, 'config.json'), bad);
+  const { warnings } = openSettings(open, dir, fixedNow);
+  assert.match(warnings[0]!, /schema violation|autoRefresh/i);
+  assert.ok(readdirSync(dir).some((f) => f.startsWith('config.json.backup-')));
+});
+
+test('a corrupt state file is backed up too', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'state.json'), 'not json');
+  const { state, warnings } = openSettings(open, dir, fixedNow);
+  assert.match(warnings[0]!, /state\.json could not be read/);
+  assert.deepEqual(state.read(), { registries: {} });
+  assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), 'not json');
+});
+
+test('registries that no longer validate are set aside with the original kept', () => {
+  const dir = tmp();
+  const good = { id: 'g', name: 'good', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
+  const bad = { id: 'b', name: 'bad name!', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
+  const original = JSON.stringify({ ...DEFAULT_SETTINGS, registries: [good, bad] });
+  writeFileSync(join(dir, 'config.json'), original);
+  const { repo, warnings } = openSettings(open, dir, fixedNow);
+  assert.match(warnings[0]!, /1 registry .* set aside/);
+  assert.deepEqual(repo.read().registries.map((r) => r.name), ['good']);
+  const backup = readdirSync(dir).find((f) => f.startsWith('config.json.backup-'))!;
+  assert.equal(readFileSync(join(dir, backup), 'utf8'), original);
+});
+
+test('migration from an unversioned file', () => {
+  const m = migrate({ refreshLead: 1200, autoRefresh: false });
+  assert.equal(m.version, 1);
+  assert.equal(m.refreshLeadMinutes, 20);
+  assert.equal('refreshLead' in m, false);
+  const dir = tmp();
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ refreshLead: 1200, autoRefresh: false, registries: [] }));
+  const { repo } = openSettings(open, dir);
+  assert.equal(repo.read().refreshLeadMinutes, 20);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).version, 1);
+});
+
+test('settings patches are validated field by field', () => {
+  assert.deepEqual(validateSettingsPatch({ autoRefresh: false, refreshLeadMinutes: 45 }), { ok: true, value: { autoRefresh: false, refreshLeadMinutes: 45 } });
+  const bad = validateSettingsPatch({ refreshLeadMinutes: 2, loginTimeoutSeconds: 'x', toolPaths: { docker: 'docker; rm -rf /' }, nope: 1 });
+  assert.equal(bad.ok, false);
+  if (!bad.ok) {
+    const fields = bad.errors.map((e) => e.field).sort();
+    assert.deepEqual(fields, ['input', 'loginTimeoutSeconds', 'refreshLeadMinutes', 'toolPaths.docker']);
+    assert.match(bad.errors.find((e) => e.field === 'refreshLeadMinutes')!.message, /from 5 to 360/);
+  }
+});
+
+test('config folder matches Electron userData per platform and honours the override', () => {
+  assert.equal(defaultConfigDir({ HOME: '/home/a' }, 'linux'), '/home/a/.config/ECR Keeper');
+  assert.equal(defaultConfigDir({ HOME: '/home/a', XDG_CONFIG_HOME: '/x' }, 'linux'), '/x/ECR Keeper');
+  assert.equal(defaultConfigDir({ HOME: '/Users/a' }, 'darwin'), '/Users/a/Library/Application Support/ECR Keeper');
+  assert.equal(defaultConfigDir({ HOME: '/h', ECR_KEEPER_CONFIG_DIR: '/custom' }, 'linux'), '/custom');
+});
