@@ -239,22 +239,27 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const rt = this.rt(r.id);
     if (rt.inflight) return rt.inflight;
     if (!r.enabled) return Promise.resolve(this.registrySnapshot(r, this.clock.now()));
-    const p = this.runRefresh(r, rt, manual).finally(() => {
-      rt.inflight = undefined;
-      this.afterChange();
-      this.rearm();
-    });
+    const p = (async () => {
+      try {
+        await this.runRefresh(r, rt, manual);
+      } finally {
+        rt.inflight = undefined;
+        this.afterChange();
+        this.rearm();
+      }
+      return this.registrySnapshot(r, this.clock.now());
+    })();
     rt.inflight = p;
     this.afterChange();
     return p;
   }
 
-  private async runRefresh(r: Registry, rt: Runtime, manual: boolean): Promise<RegistrySnapshot> {
+  private async runRefresh(r: Registry, rt: Runtime, manual: boolean): Promise<void> {
     const s = this.settingsCache;
     rt.lastAttempt = this.clock.now();
     try {
       let host = registryHostOf(r, undefined);
-      if (host && (await this.checkHelperManaged(r, rt, host))) return this.registrySnapshot(r, this.clock.now());
+      if (host && (await this.checkHelperManaged(r, rt, host))) return;
 
       const token = await this.deps.tokens.get(
         { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
@@ -265,7 +270,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         if (!host) {
           throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, 'Set the account ID (or the registry host) for this registry.');
         }
-        if (await this.checkHelperManaged(r, rt, host)) return this.registrySnapshot(r, this.clock.now());
+        if (await this.checkHelperManaged(r, rt, host)) return;
       }
       const result = await this.deps.login.login({
         tool: r.tool,
@@ -293,7 +298,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       this.record('failure', `${info.message} ${info.fix}`, r);
     }
     this.persist();
-    return this.registrySnapshot(r, this.clock.now());
   }
 
   /** ecr-login credential helper configured for this host: logging in would be pointless. */

@@ -116,6 +116,8 @@ export class FakeClock implements Clock {
   /** Moves time forward by ms, firing timers as their time comes (awaiting microtasks between). */
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
+    // Let work already started (a refresh in flight) finish and arm its timers before time moves.
+    await settle();
     for (;;) {
       let nextId: number | undefined;
       let next: { at: number; fn: () => void } | undefined;

@@ -1,0 +1,329 @@
+// The headless `ecr-keeper` CLI: the same keeper as the tray app, for servers and CI.
+// Exit codes: 0 success, 1 an operation failed, 2 bad usage or invalid input (nothing written).
+// Start-up matters (people wait for it in scripts): heavy modules load only in the verbs that
+// need them, through dynamic import.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError, KeeperError } from './core/errors';
+import type { Keeper } from './core/keeper';
+import type { RegistrySnapshot } from './core/snapshot';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const GLOBAL_HELP = `ecr-keeper: keeps Amazon ECR docker/podman logins fresh
+
+Usage: ecr-keeper <command> [options]
+
+Commands:
+  add NAME --region R [options]   add a registry
+  remove NAME                     remove a registry
+  list                            list configured registries
+  login [NAME...] [--all]         log in now (exit 0 only if every one logged in)
+  status [--json]                 show each registry's state and time left
+  watch                           stay in the foreground keeping logins fresh
+  storage [use STORE | undo]      where logins are stored; move them into a keychain/store
+
+Global options:
+  --config-dir DIR   settings folder (default: $ECR_KEEPER_CONFIG_DIR or the app's folder)
+  -h, --help         help for a command, e.g. ecr-keeper add --help
+  -v, --version      print the version
+
+Exit codes: 0 success, 1 an operation failed, 2 bad usage or invalid input.`;
+
+const HELP: Record<string, string> = {
+  add: `Usage: ecr-keeper add NAME --region R [options]
+
+  --region R             AWS region, e.g. us-east-1 (required for private registries)
+  --account ID           12-digit account id (default: from the token's proxy endpoint)
+  --profile P            AWS profile from ~/.aws/config (default: the default credential chain)
+  --tool docker|podman   login tool (default: docker)
+  --registry-host HOST   log in to this host instead of the derived one
+  --api-endpoint URL     call the ECR API here (FIPS, VPC endpoints, emulators)
+  --public               an ECR Public registry (public.ecr.aws; token from us-east-1)
+  --disabled             add it switched off`,
+  remove: 'Usage: ecr-keeper remove NAME',
+  list: 'Usage: ecr-keeper list [--json]',
+  login: `Usage: ecr-keeper login [NAME...] [--all]
+
+  Logs the named registries (or --all enabled ones) in now and prints the result of each.
+  Exits 0 only if every one logged in.`,
+  status: `Usage: ecr-keeper status [--json]
+
+  --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error}`,
+  watch: `Usage: ecr-keeper watch
+
+  Stays in the foreground refreshing every enabled registry before its token expires, one log
+  line per event. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`,
+};
+
+const GLOBAL_OPTS = {
+  'config-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: ParseArgsConfig['options']): { values: Values; positionals: string[] } {
+  try {
+    const r = parseArgs({ args, options: { ...GLOBAL_OPTS, ...options }, allowPositionals: true, strict: true });
+    return { values: r.values as Values, positionals: r.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, '.'));
+  }
+}
+
+async function openKeeper(configDir: string | undefined, io: Io) {
+  const [{ createKeeper }, { default: Conf }, { defaultConfigDir }] = await Promise.all([
+    import('./core/engine'),
+    import('conf'),
+    import('./core/settings'),
+  ]);
+  const dir = configDir ?? defaultConfigDir(io.env);
+  const { keeper, warnings } = createKeeper({
+    configDir: dir,
+    env: io.env,
+    openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as import('./core/settings').JsonStore,
+  });
+  for (const w of warnings) io.err(`warning: ${w}`);
+  return keeper;
+}
+
+export function formatLeft(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min`;
+  return `${s} s`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function statusJson(snaps: RegistrySnapshot[], now: number) {
+  return snaps.map((r) => ({
+    name: r.name,
+    host: r.host,
+    state: r.state,
+    expiresAt: r.expiresAt,
+    secondsLeft: r.expiresAt ? Math.max(0, Math.floor((Date.parse(r.expiresAt) - now) / 1000)) : null,
+    lastRefresh: r.lastRefresh,
+    error: r.error ? { category: r.error.category, message: r.error.message, fix: r.error.fix } : null,
+  }));
+}
+
+function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: string } {
+  if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
+  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}` };
+  const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
+  const notes = r.notices.map((n) => `\n    note: ${n.message}${n.fix ? ` ${n.fix}` : ''}`).join('');
+  return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt})${notes}` };
+}
+
+async function cmdAdd(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    region: { type: 'string' },
+    account: { type: 'string' },
+    profile: { type: 'string' },
+    tool: { type: 'string' },
+    'registry-host': { type: 'string' },
+    'api-endpoint': { type: 'string' },
+    public: { type: 'boolean' },
+    disabled: { type: 'boolean' },
+  });
+  if (values.help) { io.out(HELP.add!); return EXIT.ok; }
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `add takes one NAME, got ${positionals.length}.` : 'add needs a NAME, e.g. ecr-keeper add prod --region us-east-1');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const input: Record<string, unknown> = {
+    name: positionals[0],
+    kind: values.public ? 'public' : 'private',
+    region: values.region,
+    accountId: values.account,
+    profile: values.profile,
+    tool: values.tool,
+    registryHost: values['registry-host'],
+    apiEndpoint: values['api-endpoint'],
+  };
+  if (values.disabled) input.enabled = false;
+  for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+  const reg = keeper.addRegistry(input);
+  const host = keeper.snapshot().registries.find((r) => r.id === reg.id)?.host;
+  io.out(`Added ${reg.name} (${reg.kind === 'public' ? 'ECR Public' : reg.region}${host ? `, ${host}` : ', host from the first token'}).`);
+  return EXIT.ok;
+}
+
+async function cmdRemove(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) { io.out(HELP.remove!); return EXIT.ok; }
+  if (positionals.length !== 1) throw new UsageError('remove needs exactly one NAME.');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const r = keeper.removeRegistry(positionals[0]!);
+  io.out(`Removed ${r.name}.`);
+  return EXIT.ok;
+}
+
+async function cmdList(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.list!); return EXIT.ok; }
+  if (positionals.length) throw new UsageError('list takes no arguments.');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const snap = keeper.snapshot();
+  if (values.json) { io.out(JSON.stringify(keeper.registries(), null, 2)); return EXIT.ok; }
+  if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]'); return EXIT.ok; }
+  io.out(table([
+    ['NAME', 'HOST', 'REGION', 'PROFILE', 'TOOL', 'ENABLED'],
+    ...snap.registries.map((r) => [r.name, r.host ?? '(from first token)', r.region, r.profile ?? '(default chain)', r.tool, r.enabled ? 'yes' : 'no']),
+  ]));
+  return EXIT.ok;
+}
+
+async function cmdStatus(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.status!); return EXIT.ok; }
+  if (positionals.length) throw new UsageError('status takes no arguments.');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const snap = keeper.snapshot();
+  const now = Date.parse(snap.at);
+  if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return EXIT.ok; }
+  if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION'); return EXIT.ok; }
+  io.out(table([
+    ['NAME', 'HOST', 'STATE', 'TIME LEFT', 'LAST REFRESH'],
+    ...snap.registries.map((r) => [
+      r.name, r.host ?? '-', r.state,
+      r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : '-',
+      r.lastRefresh ?? 'never',
+    ]),
+  ]));
+  for (const r of snap.registries) if (r.error) io.out(`\n${r.name}: ${r.error.category}: ${r.error.message}\n  fix: ${r.error.fix}`);
+  return EXIT.ok;
+}
+
+async function cmdLogin(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { all: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.login!); return EXIT.ok; }
+  if (!values.all && positionals.length === 0) throw new UsageError('login needs registry names or --all.');
+  if (values.all && positionals.length) throw new UsageError('give registry names or --all, not both.');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  let targets: string[];
+  if (values.all) {
+    targets = keeper.registries().filter((r) => r.enabled).map((r) => r.id);
+    if (!targets.length) { io.err('No enabled registries. Add one: ecr-keeper add NAME --region REGION'); return EXIT.failed; }
+  } else {
+    const unknown = positionals.filter((n) => !keeper.find(n));
+    if (unknown.length) throw new InputError(unknown.map((n) => ({ field: 'name', message: `No registry named "${n.slice(0, 80)}". Run \`ecr-keeper list\` to see them.` })));
+    targets = [...new Set(positionals.map((n) => keeper.find(n)!.id))];
+  }
+  const results = await Promise.all(targets.map((id) => keeper.refresh(id)));
+  const now = Date.now();
+  let ok = true;
+  for (const r of results) {
+    const d = describeResult(r, now);
+    ok &&= d.ok;
+    (d.ok ? io.out : io.err)(d.text);
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) { io.out(HELP.watch!); return EXIT.ok; }
+  if (positionals.length) throw new UsageError('watch takes no arguments.');
+  const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const enabled = keeper.registries().filter((r) => r.enabled).length;
+  io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
+  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}`));
+  keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
+  // The keeper's alarm is unref'd; this keeps the process alive until a signal arrives.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  keeper.start();
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    signals.once('SIGINT', stop);
+    signals.once('SIGTERM', stop);
+  });
+  clearInterval(keepAlive);
+  await keeper.stop();
+  io.out(`${new Date().toISOString()} stopped`);
+  return EXIT.ok;
+}
+
+export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitter = process): Promise<number> {
+  // `--config-dir DIR` may also come before the command; move it after, where each verb parses it.
+  const argv = [...argvIn];
+  const lead: string[] = [];
+  while (argv[0]?.startsWith('--config-dir')) {
+    lead.push(argv.shift()!);
+    if (!lead[lead.length - 1]!.includes('=') && argv.length) lead.push(argv.shift()!);
+  }
+  const [cmd, ...restArgs] = argv;
+  const rest = [...restArgs, ...lead];
+  try {
+    switch (cmd) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        if (cmd === 'help' && rest[0] && HELP[rest[0]]) io.out(HELP[rest[0]]!);
+        else io.out(GLOBAL_HELP);
+        return cmd === undefined ? EXIT.usage : EXIT.ok;
+      case '-v':
+      case '--version':
+        io.out(VERSION);
+        return EXIT.ok;
+      case 'add': return await cmdAdd(rest, io);
+      case 'remove': return await cmdRemove(rest, io);
+      case 'list': return await cmdList(rest, io);
+      case 'status': return await cmdStatus(rest, io);
+      case 'login': return await cmdLogin(rest, io);
+      case 'watch': return await cmdWatch(rest, io, signals);
+      case 'storage': return await (await import('./cli-storage')).cmdStorage(rest, io, openKeeper);
+      default:
+        throw new UsageError(`Unknown command "${String(cmd).slice(0, 40)}".`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`error: ${err.message}\nRun \`ecr-keeper ${cmd && HELP[cmd] ? `${cmd} ` : ''}--help\` for usage.`);
+      return EXIT.usage;
+    }
+    if (err instanceof InputError) {
+      for (const p of err.problems) io.err(`error: ${p.message}`);
+      io.err('Nothing was changed.');
+      return EXIT.usage;
+    }
+    if (err instanceof KeeperError) {
+      io.err(`error: ${err.category}: ${err.message}\n  fix: ${err.fix}`);
+      return err.category === 'invalid-input' ? EXIT.usage : EXIT.failed;
+    }
+    io.err(`error: ${(err as Error).message ?? String(err)}`);
+    return EXIT.failed;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
+
+// Run when executed directly (dist/cli.js), not when imported by tests.
+const invokedDirectly = (() => {
+  try {
+    const argv1 = process.argv[1] ?? '';
+    return /(?:^|[\\/])(cli\.(?:js|ts)|ecr-keeper)$/.test(argv1);
+  } catch { return false; }
+})();
+
+if (invokedDirectly) {
+  main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    env: process.env,
+  }).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,136 @@
+// The one IPC contract between the main process and the window.
+//
+// Every request channel is declared once in `Invokes` (channel -> signature); the preload turns
+// each into one method of `window.ecrKeeper` (names in `METHODS`), and the main process registers
+// one handler per channel (electron/shell/ipc.ts). Results cross the bridge as `{result}` or
+// `{error}` so a categorised error with its fix survives structured cloning.
+//
+// Nothing here ever carries a token or password: snapshots, registry configs, settings and
+// activity entries are all secret-free by construction.
+import type { ErrorCategory } from './core/errors';
+import type { Registry } from './core/registry';
+import type { Settings } from './core/settings';
+import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from './core/snapshot';
+
+export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry };
+
+export interface ErrorView {
+  category: ErrorCategory;
+  message: string;
+  fix: string;
+  /** For invalid input: one entry per field, shown next to that field. */
+  problems?: { field: string; message: string }[];
+}
+
+export type Result<T> = { result: T } | { error: ErrorView };
+
+/** Settings as the window sees them: everything but the registry list (which has its own calls). */
+export type SettingsView = Omit<Settings, 'registries' | 'version'> & { configDir: string };
+
+/** What the registry form sends; empty strings mean "not set". */
+export interface RegistryInputView {
+  name?: string;
+  kind?: 'private' | 'public';
+  region?: string;
+  accountId?: string;
+  profile?: string;
+  tool?: 'docker' | 'podman';
+  enabled?: boolean;
+  autoRefresh?: boolean;
+  registryHost?: string;
+  apiEndpoint?: string;
+}
+
+export interface AwsProfileView {
+  name: string;
+  /** 'sso' | 'mfa' | 'role' | 'static' | 'process' | 'web-identity' | 'other' */
+  type: string;
+  region: string | null;
+}
+
+export interface MfaRequest {
+  requestId: string;
+  profile: string;
+  mfaSerial: string;
+}
+
+/** Request channels: channel -> the handler's signature (what the window calls, what main answers). */
+export interface Invokes {
+  'snapshot:get': () => KeeperSnapshot;
+  'registry:list': () => Registry[];
+  'registry:refresh': (id: string) => RegistrySnapshot;
+  'registry:refreshAll': () => RegistrySnapshot[];
+  'registry:add': (input: RegistryInputView) => Registry;
+  'registry:update': (id: string, input: RegistryInputView) => Registry;
+  'registry:remove': (id: string) => Registry;
+  'settings:get': () => SettingsView;
+  'settings:update': (patch: Partial<Omit<SettingsView, 'configDir'>>) => SettingsView;
+  'aws:profiles': () => AwsProfileView[];
+  'aws:regions': () => string[];
+  /** The account behind a profile (from a token's proxy endpoint), for "detect from profile". */
+  'aws:detectAccount': (profile: string | null, region: string) => string;
+  /** ECR hosts already present in the user's docker config, offered on first run. */
+  'docker:ecrHosts': () => string[];
+  'activity:get': () => ActivityEntry[];
+  /** Answers an MFA prompt (null cancels). */
+  'mfa:answer': (requestId: string, code: string | null) => boolean;
+  /** Runs `aws sso login --profile P` and refreshes that profile's registries afterwards. */
+  'signin:start': (profile: string) => boolean;
+}
+
+export type InvokeChannel = keyof Invokes;
+
+/** Events main pushes to the window: channel -> payload. */
+export interface Events {
+  'keeper:change': KeeperSnapshot;
+  'keeper:activity': ActivityEntry;
+  /** A notification was clicked: show this registry. */
+  'app:focusRegistry': string;
+  'mfa:request': MfaRequest;
+}
+
+export type EventChannel = keyof Events;
+
+/** window.ecrKeeper method name -> channel. One method per message. */
+export const METHODS = {
+  getSnapshot: 'snapshot:get',
+  listRegistries: 'registry:list',
+  refresh: 'registry:refresh',
+  refreshAll: 'registry:refreshAll',
+  addRegistry: 'registry:add',
+  updateRegistry: 'registry:update',
+  removeRegistry: 'registry:remove',
+  getSettings: 'settings:get',
+  updateSettings: 'settings:update',
+  listProfiles: 'aws:profiles',
+  listRegions: 'aws:regions',
+  detectAccount: 'aws:detectAccount',
+  dockerEcrHosts: 'docker:ecrHosts',
+  getActivity: 'activity:get',
+  answerMfa: 'mfa:answer',
+  startSignIn: 'signin:start',
+} as const satisfies Record<string, InvokeChannel>;
+
+export type MethodName = keyof typeof METHODS;
+
+export const EVENT_CHANNELS: readonly EventChannel[] = ['keeper:change', 'keeper:activity', 'app:focusRegistry', 'mfa:request'];
+export const INVOKE_CHANNELS = Object.values(METHODS) as InvokeChannel[];
+
+/** The API the preload exposes as `window.ecrKeeper`. */
+export type EcrKeeperApi = {
+  [M in MethodName]: (...args: Parameters<Invokes[(typeof METHODS)[M]]>) => Promise<Result<ReturnType<Invokes[(typeof METHODS)[M]]>>>;
+} & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/** The main-side handler table: one function per channel, typed from `Invokes`. */
+export type Handlers = {
+  [C in InvokeChannel]: (...args: Parameters<Invokes[C]>) => ReturnType<Invokes[C]> | Promise<ReturnType<Invokes[C]>>;
+};
+
+declare global {
+  interface Window {
+    ecrKeeper: EcrKeeperApi;
+  }
+}

@@ -1,0 +1,119 @@
+// The user's AWS profiles, read from the same shared files the SDK reads (~/.aws/config and
+// ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): for the window's profile
+// list, for "which profiles need `aws sso login`", and for a "profile not found" that names the
+// files actually searched. Never returns secrets: only names, kinds and regions.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KeeperError } from './errors';
+
+export type AwsProfileType = 'sso' | 'mfa' | 'role' | 'static' | 'process' | 'web-identity' | 'other';
+
+export interface AwsProfileInfo {
+  name: string;
+  type: AwsProfileType;
+  region: string | null;
+  /** SSO: the sso-session name (new form) or undefined (legacy form). */
+  ssoSession?: string;
+  /** Role profiles with MFA: the device serial / ARN (not a secret). */
+  mfaSerial?: string;
+  /** Role profiles: where the source credentials come from. */
+  sourceProfile?: string;
+}
+
+export interface AwsFiles {
+  configFile: string;
+  credentialsFile: string;
+}
+
+type Section = Record<string, string | undefined>;
+
+function expandHome(p: string, home: string): string {
+  return p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
+}
+
+function homeOf(env: NodeJS.ProcessEnv): string {
+  // The SDK's order (HOME, USERPROFILE, HOMEPATH), so we search where it searches.
+  return env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : homedir());
+}
+
+/** The shared files the SDK reads for this environment, with `~` expanded. */
+export function awsFiles(env: NodeJS.ProcessEnv = process.env): AwsFiles {
+  const home = homeOf(env);
+  return {
+    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home),
+    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home),
+  };
+}
+
+/** Options for @smithy/shared-ini-file-loader and the SDK's fromIni, for this environment. */
+export function sharedFileOptions(env: NodeJS.ProcessEnv = process.env): { filepath: string; configFilepath: string; ignoreCache: true } {
+  const f = awsFiles(env);
+  // The app runs for days: re-read the files so `aws configure` or `aws sso login` after a
+  // failure is picked up on the next refresh instead of after a restart.
+  return { filepath: f.credentialsFile, configFilepath: f.configFile, ignoreCache: true };
+}
+
+/**
+ * The kind of credentials a profile section yields, in the order the SDK's fromIni tries them
+ * (a role with source_profile wins over keys in the same section, and so on).
+ */
+export function profileType(section: Section): AwsProfileType {
+  const has = (k: string) => typeof section[k] === 'string' && section[k] !== '';
+  if (has('role_arn') && has('web_identity_token_file')) return 'web-identity';
+  if (has('role_arn') && (has('source_profile') || has('credential_source'))) return has('mfa_serial') ? 'mfa' : 'role';
+  if (has('aws_access_key_id') && has('aws_secret_access_key')) return 'static';
+  if (has('credential_process')) return 'process';
+  if (has('sso_session') || has('sso_start_url') || has('sso_account_id') || has('sso_role_name')) return 'sso';
+  return 'other';
+}
+
+function infoOf(name: string, section: Section): AwsProfileInfo {
+  const type = profileType(section);
+  const info: AwsProfileInfo = { name, type, region: section.region || null };
+  if (type === 'sso' && section.sso_session) info.ssoSession = section.sso_session;
+  if (section.mfa_serial && (type === 'mfa' || type === 'role')) info.mfaSerial = section.mfa_serial;
+  if (section.source_profile) info.sourceProfile = section.source_profile;
+  return info;
+}
+
+async function readSections(env: NodeJS.ProcessEnv): Promise<Record<string, Section>> {
+  const { parseKnownFiles } = await import('@smithy/shared-ini-file-loader');
+  // Missing files read as empty; an unreadable one (permissions) throws, and says which file.
+  return (await parseKnownFiles(sharedFileOptions(env))) as Record<string, Section>;
+}
+
+/** Every profile in the shared files, `default` first, then by name. */
+export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promise<AwsProfileInfo[]> {
+  let sections: Record<string, Section>;
+  try {
+    sections = await readSections(env);
+  } catch (err) {
+    const f = awsFiles(env);
+    throw new KeeperError('config', `Could not read the AWS configuration (${f.configFile}, ${f.credentialsFile}): ${(err as Error).message}`, 'Check that the files are readable and well-formed (aws configure list-profiles shows what the AWS CLI sees).', { cause: err });
+  }
+  return Object.keys(sections)
+    .filter((n) => n !== '__proto__')
+    .map((n) => infoOf(n, sections[n] ?? {}))
+    .sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
+}
+
+export function profileNotFound(profile: string, env: NodeJS.ProcessEnv = process.env): KeeperError {
+  const f = awsFiles(env);
+  return new KeeperError(
+    'profile-not-found',
+    `AWS profile "${profile}" was not found in ${f.configFile} or ${f.credentialsFile}.`,
+    `Add a [profile ${profile}] section to ${f.configFile} (or [${profile}] to ${f.credentialsFile}), or choose an existing profile.`,
+  );
+}
+
+/** The profile's description; a clear `profile-not-found` naming the files searched if it does not exist. */
+export async function findProfile(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<AwsProfileInfo> {
+  const sections = await readSections(env);
+  if (!Object.prototype.hasOwnProperty.call(sections, profile)) throw profileNotFound(profile, env);
+  return infoOf(profile, sections[profile] ?? {});
+}
+
+/** The view the window's profile list shows (contract's AwsProfileView). */
+export function toProfileView(p: AwsProfileInfo): { name: string; type: string; region: string | null } {
+  return { name: p.name, type: p.type, region: p.region };
+}

@@ -1,0 +1,131 @@
+// The main-side implementation of the IPC contract, free of Electron so it runs under plain Node:
+// the shell's ipc.ts registers these behind its sender check, and the UI tests bridge the same
+// table into Chromium. Every argument is checked here before the keeper sees it; anything
+// malformed is rejected with an `invalid-input` error and nothing changes.
+import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
+import { KNOWN_REGIONS } from './core/registry';
+import type { Keeper } from './core/keeper';
+import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
+
+export interface HandlerServices {
+  /** The settings folder, shown in the settings view. */
+  configDir: string;
+  listProfiles(): Promise<AwsProfileView[]> | AwsProfileView[];
+  /** The account id a profile's token belongs to (from its proxy endpoint). */
+  detectAccount(profile: string | null, region: string): Promise<string>;
+  /** ECR hosts present in the user's docker config. */
+  dockerEcrHosts(): Promise<string[]>;
+  /** Resolves a pending MFA prompt; false when no such prompt is waiting. */
+  answerMfa(requestId: string, code: string | null): boolean;
+  /** Starts `aws sso login` for a profile; resolves when sign-in finished and registries refreshed. */
+  signIn(profile: string): Promise<boolean>;
+}
+
+const ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
+const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$/;
+const REGION_RE = /^[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2}$/;
+
+function bad(message: string, field = 'input'): never {
+  throw new InputError([{ field, message }]);
+}
+
+function argCount(args: unknown[], n: number, channel: string): void {
+  if (args.length !== n) bad(`${channel} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}.`);
+}
+
+function idArg(v: unknown): string {
+  if (typeof v !== 'string' || !ID_RE.test(v)) bad('Registry id must be a short text of letters, digits, dots, dashes or underscores.', 'id');
+  return v;
+}
+
+function plainObject(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) bad(`${what} must be a plain object.`);
+  return v as Record<string, unknown>;
+}
+
+export function settingsView(keeper: Keeper, configDir: string): SettingsView {
+  const { registries: _r, version: _v, ...rest } = keeper.settings();
+  return { ...rest, configDir };
+}
+
+/** Builds the channel -> function table. Each function validates its own arguments. */
+export function createHandlers(keeper: Keeper, services: HandlerServices): Handlers {
+  return {
+    'snapshot:get': () => keeper.snapshot(),
+    'registry:list': () => keeper.registries(),
+    'registry:refresh': (id) => keeper.refresh(idArg(id)),
+    'registry:refreshAll': () => keeper.refreshAll(),
+    'registry:add': (input) => keeper.addRegistry(plainObject(input, 'Registry details')),
+    'registry:update': (id, input) => keeper.updateRegistry(idArg(id), plainObject(input, 'Registry details')),
+    'registry:remove': (id) => keeper.removeRegistry(idArg(id)),
+    'settings:get': () => settingsView(keeper, services.configDir),
+    'settings:update': (patch) => {
+      keeper.updateSettings(plainObject(patch, 'Settings'));
+      return settingsView(keeper, services.configDir);
+    },
+    'aws:profiles': () => services.listProfiles(),
+    'aws:regions': () => [...KNOWN_REGIONS],
+    'aws:detectAccount': (profile, region) => {
+      if (profile !== null && (typeof profile !== 'string' || !PROFILE_RE.test(profile))) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
+      if (typeof region !== 'string' || !REGION_RE.test(region)) bad('Region must look like us-east-1.', 'region');
+      return services.detectAccount(profile, region);
+    },
+    'docker:ecrHosts': () => services.dockerEcrHosts(),
+    'activity:get': () => keeper.activity(),
+    'mfa:answer': (requestId, code) => {
+      if (typeof requestId !== 'string' || !ID_RE.test(requestId)) bad('Unknown MFA request.', 'requestId');
+      if (code !== null && (typeof code !== 'string' || !/^\d{6}$/.test(code))) bad('The MFA code must be the 6 digits your device shows.', 'code');
+      return services.answerMfa(requestId, code);
+    },
+    'signin:start': (profile) => {
+      if (typeof profile !== 'string' || !PROFILE_RE.test(profile)) bad('Profile must be a valid AWS profile name.', 'profile');
+      return services.signIn(profile);
+    },
+  };
+}
+
+/** Expected argument counts per channel: extra or missing arguments are malformed input. */
+export const ARITY: Record<InvokeChannel, number> = {
+  'snapshot:get': 0,
+  'registry:list': 0,
+  'registry:refresh': 1,
+  'registry:refreshAll': 0,
+  'registry:add': 1,
+  'registry:update': 2,
+  'registry:remove': 1,
+  'settings:get': 0,
+  'settings:update': 1,
+  'aws:profiles': 0,
+  'aws:regions': 0,
+  'aws:detectAccount': 2,
+  'docker:ecrHosts': 0,
+  'activity:get': 0,
+  'mfa:answer': 2,
+  'signin:start': 1,
+};
+
+export function toErrorView(err: unknown): ErrorView {
+  const info: ErrorInfo = toErrorInfo(err);
+  const view: ErrorView = { category: info.category, message: info.message, fix: info.fix };
+  if (err instanceof InputError) view.problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
+  return view;
+}
+
+/**
+ * Calls one handler by channel name with untrusted arguments and wraps the outcome as a Result.
+ * Unknown channels and wrong argument counts are rejected before any handler runs.
+ */
+export async function dispatch(handlers: Handlers, channel: unknown, args: unknown): Promise<Result<unknown>> {
+  try {
+    if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(ARITY, channel)) {
+      throw new KeeperError('invalid-input', `Unknown request "${String(channel).slice(0, 60)}".`, 'Update the app: the window and the main process disagree.');
+    }
+    if (!Array.isArray(args)) bad('Arguments must be a list.');
+    const ch = channel as InvokeChannel;
+    argCount(args, ARITY[ch], ch);
+    const fn = handlers[ch] as (...a: unknown[]) => unknown;
+    return { result: await fn(...args) };
+  } catch (err) {
+    return { error: toErrorView(err) };
+  }
+}

@@ -1,0 +1,55 @@
+// A keeper with stand-ins for the token source and the login runner (named as such), a fake
+// clock, and real settings files in a temp folder. For tests of the keeper's own decisions;
+// integration tests use the real token source and login runner instead.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { Keeper, type LoginProvider, type StorageInspector, type TokenProvider } from '../../electron/core/keeper';
+import { FakeClock } from '../../electron/core/scheduler';
+import { openSettings, type JsonStore, type StoreOpener } from '../../electron/core/settings';
+import { KeeperError } from '../../electron/core/errors';
+import type { PlannedNotice } from '../../electron/core/notices';
+
+export const confOpener: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
+
+export interface StandIns {
+  tokenCalls: { region: string; profile?: string }[];
+  logins: { host: string; password: string }[];
+  /** Next token/login outcomes; when empty, succeed. */
+  tokenFailures: KeeperError[];
+  loginFailures: KeeperError[];
+  lifetimeMs: number;
+  storage: Awaited<ReturnType<StorageInspector>>['storage'];
+}
+
+export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ek-keeper-'));
+  const clock = opts.clock ?? new FakeClock();
+  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none' };
+  const tokens: TokenProvider = {
+    async get(req) {
+      s.tokenCalls.push({ region: req.region, profile: req.profile });
+      await Promise.resolve();
+      const f = s.tokenFailures.shift();
+      if (f) throw f;
+      return { username: 'AWS', password: 'stand-in-password', expiresAt: new Date(clock.now() + s.lifetimeMs), proxyEndpoint: 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com' };
+    },
+  };
+  const login: LoginProvider = {
+    async login(req) {
+      s.logins.push({ host: req.host, password: req.password });
+      await Promise.resolve();
+      const f = s.loginFailures.shift();
+      if (f) throw f;
+      return { warnings: [] };
+    },
+  };
+  const opened = openSettings(confOpener, dir);
+  const keeper = new Keeper({ settings: opened.repo, state: opened.state, tokens, login, clock, random: () => 0.5, inspectStorage: async () => ({ storage: s.storage }), warnings: opened.warnings });
+  const notices: PlannedNotice[] = [];
+  keeper.on('notify', (n) => notices.push(n));
+  return { keeper, clock, dir, s, notices, settingsPath: opened.repo.path, statePath: opened.state.path };
+}
+
+export const rejected = () => new KeeperError('login-rejected', 'The registry rejected the login.', 'Check the account.');
