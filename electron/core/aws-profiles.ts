@@ -117,3 +117,23 @@ export async function findProfile(profile: string, env: NodeJS.ProcessEnv = proc
 export function toProfileView(p: AwsProfileInfo): { name: string; type: string; region: string | null } {
   return { name: p.name, type: p.type, region: p.region };
 }
+
+/**
+ * The endpoint a profile configures for a service: `endpoint_url` in the profile's `services`
+ * section (e.g. `ecr =` / `  endpoint_url = ...`), else a top-level `endpoint_url`. The SDK reads
+ * these only for the default profile (AWS_PROFILE), not for a profile passed to a client, so the
+ * token source looks them up for each registry's profile itself.
+ */
+export async function profileEndpoint(profile: string, service: 'ecr' | 'ecr_public', env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const { loadSharedConfigFiles, parseKnownFiles } = await import('@smithy/shared-ini-file-loader');
+  const files = sharedFileOptions(env);
+  const section = ((await parseKnownFiles(files)) as Record<string, Section>)[profile];
+  if (!section || (section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true') return undefined;
+  if (section.services) {
+    const { configFile } = await loadSharedConfigFiles(files);
+    const services = (configFile as Record<string, Section>)[`services.${section.services}`];
+    const url = services?.[`${service}.endpoint_url`];
+    if (url) return url;
+  }
+  return section.endpoint_url || undefined;
+}

@@ -167,7 +167,7 @@ async function checkPass(status: StoreStatus, env: NodeJS.ProcessEnv, platform: 
       return { ...status, works: false, reason: `the password store is initialised for ${ids.join(', ')} but ${why}.`, fix: `Import or create that key, or re-run "pass init <gpg-key-id>" with a key you have. ${r.timedOut ? '(gpg did not answer in time.)' : ''}`.trim() };
     }
   }
-  return status;
+  return { ...status, works: true, reason: null, fix: null };
 }
 
 function findProgram(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | null {

@@ -6,20 +6,28 @@ import { openSettings, type StoreOpener } from './settings';
 import { createTokenSource } from './tokens';
 import { createLoginRunner } from './login';
 import { readDockerConfig, storageForHost } from './docker-config';
+import { ensureStoreMapping } from './storage-migration';
 import type { Clock } from './scheduler';
+import type { MfaPrompt } from './mfa';
+import { createSignIn, type SignInOptions } from './signin';
 
 export interface EngineOptions {
   configDir: string;
   openStore: StoreOpener;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** Asks for MFA codes (terminal for the CLI, a dialog for the window); without it MFA profiles need sign-in. */
+  mfaPrompt?: MfaPrompt;
+  /** How `aws sso login` runs: 'inherit' in a terminal, 'pipe' (output lines to onOutput) in the app. */
+  signIn?: Pick<SignInOptions, 'stdio' | 'onOutput' | 'timeoutMs' | 'awsPath'>;
 }
 
 export function createKeeper(opts: EngineOptions): { keeper: Keeper; warnings: string[]; settingsPath: string } {
   const env = opts.env ?? process.env;
   const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir);
-  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined });
-  const login = createLoginRunner({ env });
+  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt });
+  // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
+  const login = createLoginRunner({ env, beforeLogin: (_tool, host, file) => ensureStoreMapping(host, file) });
   const keeper = new Keeper({
     settings: repo,
     state,
@@ -27,6 +35,7 @@ export function createKeeper(opts: EngineOptions): { keeper: Keeper; warnings: s
     login,
     clock: opts.clock,
     warnings,
+    signIn: createSignIn({ env, ...opts.signIn }),
     inspectStorage: async (tool, host) => {
       const { config } = await readDockerConfig(login.credentialFileFor(tool));
       return storageForHost(config, host);

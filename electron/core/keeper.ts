@@ -20,6 +20,8 @@ export interface TokenProvider {
     req: { kind: RegistryKind; region: string; profile?: string; apiEndpoint?: string },
     opts?: { minValidityMs?: number; force?: boolean },
   ): Promise<{ username: string; password: string; expiresAt: Date; proxyEndpoint?: string }>;
+  /** Drops tokens and temporary credentials cached for a profile (after sign-in or new keys). */
+  forget?(profile?: string): void;
 }
 
 /** What the keeper needs from the login runner (electron/core/login.ts). */
@@ -40,6 +42,8 @@ export interface KeeperDeps {
   random?: () => number;
   /** Warnings from opening settings (corrupt files backed up), shown once as activity. */
   warnings?: string[];
+  /** Runs `aws sso login --profile P` (electron/core/signin.ts); resolves once signed in. */
+  signIn?: (profile: string) => Promise<void>;
 }
 
 export interface KeeperEvents {
@@ -409,6 +413,32 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     for (const id of [...this.runtime.keys()]) if (!ids.has(id)) this.runtime.delete(id);
     this.afterChange();
     if (this.running) this.onAlarm();
+  }
+
+  /**
+   * After `aws sso login`, an MFA answer or new keys for a profile: drops what was cached for it
+   * and refreshes every enabled registry using it ('' or undefined: the default chain).
+   */
+  async refreshProfile(profile: string | undefined): Promise<RegistrySnapshot[]> {
+    const p = profile || undefined;
+    this.deps.tokens.forget?.(p);
+    const regs = this.settingsCache.registries.filter((r) => r.enabled && (r.profile || undefined) === p);
+    return Promise.all(regs.map((r) => this.refreshOne(r, true)));
+  }
+
+  /** Signs in to AWS SSO for a profile (the AWS CLI opens the browser), then refreshes its registries. */
+  async signIn(profile: string): Promise<RegistrySnapshot[]> {
+    if (!this.deps.signIn) throw new KeeperError('internal', 'Sign-in is not available here.', `Run aws sso login --profile ${profile} in a terminal.`);
+    this.record('notice', `Signing in to AWS SSO for profile ${profile} (aws sso login --profile ${profile}).`);
+    try {
+      await this.deps.signIn(profile);
+    } catch (err) {
+      const info = toErrorInfo(err);
+      this.record('failure', `${info.message} ${info.fix}`);
+      throw err;
+    }
+    this.record('notice', `Signed in to AWS SSO for profile ${profile}; refreshing its registries.`);
+    return this.refreshProfile(profile);
   }
 
   // ---------- internals ----------

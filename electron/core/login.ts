@@ -35,6 +35,11 @@ export interface LoginRunnerOptions {
   /** Injected for tests. */
   spawn?: typeof nodeSpawn;
   extraSearchDirs?: string[];
+  /**
+   * Runs inside the credential file's queue right before each login, so a change it makes to the
+   * file (mapping the host to a credential store) cannot be overwritten by a concurrent login.
+   */
+  beforeLogin?: (tool: LoginTool, host: string, credentialFile: string) => Promise<unknown>;
 }
 
 export interface LoginRunner {
@@ -334,7 +339,10 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       throw new KeeperError('tool-missing', where, INSTALL_HINT[req.tool]);
     }
     const credentialFile = credentialFileFor(req.tool);
-    return enqueue(credentialFile, () => run(req.tool, toolPath, req, credentialFile));
+    return enqueue(credentialFile, async () => {
+      if (opts.beforeLogin) await opts.beforeLogin(req.tool, req.host, credentialFile);
+      return run(req.tool, toolPath, req, credentialFile);
+    });
   }
 
   return { login, findTool, credentialFileFor };

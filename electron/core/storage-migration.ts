@@ -461,6 +461,10 @@ export async function ensureStoreMapping(host: string, configPath: string): Prom
   if (!record) return { mapped: false };
   const h = host.trim().toLowerCase();
   if (validateHostPort(h)) return { mapped: false };
+  // Already mapped (the common case, and always so while useStore re-logs hosts in under its own
+  // lock): answer without taking the lock, which that caller holds.
+  const already = storageForHost(await readConfigOrThrow(configPath).catch(() => null), h).storage;
+  if (already === 'helper' || already === 'ecr-login' || already === 'store') return { mapped: false, store: record.store };
   return withFileLock(configPath, async () => {
     const text = await readText(configPath);
     const cfg = await readConfigOrThrow(configPath);
@@ -529,4 +533,37 @@ export async function storageReport(
   const record = await readStoreRecord(paths.docker);
   const sets = await backupSets([paths.docker, recordPathFor(paths.docker), paths.podman]);
   return { registries, stores, chosen: record?.store ?? null, canUndo: sets.size > 0 };
+}
+
+// ---------- the keeper's side (shared by the CLI verb and the window's IPC handler) ----------
+
+/** The slice of the Keeper this needs (type-only, so core stays free of import cycles). */
+export interface KeeperLike {
+  snapshot(): { registries: { id: string; name: string; host: string | null; tool: LoginTool; enabled: boolean }[] };
+  refresh(id: string): Promise<{ name: string; host: string | null; error: { message: string } | null }>;
+}
+
+export interface KeeperMove extends UseStoreResult {
+  /** Registries not moved now: disabled (login stays where it is) or host not known yet (mapped at first login). */
+  notMoved: { name: string; reason: 'disabled' | 'host-unknown' }[];
+}
+
+/** Moves every enabled registry with a known host into `store`, logging in again through the keeper. */
+export async function moveKeeperLogins(keeper: KeeperLike, store: string, opts: Omit<StorageDeps, 'relogin'> = {}): Promise<KeeperMove> {
+  const snaps = keeper.snapshot().registries;
+  const movable = snaps.filter((r) => r.enabled && r.host);
+  const notMoved = snaps.flatMap((r): KeeperMove['notMoved'] => (!r.enabled ? [{ name: r.name, reason: 'disabled' }] : !r.host ? [{ name: r.name, reason: 'host-unknown' }] : []));
+  const result = await useStore(store, movable.map((r) => ({ host: r.host!, tool: r.tool })), {
+    ...opts,
+    relogin: async (hosts) => {
+      const targets = movable.filter((r) => hosts.includes(r.host!));
+      const done = await Promise.all(targets.map((r) => keeper.refresh(r.id)));
+      return hosts.map((host) => {
+        const mine = done.filter((s) => s.host === host);
+        const bad = mine.find((s) => s.error);
+        return bad ? { host, ok: false, error: `${bad.name}: ${bad.error!.message}` } : { host, ok: mine.length > 0 };
+      });
+    },
+  });
+  return { ...result, notMoved };
 }

@@ -9,7 +9,7 @@
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KeeperError, sanitize } from './errors';
 import { PUBLIC_REGION, parseEcrHost } from './registry';
-import { awsFiles, findProfile, sharedFileOptions } from './aws-profiles';
+import { findProfile, profileEndpoint, sharedFileOptions } from './aws-profiles';
 import { mfaCancelledError, type MfaPrompt } from './mfa';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -142,7 +142,8 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
 
   const fetchToken = async (req: TokenRequest): Promise<AuthToken> => {
     const region = req.kind === 'public' ? PUBLIC_REGION : req.region;
-    const endpoint = req.apiEndpoint ?? (env === process.env ? undefined : configuredEndpoint(req.kind, env));
+    const envEndpoint = configuredEndpoint(req.kind, env);
+    let endpoint = req.apiEndpoint ?? (env === process.env ? undefined : envEndpoint);
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -169,6 +170,8 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
         arm();
       });
       const work = (async () => {
+        // Environment variables win over the config file, as in the SDK.
+        if (!endpoint && !envEndpoint && req.profile && resolver) endpoint = await resolver.endpoint(req.profile, req.kind);
         client = await clientFactory(req.kind, {
           region,
           ...(endpoint ? { endpoint } : {}),
@@ -268,6 +271,8 @@ interface ResolverDeps {
 
 interface CredentialResolver {
   provider(profile?: string): CredentialProvider;
+  /** The ECR / ECR Public endpoint_url the profile configures, if any. */
+  endpoint(profile: string, kind: TokenRequest['kind']): Promise<string | undefined>;
   /** Drops the cached credentials of one profile (undefined: the default chain). */
   forget(profile?: string): void;
   forgetAll(): void;
@@ -333,6 +338,14 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
         }
         return running;
       };
+    },
+    async endpoint(profile, kind) {
+      if ((deps.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;
+      try {
+        return await profileEndpoint(profile, kind === 'public' ? 'ecr_public' : 'ecr', deps.env);
+      } catch {
+        return undefined; // unreadable files are reported by credential resolution, with the file named
+      }
     },
     forget(profile) {
       cache.delete(keyOf(profile));
