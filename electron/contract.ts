@@ -11,8 +11,10 @@ import type { ErrorCategory } from './core/errors';
 import type { Registry } from './core/registry';
 import type { Settings } from './core/settings';
 import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from './core/snapshot';
+import type { KeeperMove, StorageReport, UndoResult } from './core/storage-migration';
+import type { StoreName } from './core/cred-stores';
 
-export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry };
+export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry, StorageReport, KeeperMove, UndoResult, StoreName };
 
 export interface ErrorView {
   category: ErrorCategory;
@@ -76,6 +78,12 @@ export interface Invokes {
   'mfa:answer': (requestId: string, code: string | null) => boolean;
   /** Runs `aws sso login --profile P` and refreshes that profile's registries afterwards. */
   'signin:start': (profile: string) => boolean;
+  /** Where each registry's login lives and which credential stores work on this machine. */
+  'storage:get': () => StorageReport;
+  /** Moves ECR Keeper's logins into a working credential store (checked first; backup kept). */
+  'storage:use': (store: StoreName) => KeeperMove;
+  /** Restores the docker/podman config from before the last move. */
+  'storage:undo': () => UndoResult;
 }
 
 export type InvokeChannel = keyof Invokes;
@@ -109,6 +117,9 @@ export const METHODS = {
   getActivity: 'activity:get',
   answerMfa: 'mfa:answer',
   startSignIn: 'signin:start',
+  getStorage: 'storage:get',
+  useStore: 'storage:use',
+  undoStorage: 'storage:undo',
 } as const satisfies Record<string, InvokeChannel>;
 
 export type MethodName = keyof typeof METHODS;

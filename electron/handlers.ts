@@ -4,6 +4,8 @@
 // malformed is rejected with an `invalid-input` error and nothing changes.
 import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
 import { KNOWN_REGIONS } from './core/registry';
+import { isStoreName } from './core/cred-stores';
+import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
 import type { Keeper } from './core/keeper';
 import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
 
@@ -19,6 +21,8 @@ export interface HandlerServices {
   answerMfa(requestId: string, code: string | null): boolean;
   /** Starts `aws sso login` for a profile; resolves when sign-in finished and registries refreshed. */
   signIn(profile: string): Promise<boolean>;
+  /** The environment docker/podman run with (where their config files are); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
@@ -81,6 +85,12 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
       if (typeof profile !== 'string' || !PROFILE_RE.test(profile)) bad('Profile must be a valid AWS profile name.', 'profile');
       return services.signIn(profile);
     },
+    'storage:get': () => storageReport(keeper.snapshot().registries, { env: services.env }),
+    'storage:use': (store) => {
+      if (!isStoreName(store)) bad('Store must be one of osxkeychain, wincred, desktop, secretservice or pass.', 'store');
+      return moveKeeperLogins(keeper, store, { env: services.env });
+    },
+    'storage:undo': () => undo({ env: services.env }),
   };
 }
 
@@ -102,6 +112,9 @@ export const ARITY: Record<InvokeChannel, number> = {
   'activity:get': 0,
   'mfa:answer': 2,
   'signin:start': 1,
+  'storage:get': 0,
+  'storage:use': 1,
+  'storage:undo': 0,
 };
 
 export function toErrorView(err: unknown): ErrorView {

@@ -1,0 +1,162 @@
+// The main process: wires the Electron shell (tray, window, IPC, notifications, power, autostart)
+// to the core keeper. Each shell piece takes its Electron modules as arguments and is tested with
+// stand-ins; this file only connects them, so it stays short and reads top to bottom.
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, Tray } from 'electron';
+import Store from 'electron-store';
+import * as fs from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createKeeper } from './core/engine';
+import { MfaBroker } from './core/mfa';
+import { APP_NAME, defaultConfigDir } from './core/settings';
+import { createHandlers } from './handlers';
+import { createAutostart, launchedAtLogin, syncStartAtLogin } from './shell/autostart';
+import { APP_ID } from './shell/identity';
+import { registerIpc } from './shell/ipc';
+import { createNotifier } from './shell/notifier';
+import { watchPower } from './shell/power';
+import { createServices } from './shell/services';
+import { electronStoreOpener, type StoreConstructor } from './shell/store';
+import { createTray } from './shell/tray';
+import { createWindowController, guardSession } from './shell/window';
+
+// The tray app and the CLI share one folder. Setting the name and userData before anything reads
+// them makes electron-store, the single-instance lock and the CLI agree on it (also in
+// development, where package.json's "name" would otherwise make it ~/.config/ecr-keeper).
+app.setName(APP_NAME);
+const configDir = defaultConfigDir();
+app.setPath('userData', configDir);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another ECR Keeper is running: it gets 'second-instance' and shows its window.
+  app.quit();
+} else {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // toasts need it
+  // A tray app: closing (hiding) the window must not end it.
+  app.on('window-all-closed', () => {});
+  app.whenReady().then(start).catch((err: unknown) => {
+    console.error('ECR Keeper could not start:', err);
+    app.exit(1);
+  });
+}
+
+function start(): void {
+  if (process.platform === 'darwin') app.dock?.hide(); // menu-bar app (LSUIElement when packaged)
+  // macOS needs an Edit menu for copy/paste in the form; elsewhere the window has no menu bar.
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
+
+  const root = app.getAppPath();
+  const assets = join(root, 'assets');
+  const appIcon = nativeImage.createFromPath(join(assets, 'icon.png'));
+
+  // MFA codes are asked for in the window (mfa:request -> mfa:answer); `aws sso login` runs with
+  // its output piped, as there is no terminal to show it in.
+  const mfa = new MfaBroker();
+  const { keeper } = createKeeper({
+    configDir,
+    // The cast: electron-store types its schema generically; the core hands it conf's plain JSON schema.
+    openStore: electronStoreOpener(Store as unknown as StoreConstructor),
+    env: process.env,
+    mfaPrompt: mfa.prompt,
+    signIn: { stdio: 'pipe' },
+  });
+
+  guardSession(session.defaultSession);
+  const win = createWindowController({
+    BrowserWindow,
+    preloadPath: join(root, 'dist', 'preload.cjs'),
+    pagePath: join(root, 'dist', 'renderer', 'index.html'),
+    ...(process.platform === 'darwin' ? {} : { iconPath: join(assets, 'icon.png') }),
+  });
+
+  registerIpc({
+    ipcMain,
+    handlers: createHandlers(keeper, createServices({ keeper, configDir, env: process.env, mfa })),
+    isOwnSender: (event) => win.isOwnSender(event),
+    onRefused: (channel, url) => console.warn(`Refused IPC ${channel} from ${url}`),
+  });
+
+  const autostart = createAutostart({
+    app, platform: process.platform, env: process.env, home: homedir(), fs,
+    execPath: process.execPath, isPackaged: app.isPackaged, appPath: root,
+  });
+  const applyStartAtLogin = syncStartAtLogin(keeper, autostart, (msg) => console.warn(msg));
+
+  const quietly = (p: Promise<unknown> | unknown) => Promise.resolve(p).catch((err: unknown) => console.warn((err as Error).message));
+  const tray = createTray({
+    Tray, Menu, nativeImage, platform: process.platform, assetsDir: assets,
+    snapshot: () => keeper.snapshot(),
+    toggles: () => ({ autoRefresh: keeper.settings().autoRefresh, startAtLogin: autostart.isEnabled() }),
+    actions: {
+      // Refresh failures land in the snapshot, activity log and notifications; nothing to add here.
+      refresh: (id) => void quietly(keeper.refresh(id)),
+      refreshAll: () => void quietly(keeper.refreshAll()),
+      setRegistryAutoRefresh: (id, on) => void quietly((async () => keeper.updateRegistry(id, { autoRefresh: on }))()),
+      setAutoRefresh: (on) => void quietly((async () => keeper.updateSettings({ autoRefresh: on }))()),
+      setStartAtLogin: (on) => void quietly((async () => keeper.updateSettings({ startAtLogin: on }))()),
+      open: () => win.show(),
+      quit: () => app.quit(),
+    },
+  });
+
+  const notifier = createNotifier({
+    Notification, platform: process.platform, icon: appIcon,
+    prefs: () => keeper.settings().notifications,
+    focusRegistry: (id) => win.focusRegistry(id),
+    refresh: (id) => void quietly(keeper.refresh(id)),
+  });
+
+  keeper.on('change', (snap) => {
+    applyStartAtLogin();
+    tray.update();
+    win.send('keeper:change', snap);
+  });
+  keeper.on('activity', (entry) => win.send('keeper:activity', entry));
+  keeper.on('notify', (notice) => notifier.show(notice));
+  mfa.on('request', (req) => {
+    win.show();
+    win.sendWhenReady('mfa:request', req);
+  });
+
+  const power = watchPower({ powerMonitor, isOnline: () => net.isOnline(), reevaluate: () => keeper.reevaluate() });
+
+  app.on('second-instance', () => win.show());
+  app.on('activate', () => win.show()); // macOS: opened again from Finder/Spotlight
+
+  // Always started: the keeper itself honours the auto-refresh switch, and still publishes
+  // expiry changes (and their notifications) when auto-refresh is off.
+  keeper.start();
+  if (!launchedAtLogin(process.argv, app, process.platform)) win.show();
+
+  // Let refreshes in flight finish (a login killed mid-write can corrupt the credential file),
+  // but never hang the quit on them.
+  let stopping = false;
+  let stopped = false;
+  app.on('before-quit', (e) => {
+    win.allowClose();
+    if (stopped) return;
+    e.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    power.dispose();
+    mfa.cancelAll();
+    tray.dispose();
+    void Promise.race([keeper.stop(), new Promise((r) => setTimeout(r, 5_000))]).finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+
+  // Hooks for the Playwright spec (tests/e2e); absent unless asked for.
+  if (process.env.ECR_KEEPER_TEST_HOOKS === '1') {
+    Object.assign(globalThis, {
+      __ecrKeeperTest: {
+        trayExists: () => !tray.tray.isDestroyed(),
+        trayMenuLabels: () => tray.template().map((i) => i.label ?? '-'),
+        windowVisible: () => win.current()?.isVisible() ?? false,
+        hideWindow: () => win.current()?.hide(),
+        registryIds: () => keeper.registries().map((r) => r.id),
+      },
+    });
+  }
+}

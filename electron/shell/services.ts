@@ -1,0 +1,47 @@
+// The main process's side services for the IPC handler table (electron/handlers.ts): the window's
+// profile list, "detect account", docker's known ECR hosts, MFA answers and SSO sign-in.
+// Electron-free, so it runs under plain Node; the token source is injectable.
+import type { Keeper } from '../core/keeper';
+import type { HandlerServices } from '../handlers';
+import { listProfiles, toProfileView } from '../core/aws-profiles';
+import { dockerConfigPath, ecrHostsInConfig, readDockerConfig } from '../core/docker-config';
+import { KeeperError } from '../core/errors';
+import type { MfaBroker } from '../core/mfa';
+import { accountFromProxyEndpoint, createTokenSource, type TokenSource } from '../core/tokens';
+
+export interface ServiceDeps {
+  keeper: Pick<Keeper, 'signIn'>;
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Unused since sign-in moved into the keeper (core/signin.ts finds `aws`); kept so callers need no change. */
+  platform?: NodeJS.Platform;
+  mfa: Pick<MfaBroker, 'answer'>;
+  tokens?: Pick<TokenSource, 'get'>;
+}
+
+export function createServices(deps: ServiceDeps): HandlerServices {
+  const tokens = deps.tokens ?? createTokenSource({ env: deps.env });
+  return {
+    configDir: deps.configDir,
+    env: deps.env,
+    async listProfiles() {
+      return (await listProfiles(deps.env)).map(toProfileView);
+    },
+    async detectAccount(profile, region) {
+      // The password in this token is dropped right here: only the proxy endpoint's account is used.
+      const t = await tokens.get({ kind: 'private', region, ...(profile ? { profile } : {}) });
+      const account = t.proxyEndpoint ? accountFromProxyEndpoint(t.proxyEndpoint) : undefined;
+      if (!account) throw new KeeperError('config', 'AWS did not say which account this profile belongs to.', 'Enter the 12-digit account ID yourself.');
+      return account;
+    },
+    async dockerEcrHosts() {
+      return ecrHostsInConfig((await readDockerConfig(dockerConfigPath(deps.env))).config);
+    },
+    answerMfa: (requestId, code) => deps.mfa.answer(requestId, code),
+    async signIn(profile) {
+      // The keeper runs `aws sso login` (core/signin.ts), logs it, then refreshes the profile's registries.
+      await deps.keeper.signIn(profile);
+      return true;
+    },
+  };
+}
