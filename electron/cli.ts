@@ -26,6 +26,7 @@ Commands:
   remove NAME                     remove a registry
   list                            list configured registries
   login [NAME...] [--all]         log in now (exit 0 only if every one logged in)
+  signin PROFILE                  sign in to AWS SSO (aws sso login), then refresh its registries
   status [--json]                 show each registry's state and time left
   watch                           stay in the foreground keeping logins fresh
   storage [use STORE | undo]      where logins are stored; move them into a keychain/store
@@ -50,10 +51,16 @@ const HELP: Record<string, string> = {
   --disabled             add it switched off`,
   remove: 'Usage: ecr-keeper remove NAME',
   list: 'Usage: ecr-keeper list [--json]',
-  login: `Usage: ecr-keeper login [NAME...] [--all]
+  login: `Usage: ecr-keeper login [NAME...] [--all] [--signin]
 
   Logs the named registries (or --all enabled ones) in now and prints the result of each.
+  Profiles with mfa_serial ask for the MFA code on this terminal.
+  --signin   when an AWS SSO session has expired, run aws sso login for it and try again
   Exits 0 only if every one logged in.`,
+  signin: `Usage: ecr-keeper signin PROFILE
+
+  Runs aws sso login --profile PROFILE (AWS CLI v2; it opens the browser), then refreshes every
+  registry using that profile. Exits 0 only if sign-in and every refresh succeeded.`,
   status: `Usage: ecr-keeper status [--json]
 
   --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error}`,
@@ -90,6 +97,10 @@ async function openKeeper(configDir: string | undefined, io: Io) {
     configDir: dir,
     env: io.env,
     openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as import('./core/settings').JsonStore,
+    // Asks on the terminal; without one (services, CI, `watch` in the background) MFA profiles
+    // fail at once with signin-required instead of hanging.
+    mfaPrompt: (await import('./core/mfa')).terminalMfaPrompt(),
+    signIn: { stdio: 'inherit' },
   });
   for (const w of warnings) io.err(`warning: ${w}`);
   return keeper;
@@ -124,7 +135,7 @@ export function statusJson(snaps: RegistrySnapshot[], now: number) {
 
 function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: string } {
   if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
-  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}` };
+  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next try: ${r.error.retryAt}` : ''}` };
   const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
   const notes = r.notices.map((n) => `\n    note: ${n.message}${n.fix ? ` ${n.fix}` : ''}`).join('');
   return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt})${notes}` };
@@ -208,8 +219,42 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
+async function signInWhereNeeded(keeper: Keeper, results: RegistrySnapshot[], io: Io): Promise<RegistrySnapshot[]> {
+  const profiles = new Set(results.filter((r) => r.error?.category === 'signin-required' && r.profile && r.error.fix.includes('aws sso login')).map((r) => r.profile!));
+  const byId = new Map(results.map((r) => [r.id, r]));
+  for (const profile of profiles) {
+    io.err(`Signing in: aws sso login --profile ${profile}`);
+    try {
+      for (const r of await keeper.signIn(profile)) byId.set(r.id, r);
+    } catch (err) {
+      const k = err instanceof KeeperError ? err : undefined;
+      io.err(`x sign-in for ${profile} failed: ${k ? `${k.category}: ${k.message}\n    fix: ${k.fix}` : (err as Error).message}`);
+    }
+  }
+  return results.map((r) => byId.get(r.id) ?? r);
+}
+
+async function cmdSignin(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) { io.out(HELP.signin!); return EXIT.ok; }
+  if (positionals.length !== 1) throw new UsageError('signin needs exactly one AWS PROFILE, e.g. ecr-keeper signin dev-sso');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const results = await keeper.signIn(positionals[0]!);
+  io.out(`Signed in to AWS SSO for profile ${positionals[0]}.`);
+  if (!results.length) io.out(`No enabled registry uses profile ${positionals[0]}.`);
+  const now = Date.now();
+  let ok = true;
+  for (const r of results) {
+    const d = describeResult(r, now);
+    ok &&= d.ok;
+    (d.ok ? io.out : io.err)(d.text);
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
 async function cmdLogin(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { all: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { all: { type: 'boolean' }, signin: { type: 'boolean' } });
   if (values.help) { io.out(HELP.login!); return EXIT.ok; }
   if (!values.all && positionals.length === 0) throw new UsageError('login needs registry names or --all.');
   if (values.all && positionals.length) throw new UsageError('give registry names or --all, not both.');
@@ -223,7 +268,8 @@ async function cmdLogin(args: string[], io: Io): Promise<number> {
     if (unknown.length) throw new InputError(unknown.map((n) => ({ field: 'name', message: `No registry named "${n.slice(0, 80)}". Run \`ecr-keeper list\` to see them.` })));
     targets = [...new Set(positionals.map((n) => keeper.find(n)!.id))];
   }
-  const results = await Promise.all(targets.map((id) => keeper.refresh(id)));
+  let results = await Promise.all(targets.map((id) => keeper.refresh(id)));
+  if (values.signin) results = await signInWhereNeeded(keeper, results, io);
   const now = Date.now();
   let ok = true;
   for (const r of results) {
@@ -238,19 +284,23 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   const { values, positionals } = parse(args, {});
   if (values.help) { io.out(HELP.watch!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('watch takes no arguments.');
-  const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
-  const enabled = keeper.registries().filter((r) => r.enabled).length;
-  io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
-  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}`));
-  keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
+  // Listen for signals before anything is printed: a supervisor may send SIGTERM as soon as it
+  // sees the first line, and an unhandled SIGTERM would kill the process without a clean stop.
+  // `on`, not `once`: conf's atomic writer (when-exit) re-sends the signal to the process after
+  // its own cleanup; with no listener left, that second delivery would kill us mid-stop.
+  const stopped = new Promise<void>((resolve) => {
+    signals.on('SIGINT', () => resolve());
+    signals.on('SIGTERM', () => resolve());
+  });
   // The keeper's alarm is unref'd; this keeps the process alive until a signal arrives.
   const keepAlive = setInterval(() => {}, 2 ** 30);
+  const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const enabled = keeper.registries().filter((r) => r.enabled).length;
+  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}`));
+  keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
+  io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
   keeper.start();
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    signals.once('SIGINT', stop);
-    signals.once('SIGTERM', stop);
-  });
+  await stopped;
   clearInterval(keepAlive);
   await keeper.stop();
   io.out(`${new Date().toISOString()} stopped`);
@@ -285,6 +335,7 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
       case 'list': return await cmdList(rest, io);
       case 'status': return await cmdStatus(rest, io);
       case 'login': return await cmdLogin(rest, io);
+      case 'signin': return await cmdSignin(rest, io);
       case 'watch': return await cmdWatch(rest, io, signals);
       case 'storage': return await (await import('./cli-storage')).cmdStorage(rest, io, openKeeper);
       default:

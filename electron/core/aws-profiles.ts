@@ -76,10 +76,16 @@ function infoOf(name: string, section: Section): AwsProfileInfo {
   return info;
 }
 
+// The loader keeps [sso-session X] and [services X] sections under these prefixed keys.
+const NOT_PROFILES = /^(?:sso-session|services)\./;
+
 async function readSections(env: NodeJS.ProcessEnv): Promise<Record<string, Section>> {
   const { parseKnownFiles } = await import('@smithy/shared-ini-file-loader');
   // Missing files read as empty; an unreadable one (permissions) throws, and says which file.
-  return (await parseKnownFiles(sharedFileOptions(env))) as Record<string, Section>;
+  const all = (await parseKnownFiles(sharedFileOptions(env))) as Record<string, Section>;
+  const out: Record<string, Section> = {};
+  for (const [name, section] of Object.entries(all)) if (!NOT_PROFILES.test(name) && name !== '__proto__') out[name] = section;
+  return out;
 }
 
 /** Every profile in the shared files, `default` first, then by name. */
@@ -92,7 +98,6 @@ export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promis
     throw new KeeperError('config', `Could not read the AWS configuration (${f.configFile}, ${f.credentialsFile}): ${(err as Error).message}`, 'Check that the files are readable and well-formed (aws configure list-profiles shows what the AWS CLI sees).', { cause: err });
   }
   return Object.keys(sections)
-    .filter((n) => n !== '__proto__')
     .map((n) => infoOf(n, sections[n] ?? {}))
     .sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
 }

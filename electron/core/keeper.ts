@@ -265,9 +265,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       let host = registryHostOf(r, undefined);
       if (host && (await this.checkHelperManaged(r, rt, host))) return;
 
+      // A registry that rejected the last token's password gets a new token, not the cached one
+      // (concurrent refreshes still share the one new call).
+      const force = rt.failures > 0 && rt.error?.category === 'login-rejected';
       const token = await this.deps.tokens.get(
         { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
-        { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE },
+        { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE, force },
       );
       if (!host) {
         host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));

@@ -435,7 +435,8 @@ const THROTTLE_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyReq
 export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.ProcessEnv = process.env): KeeperError {
   if (err instanceof KeeperError) return err;
   const { name, code, message, status, fault } = shapeOf(err);
-  const text = sanitize(message).slice(0, 300);
+  // One line: provider messages (credential_process output) can span several.
+  const text = sanitize(message).replace(/\s+/g, ' ').slice(0, 300);
   const api = apiName(req);
   const profileArg = req.profile ? ` --profile ${req.profile}` : '';
   const profileLabel = req.profile ? `profile "${req.profile}"` : 'the default AWS profile';

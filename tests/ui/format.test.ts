@@ -1,0 +1,59 @@
+// The window's pure formatters, under plain node.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LIMITS as CORE_LIMITS } from '../../electron/core/settings';
+import { LIMITS } from '../../renderer/limits';
+import {
+  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, SECOND, signInCommand, suggestName,
+} from '../../renderer/format';
+import { prefillFromHost } from '../../renderer/form';
+
+test('countdown is hh:mm:ss, floored to the second, and null once expired', () => {
+  assert.equal(formatCountdown(12 * HOUR), '12:00:00');
+  assert.equal(formatCountdown(12 * HOUR - 1), '11:59:59');
+  assert.equal(formatCountdown(61 * SECOND + 999), '00:01:01');
+  assert.equal(formatCountdown(999), '00:00:00');
+  assert.equal(formatCountdown(0), null);
+  assert.equal(formatCountdown(-5), null);
+  assert.equal(formatCountdown(Number.NaN), null);
+});
+
+test('relative times read naturally', () => {
+  const now = Date.UTC(2025, 0, 1, 12);
+  assert.equal(formatAgo(now - 10 * SECOND, now), 'just now');
+  assert.equal(formatAgo(now - 4 * MINUTE, now), '4 min ago');
+  assert.equal(formatAgo(now - 2 * HOUR - 5 * MINUTE, now), '2 h 5 min ago');
+  assert.equal(formatAgo(now - 30 * HOUR, now), '30 h ago');
+  assert.equal(formatAgo(now - 72 * HOUR, now), '3 days ago');
+  assert.equal(formatIn(now + 11 * HOUR + 30 * MINUTE, now), 'in 11 h 30 min');
+  assert.equal(formatIn(now + 4 * MINUTE, now), 'in 4 min');
+  assert.equal(formatIn(now + 20 * SECOND, now), 'in 20 s');
+  assert.equal(formatIn(now - 1, now), 'now');
+  assert.equal(formatDurationWords(11 * HOUR + MINUTE), '11 hours 1 minute');
+});
+
+test('life bar runs from the last refresh (or 12 h before expiry) to expiry', () => {
+  const now = 1_000_000_000_000;
+  assert.equal(lifeLeft(now + 12 * HOUR, now, now), 1);
+  assert.equal(lifeLeft(now + 6 * HOUR, null, now), 0.5);
+  assert.equal(lifeLeft(now + HOUR, now - HOUR, now), 0.5);
+  assert.equal(lifeLeft(now - 1, now - HOUR, now), 0);
+});
+
+test('overall summary and the sign-in command', () => {
+  assert.equal(overallView('empty', []).text, 'No registries yet');
+  assert.equal(overallView('error', [{ enabled: true, state: 'error' }, { enabled: true, state: 'expired' }] as never).text, '2 registries need attention');
+  assert.equal(signInCommand('Run `aws sso login --profile dev` and refresh.', 'dev'), 'aws sso login --profile dev');
+  assert.equal(signInCommand('Sign in again.', 'dev'), 'aws sso login --profile dev');
+});
+
+test('first-run prefill from a docker config host', () => {
+  assert.deepEqual(prefillFromHost('111122223333.dkr.ecr.eu-west-1.amazonaws.com', [], suggestName),
+    { kind: 'private', region: 'eu-west-1', accountId: '111122223333', name: '111122223333-eu-west-1' });
+  assert.equal(prefillFromHost('public.ecr.aws', ['ecr-public'], suggestName).name, 'ecr-public-2');
+  assert.equal(prefillFromHost('111122223333.dkr-ecr.us-east-1.on.aws', [], suggestName).registryHost, '111122223333.dkr-ecr.us-east-1.on.aws');
+});
+
+test("the renderer's copy of the settings limits matches the engine's", () => {
+  assert.deepEqual(LIMITS, CORE_LIMITS);
+});

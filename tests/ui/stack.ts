@@ -1,0 +1,131 @@
+// The real test stack behind the window: a loopback docker-registry with htpasswd auth, the ECR API
+// emulator (SigV4 checked), AWS config files with a profile for it, and a real keeper (the same
+// createKeeper the tray app and CLI use) whose docker logins go to the loopback registry.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { createHandlers } from '../../electron/handlers';
+import { createKeeper } from '../../electron/core/engine';
+import type { Keeper } from '../../electron/core/keeper';
+import { MfaBroker } from '../../electron/core/mfa';
+import type { JsonStore } from '../../electron/core/settings';
+import { createServices } from '../../electron/shell/services';
+import type { Handlers } from '../../electron/contract';
+import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
+import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
+
+export const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+export const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+export const ACCOUNT = '111122223333';
+/** An ECR host already in the seeded docker config, offered on the first-run screen. */
+export const KNOWN_DOCKER_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+
+// The SDK reads some of these from process.env whatever env we pass: keep the machine's own AWS
+// setup (and IMDS) out of the tests.
+const AWS_VARS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+
+export interface Stack {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  registry: RunningRegistry;
+  emulator: EcrEmulator;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const saved = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-ui-'));
+  const registry = await startRegistry();
+  const emulator = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: registry.password });
+  const aws = join(dir, 'aws');
+  mkdirSync(aws);
+  writeFileSync(join(aws, 'config'), '[default]\nregion = eu-west-1\n[profile emu]\nregion = eu-west-1\n[profile team]\nregion = us-east-1\n');
+  writeFileSync(join(aws, 'credentials'), [
+    '[default]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`,
+    '[emu]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`,
+    '[team]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`, '',
+  ].join('\n'));
+  for (const k of AWS_VARS) delete process.env[k];
+  const awsEnv = {
+    AWS_CONFIG_FILE: join(aws, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  Object.assign(process.env, awsEnv);
+  const env: NodeJS.ProcessEnv = {
+    ...toolEnv(join(dir, 'tools'), registry.registriesConf),
+    ...awsEnv,
+    // "Detect from profile" and registries without an API endpoint go to the emulator too.
+    AWS_ENDPOINT_URL_ECR: emulator.url,
+  };
+  // A file-store docker config (not `pass`), with one ECR host the user already logs in to.
+  seedDockerConfig(env, { auths: { [KNOWN_DOCKER_HOST]: { auth: Buffer.from('AWS:old-expired-token').toString('base64') } } });
+  return {
+    dir, env, registry, emulator,
+    async stop() {
+      await emulator.stop();
+      await registry.stop();
+      rmSync(dir, { recursive: true, force: true });
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    },
+  };
+}
+
+export interface KeeperUnderTest {
+  keeper: Keeper;
+  handlers: Handlers;
+  mfa: MfaBroker;
+  configDir: string;
+  settingsPath: string;
+  settingsText(): string;
+  stop(): Promise<void>;
+}
+
+/** A keeper over `configDir` (created fresh when omitted) with the shell's real services. */
+export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-'))): KeeperUnderTest {
+  const { keeper, settingsPath } = createKeeper({
+    configDir,
+    env: stack.env,
+    openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
+  });
+  const mfa = new MfaBroker();
+  const services = createServices({ keeper, configDir, env: stack.env, platform: process.platform, mfa });
+  return {
+    keeper, mfa, configDir, settingsPath,
+    handlers: createHandlers(keeper, services),
+    settingsText: () => { try { return readFileSync(settingsPath, 'utf8'); } catch { return '<no file>'; } },
+    stop: () => keeper.stop(),
+  };
+}
+
+/** Registry input pointing at the test stack: the emulator as API, the loopback registry as host. */
+export function stackRegistry(stack: Stack, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, region: 'eu-west-1', profile: 'emu', registryHost: stack.registry.host, apiEndpoint: stack.emulator.url, ...extra };
+}
+
+/**
+ * `n` registries in `dir`, with persisted state as after a restart: each logged in an hour ago,
+ * expiring 3 minutes apart on whole seconds. Returns their ids.
+ */
+export async function seedManyRegistries(stack: Stack, dir: string, n: number): Promise<string[]> {
+  const k = keeperFor(stack, dir);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(k.keeper.addRegistry(stackRegistry(stack, `reg-${String(i).padStart(3, '0')}`, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3] })).id);
+  }
+  await k.stop();
+  const now = Date.now();
+  const wholeSecond = now - (now % 1000);
+  const registries: Record<string, unknown> = {};
+  ids.forEach((id, i) => {
+    registries[id] = { expiresAt: new Date(wholeSecond + (i + 1) * 3 * 60_000).toISOString(), lastSuccess: new Date(now - 60 * 60_000).toISOString(), failures: 0, host: stack.registry.host };
+  });
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ registries }));
+  return ids;
+}
