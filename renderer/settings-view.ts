@@ -3,7 +3,7 @@
 import type { SettingsView } from '../electron/contract';
 import { call, errorView } from './api';
 import { fill, h, uid } from './dom';
-import { LIMITS } from './limits';
+import { LIMITS } from '../electron/core/settings-model';
 
 type NumKey = keyof typeof LIMITS;
 type Patch = Partial<Omit<SettingsView, 'configDir'>>;

@@ -1,8 +1,6 @@
 // The window's pure formatters, under plain node.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LIMITS as CORE_LIMITS } from '../../electron/core/settings';
-import { LIMITS } from '../../renderer/limits';
 import {
   formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, SECOND, signInCommand, suggestName,
 } from '../../renderer/format';
@@ -54,6 +52,3 @@ test('first-run prefill from a docker config host', () => {
   assert.equal(prefillFromHost('111122223333.dkr-ecr.us-east-1.on.aws', [], suggestName).registryHost, '111122223333.dkr-ecr.us-east-1.on.aws');
 });
 
-test("the renderer's copy of the settings limits matches the engine's", () => {
-  assert.deepEqual(LIMITS, CORE_LIMITS);
-});
