@@ -3,10 +3,10 @@
 // the checks `list` alone misses: docker-credential-pass answers `{}` even with no password store,
 // and only fails later, when docker tries to save a login.
 import { spawn as nodeSpawn } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { posix, win32 } from 'node:path';
-import { usualToolDirs } from './login';
+import { posix } from 'node:path';
+import { findProgram } from './find-program';
 
 export type StoreName = 'osxkeychain' | 'wincred' | 'desktop' | 'secretservice' | 'pass';
 export const STORE_NAMES: readonly StoreName[] = ['osxkeychain', 'wincred', 'desktop', 'secretservice', 'pass'];
@@ -92,33 +92,9 @@ export const runProgram: Runner = (program, args, opts) => new Promise<RunResult
   child.stdin.end(opts.input ?? '');
 });
 
-function isExecutableFile(path: string, platform: NodeJS.Platform): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, platform === 'win32' ? constants.F_OK : constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Finds `docker-credential-NAME` where login.ts finds docker: PATH, then the usual install places. */
 export function findHelper(name: string, opts: Pick<DetectOptions, 'env' | 'platform' | 'extraSearchDirs'> = {}): string | null {
-  const env = opts.env ?? process.env;
-  const platform = opts.platform ?? process.platform;
-  const path = platform === 'win32' ? win32 : posix;
-  const exe = platform === 'win32' ? `docker-credential-${name}.exe` : `docker-credential-${name}`;
-  const pathVar = env.PATH ?? env.Path ?? '';
-  const dirs = [
-    ...pathVar.split(platform === 'win32' ? ';' : ':').filter((d) => d && path.isAbsolute(d)),
-    ...(opts.extraSearchDirs ?? []),
-    ...usualToolDirs(platform, env),
-  ];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, exe);
-    if (isExecutableFile(candidate, platform)) return candidate;
-  }
-  return null;
+  return findProgram(`docker-credential-${name}`, { env: opts.env, platform: opts.platform, extraDirs: opts.extraSearchDirs });
 }
 
 function firstLine(text: string): string {
@@ -147,14 +123,14 @@ function passGpgIds(env: NodeJS.ProcessEnv): string[] | null {
  */
 async function checkPass(status: StoreStatus, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, run: Runner, timeoutMs: number): Promise<StoreStatus> {
   const initFix = 'Create a gpg key if you have none ("gpg --quick-gen-key \'Your Name <you@example.com>\'"), then run "pass init <gpg-key-id>".';
-  if (!findProgram('pass', env, platform)) {
+  if (!findProgram('pass', { env, platform })) {
     return { ...status, works: false, reason: 'pass is not installed (docker-credential-pass runs it).', fix: INSTALL.pass };
   }
   const ids = passGpgIds(env);
   if (!ids || ids.length === 0) {
     return { ...status, works: false, reason: `no initialised password store (no .gpg-id in ${passStoreDir(env)}).`, fix: initFix };
   }
-  const gpg = findProgram('gpg', env, platform) ?? findProgram('gpg2', env, platform);
+  const gpg = findProgram('gpg', { env, platform }) ?? findProgram('gpg2', { env, platform });
   if (!gpg) return { ...status, works: false, reason: 'gpg is not installed (pass encrypts with it).', fix: 'Install gnupg.' };
   for (const id of ids) {
     const r = await run(gpg, ['--batch', '--with-colons', '--list-keys', '--', id], { env, timeoutMs });
@@ -170,19 +146,6 @@ async function checkPass(status: StoreStatus, env: NodeJS.ProcessEnv, platform: 
   return { ...status, works: true, reason: null, fix: null };
 }
 
-function findProgram(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | null {
-  const path = platform === 'win32' ? win32 : posix;
-  const exe = platform === 'win32' ? `${name}.exe` : name;
-  const dirs = [
-    ...(env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter((d) => d && path.isAbsolute(d)),
-    ...usualToolDirs(platform, env),
-  ];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, exe);
-    if (isExecutableFile(candidate, platform)) return candidate;
-  }
-  return null;
-}
 
 /** Checks one store: installed, answers `list`, and the store-specific preconditions. */
 export async function detectStore(store: StoreName, opts: DetectOptions = {}): Promise<StoreStatus> {

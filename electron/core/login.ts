@@ -2,10 +2,8 @@
 // stdin and nowhere else: not argv (visible in /proc and `ps`), not the environment (inherited
 // by every credential helper), not logs. Logins that write the same credential file are
 // serialised because the tools read-modify-write it without a lock and lose entries otherwise.
+import { findProgram, isExecutableFile } from './find-program';
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { posix, win32 } from 'node:path';
 import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from './docker-config';
 import { KeeperError, sanitize } from './errors';
 import { validateHostPort, type LoginTool } from './registry';
@@ -59,40 +57,8 @@ const INSTALL_HINT: Record<LoginTool, string> = {
   podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings.',
 };
 
-/**
- * Places the tools are installed to. A GUI app started from Finder, the Dock or a desktop menu
- * gets a minimal PATH (often just /usr/bin:/bin), so PATH alone misses Homebrew, Docker Desktop
- * and Rancher Desktop installs.
- */
-export function usualToolDirs(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
-  const home = env.HOME || env.USERPROFILE || homedir();
-  if (platform === 'darwin') {
-    return [
-      '/usr/local/bin',
-      '/opt/homebrew/bin',
-      '/Applications/Docker.app/Contents/Resources/bin',
-      posix.join(home, '.docker', 'bin'),
-      '/opt/podman/bin',
-      posix.join(home, '.rd', 'bin'),
-    ];
-  }
-  if (platform === 'win32') {
-    const pf = env.ProgramFiles || env.PROGRAMFILES || 'C:\\Program Files';
-    return [win32.join(pf, 'Docker', 'Docker', 'resources', 'bin'), win32.join(pf, 'RedHat', 'Podman')];
-  }
-  return ['/usr/bin', '/usr/local/bin', '/snap/bin', posix.join(home, '.local', 'bin')];
-}
-
-function isExecutableFile(path: string, platform: NodeJS.Platform): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    // Windows has no execute bit; existence of the .exe is what counts there.
-    accessSync(path, platform === 'win32' ? constants.F_OK : constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// Re-exported: the tool search is shared with the credential-store and AWS CLI lookups.
+export { usualToolDirs } from './find-program';
 
 /** Lines that are docker's internal retry chatter (`time=... level=info msg=...`), not the error itself. */
 const CHATTER_RE = /^time="[^"]*"\s+level=(?:debug|info|warning|warn)\b/;
@@ -197,7 +163,6 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
   const spawn = opts.spawn ?? nodeSpawn;
-  const path = platform === 'win32' ? win32 : posix;
   /** Tail of each credential file's queue. */
   const tails = new Map<string, Promise<void>>();
 
@@ -207,19 +172,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     if (explicitPath && explicitPath.trim() !== '') {
       return isExecutableFile(explicitPath, platform) ? explicitPath : null;
     }
-    const exe = platform === 'win32' ? `${tool}.exe` : tool;
-    const pathVar = env.PATH ?? env.Path ?? '';
-    const dirs = [
-      // Relative PATH entries would resolve against our working directory: never run a docker from there.
-      ...pathVar.split(platform === 'win32' ? ';' : ':').filter((d) => d && path.isAbsolute(d)),
-      ...(opts.extraSearchDirs ?? []),
-      ...usualToolDirs(platform, env),
-    ];
-    for (const dir of dirs) {
-      const candidate = path.join(dir, exe);
-      if (isExecutableFile(candidate, platform)) return candidate;
-    }
-    return null;
+    return findProgram(tool, { env, platform, extraDirs: opts.extraSearchDirs });
   }
 
   function credentialFileFor(tool: LoginTool): string {

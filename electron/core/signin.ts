@@ -2,11 +2,10 @@
 // token cache the SDK reads), then lets the keeper refresh every registry using that profile.
 // We never handle the SSO token ourselves: the AWS CLI owns that flow and its cache.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { KeeperError, sanitize } from './errors';
 import { findProfile } from './aws-profiles';
-import { usualToolDirs } from './login';
+import { isExecutableFile, programCandidates } from './find-program';
 
 export type Spawner = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -44,21 +43,18 @@ export function ssoLoginCommand(profile: string): string {
 
 /** Where `aws` may live: PATH first, then the places installers put it (GUI apps get a short PATH). */
 export function awsCandidates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string[] {
-  const names = platform === 'win32' ? ['aws.exe', 'aws.cmd'] : ['aws'];
-  const extra = platform === 'win32'
-    ? [join(env.ProgramFiles || 'C:\\Program Files', 'Amazon', 'AWSCLIV2')]
-    : ['/usr/local/aws-cli/v2/current/bin', '/opt/homebrew/bin', '/usr/local/bin'];
-  const dirs = [...(env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : delimiter), ...usualToolDirs(platform, env), ...extra].filter(Boolean);
-  const out: string[] = [];
-  for (const d of dirs) for (const n of names) { const p = join(d, n); if (!out.includes(p)) out.push(p); }
-  return out;
+  return programCandidates('aws', {
+    env,
+    platform,
+    fileNames: platform === 'win32' ? ['aws.exe', 'aws.cmd'] : ['aws'],
+    lastDirs: platform === 'win32'
+      ? [join(env.ProgramFiles || 'C:\\Program Files', 'Amazon', 'AWSCLIV2')]
+      : ['/usr/local/aws-cli/v2/current/bin', '/opt/homebrew/bin', '/usr/local/bin'],
+  });
 }
 
 function findAws(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
-  for (const c of awsCandidates(env, platform)) {
-    try { accessSync(c, constants.X_OK); return c; } catch { /* keep looking */ }
-  }
-  return undefined;
+  return awsCandidates(env, platform).find((c) => isExecutableFile(c, platform));
 }
 
 /** Parses `aws --version` output, e.g. "aws-cli/2.15.30 Python/3.11.8 Linux/6.5 exe/x86_64". */
