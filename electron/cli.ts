@@ -4,6 +4,7 @@
 // need them, through dynamic import.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, KeeperError } from './core/errors';
+import { watchSettingsFile } from './core/settings-watch';
 import type { Keeper } from './core/keeper';
 import type { RegistrySnapshot } from './core/snapshot';
 
@@ -300,7 +301,10 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
   io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
   keeper.start();
+  // Registries added or edited by another `ecr-keeper` (or the tray app) join without a restart.
+  const settingsWatch = watchSettingsFile(keeper.settingsPath, () => keeper.reload());
   await stopped;
+  settingsWatch.close();
   clearInterval(keepAlive);
   await keeper.stop();
   io.out(`${new Date().toISOString()} stopped`);

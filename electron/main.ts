@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createKeeper } from './core/engine';
+import { watchSettingsFile } from './core/settings-watch';
 import { MfaBroker } from './core/mfa';
 import { APP_NAME, defaultConfigDir } from './core/settings';
 import { createHandlers } from './handlers';
@@ -52,7 +53,7 @@ function start(): void {
   // MFA codes are asked for in the window (mfa:request -> mfa:answer); `aws sso login` runs with
   // its output piped, as there is no terminal to show it in.
   const mfa = new MfaBroker();
-  const { keeper } = createKeeper({
+  const { keeper, settingsPath } = createKeeper({
     configDir,
     // The cast: electron-store types its schema generically; the core hands it conf's plain JSON schema.
     openStore: electronStoreOpener(Store as unknown as StoreConstructor),
@@ -118,6 +119,8 @@ function start(): void {
     win.sendWhenReady('mfa:request', req);
   });
 
+  // `ecr-keeper add` (or an edit by hand) while the app runs: pick it up.
+  const settingsWatch = watchSettingsFile(settingsPath, () => keeper.reload());
   const power = watchPower({ powerMonitor, isOnline: () => net.isOnline(), reevaluate: () => keeper.reevaluate() });
 
   app.on('second-instance', () => win.show());
@@ -139,6 +142,7 @@ function start(): void {
     if (stopping) return;
     stopping = true;
     power.dispose();
+    settingsWatch.close();
     mfa.cancelAll();
     tray.dispose();
     void Promise.race([keeper.stop(), new Promise((r) => setTimeout(r, 5_000))]).finally(() => {

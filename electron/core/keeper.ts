@@ -114,6 +114,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.settingsCache.registries.find((r) => r.id === nameOrId) ?? this.settingsCache.registries.find((r) => r.name.toLowerCase() === lc);
   }
 
+  /** The settings file this keeper reads and writes. */
+  get settingsPath(): string {
+    return this.deps.settings.path;
+  }
+
   activity(): ActivityEntry[] {
     return this.log.slice();
   }

@@ -153,3 +153,30 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     assert.equal(out.includes(stack.password), false);
   });
 });
+
+describe('ecr-keeper watch picks up registries added by another process', { skip }, () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ registries: 1 }); });
+  after(async () => { await stack?.stop(); });
+
+  it('a registry added with the CLI while watch runs is logged in without a restart', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    try {
+      const until = async (re: RegExp) => {
+        const deadline = Date.now() + 20_000;
+        while (!re.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.match(out, re);
+      };
+      await until(/watching 0 registries/);
+      const add = await stack.cli(addArgs(stack, 'late', stack.registries[0]!.host));
+      assert.equal(add.code, 0, add.stderr);
+      await until(/ login late: Logged in to/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('close', r));
+    }
+  });
+});
