@@ -25,7 +25,7 @@ export interface HandlerServices {
   env?: NodeJS.ProcessEnv;
 }
 
-const ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$/;
 const REGION_RE = /^[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2}$/;
 

@@ -189,6 +189,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   private onAlarm(): void {
     const now = this.clock.now();
+    // The clock went backwards (NTP step, manual change): an attempt "in the future" would push
+    // its backoff out by the size of the jump, so count it as having happened now.
+    for (const rt of this.runtime.values()) {
+      if (rt.lastAttempt !== undefined && rt.lastAttempt > now) rt.lastAttempt = now;
+    }
     if (this.running && this.settingsCache.autoRefresh) {
       for (const r of this.settingsCache.registries) {
         const rt = this.rt(r.id);

@@ -48,9 +48,19 @@ export interface PersistedState {
   registries: Record<string, PersistedRegistryState>;
 }
 
-export const STATE_SCHEMA = {
-  registries: { type: 'object', additionalProperties: { type: 'object' } },
-} as const;
+/**
+ * The state file's shape, checked by hand rather than by conf's schema: it is ours, it is small,
+ * and compiling a second ajv schema would cost every CLI start ~35 ms (see docs/PERFORMANCE.md).
+ */
+export function stateShapeProblem(v: Record<string, unknown>): string | null {
+  const regs = v.registries;
+  if (regs === undefined) return null;
+  if (typeof regs !== 'object' || regs === null || Array.isArray(regs)) return '"registries" must be an object';
+  for (const [id, entry] of Object.entries(regs)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `the entry for "${id.slice(0, 60)}" must be an object`;
+  }
+  return null;
+}
 
 /** The subset of conf / electron-store we use: whole-store reads and writes. */
 export interface JsonStore {
@@ -61,7 +71,8 @@ export interface JsonStore {
 export interface StoreOptions {
   cwd: string;
   configName: string;
-  schema: Record<string, unknown>;
+  /** conf's JSON schema (ajv); omitted where a hand check is used instead. */
+  schema?: Record<string, unknown>;
   defaults: Record<string, unknown>;
   clearInvalidConfig: false;
   accessPropertiesByDotNotation: false;
@@ -89,9 +100,17 @@ export function backupPath(path: string, now: Date): string {
  * Opens a store; when the file on disk is corrupt (bad JSON, schema violation) it is renamed to a
  * backup beside itself and a fresh store with defaults is opened. Returns the warning to show.
  */
-export function openWithRecovery(open: StoreOpener, options: StoreOptions, now: () => Date = () => new Date()): { store: JsonStore; warning?: string } {
+export function openWithRecovery(
+  open: StoreOpener,
+  options: StoreOptions,
+  now: () => Date = () => new Date(),
+  shapeProblem?: (v: Record<string, unknown>) => string | null,
+): { store: JsonStore; warning?: string } {
   try {
-    return { store: open(options) };
+    const store = open(options);
+    const problem = shapeProblem?.(store.store);
+    if (problem) throw new Error(`Invalid content: ${problem}.`);
+    return { store };
   } catch (err) {
     const file = join(options.cwd, `${options.configName}.json`);
     if (!existsSync(file)) throw err;
@@ -134,22 +153,6 @@ export function migrate(raw: Record<string, unknown>): Record<string, unknown> {
   return cur;
 }
 
-/**
- * Migrations run on the raw file before conf opens it: conf merges defaults into the store on
- * open, which would make an old file look current. Unparsable files are left for the recovery path.
- */
-function migrateFileInPlace(file: string): void {
-  let raw: unknown;
-  try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch { return; }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
-  const cur = raw as Record<string, unknown>;
-  if (typeof cur.version === 'number' && cur.version >= SETTINGS_VERSION) return;
-  const next = migrate(cur);
-  const tmp = `${file}.migrating-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(next, null, '\t'));
-  renameSync(tmp, file);
-}
-
 function normalise(raw: Record<string, unknown>): { settings: Settings; dropped: unknown[] } {
   const merged = { ...DEFAULT_SETTINGS, ...raw } as Settings;
   const regs = Array.isArray(raw.registries) ? raw.registries : [];
@@ -183,11 +186,17 @@ export interface StateRepo {
 export function openSettings(open: StoreOpener, dir: string, now: () => Date = () => new Date()): OpenedSettings {
   const warnings: string[] = [];
   const base = { cwd: dir, clearInvalidConfig: false as const, accessPropertiesByDotNotation: false as const };
-  migrateFileInPlace(join(dir, 'config.json'));
-  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, defaults: { ...DEFAULT_SETTINGS } }, now);
+  // `version` is not among conf's defaults, so an old file still shows its own (or none) after
+  // conf has validated it: migration runs on the validated store, and a file that fails the
+  // schema reaches the recovery path byte for byte as the user left it.
+  const { version: _v, ...defaults } = DEFAULT_SETTINGS;
+  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, defaults }, now);
   if (s.warning) warnings.push(s.warning);
-  const st = openWithRecovery(open, { ...base, configName: 'state', schema: STATE_SCHEMA, defaults: { registries: {} } }, now);
+  const st = openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem);
   if (st.warning) warnings.push(st.warning);
+
+  const stored = s.store.store;
+  if (typeof stored.version !== 'number' || stored.version < SETTINGS_VERSION) s.store.store = migrate(stored);
 
   // Set aside registries that no longer validate (kept in a backup, never silently lost).
   const { settings, dropped } = normalise(s.store.store);

@@ -91,3 +91,13 @@ test('config folder matches Electron userData per platform and honours the overr
   assert.equal(defaultConfigDir({ HOME: '/Users/a' }, 'darwin'), '/Users/a/Library/Application Support/ECR Keeper');
   assert.equal(defaultConfigDir({ HOME: '/h', ECR_KEEPER_CONFIG_DIR: '/custom' }, 'linux'), '/custom');
 });
+
+test('a state file of the wrong shape is backed up like a corrupt one', () => {
+  const dir = tmp();
+  const text = JSON.stringify({ registries: ['not', 'a', 'map'] });
+  writeFileSync(join(dir, 'state.json'), text);
+  const { state, warnings } = openSettings(open, dir, fixedNow);
+  assert.match(warnings[0]!, /state\.json could not be read \(Invalid content: "registries" must be an object\.\)/);
+  assert.deepEqual(state.read(), { registries: {} });
+  assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), text);
+});

@@ -1,0 +1,120 @@
+// Proof: corrupt settings and state files are backed up byte for byte and reported, never lost,
+// through the CLI (stderr warning) and through the engine (activity notice the window shows).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../fixtures/stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { openSettings } from '../../electron/core/settings';
+import { Keeper } from '../../electron/core/keeper';
+import { confOpener } from './helpers';
+
+const CORRUPTIONS: [string, string][] = [
+  ['truncated JSON', '{ "registries": [ { "name": "prod", '],
+  ['binary garbage', '\u0000\u0001\u00ff{{{not json'],
+  ['a JSON array', '[1, 2, 3]'],
+  ['wrong types (schema violation)', '{ "version": 1, "registries": "nope", "refreshLeadMinutes": "soon", "autoRefresh": 3 }'],
+  ['a number out of range', '{ "version": 1, "registries": [], "loginTimeoutSeconds": 0 }'],
+];
+const STATE_CORRUPTIONS: [string, string][] = [
+  ['truncated JSON', '{ "registries": { "x": { "expiresAt": '],
+  ['registries not an object', '{ "registries": [1, 2] }'],
+  ['nul bytes', '\u0000\u0000\u0000'],
+];
+
+function backupsOf(dir: string, name: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith(`${name}.backup-`));
+}
+
+describe('corrupt settings and state files', () => {
+  let root: string;
+  const env = { ...process.env };
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'ek-corrupt-'));
+    delete env.ECR_KEEPER_CONFIG_DIR;
+  });
+  after(() => { rmSync(root, { recursive: true, force: true }); });
+
+  let n = 0;
+  for (const [what, settingsText] of CORRUPTIONS) {
+    const [stateWhat, stateText] = STATE_CORRUPTIONS[n % STATE_CORRUPTIONS.length]!;
+    const k = n++;
+    it(`CLI: settings (${what}) and state (${stateWhat}) both corrupt: both backed up intact and reported`, async () => {
+      const dir = join(root, `cli-${k}`);
+      const add = await runCli(['--config-dir', dir, 'add', 'prod', '--region', 'us-east-1', '--account', '123456789012'], env);
+      assert.equal(add.code, 0, add.stderr);
+      writeFileSync(join(dir, 'config.json'), settingsText);
+      writeFileSync(join(dir, 'state.json'), stateText);
+
+      const r = await runCli(['--config-dir', dir, 'status', '--json'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /warning: .*config\.json could not be read.*kept as .*config\.json\.backup-/);
+      assert.match(r.stderr, /warning: .*state\.json could not be read.*kept as .*state\.json\.backup-/);
+      const [sb] = backupsOf(dir, 'config.json');
+      const [stb] = backupsOf(dir, 'state.json');
+      assert.ok(sb && stb, readdirSync(dir).join(' '));
+      assert.equal(readFileSync(join(dir, sb), 'utf8'), settingsText, 'settings backup byte-identical');
+      assert.equal(readFileSync(join(dir, stb), 'utf8'), stateText, 'state backup byte-identical');
+      assert.deepEqual(JSON.parse(r.stdout), [], 'started from defaults');
+      // The fresh files work: adding writes a valid file and the backups stay.
+      const again = await runCli(['--config-dir', dir, 'add', 'prod2', '--region', 'us-east-1'], env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.doesNotMatch(again.stderr, /warning/, 'reported once, not on every start');
+      JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      assert.equal(backupsOf(dir, 'config.json').length, 1);
+      assert.equal(readFileSync(join(dir, sb), 'utf8'), settingsText);
+    });
+  }
+
+  it('an unversioned file that fails the schema is kept byte for byte too', async () => {
+    const dir = join(root, 'unversioned');
+    mkdirSync(dir, { recursive: true });
+    const text = '{ "registries": "nope", "refreshLead": "soon" }';
+    writeFileSync(join(dir, 'config.json'), text);
+    const r = await runCli(['--config-dir', dir, 'list'], env);
+    assert.match(r.stderr, /could not be read/);
+    const [b] = backupsOf(dir, 'config.json');
+    assert.equal(readFileSync(join(dir, b!), 'utf8'), text);
+  });
+
+  it('engine: the warnings reach the activity log the window shows', () => {
+    const dir = join(root, 'engine');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'config.json'), '{ broken');
+    writeFileSync(join(dir, 'state.json'), '{ broken too');
+    const opened = openSettings(confOpener, dir);
+    assert.equal(opened.warnings.length, 2);
+    const keeper = new Keeper({
+      settings: opened.repo, state: opened.state, warnings: opened.warnings,
+      tokens: { get: async () => { throw new Error('not used'); } },
+      login: { login: async () => { throw new Error('not used'); } },
+    });
+    const notices = keeper.activity().filter((e) => e.kind === 'notice');
+    assert.equal(notices.length, 2);
+    assert.match(notices[0]!.message, /config\.json could not be read.*backup/);
+    assert.match(notices[1]!.message, /state\.json could not be read.*backup/);
+    assert.equal(backupsOf(dir, 'config.json').length, 1);
+    assert.equal(backupsOf(dir, 'state.json').length, 1);
+  });
+
+  it('one invalid registry among good ones: set aside with the whole original file kept, the good ones load', async () => {
+    const dir = join(root, 'one-bad');
+    for (const name of ['good1', 'good2']) {
+      const r = await runCli(['--config-dir', dir, 'add', name, '--region', 'us-east-1', '--account', '123456789012'], env);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const file = join(dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg.registries.push({ id: 'evil', name: 'x;rm -rf /', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true });
+    const original = JSON.stringify(cfg, null, '\t');
+    writeFileSync(file, original);
+    const r = await runCli(['--config-dir', dir, 'list', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /1 registry in .* did not pass validation.*kept as/);
+    assert.deepEqual((JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name), ['good1', 'good2']);
+    const [b] = backupsOf(dir, 'config.json');
+    assert.equal(readFileSync(join(dir, b!), 'utf8'), original);
+  });
+});
