@@ -54,6 +54,11 @@ export function settingsView(keeper: Keeper, configDir: string): SettingsView {
 
 /** Builds the channel -> function table. Each function validates its own arguments. */
 export function createHandlers(keeper: Keeper, services: HandlerServices): Handlers {
+  // After a move or an undo (even a failed one, which restores the backup) the cards' storage
+  // notices must describe the files as they are now.
+  const withRecheck = async <T>(p: Promise<T>): Promise<T> => {
+    try { return await p; } finally { await keeper.recheckStorage(); }
+  };
   return {
     'snapshot:get': () => keeper.snapshot(),
     'registry:list': () => keeper.registries(),
@@ -88,9 +93,9 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     'storage:get': () => storageReport(keeper.snapshot().registries, { env: services.env }),
     'storage:use': (store) => {
       if (!isStoreName(store)) bad('Store must be one of osxkeychain, wincred, desktop, secretservice or pass.', 'store');
-      return moveKeeperLogins(keeper, store, { env: services.env });
+      return withRecheck(moveKeeperLogins(keeper, store, { env: services.env }));
     },
-    'storage:undo': () => undo({ env: services.env }),
+    'storage:undo': () => withRecheck(undo({ env: services.env })),
   };
 }
 

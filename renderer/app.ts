@@ -1,16 +1,19 @@
 // The window: wires the views to window.ecrKeeper. Views are plain classes owning their DOM;
 // this file only routes between them and forwards the keeper's events.
-import type { KeeperSnapshot, MfaRequest, Registry, RegistryInputView } from '../electron/contract';
+import type { KeeperSnapshot, Registry, RegistryInputView } from '../electron/contract';
 import { call, errorView } from './api';
 import { ActivityLog } from './activity';
 import { Dashboard } from './dashboard';
 import { fill, h, LiveText } from './dom';
 import { prefillFromHost, RegistryForm } from './form';
+import { MfaDialog } from './mfa-dialog';
 import { formatClock, formatIn, overallView, parseTime, suggestName, TONE_ICON } from './format';
 import { SettingsPanel } from './settings-view';
+import { StorageView } from './storage-view';
 import { Ticker } from './ticker';
 
-type ViewName = 'dashboard' | 'form' | 'activity' | 'settings';
+type ViewName = 'dashboard' | 'form' | 'activity' | 'storage' | 'settings';
+type TabName = Exclude<ViewName, 'form'>;
 
 class App {
   private snapshot: KeeperSnapshot | null = null;
@@ -21,22 +24,24 @@ class App {
   private readonly nextExpiryEl = h('p', { class: 'next-expiry' }, this.nextExpiry.node);
   private readonly refreshAllBtn = h('button', { type: 'button', class: 'btn primary', id: 'refresh-all', onclick: () => void this.refreshAll() }, 'Refresh all');
   private readonly addBtn = h('button', { type: 'button', class: 'btn', id: 'add-registry', onclick: () => void this.openForm(null) }, 'Add registry');
-  private readonly tabs: Record<'dashboard' | 'activity' | 'settings', HTMLButtonElement>;
+  private readonly tabs: Record<TabName, HTMLButtonElement>;
   private readonly dashboard: Dashboard;
   private readonly dashView: HTMLElement;
   private readonly emptyState: HTMLElement;
   private readonly hostOffers = h('div', { class: 'host-offers' });
   private readonly form: RegistryForm;
   private readonly settings: SettingsPanel;
+  private readonly storage: StorageView;
   private readonly activity = new ActivityLog();
   private readonly ticker: Ticker;
   private readonly main = document.getElementById('main')!;
-  private readonly mfaDialog: HTMLDialogElement;
+  private readonly mfa: MfaDialog;
 
   constructor() {
     this.dashboard = new Dashboard({
       edit: (id) => void this.openForm(id),
       openSettings: () => void this.show('settings'),
+      openStorage: () => void this.show('storage'),
       announce: (t) => this.announce(t),
     });
     this.form = new RegistryForm({
@@ -44,11 +49,13 @@ class App {
       cancel: () => void this.show('dashboard'),
     });
     this.settings = new SettingsPanel((t) => this.announce(t));
+    this.storage = new StorageView({ announce: (t) => this.announce(t) });
+    this.mfa = new MfaDialog((t) => this.announce(t));
     this.ticker = new Ticker((now) => this.tick(now));
 
-    const tab = (name: 'dashboard' | 'activity' | 'settings', label: string) =>
+    const tab = (name: TabName, label: string) =>
       h('button', { type: 'button', class: 'tab', 'data-view': name, onclick: () => void this.show(name) }, label);
-    this.tabs = { dashboard: tab('dashboard', 'Registries'), activity: tab('activity', 'Activity'), settings: tab('settings', 'Settings') };
+    this.tabs = { dashboard: tab('dashboard', 'Registries'), activity: tab('activity', 'Activity'), storage: tab('storage', 'Storage'), settings: tab('settings', 'Settings') };
 
     this.emptyState = h('section', { class: 'empty-state', 'aria-labelledby': 'empty-heading', hidden: true },
       h('h2', { id: 'empty-heading' }, 'Keep your Amazon ECR logins fresh'),
@@ -67,10 +74,9 @@ class App {
         this.overall),
       this.nextExpiryEl,
       h('div', { class: 'header-actions' }, this.refreshAllBtn, this.addBtn),
-      h('nav', { class: 'tabs', 'aria-label': 'Views' }, this.tabs.dashboard, this.tabs.activity, this.tabs.settings));
-    fill(this.main, this.dashView, this.form.el, this.activity.el, this.settings.el);
-
-    this.mfaDialog = document.getElementById('mfa') as HTMLDialogElement;
+      h('nav', { class: 'tabs', 'aria-label': 'Views' }, this.tabs.dashboard, this.tabs.activity, this.tabs.storage, this.tabs.settings));
+    fill(this.main, this.dashView, this.form.el, this.activity.el, this.storage.el, this.settings.el);
+    document.body.appendChild(this.mfa.el);
   }
 
   async start(): Promise<void> {
@@ -78,7 +84,7 @@ class App {
     k.on('keeper:change', (snap) => this.render(snap));
     k.on('keeper:activity', (e) => this.activity.add(e));
     k.on('app:focusRegistry', (id) => void this.focusRegistry(id));
-    k.on('mfa:request', (req) => this.askMfa(req));
+    k.on('mfa:request', (req) => this.mfa.ask(req));
     await this.show('dashboard', false);
     const [snap, log] = await Promise.allSettled([call('getSnapshot'), call('getActivity')]);
     if (snap.status === 'fulfilled') this.render(snap.value);
@@ -131,6 +137,7 @@ class App {
     this.dashView.hidden = view !== 'dashboard';
     this.form.el.hidden = view !== 'form';
     this.activity.el.hidden = view !== 'activity';
+    this.storage.el.hidden = view !== 'storage';
     this.settings.el.hidden = view !== 'settings';
     for (const [name, t] of Object.entries(this.tabs)) {
       if (name === view) t.setAttribute('aria-current', 'page');
@@ -138,6 +145,8 @@ class App {
     }
     document.body.dataset.view = view;
     if (view === 'settings') await this.settings.load();
+    // The storage report runs each store's helper (seconds at worst): show the view, then fill it.
+    if (view === 'storage') void this.storage.load();
     if (view === 'dashboard') this.tick(Date.now());
     if (focus && view !== 'form') (document.querySelector(`.view-${view} h2`) as HTMLElement | null)?.focus();
   }
@@ -177,26 +186,6 @@ class App {
   private async focusRegistry(id: string): Promise<void> {
     if (this.view !== 'dashboard') await this.show('dashboard', false);
     if (!this.dashboard.focus(id)) this.announce('That registry no longer exists.');
-  }
-
-  private askMfa(req: MfaRequest): void {
-    const d = this.mfaDialog;
-    const input = d.querySelector('input') as HTMLInputElement;
-    (d.querySelector('[data-slot="profile"]') as HTMLElement).textContent = req.profile;
-    (d.querySelector('[data-slot="serial"]') as HTMLElement).textContent = req.mfaSerial;
-    input.value = '';
-    const form = d.querySelector('form') as HTMLFormElement;
-    const done = (code: string | null) => {
-      form.onsubmit = null;
-      d.onclose = null;
-      if (d.open) d.close();
-      void call('answerMfa', req.requestId, code).catch(() => undefined);
-    };
-    form.onsubmit = (ev) => { ev.preventDefault(); done(input.value.trim() || null); };
-    d.onclose = () => done(null);
-    (d.querySelector('[data-action="cancel"]') as HTMLButtonElement).onclick = () => done(null);
-    d.showModal();
-    input.focus();
   }
 
   announce(text: string): void {

@@ -6,12 +6,14 @@ import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
   categoryTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
-  signInCommand, STATE_LABEL, STATE_TONE, TONE_ICON,
+  ssoLoginCommand, STATE_LABEL, STATE_TONE, TONE_ICON,
 } from './format';
 
 export interface DashboardHooks {
   edit(id: string): void;
   openSettings(): void;
+  /** The credential storage view (linked from the plain-text notice). */
+  openStorage(): void;
   announce(text: string): void;
 }
 
@@ -21,6 +23,10 @@ class Card {
   private sig = '';
   /** A refresh this window started and is waiting for (the keeper's own flag may lag a moment). */
   pending = false;
+  /** `aws sso login` this card started is running (the browser is open). */
+  private signingIn = false;
+  /** Why the last sign-in from this card failed (shown under its button until the next try). */
+  private signInError: ErrorView | null = null;
 
   private readonly title = h('h2', { class: 'card-title' });
   private readonly badge = h('span', { class: 'badge' });
@@ -93,7 +99,8 @@ class Card {
   update(snap: RegistrySnapshot, force = false): void {
     const prev = this.snap;
     this.snap = snap;
-    const sig = JSON.stringify(snap) + (this.pending ? '+' : '');
+    if (snap.error?.category !== 'signin-required') this.signInError = null;
+    const sig = JSON.stringify(snap) + (this.pending ? '+' : '') + (this.signingIn ? 's' : '') + (this.signInError ? 'e' : '');
     if (!force && sig === this.sig) return;
     this.sig = sig;
 
@@ -148,12 +155,24 @@ class Card {
       if (plaintext && n.kind === 'tool-warning' && /unencrypted|credential helper|credentials-store/i.test(n.message)) continue;
       // Notices are not errors: a compact line that opens to the explanation and the fix.
       const title = n.kind === 'plaintext-credentials' ? 'Stored unencrypted' : n.kind === 'helper-managed' ? 'Handled by the ecr-login helper' : `Note from ${snap.tool}`;
+      // The plain-text notice's fix names the CLI verb; in the window the Storage view does that job.
+      const body = n.kind === 'plaintext-credentials'
+        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (a keychain, pass or secretservice).'),
+          h('button', { type: 'button', class: 'link-btn', 'data-action': 'open-storage', onclick: () => this.dash.hooks.openStorage() }, 'See credential storage and move logins')]
+        : [n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null];
       blocks.push(h('details', { class: 'notice', role: 'note', 'data-kind': n.kind, 'aria-label': `Notice: ${title}` },
         h('summary', { class: 'notice-title' }, h('span', { class: 'notice-icon', 'aria-hidden': 'true' }, 'i'), title),
         h('p', {}, ...richText(n.message)),
-        n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null));
+        ...body));
     }
+    // Redrawing must not drop keyboard focus: put it back on the same action (or the card).
+    const active = document.activeElement;
+    const had = active instanceof HTMLElement && this.problems.contains(active) ? (active.dataset.action ?? '') : null;
     fill(this.problems, ...blocks);
+    if (had !== null && !this.el.contains(document.activeElement)) {
+      const again = had ? this.el.querySelector<HTMLElement>(`[data-action="${had}"]`) : null;
+      (again ?? this.el).focus({ preventScroll: true });
+    }
   }
 
   private errorPanel(err: ErrorView & { retryAt?: string | null }, snap: RegistrySnapshot): HTMLElement {
@@ -161,12 +180,27 @@ class Card {
     if (err.category === 'throttled' || this.retryMs !== null) {
       extra.push(h('p', { class: 'retry' }, this.retryText.node));
     }
-    if (err.category === 'signin-required' || err.category === 'mfa-required') {
-      const cmd = signInCommand(err.fix, snap.profile);
-      extra.push(h('p', { class: 'command' }, h('span', {}, 'Run: '), h('code', {}, cmd)));
+    const sso = err.category === 'signin-required' ? ssoLoginCommand(err.fix) : null;
+    if (sso) {
+      // An SSO session to renew: the keeper runs the command the fix names (the AWS CLI opens the
+      // browser), so the button does what the fix says.
       if (snap.profile) {
-        extra.push(h('button', { type: 'button', class: 'btn', onclick: () => void this.signIn() }, `Sign in to ${snap.profile}`));
+        const btn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sign-in', onclick: () => void this.signIn() },
+          this.signingIn ? 'Signing in…' : 'Sign in', h('span', { class: 'sr-only' }, ` to ${snap.profile}`));
+        // aria-disabled, not disabled: the button keeps focus while the browser sign-in runs.
+        if (this.signingIn) { btn.setAttribute('aria-disabled', 'true'); btn.setAttribute('aria-busy', 'true'); }
+        extra.push(btn);
+        if (this.signingIn) extra.push(h('p', { class: 'hint', 'data-role': 'signin-wait' }, 'Finish signing in in the browser window the AWS CLI opened; this card updates when it is done.'));
+        if (this.signInError) {
+          extra.push(h('div', { class: 'signin-error', 'data-role': 'signin-error' },
+            h('p', {}, h('strong', {}, 'Sign-in failed: '), ...richText(this.signInError.message)),
+            h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(this.signInError.fix))));
+        }
       }
+    } else if ((err.category === 'mfa-required' || (err.category === 'signin-required' && /MFA code/.test(err.message))) && snap.enabled) {
+      // A code is asked for when the registry refreshes: offer that refresh right here.
+      extra.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'enter-mfa', disabled: this.busy, onclick: () => void this.refresh() },
+        'Enter MFA code', h('span', { class: 'sr-only' }, ` for ${snap.name}`)));
     }
     if (err.category === 'tool-missing') {
       extra.push(h('button', { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() }, 'Set tool path in Settings'));
@@ -210,9 +244,17 @@ class Card {
     else if (this.snap.error?.category === 'throttled') this.retryText.set('AWS is limiting requests: wait a minute, then refresh.');
   }
 
+  /** Focus a button of the error panel again after it was redrawn (else focus falls to the page). */
+  private focusAction(action: string): void {
+    (this.el.querySelector(`[data-action="${action}"]`) as HTMLElement | null)?.focus();
+  }
+
   async refresh(): Promise<void> {
     if (this.busy) return;
+    const hadFocus = this.el.contains(document.activeElement);
     this.setPending(true);
+    // The error panel is redrawn: keep focus in the card (an MFA dialog returns it here).
+    if (hadFocus && !this.el.contains(document.activeElement)) this.el.focus({ preventScroll: true });
     try {
       const res = await call('refresh', this.snap.id);
       this.finish(res);
@@ -230,14 +272,28 @@ class Card {
     this.announceState(res);
   }
 
+  /** Runs `aws sso login` for this card's profile; the keeper refreshes the profile's registries after. */
   private async signIn(): Promise<void> {
-    if (!this.snap.profile) return;
+    const profile = this.snap.profile;
+    if (!profile || this.signingIn) return;
+    this.signingIn = true;
+    this.signInError = null;
+    this.update(this.snap, true);
+    this.focusAction('sign-in');
+    this.dash.hooks.announce(`Signing in to AWS for profile ${profile}: finish it in the browser window.`);
     try {
-      await call('startSignIn', this.snap.profile);
-      this.dash.hooks.announce(`Sign-in started for ${this.snap.profile}: finish it in the browser window.`);
+      await call('startSignIn', profile);
+      this.signingIn = false;
+      this.update(this.snap, true);
+      this.dash.hooks.announce(`Signed in to AWS for profile ${profile}.`);
+      this.el.focus({ preventScroll: true });
     } catch (err) {
       const v = errorView(err);
-      this.dash.hooks.announce(`${v.message} ${v.fix}`);
+      this.signingIn = false;
+      this.signInError = v;
+      this.update(this.snap, true);
+      this.dash.hooks.announce(`Sign-in for ${profile} failed: ${v.message} ${v.fix}`);
+      this.focusAction('sign-in');
     }
   }
 

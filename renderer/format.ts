@@ -148,17 +148,54 @@ export function overallView(overall: OverallState, regs: readonly RegistrySnapsh
   }
 }
 
-/** The `aws sso login` command from a fix text, if there is one, so the card can offer it to copy. */
-export function signInCommand(fix: string, profile: string | null): string {
-  const m = /`(aws sso login[^`]*)`/.exec(fix) ?? /(aws sso login(?: --profile [A-Za-z0-9_.@+=,-]+)?)/.exec(fix);
-  if (m) return m[1]!;
-  return profile ? `aws sso login --profile ${profile}` : 'aws sso login';
-}
-
 /** A default registry name for a host found in the docker config: "ecr-eu-west-1" style, made unique. */
 export function suggestName(base: string, taken: readonly string[]): string {
   const clean = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 56) || 'registry';
   const lc = new Set(taken.map((t) => t.toLowerCase()));
   if (!lc.has(clean)) return clean;
   for (let i = 2; ; i++) if (!lc.has(`${clean}-${i}`)) return `${clean}-${i}`;
+}
+
+/**
+ * The `aws sso login` command a fix names, or null when the fix is about something else (an MFA
+ * code, a missing AWS CLI): only then does a card offer "Sign in".
+ */
+export function ssoLoginCommand(fix: string): string | null {
+  const m = /`(aws sso login[^`]*)`/.exec(fix) ?? /(aws sso login(?: --profile [A-Za-z0-9_.@+=,-]+)?)/.exec(fix);
+  return m ? m[1]! : null;
+}
+
+/**
+ * An MFA code as typed (spaces allowed, as authenticator apps show "123 456"), or null when it is
+ * not 6 digits. The same rule as the keeper's normalizeMfaCode, without importing Node code.
+ */
+export function parseMfaCode(raw: string): string | null {
+  const code = raw.replace(/\s+/g, '');
+  return /^\d{6}$/.test(code) ? code : null;
+}
+
+export type StorageKind = 'plaintext' | 'store' | 'helper' | 'ecr-login' | 'none' | 'unknown';
+
+/** Where a login lives, as a short badge. `helper` names the store for 'store' / 'helper'. */
+export function storageBadge(storage: StorageKind, helper: string | null): { text: string; tone: Tone } {
+  switch (storage) {
+    case 'plaintext': return { text: 'Plain text', tone: 'warn' };
+    case 'helper':
+    case 'store': return { text: helper ? `In ${helper}` : 'Credential store', tone: 'ok' };
+    case 'ecr-login': return { text: 'ecr-login helper', tone: 'info' };
+    case 'none': return { text: 'Not logged in', tone: 'muted' };
+    default: return { text: 'Not known yet', tone: 'muted' };
+  }
+}
+
+export const STORE_TITLE: Record<string, string> = {
+  osxkeychain: 'macOS Keychain (osxkeychain)',
+  wincred: 'Windows Credential Manager (wincred)',
+  desktop: 'Docker Desktop (desktop)',
+  secretservice: 'Secret Service keyring (secretservice)',
+  pass: 'pass, the password store (pass)',
+};
+
+export function storeTitle(store: string): string {
+  return STORE_TITLE[store] ?? store;
 }

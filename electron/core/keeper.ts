@@ -341,7 +341,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
     const storage: CredentialStorage = found.storage === 'none' ? 'unknown' : found.storage;
     rt.storage = storage;
-    rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning');
+    // docker's own "stored unencrypted" warning says what our notice says (with less help): keep one.
+    rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && !(storage === 'plaintext' && /unencrypted/i.test(n.message)));
     if (storage === 'plaintext') {
       rt.notices.push({
         kind: 'plaintext-credentials',
@@ -356,6 +357,19 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       });
     }
     return storage;
+  }
+
+  /**
+   * Looks again at where each registry's login is stored (after the credential storage was moved
+   * or restored), so notices such as "stored unencrypted" match the config files now.
+   */
+  async recheckStorage(): Promise<void> {
+    await Promise.all(this.settingsCache.registries.map(async (r) => {
+      const rt = this.rt(r.id);
+      const host = registryHostOf(r, rt.host);
+      if (host && !rt.inflight) await this.inspect(r, rt, host);
+    }));
+    this.afterChange();
   }
 
   addRegistry(input: unknown): Registry {

@@ -21,12 +21,14 @@ export interface StandIns {
   loginFailures: KeeperError[];
   lifetimeMs: number;
   storage: Awaited<ReturnType<StorageInspector>>['storage'];
+  /** What the stand-in login tool prints as warnings. */
+  loginWarnings: string[];
 }
 
 export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ek-keeper-'));
   const clock = opts.clock ?? new FakeClock();
-  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none' };
+  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none', loginWarnings: [] };
   const tokens: TokenProvider = {
     async get(req) {
       s.tokenCalls.push({ region: req.region, profile: req.profile });
@@ -42,7 +44,7 @@ export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
       await Promise.resolve();
       const f = s.loginFailures.shift();
       if (f) throw f;
-      return { warnings: [] };
+      return { warnings: s.loginWarnings.slice() };
     },
   };
   const opened = openSettings(confOpener, dir);

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, SECOND, signInCommand, suggestName,
+  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, parseMfaCode, SECOND, ssoLoginCommand, storageBadge, suggestName,
 } from '../../renderer/format';
+import { movable } from '../../renderer/storage-view';
 import { prefillFromHost } from '../../renderer/form';
 
 test('countdown is hh:mm:ss, floored to the second, and null once expired', () => {
@@ -38,11 +39,37 @@ test('life bar runs from the last refresh (or 12 h before expiry) to expiry', ()
   assert.equal(lifeLeft(now - 1, now - HOUR, now), 0);
 });
 
-test('overall summary and the sign-in command', () => {
+test('overall summary', () => {
   assert.equal(overallView('empty', []).text, 'No registries yet');
   assert.equal(overallView('error', [{ enabled: true, state: 'error' }, { enabled: true, state: 'expired' }] as never).text, '2 registries need attention');
-  assert.equal(signInCommand('Run `aws sso login --profile dev` and refresh.', 'dev'), 'aws sso login --profile dev');
-  assert.equal(signInCommand('Sign in again.', 'dev'), 'aws sso login --profile dev');
+});
+
+test('the sign-in command is offered only when the fix names aws sso login', () => {
+  assert.equal(ssoLoginCommand('Run `aws sso login --profile dev` and refresh.'), 'aws sso login --profile dev');
+  assert.equal(ssoLoginCommand('Run: aws sso login --profile dev-sso'), 'aws sso login --profile dev-sso');
+  assert.equal(ssoLoginCommand('Sign in again.'), null);
+  // An MFA fix is not an SSO sign-in: the card offers "Enter MFA code" instead.
+  assert.equal(ssoLoginCommand('Refresh again and enter the current 6-digit code from your MFA device (each code works once).'), null);
+});
+
+test('MFA codes: 6 digits, spaces allowed, nothing else', () => {
+  assert.equal(parseMfaCode('123456'), '123456');
+  assert.equal(parseMfaCode(' 123 456 '), '123456');
+  for (const bad of ['', '12345', '1234567', '12345a', '１２３４５６', '12-456']) assert.equal(parseMfaCode(bad), null, bad);
+});
+
+test('storage badges and which registries a move would change', () => {
+  assert.deepEqual(storageBadge('plaintext', null), { text: 'Plain text', tone: 'warn' });
+  assert.deepEqual(storageBadge('helper', 'pass'), { text: 'In pass', tone: 'ok' });
+  assert.deepEqual(storageBadge('unknown', null), { text: 'Not known yet', tone: 'muted' });
+  const row = (storage: string, helper: string | null, host: string | null = 'h:1') => ({ name: 'n', host, tool: 'docker' as const, file: 'f', storage: storage as never, helper, description: '' });
+  assert.equal(movable(row('plaintext', null), 'pass'), true);
+  assert.equal(movable(row('none', null), 'pass'), true);
+  assert.equal(movable(row('helper', 'secretservice'), 'pass'), true);
+  assert.equal(movable(row('helper', 'pass'), 'pass'), false);
+  assert.equal(movable(row('store', 'pass'), 'pass'), false);
+  assert.equal(movable(row('ecr-login', 'ecr-login'), 'pass'), false);
+  assert.equal(movable(row('unknown', null, null), 'pass'), false);
 });
 
 test('first-run prefill from a docker config host', () => {

@@ -87,20 +87,32 @@ export interface KeeperUnderTest {
   stop(): Promise<void>;
 }
 
-/** A keeper over `configDir` (created fresh when omitted) with the shell's real services. */
-export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-'))): KeeperUnderTest {
+export interface KeeperOptions {
+  /** The keeper's environment instead of the stack's (e.g. its own DOCKER_CONFIG, GNUPGHOME, PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A keeper over `configDir` (created fresh when omitted) with the shell's real services, wired as
+ * electron/main.ts wires it: MFA codes are asked through the broker (mfa:request -> mfa:answer, so
+ * the bridge's page answers them) and `aws sso login` runs with its output piped.
+ */
+export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-')), opts: KeeperOptions = {}): KeeperUnderTest {
+  const env = opts.env ?? stack.env;
+  const mfa = new MfaBroker();
   const { keeper, settingsPath } = createKeeper({
     configDir,
-    env: stack.env,
+    env,
     openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
+    mfaPrompt: mfa.prompt,
+    signIn: { stdio: 'pipe' },
   });
-  const mfa = new MfaBroker();
-  const services = createServices({ keeper, configDir, env: stack.env, platform: process.platform, mfa });
+  const services = createServices({ keeper, configDir, env, platform: process.platform, mfa });
   return {
     keeper, mfa, configDir, settingsPath,
     handlers: createHandlers(keeper, services),
     settingsText: () => { try { return readFileSync(settingsPath, 'utf8'); } catch { return '<no file>'; } },
-    stop: () => keeper.stop(),
+    stop: () => { mfa.cancelAll(); return keeper.stop(); },
   };
 }
 

@@ -179,6 +179,22 @@ test('plain-text storage is surfaced as a notice', async () => {
   assert.match(snap.notices[0]!.message, /stored unencrypted/);
 });
 
+test("docker's own unencrypted warning is not repeated beside our notice; storage is re-checked on demand", async () => {
+  const { keeper, s } = makeKeeper();
+  s.storage = 'plaintext';
+  s.loginWarnings = ["Your credentials are stored unencrypted in '/x/config.json'.", 'Some other warning.'];
+  keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
+  const snap = await keeper.refresh('a');
+  assert.deepEqual(snap.notices.map((n) => n.kind), ['tool-warning', 'plaintext-credentials']);
+  assert.equal(snap.notices[0]!.message, 'Some other warning.');
+  s.storage = 'helper';
+  await keeper.recheckStorage();
+  const after = keeper.snapshot().registries[0]!;
+  assert.equal(after.storage, 'helper');
+  assert.equal(after.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  assert.equal(s.logins.length, 1, 're-checking storage logs nothing in');
+});
+
 test('invalid input changes nothing; edits and removal work', async () => {
   const { keeper, settingsPath } = makeKeeper();
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
