@@ -95,6 +95,8 @@ export interface Events {
   /** A notification was clicked: show this registry. */
   'app:focusRegistry': string;
   'mfa:request': MfaRequest;
+  /** An MFA request ended without an answer from the window (timed out, or the app is quitting). */
+  'mfa:ended': { requestId: string; reason: 'timeout' | 'cancelled' };
 }
 
 export type EventChannel = keyof Events;
@@ -124,7 +126,7 @@ export const METHODS = {
 
 export type MethodName = keyof typeof METHODS;
 
-export const EVENT_CHANNELS: readonly EventChannel[] = ['keeper:change', 'keeper:activity', 'app:focusRegistry', 'mfa:request'];
+export const EVENT_CHANNELS: readonly EventChannel[] = ['keeper:change', 'keeper:activity', 'app:focusRegistry', 'mfa:request', 'mfa:ended'];
 export const INVOKE_CHANNELS = Object.values(METHODS) as InvokeChannel[];
 
 /** The API the preload exposes as `window.ecrKeeper`. */

@@ -118,6 +118,7 @@ function start(): void {
     win.show();
     win.sendWhenReady('mfa:request', req);
   });
+  mfa.on('ended', (e) => win.send('mfa:ended', e));
 
   // `ecr-keeper add` (or an edit by hand) while the app runs: pick it up.
   const settingsWatch = watchSettingsFile(settingsPath, () => keeper.reload());

@@ -85,6 +85,7 @@ class App {
     k.on('keeper:activity', (e) => this.activity.add(e));
     k.on('app:focusRegistry', (id) => void this.focusRegistry(id));
     k.on('mfa:request', (req) => this.mfa.ask(req));
+    k.on('mfa:ended', (e) => this.mfa.ended(e.requestId, e.reason));
     await this.show('dashboard', false);
     const [snap, log] = await Promise.allSettled([call('getSnapshot'), call('getActivity')]);
     if (snap.status === 'fulfilled') this.render(snap.value);

@@ -10,7 +10,7 @@ import { parseMfaCode } from './format';
 
 export class MfaDialog {
   readonly el: HTMLDialogElement;
-  private readonly queue: MfaRequest[] = [];
+  private queue: MfaRequest[] = [];
   private current: MfaRequest | null = null;
   private sending = false;
   private returnFocus: HTMLElement | null = null;
@@ -56,6 +56,19 @@ export class MfaDialog {
   }
 
   get open(): boolean { return this.el.open; }
+
+  /** The main process ended a request nobody answered: drop it from the queue or the screen. */
+  ended(requestId: string, reason: 'timeout' | 'cancelled'): void {
+    this.queue = this.queue.filter((q) => q.requestId !== requestId);
+    this.showWaiting();
+    if (this.current?.requestId !== requestId || this.sending) return;
+    const profile = this.current.profile;
+    this.current = null;
+    this.announce(reason === 'timeout'
+      ? `The MFA request for ${profile} timed out after 5 minutes. Refresh the registry to be asked again.`
+      : `The MFA request for ${profile} was cancelled.`);
+    this.next();
+  }
 
   private next(): void {
     this.current = this.queue.shift() ?? null;

@@ -112,7 +112,7 @@ export interface MfaBrokerOptions {
  * `answer(requestId, code)` (the `mfa:answer` handler). With no window listening, requests fail
  * fast with `signin-required`.
  */
-export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest] }> {
+export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest]; ended: [{ requestId: string; reason: 'timeout' | 'cancelled' }] }> {
   private readonly pending = new Map<string, { resolve: (code: string | null) => void; timer: NodeJS.Timeout }>();
   private readonly timeoutMs: number;
   private readonly newId: () => string;
@@ -127,7 +127,10 @@ export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest] }> {
     if (this.listenerCount('request') === 0) return Promise.reject(noTerminalError(req));
     const requestId = this.newId();
     return new Promise<string | null>((resolve) => {
-      const timer = setTimeout(() => this.settle(requestId, null), this.timeoutMs);
+      const timer = setTimeout(() => {
+        // Tell the window, so a dialog nobody answered does not stay open for a request that ended.
+        if (this.settle(requestId, null)) this.emit('ended', { requestId, reason: 'timeout' });
+      }, this.timeoutMs);
       timer.unref();
       this.pending.set(requestId, { resolve, timer });
       this.emit('request', { requestId, profile: req.profile, mfaSerial: req.mfaSerial });
@@ -149,7 +152,7 @@ export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest] }> {
   }
 
   cancelAll(): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, null);
+    for (const id of [...this.pending.keys()]) if (this.settle(id, null)) this.emit('ended', { requestId: id, reason: 'cancelled' });
   }
 
   private settle(requestId: string, code: string | null): boolean {

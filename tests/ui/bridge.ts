@@ -58,9 +58,11 @@ export async function bridgePage(page: Page, k: KeeperUnderTest): Promise<Bridge
   const onChange = (snap: unknown) => void emit('keeper:change', snap);
   const onActivity = (entry: unknown) => void emit('keeper:activity', entry);
   const onMfa = (req: unknown) => void emit('mfa:request', req);
+  const onMfaEnded = (e: unknown) => void emit('mfa:ended', e);
   k.keeper.on('change', onChange);
   k.keeper.on('activity', onActivity);
   k.mfa.on('request', onMfa);
+  k.mfa.on('ended', onMfaEnded);
   return {
     calls,
     emit: (event, payload) => emit(event, payload),
@@ -68,6 +70,7 @@ export async function bridgePage(page: Page, k: KeeperUnderTest): Promise<Bridge
       k.keeper.off('change', onChange);
       k.keeper.off('activity', onActivity);
       k.mfa.off('request', onMfa);
+      k.mfa.off('ended', onMfaEnded);
     },
   };
 }

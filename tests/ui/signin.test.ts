@@ -261,6 +261,21 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await w.close();
   });
 
+  test('an MFA request that ended unanswered (timed out) closes its dialog and says so', async () => {
+    const k = keeper();
+    const w = await openWindow(browser, site, k);
+    const { page, bridge } = w;
+    await bridge.emit('mfa:request', { requestId: 'req-late', profile: 'alpha', mfaSerial: 'arn:aws:iam::111122223333:mfa/one' });
+    const d = dialog(page);
+    await d.waitFor();
+    await bridge.emit('mfa:ended', { requestId: 'req-late', reason: 'timeout' });
+    await d.waitFor({ state: 'hidden' });
+    await page.locator('#status', { hasText: /timed out after 5 minutes/ }).waitFor();
+    assert.equal(bridge.calls.filter((c) => c === 'mfa:answer').length, 0, 'nothing answered for an ended request');
+    assert.deepEqual(w.errors, []);
+    await w.close();
+  });
+
   test('SSO: a signed-out card offers Sign in, which runs aws sso login and leaves the card valid', async () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'sso-reg', { profile: 'dev-sso', apiEndpoint: ecrSso.url }));

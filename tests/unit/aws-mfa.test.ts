@@ -72,8 +72,10 @@ describe('MFA prompts', () => {
   });
 
   it('an unanswered broker request is cancelled after its timeout', async () => {
-    const broker = new MfaBroker({ timeoutMs: 20 });
+    const broker = new MfaBroker({ timeoutMs: 20, newId: () => 'req-t' });
     broker.on('request', () => {});
+    const ended: unknown[] = [];
+    broker.on('ended', (e) => ended.push(e));
     // The broker's timer is unref'd (it must not keep an app alive); keep this test's loop alive.
     const keepAlive = setInterval(() => {}, 1000);
     try {
@@ -82,5 +84,10 @@ describe('MFA prompts', () => {
       clearInterval(keepAlive);
     }
     assert.deepEqual(broker.waiting(), []);
+    assert.deepEqual(ended, [{ requestId: 'req-t', reason: 'timeout' }], 'the window is told, so its dialog closes');
+    const q = broker.prompt(REQ);
+    broker.cancelAll();
+    assert.equal(await q, null);
+    assert.deepEqual(ended.at(-1), { requestId: 'req-t', reason: 'cancelled' });
   });
 });
