@@ -12,7 +12,6 @@ export interface FormHooks {
 }
 
 type FieldName = Exclude<RegistryField, 'input' | 'enabled'>;
-const FIELDS: FieldName[] = ['name', 'kind', 'region', 'profile', 'accountId', 'tool', 'autoRefresh', 'registryHost', 'apiEndpoint'];
 const DEFAULT_CHAIN = '';
 
 interface Field {

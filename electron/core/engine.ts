@@ -3,8 +3,8 @@
 // differing only in the JSON store they pass (electron-store vs conf).
 import { Keeper } from './keeper';
 import { openSettings, type StoreOpener } from './settings';
-import { createTokenSource } from './tokens';
-import { createLoginRunner } from './login';
+import { createTokenSource, type TokenSource } from './tokens';
+import { createLoginRunner, type LoginRunner } from './login';
 import { readDockerConfig, storageForHost } from './docker-config';
 import { ensureStoreMapping } from './storage-migration';
 import type { Clock } from './scheduler';
@@ -16,16 +16,27 @@ export interface EngineOptions {
   openStore: StoreOpener;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** How long one GetAuthorizationToken may take (default 20 s; the proof suite shortens it). */
+  requestTimeoutMs?: number;
   /** Asks for MFA codes (terminal for the CLI, a dialog for the window); without it MFA profiles need sign-in. */
   mfaPrompt?: MfaPrompt;
   /** How `aws sso login` runs: 'inherit' in a terminal, 'pipe' (output lines to onOutput) in the app. */
   signIn?: Pick<SignInOptions, 'stdio' | 'onOutput' | 'timeoutMs' | 'awsPath'>;
 }
 
-export function createKeeper(opts: EngineOptions): { keeper: Keeper; warnings: string[]; settingsPath: string } {
+export interface Engine {
+  keeper: Keeper;
+  warnings: string[];
+  settingsPath: string;
+  statePath: string;
+  tokens: TokenSource;
+  login: LoginRunner;
+}
+
+export function createKeeper(opts: EngineOptions): Engine {
   const env = opts.env ?? process.env;
   const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir);
-  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt });
+  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
   const login = createLoginRunner({ env, beforeLogin: (_tool, host, file) => ensureStoreMapping(host, file) });
   const keeper = new Keeper({
@@ -41,5 +52,5 @@ export function createKeeper(opts: EngineOptions): { keeper: Keeper; warnings: s
       return storageForHost(config, host);
     },
   });
-  return { keeper, warnings, settingsPath: repo.path };
+  return { keeper, warnings, settingsPath: repo.path, statePath: state.path, tokens, login };
 }

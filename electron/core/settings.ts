@@ -4,7 +4,7 @@
 // conf), so both read and write the same files with the same schema. A file that cannot be parsed
 // or fails the schema is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
 // and the keeper starts from defaults with a warning the user sees.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isRegistry, type Registry } from './registry';

@@ -4,8 +4,7 @@
 // and the CLI itself as a subprocess without a terminal (MFA must not hang).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { openSettings } from '../../electron/core/settings';
 import { createSignIn, detectAwsCli, runSsoLogin } from '../../electron/core/signin';
 import { createTokenSource } from '../../electron/core/tokens';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
+import { writeFakeAwsCli } from '../fixtures/fake-aws-cli';
 import { startSsoEmulator, type SsoEmulator } from '../fixtures/sso-emulator';
 import { startStsEmulator, type StsEmulator } from '../fixtures/sts-emulator';
 import { TOOLS, needTools, which } from '../fixtures/tools';
@@ -42,7 +42,6 @@ let ecrSso: EcrEmulator;
 let ecrMfa: EcrEmulator;
 let tokenFile = '';
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'ek-signin-'));
@@ -72,26 +71,7 @@ before(async () => {
     '[profile base]', 'region = eu-west-1',
     '',
   ].join('\n'));
-  tokenFile = join(home, '.aws', 'sso', 'cache', `${sha1('corp')}.json`);
-  // The stand-in AWS CLI v2: answers --version, and `sso login --profile P` writes the token cache
-  // the real one writes (or fails like it when FAKE_AWS_FAIL is set).
-  writeFileSync(join(home, 'token.json'), JSON.stringify({
-    startUrl: 'https://corp.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fresh-sso-access-token',
-    expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  }));
-  writeFileSync(join(bin, 'aws'), [
-    '#!/bin/sh',
-    'if [ "$1" = "--version" ]; then echo "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.debian.12"; exit 0; fi',
-    `echo "$@" >> "${join(home, 'aws-calls.log')}"`,
-    'if [ -n "$FAKE_AWS_FAIL" ]; then echo "Error when retrieving token from sso: Token has expired and refresh failed" >&2; exit 255; fi',
-    'if [ "$1 $2 $3" = "sso login --profile" ]; then',
-    `  cp "${join(home, 'token.json')}" "${tokenFile}"`,
-    '  echo "Successfully logged into Start URL: https://corp.example.awsapps.com/start"; exit 0',
-    'fi',
-    'exit 252',
-    '',
-  ].join('\n'));
-  chmodSync(join(bin, 'aws'), 0o755);
+  ({ tokenFile } = writeFakeAwsCli(home, bin));
 });
 
 after(async () => {

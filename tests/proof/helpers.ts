@@ -1,51 +1,28 @@
 // Shared pieces of the proof suite: a keeper assembled from the real parts (real AWS SDK against
-// the ECR emulator, real docker/podman against loopback registries) with knobs the product does
-// not expose (the API timeout), plus small waiting and file helpers.
+// the ECR emulator, real docker/podman against loopback registries) with the test's clock and a
+// short API timeout, plus small waiting and file helpers.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
-import { Keeper } from '../../electron/core/keeper';
-import { createTokenSource, type TokenSource } from '../../electron/core/tokens';
-import { createLoginRunner, type LoginRunner } from '../../electron/core/login';
-import { readDockerConfig, storageForHost } from '../../electron/core/docker-config';
-import { openSettings, type JsonStore, type StoreOpener } from '../../electron/core/settings';
+import { createKeeper, type Engine } from '../../electron/core/engine';
+import type { Keeper } from '../../electron/core/keeper';
+import { confOpener } from '../helpers/keeper-harness';
 import type { Clock } from '../../electron/core/scheduler';
 import type { LoginTool } from '../../electron/core/registry';
 import { FAKE_ACCOUNT, type Stack } from '../fixtures/stack';
 
-export const confOpener: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
+export { confOpener } from '../helpers/keeper-harness';
 
-export interface RealKeeper {
-  keeper: Keeper;
-  tokens: TokenSource;
-  login: LoginRunner;
-  settingsPath: string;
-  statePath: string;
-  warnings: string[];
-}
+export type RealKeeper = Engine;
 
-/**
- * The same wiring as electron/core/engine.ts (createKeeper), but with the API timeout and the
- * clock chosen by the test, so "an API that answers after the timeout" takes seconds, not 20.
- */
+/** The product's own wiring (electron/core/engine.ts) with the knobs a test needs: clock, API timeout. */
 export function realKeeper(stack: Stack, opts: { configDir?: string; clock?: Clock; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): RealKeeper {
-  const env = opts.env ?? stack.env;
-  const { repo, state, warnings } = openSettings(confOpener, opts.configDir ?? stack.configDir);
-  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, requestTimeoutMs: opts.requestTimeoutMs });
-  const login = createLoginRunner({ env });
-  const keeper = new Keeper({
-    settings: repo,
-    state,
-    tokens,
-    login,
+  return createKeeper({
+    configDir: opts.configDir ?? stack.configDir,
+    openStore: confOpener,
+    env: opts.env ?? stack.env,
     clock: opts.clock,
-    warnings,
-    inspectStorage: async (tool, host) => {
-      const { config } = await readDockerConfig(login.credentialFileFor(tool));
-      return storageForHost(config, host);
-    },
+    requestTimeoutMs: opts.requestTimeoutMs,
   });
-  return { keeper, tokens, login, settingsPath: repo.path, statePath: state.path, warnings };
 }
 
 /** Registry input for a loopback registry behind the stack's emulator. */

@@ -4,13 +4,13 @@
 // CLI against the loopback registry, and a stand-in AWS CLI v2 script on PATH for `aws sso login`
 // that writes the SSO token cache where the real one does. Every key here is fake.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
+import { writeFakeAwsCli } from '../fixtures/fake-aws-cli';
 import { startSsoEmulator, type SsoEmulator } from '../fixtures/sso-emulator';
 import { startStsEmulator, type StsEmulator } from '../fixtures/sts-emulator';
 import { needTools, TOOLS } from '../fixtures/tools';
@@ -27,7 +27,6 @@ const MFA_CODE = '246810';
 
 // The SDK reads these (and the SSO token cache under HOME) from process.env whatever env is passed.
 const VARS = ['HOME', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC'];
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () => {
   const saved = new Map(VARS.map((k) => [k, process.env[k]]));
@@ -76,28 +75,8 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
       '',
     ].join('\n'));
 
-    // The stand-in AWS CLI v2: `--version`, and `sso login --profile P` (after a moment, as a
-    // browser sign-in takes) writes the token cache the real one writes; FAKE_AWS_FAIL fails it.
-    tokenFile = join(home, '.aws', 'sso', 'cache', `${sha1('corp')}.json`);
-    callsLog = join(home, 'aws-calls.log');
-    writeFileSync(join(home, 'token.json'), JSON.stringify({
-      startUrl: 'https://corp.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fresh-sso-access-token',
-      expiresAt: new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    }));
-    writeFileSync(join(bin, 'aws'), [
-      '#!/bin/sh',
-      'if [ "$1" = "--version" ]; then echo "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.debian.12"; exit 0; fi',
-      `echo "$@" >> "${callsLog}"`,
-      'sleep 1',
-      'if [ -n "$FAKE_AWS_FAIL" ]; then echo "Error when retrieving token from sso: Token has expired and refresh failed" >&2; exit 255; fi',
-      'if [ "$1 $2 $3" = "sso login --profile" ]; then',
-      `  cp "${join(home, 'token.json')}" "${tokenFile}"`,
-      '  echo "Successfully logged into Start URL: https://corp.example.awsapps.com/start"; exit 0',
-      'fi',
-      'exit 252',
-      '',
-    ].join('\n'));
-    chmodSync(join(bin, 'aws'), 0o755);
+    // The stand-in AWS CLI v2; its sign-in takes a moment, as a browser sign-in does.
+    ({ tokenFile, callsLog } = writeFakeAwsCli(home, bin, { delaySeconds: 1 }));
     env = {
       ...stack.env, HOME: home, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_SSO: sso.url, AWS_ENDPOINT_URL_SSO_OIDC: sso.url,

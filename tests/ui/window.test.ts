@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright';
 import { validateRegistryInput } from '../../electron/core/registry';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { bridgePage, type Bridge } from './bridge';
+import { openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
 import { ACCOUNT, KNOWN_DOCKER_HOST, keeperFor, seedManyRegistries, stackRegistry, startStack, type KeeperUnderTest, type Stack } from './stack';
 
@@ -18,7 +18,6 @@ describe('ECR Keeper window', { skip }, () => {
   let site: Site;
   let browser: Browser;
   const keepers: KeeperUnderTest[] = [];
-  const bridges: Bridge[] = [];
 
   before(async () => {
     site = await serve(buildRenderer());
@@ -27,7 +26,7 @@ describe('ECR Keeper window', { skip }, () => {
   });
 
   after(async () => {
-    for (const b of bridges) b.detach();
+    for (const w of windows) await w.close();
     await browser?.close();
     for (const k of keepers) await k.stop();
     await stack?.stop();
@@ -40,17 +39,11 @@ describe('ECR Keeper window', { skip }, () => {
     return k;
   }
 
-  async function open(k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<{ page: Page; bridge: Bridge; errors: string[] }> {
-    const ctx = await browser.newContext({ viewport: { width: opts.width ?? 420, height: opts.height ?? 640 }, colorScheme: opts.dark ? 'dark' : 'light' });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    const bridge = await bridgePage(page, k);
-    bridges.push(bridge);
-    await page.goto(site.url);
-    await page.locator('body[data-ready="true"]').waitFor();
-    return { page, bridge, errors };
+  const windows: OpenedWindow[] = [];
+  async function open(k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<OpenedWindow> {
+    const w = await openWindow(browser, site, k, opts);
+    windows.push(w);
+    return w;
   }
 
   const card = (page: Page, name: string): Locator => page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
