@@ -227,6 +227,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** When this registry refreshes on its own next, or undefined when it will not. */
   private deadlineOf(r: Registry, rt: Runtime, now: number): number | undefined {
     if (!this.settingsCache.autoRefresh || !r.enabled || !r.autoRefresh || rt.helperManaged) return undefined;
+    // An MFA code was refused or the prompt cancelled: retrying on a timer would only put the
+    // prompt in front of the person again and again. It waits for them to press Refresh.
+    if (rt.failures > 0 && rt.error?.category === 'mfa-required') return undefined;
     return nextRefreshAt(
       { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, retryAt: rt.retryAt, jitter: rt.jitter },
       this.settingsCache.refreshLeadMinutes * MINUTE,

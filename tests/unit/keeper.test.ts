@@ -195,6 +195,23 @@ test("docker's own unencrypted warning is not repeated beside our notice; storag
   assert.equal(s.logins.length, 1, 're-checking storage logs nothing in');
 });
 
+test('a refused or cancelled MFA code is not retried on a timer (no prompt every 30 s); a manual refresh asks again', async () => {
+  const { keeper, s, clock, notices } = makeKeeper();
+  keeper.addRegistry({ name: 'mfa', region: 'us-east-1', accountId: '123456789012', profile: 'with-mfa' });
+  s.tokenFailures.push(new KeeperError('mfa-required', 'The MFA prompt was cancelled.', 'Refresh to enter the code.'));
+  keeper.start();
+  await clock.advance(1000);
+  const snap = keeper.snapshot().registries[0]!;
+  assert.equal(snap.state, 'signin-required');
+  assert.equal(snap.nextRefresh, null);
+  await clock.advance(3 * H);
+  assert.equal(s.tokenCalls.length, 1, 'no automatic retry');
+  assert.deepEqual(notices.map((n) => n.kind), ['signin-required']);
+  assert.equal((await keeper.refresh('mfa')).state, 'valid');
+  assert.equal(s.tokenCalls.length, 2);
+  await keeper.stop();
+});
+
 test('invalid input changes nothing; edits and removal work', async () => {
   const { keeper, settingsPath } = makeKeeper();
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
