@@ -46,7 +46,9 @@ export function createKeeper(opts: EngineOptions): Engine {
     login,
     clock: opts.clock,
     warnings,
-    signIn: createSignIn({ env, ...opts.signIn }),
+    // In the app there is no terminal: what `aws sso login` prints (the URL and code to enter if
+    // no browser opened) goes to the activity log the window shows.
+    signIn: createSignIn({ env, onOutput: (line) => keeper.recordSignInOutput(line), ...opts.signIn }),
     inspectStorage: async (tool, host) => {
       const { config } = await readDockerConfig(login.credentialFileFor(tool));
       return storageForHost(config, host);

@@ -7,7 +7,7 @@
 // runner and never stored, logged, emitted or persisted.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './errors';
+import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
 import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
@@ -454,6 +454,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.deps.tokens.forget?.(p);
     const regs = this.settingsCache.registries.filter((r) => r.enabled && (r.profile || undefined) === p);
     return Promise.all(regs.map((r) => this.refreshOne(r, true)));
+  }
+
+  /** A line the AWS CLI printed while signing in (sanitised: it may echo tokens on errors). */
+  recordSignInOutput(line: string): void {
+    const text = sanitize(line);
+    if (text) this.record('signin', text);
   }
 
   /** Signs in to AWS SSO for a profile (the AWS CLI opens the browser), then refreshes its registries. */

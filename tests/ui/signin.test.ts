@@ -282,6 +282,8 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     assert.ok(existsSync(tokenFile));
     assert.deepEqual(sso.calls.map((x) => [x.op, x.roleName, x.status]), [['GetRoleCredentials', 'EcrPull', 200]]);
     assert.deepEqual(ecrSso.calls.map((x) => x.accessKeyId), [SSO.accessKeyId]);
+    // What the AWS CLI printed (with no terminal to show it in) is in the activity log.
+    assert.ok(k.keeper.activity().some((e) => e.kind === 'signin' && /Successfully logged into Start URL/.test(e.message)));
     assert.deepEqual(w.errors, []);
     await w.close();
   });
