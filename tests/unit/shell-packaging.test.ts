@@ -11,23 +11,15 @@ import { APP_ID } from '../../electron/shell/identity';
 const require = createRequire(import.meta.url);
 const text = readFileSync('build/electron-builder.yml', 'utf8');
 
-/** js-yaml and ajv come with electron-builder and conf; skip cleanly if a layout change drops them. */
-function load(): { cfg: Record<string, any>; validate?: (c: unknown) => { ok: boolean; errors: string } } | null {
-  try {
-    const yaml = require('js-yaml') as { load(s: string): unknown };
-    const cfg = yaml.load(text) as Record<string, any>;
-    try {
-      const AjvMod = require('ajv');
-      const Ajv = AjvMod.default ?? AjvMod;
-      const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
-      const v = new Ajv({ allErrors: true, strict: false }).compile(schema);
-      return { cfg, validate: (c) => ({ ok: v(c) as boolean, errors: JSON.stringify(v.errors) }) };
-    } catch {
-      return { cfg };
-    }
-  } catch {
-    return null;
-  }
+/** js-yaml and the schema come with electron-builder, ajv with conf: all are installed by npm ci. */
+function load(): { cfg: Record<string, any>; validate: (c: unknown) => { ok: boolean; errors: string } } {
+  const yaml = require('js-yaml') as { load(s: string): unknown };
+  const cfg = yaml.load(text) as Record<string, any>;
+  const AjvMod = require('ajv');
+  const Ajv = AjvMod.default ?? AjvMod;
+  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
+  const v = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return { cfg, validate: (c) => ({ ok: v(c) as boolean, errors: JSON.stringify(v.errors) }) };
 }
 
 function pngSize(buf: Buffer): { w: number; h: number } {
@@ -37,14 +29,10 @@ function pngSize(buf: Buffer): { w: number; h: number } {
 }
 
 describe('electron-builder.yml', () => {
-  it('is valid per electron-builder’s schema and has what the issue asks for', (t) => {
-    const loaded = load();
-    if (!loaded) return t.skip('js-yaml is not installed (it comes with electron-builder)');
-    const { cfg, validate } = loaded;
-    if (validate) {
-      const r = validate(cfg);
-      assert.ok(r.ok, r.errors);
-    }
+  it('is valid per electron-builder’s schema and has what the issue asks for', () => {
+    const { cfg, validate } = load();
+    const r = validate(cfg);
+    assert.ok(r.ok, r.errors);
     assert.equal(cfg.appId, APP_ID, 'AppUserModelId in main.ts and appId must match for Windows toasts');
     assert.equal(cfg.productName, 'ECR Keeper');
     assert.equal(cfg.electronVersion, '45.5.0');
