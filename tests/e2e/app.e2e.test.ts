@@ -61,7 +61,10 @@ type Hooks = {
   registryIds(): string[];
 };
 
-describe('ECR Keeper in Electron', { skip }, () => {
+// A skipped describe is not counted in the runner's "skipped" total; a skipped test is, so the
+// summary shows that this spec did not run.
+if (skip) it('ECR Keeper in Electron: launch, tray, second instance, refresh through IPC', { skip }, () => {});
+else describe('ECR Keeper in Electron', () => {
   let stack: Stack;
   let app: ElectronApplication;
   let page: Page;
