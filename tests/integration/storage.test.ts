@@ -4,7 +4,6 @@
 // the ECR emulator. Never touches the real ~/.docker or ~/.password-store.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { createLoginRunner } from '../../electron/core/login';
 import { ensureStoreMapping, undo, useStore } from '../../electron/core/storage-migration';
 import type { KeeperError } from '../../electron/core/errors';
 import { main } from '../../electron/cli';
+import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome, run } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
@@ -26,7 +26,6 @@ const REGISTRY_COUNT = 4;
 
 const registries: RunningRegistry[] = [];
 const dirs: string[] = [];
-const gnupgHomes: string[] = [];
 let emu: EcrEmulator | undefined;
 
 function fakeAuth(user: string): string {
@@ -44,34 +43,12 @@ const UNRELATED = {
   someFutureKey: { nested: [1, 'two'] },
 };
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string) {
-  const r = spawnSync(cmd, args, { env, input, encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return r;
-}
 
 /** A private, empty GNUPGHOME and PASSWORD_STORE_DIR in `dir` (toolEnv points at them). */
 function gpgEnv(dir: string, registriesConf?: string): NodeJS.ProcessEnv {
   const env = toolEnv(dir, registriesConf);
-  mkdirSync(env.GNUPGHOME!, { recursive: true, mode: 0o700 });
-  gnupgHomes.push(env.GNUPGHOME!);
+  prepareGnupgHome(env);
   return env;
-}
-
-function initPass(env: NodeJS.ProcessEnv): string {
-  const gen = run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'ECR Keeper Test <test@example.invalid>', 'default', 'default', 'never'], env);
-  assert.equal(gen.status, 0, gen.stderr);
-  const list = run('gpg', ['--batch', '--with-colons', '--list-secret-keys'], env);
-  const fpr = list.stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
-  const init = run('pass', ['init', fpr], env);
-  assert.equal(init.status, 0, init.stderr);
-  return fpr;
-}
-
-function passGet(env: NodeJS.ProcessEnv, host: string): { Username: string; Secret: string } {
-  const r = run('docker-credential-pass', ['get'], env, host);
-  assert.equal(r.status, 0, `docker-credential-pass get ${host}: ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout);
 }
 
 function tempDir(): string {
@@ -94,7 +71,7 @@ before(async () => {
 after(async () => {
   await Promise.all(registries.map((r) => r.stop()));
   await emu?.stop();
-  for (const home of gnupgHomes) spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home }, timeout: 10_000 });
+  killGpgAgents();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -124,7 +101,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
 
   test('use pass: passwords leave the file, pass holds each, others untouched; undo is byte-exact', async () => {
     const env = gpgEnv(tempDir());
-    initPass(env);
+    initPassStore(env);
     assert.equal((await detectStore('pass', { env })).works, true);
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
@@ -162,7 +139,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     for (const h of hosts) {
       assert.equal(cfg.credHelpers[h], 'pass');
       assert.equal(cfg.auths?.[h]?.auth, undefined);
-      assert.deepEqual(passGet(env, h), { ServerURL: h, Username: 'AWS', Secret: PASSWORD });
+      assert.deepEqual(passSecretFor(env, h), { ServerURL: h, Username: 'AWS', Secret: PASSWORD });
     }
     assert.deepEqual(otherKeys(cfg, hosts), otherKeys(originalCfg, hosts), 'unrelated entries unchanged');
     assert.equal(run('docker', ['logout', hosts[0]!], env).status, 0, 'docker itself reads the new config');
@@ -174,7 +151,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
 
   test('a login that fails half way restores the original file', async () => {
     const env = gpgEnv(tempDir());
-    initPass(env);
+    initPassStore(env);
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
     const [good, bad] = registries;
@@ -196,7 +173,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
 
   test('a registry added later follows the mapping (ensureStoreMapping before its login)', async () => {
     const env = gpgEnv(tempDir());
-    initPass(env);
+    initPassStore(env);
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
     const [first, later] = [registries[0]!, registries[3]!];
@@ -211,7 +188,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const cfg = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(cfg.credHelpers[later.host], 'pass');
     assert.equal(cfg.auths?.[later.host]?.auth, undefined);
-    assert.equal(passGet(env, later.host).Secret, PASSWORD);
+    assert.equal(passSecretFor(env, later.host).Secret, PASSWORD);
   });
 
   test('CLI: ecr-keeper storage / storage use pass / storage undo through the real keeper', async () => {
@@ -252,12 +229,12 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     assert.equal(await cli('storage', 'use', 'nope'), 2);
     assert.equal(await cli('storage', 'use'), 2);
 
-    initPass(env);
+    initPassStore(env);
     assert.equal(await cli('storage', 'use', 'pass'), 0, err.join('\n'));
     for (const r of managed) assert.ok(out.some((l) => l === `ok ${r.host}: login now in pass`), out.join('\n'));
     const moved = readFileSync(file, 'utf8');
     assert.ok(!moved.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')));
-    for (const r of managed) assert.equal(passGet(env, r.host).Secret, PASSWORD);
+    for (const r of managed) assert.equal(passSecretFor(env, r.host).Secret, PASSWORD);
     assert.deepEqual(otherKeys(JSON.parse(moved), managed.map((r) => r.host)), otherKeys(JSON.parse(plain.toString('utf8')), managed.map((r) => r.host)));
 
     assert.equal(await cli('storage', '--json'), 0);

@@ -3,11 +3,11 @@
 // gnupg set up by the test in a temporary GNUPGHOME and PASSWORD_STORE_DIR. Never touches the
 // user's ~/.docker, ~/.gnupg or ~/.password-store.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright';
+import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { seedDockerConfig, startRegistry, type RunningRegistry } from '../fixtures/registry';
 import { buildRenderer, launch, serve, type Site } from './harness';
@@ -25,11 +25,6 @@ const UNRELATED = {
   psFormat: 'table {{.ID}}',
 };
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string) {
-  const r = spawnSync(cmd, args, { env, input, encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return r;
-}
 
 describe('credential storage in the window (real pass, gpg, docker)', { skip }, () => {
   let stack: Stack;
@@ -37,7 +32,6 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
   let browser: Browser;
   let second: RunningRegistry;
   const keepers: KeeperUnderTest[] = [];
-  const gnupgHomes: string[] = [];
 
   before(async () => {
     site = await serve(buildRenderer());
@@ -50,7 +44,7 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
   after(async () => {
     await browser?.close();
     for (const k of keepers) await k.stop();
-    for (const home of gnupgHomes) spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home }, timeout: 10_000 });
+    killGpgAgents();
     await second?.stop();
     await stack?.stop();
     await site?.close();
@@ -63,20 +57,11 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     // secretservice needs a desktop keyring session; keep whatever this machine has out of the test.
     delete env.DBUS_SESSION_BUS_ADDRESS;
     mkdirSync(env.DOCKER_CONFIG!, { recursive: true, mode: 0o700 });
-    mkdirSync(env.GNUPGHOME!, { recursive: true, mode: 0o700 });
-    gnupgHomes.push(env.GNUPGHOME!);
+    prepareGnupgHome(env);
     const configFile = seedDockerConfig(env, UNRELATED);
     return { env, configFile };
   }
 
-  function initPass(env: NodeJS.ProcessEnv): void {
-    const gen = run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'ECR Keeper UI Test <ui-test@example.invalid>', 'default', 'default', 'never'], env);
-    assert.equal(gen.status, 0, gen.stderr);
-    const list = run('gpg', ['--batch', '--with-colons', '--list-secret-keys'], env);
-    const fpr = list.stdout.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
-    const init = run('pass', ['init', fpr], env);
-    assert.equal(init.status, 0, init.stderr);
-  }
 
   function keeper(env: NodeJS.ProcessEnv): KeeperUnderTest {
     const k = keeperFor(stack, undefined, { env });
@@ -88,7 +73,7 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
 
   test('move logins to pass from the plain-text notice, confirm, see them in pass, then undo byte for byte', async () => {
     const { env, configFile } = storageEnv();
-    initPass(env);
+    initPassStore(env, 'ECR Keeper UI Test <ui-test@example.invalid>');
     const k = keeper(env);
     k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
     k.keeper.addRegistry(stackRegistry(stack, 'beta', { registryHost: second.host }));
@@ -166,9 +151,7 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     for (const h of hosts) {
       assert.equal(moved.auths?.[h]?.auth, undefined, `${h}: no plain-text auth left`);
       assert.equal(moved.credHelpers?.[h], 'pass');
-      const got = run('docker-credential-pass', ['get'], env, h);
-      assert.equal(got.status, 0, got.stderr);
-      assert.equal(JSON.parse(got.stdout).Secret, stack.registry.password, `${h}: pass holds the login`);
+      assert.equal(passSecretFor(env, h).Secret, stack.registry.password, `${h}: pass holds the login`);
     }
     assert.deepEqual(moved.auths?.['unrelated.example.invalid'], UNRELATED.auths['unrelated.example.invalid']);
     assert.equal(moved.credHelpers?.['gcr.io'], 'gcloud');
