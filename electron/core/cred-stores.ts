@@ -6,7 +6,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
-import { findProgram } from './find-program';
+import { envForTool, findProgram } from './find-program';
 
 export type StoreName = 'osxkeychain' | 'wincred' | 'desktop' | 'secretservice' | 'pass';
 export const STORE_NAMES: readonly StoreName[] = ['osxkeychain', 'wincred', 'desktop', 'secretservice', 'pass'];
@@ -73,7 +73,8 @@ const OS_NAME: Partial<Record<NodeJS.Platform, string>> = { darwin: 'macOS', win
 export const runProgram: Runner = (program, args, opts) => new Promise<RunResult>((resolve) => {
   let child;
   try {
-    child = nodeSpawn(program, args, { env: opts.env, shell: false, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The helpers start pass/gpg themselves: give them the PATH a GUI launch lacks.
+    child = nodeSpawn(program, args, { env: envForTool(opts.env, process.platform, program), shell: false, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
     resolve({ code: null, stdout: '', stderr: '', timedOut: false, spawnError: (err as Error).message });
     return;

@@ -69,3 +69,20 @@ export function findProgram(name: string, opts: FindOptions = {}): string | null
   const platform = opts.platform ?? process.platform;
   return programCandidates(name, opts).find((c) => isExecutableFile(c, platform)) ?? null;
 }
+
+/**
+ * The environment for a tool we start: its PATH also holds the tool's own folder and the usual
+ * places. docker itself looks up `docker-credential-*` helpers on PATH, so with a GUI launch's
+ * minimal PATH a docker found in /usr/local/bin or Docker.app would fail to find the
+ * osxkeychain/desktop helper that sits right beside it.
+ */
+export function envForTool(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, toolPath?: string): NodeJS.ProcessEnv {
+  const path = platform === 'win32' ? win32 : posix;
+  const sep = platform === 'win32' ? ';' : ':';
+  const key = platform === 'win32' ? (Object.keys(env).find((k) => k.toLowerCase() === 'path') ?? 'Path') : 'PATH';
+  const parts = (env[key] ?? '').split(sep).filter(Boolean);
+  for (const d of [...(toolPath ? [path.dirname(toolPath)] : []), ...usualToolDirs(platform, env)]) {
+    if (!parts.includes(d)) parts.push(d);
+  }
+  return { ...env, [key]: parts.join(sep) };
+}

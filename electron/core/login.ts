@@ -2,7 +2,7 @@
 // stdin and nowhere else: not argv (visible in /proc and `ps`), not the environment (inherited
 // by every credential helper), not logs. Logins that write the same credential file are
 // serialised because the tools read-modify-write it without a lock and lose entries otherwise.
-import { findProgram, isExecutableFile } from './find-program';
+import { envForTool, findProgram, isExecutableFile } from './find-program';
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from './docker-config';
 import { KeeperError, sanitize } from './errors';
@@ -201,7 +201,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       let child: ChildProcess;
       try {
         child = spawn(toolPath, ['login', '--username', req.username, '--password-stdin', req.host], {
-          env,
+          env: envForTool(env, platform, toolPath),
           shell: false,
           windowsHide: true,
           stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn as nodeSpawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLoginRunner } from '../../electron/core/login';
@@ -166,6 +166,21 @@ test('the password goes to stdin only; argv is exactly login --username AWS --pa
   assert.equal(readFileSync(join(dir, 'argv'), 'utf8'), 'login\n--username\nAWS\n--password-stdin\nlocalhost:5999\n');
   assert.equal(readFileSync(join(dir, 'stdin'), 'utf8'), password);
   assert.ok(!readFileSync(join(dir, 'env'), 'utf8').includes(password));
+});
+
+test('with a minimal PATH (a GUI launch) the tool still finds its credential helpers beside it and in the usual places', async () => {
+  const dir = tempDir();
+  const tools = join(dir, 'Docker.app-bin');
+  mkdirSync(tools);
+  const script = join(tools, 'docker');
+  writeFileSync(script, `#!/bin/sh\nprintf '%s' "$PATH" > "${dir}/path"\ncat > /dev/null\necho "Login Succeeded"\n`);
+  chmodSync(script, 0o755);
+  const runner = createLoginRunner({ env: { ...toolEnv(dir), PATH: '/bin' } });
+  await runner.login({ tool: 'docker', host: 'localhost:5999', username: 'AWS', password: 'fake-password-path', toolPath: script });
+  const path = readFileSync(join(dir, 'path'), 'utf8').split(':');
+  assert.equal(path[0], '/bin', "the user's PATH comes first");
+  assert.ok(path.includes(tools), 'the folder docker is in (its docker-credential-* helpers)');
+  for (const d of ['/usr/bin', '/usr/local/bin']) assert.ok(path.includes(d), d);
 });
 
 function processesWith(marker: string): number[] {
