@@ -17,7 +17,7 @@ import { needTools, TOOLS } from '../fixtures/tools';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 
-const skip = needTools(TOOLS.docker, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
+const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
 
 const PASSWORD = `fake-storage-test-${process.pid}-${Date.now().toString(36)}`;
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -147,6 +147,33 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     await undo({ env });
     assert.ok(readFileSync(file).equals(original), 'undo restores the original bytes');
     assert.deepEqual(readdirSync(env.DOCKER_CONFIG!).sort(), ['config.json']);
+  });
+
+  test('podman: its auth file moves to pass the same way, podman logs in through the helper, undo is byte-exact', async () => {
+    const r = registries[0]!;
+    const env = gpgEnv(tempDir(), r.registriesConf);
+    initPassStore(env);
+    const runner = createLoginRunner({ env });
+    await runner.login({ tool: 'podman', host: r.host, username: r.username, password: r.password });
+    const file = env.REGISTRY_AUTH_FILE!;
+    const original = readFileSync(file);
+    assert.ok(JSON.parse(original.toString('utf8')).auths[r.host]?.auth, 'plain text before');
+    const res = await useStore('pass', [{ host: r.host, tool: 'podman' }], {
+      env,
+      relogin: async (hs) => Promise.all(hs.map(async (host) => {
+        await runner.login({ tool: 'podman', host, username: r.username, password: r.password });
+        return { host, ok: true };
+      })),
+    });
+    assert.deepEqual(res.hosts, [r.host]);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')), 'no password in podman\'s auth file');
+    const cfg = JSON.parse(text);
+    assert.equal(cfg.credHelpers?.[r.host], 'pass');
+    assert.equal(cfg.auths?.[r.host]?.auth, undefined);
+    assert.equal(passSecretFor(env, r.host).Secret, r.password);
+    await undo({ env });
+    assert.ok(readFileSync(file).equals(original), 'undo restores the original bytes');
   });
 
   test('a login that fails half way restores the original file', async () => {
