@@ -136,7 +136,7 @@ export function statusJson(snaps: RegistrySnapshot[], now: number) {
 
 function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: string } {
   if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
-  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next try: ${r.error.retryAt}` : ''}` };
+  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${r.error.retryAt}` : ''}` };
   const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
   const notes = r.notices.map((n) => `\n    note: ${n.message}${n.fix ? ` ${n.fix}` : ''}`).join('');
   return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt})${notes}` };
