@@ -62,6 +62,14 @@ export function stateShapeProblem(v: Record<string, unknown>): string | null {
   return null;
 }
 
+/**
+ * conf compiles the schema with ajv on every start. By default ajv first checks the schema itself
+ * against the JSON Schema meta-schema, which costs ~25 ms of every CLI command (about 35 ms in
+ * all, measured; docs/PERFORMANCE.md). Our schema is a constant, so that check runs once, in
+ * tests/unit/settings.test.ts, instead; the settings file itself is still validated every time.
+ */
+export const SCHEMA_AJV_OPTIONS = { validateSchema: false, code: { optimize: false } } as const;
+
 /** The subset of conf / electron-store we use: whole-store reads and writes. */
 export interface JsonStore {
   readonly path: string;
@@ -76,6 +84,8 @@ export interface StoreOptions {
   defaults: Record<string, unknown>;
   clearInvalidConfig: false;
   accessPropertiesByDotNotation: false;
+  /** Passed to conf's ajv; see SCHEMA_AJV_OPTIONS. */
+  ajvOptions?: Record<string, unknown>;
 }
 
 export type StoreOpener = (options: StoreOptions) => JsonStore;
@@ -190,7 +200,7 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   // conf has validated it: migration runs on the validated store, and a file that fails the
   // schema reaches the recovery path byte for byte as the user left it.
   const { version: _v, ...defaults } = DEFAULT_SETTINGS;
-  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, defaults }, now);
+  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now);
   if (s.warning) warnings.push(s.warning);
   const st = openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem);
   if (st.warning) warnings.push(st.warning);

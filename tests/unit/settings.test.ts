@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../electron/core/settings';
+import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../electron/core/settings';
 
 const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
 const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));
@@ -100,4 +100,20 @@ test('a state file of the wrong shape is backed up like a corrupt one', () => {
   assert.match(warnings[0]!, /state\.json could not be read \(Invalid content: "registries" must be an object\.\)/);
   assert.deepEqual(state.read(), { registries: {} });
   assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), text);
+});
+
+test("the settings schema is valid JSON Schema (conf skips that check at run time for speed)", async () => {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ allErrors: true });
+  const valid = ajv.validateSchema({ type: 'object', properties: SETTINGS_SCHEMA });
+  assert.equal(valid, true, JSON.stringify(ajv.errors));
+  // A bad schema is caught by the same check, so the test can fail.
+  assert.equal(ajv.validateSchema({ type: 'object', properties: { x: { type: 'no-such-type' } } }), false);
+});
+
+test('with the fast ajv options a file that breaks the schema is still refused and backed up', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, refreshLeadMinutes: 1, registries: [] }));
+  const { warnings } = openSettings(open, dir, fixedNow);
+  assert.match(warnings[0]!, /refreshLeadMinutes/);
 });
