@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, KeeperError } from './core/errors';
 import { watchSettingsFile } from './core/settings-watch';
+import { formatLeft } from './core/time-text';
 import type { Keeper } from './core/keeper';
 import type { RegistrySnapshot } from './core/snapshot';
 
@@ -105,16 +106,6 @@ async function openKeeper(configDir: string | undefined, io: Io) {
   });
   for (const w of warnings) io.err(`warning: ${w}`);
   return keeper;
-}
-
-export function formatLeft(ms: number): string {
-  if (ms <= 0) return 'expired';
-  const s = Math.floor(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min`;
-  return `${s} s`;
 }
 
 function table(rows: string[][]): string {

@@ -3,6 +3,7 @@
 // failure is told when it starts, not on every retry; recovery is told once; an expiring token
 // is told once per expiry. The shell (Electron Notification) and the CLI only display.
 import type { KeeperSnapshot, RegistrySnapshot } from './snapshot';
+import { formatLeft } from './time-text';
 
 export type NoticeKind = 'expiring' | 'failed' | 'signin-required' | 'recovered';
 
@@ -31,12 +32,6 @@ export interface PlannerMemory {
 }
 
 export const emptyMemory = (): PlannerMemory => ({ failing: [], warnedExpiry: [] });
-
-function fmtLeft(ms: number): string {
-  const min = Math.max(0, Math.round(ms / 60_000));
-  if (min < 60) return `${min} min`;
-  return `${Math.floor(min / 60)} h ${min % 60} min`;
-}
 
 function isFailing(r: RegistrySnapshot): boolean {
   return r.state === 'error' || r.state === 'signin-required';
@@ -90,7 +85,7 @@ export function planNotices(
           notices.push({
             kind: 'expiring',
             registryId: r.id,
-            title: `${r.name}: login expires in ${fmtLeft(left)}`,
+            title: `${r.name}: login expires in ${formatLeft(left)}`,
             body: `The ECR login for ${r.host ?? r.name} expires soon. Refresh now to keep pulling.`,
             refreshAction: true,
           });

@@ -1,15 +1,7 @@
-// Short human texts shared by the tray menu, the tooltip and notifications. Minute resolution on
-// purpose: the tray is rebuilt at least once a minute, so seconds would only ever be stale.
+// Short state texts for the tray menu and the tooltip; the time left is worded by the core's
+// formatLeft, the same as in the CLI and the notifications.
 import type { RegistrySnapshot } from '../core/snapshot';
-
-/** "45 min", "5 h 12 min", "2 h" */
-export function formatLeft(ms: number): string {
-  const min = Math.max(0, Math.floor(ms / 60_000));
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  const m = min % 60;
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
+import { formatLeft } from '../core/time-text';
 
 /** Time left until an ISO expiry, or null when unknown or already past. */
 export function leftUntil(iso: string | null, now: number): number | null {

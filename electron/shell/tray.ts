@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
 import type { KeeperSnapshot, OverallState } from '../core/snapshot';
-import { formatLeft, leftUntil, stateText } from './format';
+import { formatLeft } from '../core/time-text';
+import { leftUntil, stateText } from './format';
 
 export interface TrayActions {
   refresh(id: string): void;
