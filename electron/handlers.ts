@@ -3,7 +3,7 @@
 // table into Chromium. Every argument is checked here before the keeper sees it; anything
 // malformed is rejected with an `invalid-input` error and nothing changes.
 import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
-import { KNOWN_REGIONS } from './core/registry';
+import { isProfileName, isRegionName, KNOWN_REGIONS } from './core/registry';
 import { isStoreName } from './core/cred-stores';
 import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
 import type { Keeper } from './core/keeper';
@@ -26,8 +26,6 @@ export interface HandlerServices {
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$/;
-const REGION_RE = /^[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2}$/;
 
 function bad(message: string, field = 'input'): never {
   throw new InputError([{ field, message }]);
@@ -75,8 +73,8 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     'aws:profiles': () => services.listProfiles(),
     'aws:regions': () => [...KNOWN_REGIONS],
     'aws:detectAccount': (profile, region) => {
-      if (profile !== null && (typeof profile !== 'string' || !PROFILE_RE.test(profile))) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
-      if (typeof region !== 'string' || !REGION_RE.test(region)) bad('Region must look like us-east-1.', 'region');
+      if (profile !== null && !isProfileName(profile)) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
+      if (!isRegionName(region)) bad('Region must look like us-east-1.', 'region');
       return services.detectAccount(profile, region);
     },
     'docker:ecrHosts': () => services.dockerEcrHosts(),
@@ -87,7 +85,7 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
       return services.answerMfa(requestId, code);
     },
     'signin:start': (profile) => {
-      if (typeof profile !== 'string' || !PROFILE_RE.test(profile)) bad('Profile must be a valid AWS profile name.', 'profile');
+      if (!isProfileName(profile)) bad('Profile must be a valid AWS profile name.', 'profile');
       return services.signIn(profile);
     },
     'storage:get': () => storageReport(keeper.snapshot().registries, { env: services.env }),

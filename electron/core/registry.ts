@@ -71,6 +71,16 @@ const HOST_LABEL = '(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)';
 const HOSTNAME_RE = new RegExp(`^${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
 const IPV4_RE = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
+/** A well-formed AWS region name (any partition; new regions need no update here). */
+export function isRegionName(v: unknown): boolean {
+  return typeof v === 'string' && REGION_RE.test(v);
+}
+
+/** A well-formed AWS profile name: no spaces or shell metacharacters. */
+export function isProfileName(v: unknown): boolean {
+  return typeof v === 'string' && PROFILE_RE.test(v);
+}
+
 export function partitionOf(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';

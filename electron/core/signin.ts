@@ -5,6 +5,7 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import { join } from 'node:path';
 import { KeeperError, sanitize } from './errors';
 import { findProfile } from './aws-profiles';
+import { isProfileName } from './registry';
 import { isExecutableFile, programCandidates } from './find-program';
 
 export type Spawner = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
@@ -34,7 +35,6 @@ export interface AwsCli {
 const VERSION_TIMEOUT_MS = 15_000;
 const DEFAULT_SIGNIN_TIMEOUT_MS = 10 * 60_000;
 // Same rule as registry validation; also guarantees the name cannot be read as an option.
-const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$/;
 const INSTALL_FIX = 'Install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then sign in again.';
 
 export function ssoLoginCommand(profile: string): string {
@@ -125,7 +125,7 @@ export async function detectAwsCli(opts: SignInOptions = {}): Promise<AwsCli> {
  */
 export async function runSsoLogin(profile: string, opts: SignInOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
-  if (!PROFILE_RE.test(profile)) {
+  if (!isProfileName(profile)) {
     throw new KeeperError('invalid-input', `"${profile.slice(0, 60)}" is not a valid AWS profile name.`, 'Use the profile name shown in the registry, e.g. dev-sso.');
   }
   const info = await findProfile(profile, env);
