@@ -1,7 +1,7 @@
 // Pure formatters and labels for the window. No DOM, no clock: callers pass `now`, so these are
 // unit-tested under plain node and the countdown is always recomputed from absolute times.
 import type { ErrorCategory } from '../electron/core/errors';
-import type { OverallState, RegistrySnapshot, RegistryState } from '../electron/core/snapshot';
+import { needsAttention, type OverallState, type RegistrySnapshot, type RegistryState } from '../electron/core/snapshot';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -137,7 +137,7 @@ export interface OverallView {
 
 /** The header's one-line summary. */
 export function overallView(overall: OverallState, regs: readonly RegistrySnapshot[]): OverallView {
-  const attention = regs.filter((r) => r.enabled && (r.state === 'error' || r.state === 'signin-required' || r.state === 'expired')).length;
+  const attention = regs.filter((r) => r.enabled && needsAttention(r)).length;
   switch (overall) {
     case 'empty': return { text: 'No registries yet', tone: 'muted' };
     case 'ok': return { text: regs.length === 1 ? 'Login valid' : `All ${regs.filter((r) => r.enabled && r.state === 'valid').length} logins valid`, tone: 'ok' };

@@ -12,7 +12,7 @@ import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, t
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
 import { validateSettingsPatch, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
-import type { ActivityEntry, ActivityKind, CredentialStorage, KeeperSnapshot, OverallState, RegistryNotice, RegistrySnapshot, RegistryState } from './snapshot';
+import { needsAttention, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type OverallState, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
 
 /** What the keeper needs from the token source (electron/core/tokens.ts). */
 export interface TokenProvider {
@@ -601,7 +601,7 @@ export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManag
 export function overallOf(regs: readonly RegistrySnapshot[]): OverallState {
   const active = regs.filter((r) => r.enabled && r.state !== 'helper-managed');
   if (active.length === 0) return 'empty';
-  if (active.some((r) => r.state === 'error' || r.state === 'signin-required' || r.state === 'expired')) return 'error';
+  if (active.some(needsAttention)) return 'error';
   if (active.some((r) => r.state === 'refreshing')) return 'refreshing';
   if (active.some((r) => r.state === 'expiring' || r.state === 'idle')) return 'expiring';
   return 'ok';

@@ -47,6 +47,11 @@ export interface RegistrySnapshot {
   notices: RegistryNotice[];
 }
 
+/** States a person has to look at: the overall state, the tray summary and the window count these. */
+export function needsAttention(r: Pick<RegistrySnapshot, 'state'>): boolean {
+  return r.state === 'error' || r.state === 'signin-required' || r.state === 'expired';
+}
+
 export type OverallState = 'empty' | 'ok' | 'refreshing' | 'expiring' | 'error';
 
 export interface KeeperSnapshot {

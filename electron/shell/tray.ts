@@ -5,7 +5,7 @@
 // "time left" texts stay true.
 import { join } from 'node:path';
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import type { KeeperSnapshot, OverallState } from '../core/snapshot';
+import { needsAttention, type KeeperSnapshot, type OverallState } from '../core/snapshot';
 import { formatLeft } from '../core/time-text';
 import { leftUntil, stateText } from './format';
 
@@ -39,7 +39,7 @@ function text(s: string, platform: NodeJS.Platform): string {
 
 export function summaryText(snap: KeeperSnapshot, now: number): string {
   const active = snap.registries.filter((r) => r.enabled && r.state !== 'helper-managed');
-  const bad = active.filter((r) => r.state === 'error' || r.state === 'signin-required' || r.state === 'expired').length;
+  const bad = active.filter(needsAttention).length;
   const expiring = active.filter((r) => r.state === 'expiring' || r.state === 'idle').length;
   const next = leftUntil(snap.nextExpiry, now);
   const nextText = next !== null ? `; next expiry in ${formatLeft(next)}` : '';
