@@ -53,7 +53,7 @@ function start(): void {
   // MFA codes are asked for in the window (mfa:request -> mfa:answer); `aws sso login` runs with
   // its output piped, as there is no terminal to show it in.
   const mfa = new MfaBroker();
-  const { keeper, settingsPath } = createKeeper({
+  const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
     // The cast: electron-store types its schema generically; the core hands it conf's plain JSON schema.
     openStore: electronStoreOpener(Store as unknown as StoreConstructor),
@@ -72,7 +72,7 @@ function start(): void {
 
   registerIpc({
     ipcMain,
-    handlers: createHandlers(keeper, createServices({ keeper, configDir, env: process.env, mfa })),
+    handlers: createHandlers(keeper, createServices({ keeper, configDir, env: process.env, mfa, tokens })),
     isOwnSender: (event) => win.isOwnSender(event),
     onRefused: (channel, url) => console.warn(`Refused IPC ${channel} from ${url}`),
   });

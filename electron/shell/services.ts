@@ -7,7 +7,7 @@ import { listProfiles, toProfileView } from '../core/aws-profiles';
 import { dockerConfigPath, ecrHostsInConfig, readDockerConfig } from '../core/docker-config';
 import { KeeperError } from '../core/errors';
 import type { MfaBroker } from '../core/mfa';
-import { accountFromProxyEndpoint, createTokenSource, type TokenSource } from '../core/tokens';
+import { accountFromProxyEndpoint, type TokenSource } from '../core/tokens';
 
 export interface ServiceDeps {
   keeper: Pick<Keeper, 'signIn'>;
@@ -16,11 +16,12 @@ export interface ServiceDeps {
   /** Unused since sign-in moved into the keeper (core/signin.ts finds `aws`); kept so callers need no change. */
   platform?: NodeJS.Platform;
   mfa: Pick<MfaBroker, 'answer'>;
-  tokens?: Pick<TokenSource, 'get'>;
+  /** The keeper's own token source: one credential cache, so "detect account" never asks for an MFA code again. */
+  tokens: Pick<TokenSource, 'get'>;
 }
 
 export function createServices(deps: ServiceDeps): HandlerServices {
-  const tokens = deps.tokens ?? createTokenSource({ env: deps.env });
+  const { tokens } = deps;
   return {
     configDir: deps.configDir,
     env: deps.env,

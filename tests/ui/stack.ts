@@ -100,14 +100,14 @@ export interface KeeperOptions {
 export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-')), opts: KeeperOptions = {}): KeeperUnderTest {
   const env = opts.env ?? stack.env;
   const mfa = new MfaBroker();
-  const { keeper, settingsPath } = createKeeper({
+  const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
     env,
     openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
   });
-  const services = createServices({ keeper, configDir, env, platform: process.platform, mfa });
+  const services = createServices({ keeper, configDir, env, platform: process.platform, mfa, tokens });
   return {
     keeper, mfa, configDir, settingsPath,
     handlers: createHandlers(keeper, services),

@@ -31,7 +31,7 @@ describe('createServices', () => {
   it('lists profiles with their kinds, no secrets', async () => {
     const { dir, env } = dirs();
     const { keeper } = makeKeeper();
-    const s = createServices({ keeper, configDir: '/cfg', env, mfa: { answer: () => false } });
+    const s = createServices({ keeper, configDir: '/cfg', env, mfa: { answer: () => false }, tokens: standInTokens() });
     const profiles = await s.listProfiles();
     assert.deepEqual(profiles, [
       { name: 'default', type: 'static', region: 'us-east-1' },
@@ -59,17 +59,17 @@ describe('createServices', () => {
   it('signIn goes through the keeper (which logs it and refreshes the profile afterwards)', async () => {
     const signed: string[] = [];
     const keeper = { signIn: async (p: string) => { signed.push(p); return []; } };
-    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: () => false } });
+    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens: standInTokens() });
     assert.equal(await s.signIn('dev'), true);
     assert.deepEqual(signed, ['dev']);
-    const failing = createServices({ keeper: { signIn: async () => { throw Object.assign(new Error('x'), { category: 'tool-missing' }); } }, configDir: '/c', env: {}, mfa: { answer: () => false } });
+    const failing = createServices({ keeper: { signIn: async () => { throw Object.assign(new Error('x'), { category: 'tool-missing' }); } }, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens: standInTokens() });
     await assert.rejects(failing.signIn('dev'), /x/);
   });
 
   it('MFA answers go to the broker', async () => {
     const { keeper } = makeKeeper();
     const got: unknown[] = [];
-    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: (id, code) => { got.push([id, code]); return true; } } });
+    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: (id, code) => { got.push([id, code]); return true; } }, tokens: standInTokens() });
     assert.equal(s.answerMfa('req-1', '123456'), true);
     assert.deepEqual(got, [['req-1', '123456']]);
     await keeper.stop();
