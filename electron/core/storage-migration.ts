@@ -365,8 +365,11 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
   const backupTargets = backupFiles.flatMap((f) => [f, recordPathFor(f)]);
   const stamp = stampOf((deps.now ?? (() => new Date()))());
 
-  return withFileLocks(backupFiles, async () => {
-    const backups = await makeBackups(backupTargets, stamp);
+  // The file lock is held for our own read-modify-writes only, never while logging in again: a
+  // login is queued behind any other login of the same file (login.ts), and that login's
+  // ensureStoreMapping waits for this lock, so holding it across relogin could deadlock.
+  const backups = await withFileLocks(backupFiles, async () => {
+    const made = await makeBackups(backupTargets, stamp);
     try {
       for (const file of changedFiles) {
         const mine = moving.filter((h) => paths[h.tool] === file).map((h) => h.host);
@@ -377,18 +380,25 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
         const keep = prev && prev.store === store ? prev.hosts : [];
         await writeStoreRecord(file, { store, hosts: [...new Set([...keep, ...mine])].sort(), at: new Date().toISOString() });
       }
+      return made;
+    } catch (err) {
+      throw await restoredAfter(err, made, store);
+    }
+  });
 
-      const outcomes = await deps.relogin(moving.map((h) => h.host));
-      const failed = moving.map((h) => h.host).flatMap((host) => {
-        const o = outcomes.find((x) => normalizeHostKey(x.host) === host);
-        return o?.ok ? [] : [`${host}: ${o?.error ?? 'was not logged in again'}`];
-      });
-      if (failed.length) {
-        throw new KeeperError('credential-store', `Logging in again through "${store}" failed: ${failed.join('; ')}`, 'Fix that login (ecr-keeper login NAME shows why), then try again.');
-      }
+  try {
+    const outcomes = await deps.relogin(moving.map((h) => h.host));
+    const failed = moving.map((h) => h.host).flatMap((host) => {
+      const o = outcomes.find((x) => normalizeHostKey(x.host) === host);
+      return o?.ok ? [] : [`${host}: ${o?.error ?? 'was not logged in again'}`];
+    });
+    if (failed.length) {
+      throw new KeeperError('credential-store', `Logging in again through "${store}" failed: ${failed.join('; ')}`, 'Fix that login (ecr-keeper login NAME shows why), then try again.');
+    }
 
-      // docker rewrote the file while logging in; make sure it still says what we meant and
-      // left no plain-text copy behind (old docker versions write empty `auths` entries).
+    // docker rewrote the file while logging in; make sure it still says what we meant and
+    // left no plain-text copy behind (old docker versions write empty `auths` entries).
+    await withFileLocks(changedFiles, async () => {
       for (const file of changedFiles) {
         const text = await readText(file);
         let cfg = await readConfigOrThrow(file);
@@ -400,25 +410,30 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
         }
         if (cfg !== before) await writeAtomic(file, formatLike(text, cfg));
       }
+    });
 
-      const held = await (deps.listStore ?? ((s) => listStore(s, { env, platform: deps.platform })))(store);
-      if (held) {
-        const inStore = new Set(Object.keys(held).map(normalizeHostKey));
-        const missing = moving.map((h) => h.host).filter((h) => !inStore.has(h));
-        if (missing.length) throw new KeeperError('credential-store', `docker-credential-${store} does not hold the login for ${missing.join(', ')} after logging in again.`, `Check "docker-credential-${store} list" by hand, then try again.`);
-      }
-      return { store, hosts: moving.map((h) => h.host), skipped, backups: backups.filter((b) => !b.file.endsWith('.ecr-keeper')).map((b) => b.backup), files: changedFiles };
-    } catch (err) {
-      try {
-        await restoreBackups(backups);
-      } catch (restoreErr) {
-        throw new KeeperError('config', `Moving to "${store}" failed (${(err as Error).message}) and restoring the backup failed too: ${(restoreErr as Error).message}`,
-          `Copy the backups back by hand: ${backups.map((b) => b.backup).join(', ')}.`, { cause: err });
-      }
-      if (err instanceof KeeperError) throw new KeeperError(err.category, err.message, `${err.fix} The docker config was restored from its backup.`, { cause: err });
-      throw new KeeperError('internal', `Moving to "${store}" failed: ${(err as Error).message}`, 'The docker config was restored from its backup. Try again; if it keeps failing, report it with the activity log.', { cause: err });
+    const held = await (deps.listStore ?? ((s) => listStore(s, { env, platform: deps.platform })))(store);
+    if (held) {
+      const inStore = new Set(Object.keys(held).map(normalizeHostKey));
+      const missing = moving.map((h) => h.host).filter((h) => !inStore.has(h));
+      if (missing.length) throw new KeeperError('credential-store', `docker-credential-${store} does not hold the login for ${missing.join(', ')} after logging in again.`, `Check "docker-credential-${store} list" by hand, then try again.`);
     }
-  });
+    return { store, hosts: moving.map((h) => h.host), skipped, backups: backups.filter((b) => !b.file.endsWith('.ecr-keeper')).map((b) => b.backup), files: changedFiles };
+  } catch (err) {
+    throw await withFileLocks(backupFiles, () => restoredAfter(err, backups, store));
+  }
+}
+
+/** Puts the backups back after a failed move and returns the error to throw (never throws itself). */
+async function restoredAfter(err: unknown, backups: Awaited<ReturnType<typeof makeBackups>>, store: string): Promise<KeeperError> {
+  try {
+    await restoreBackups(backups);
+  } catch (restoreErr) {
+    return new KeeperError('config', `Moving to "${store}" failed (${(err as Error).message}) and restoring the backup failed too: ${(restoreErr as Error).message}`,
+      `Copy the backups back by hand: ${backups.map((b) => b.backup).join(', ')}.`, { cause: err });
+  }
+  if (err instanceof KeeperError) return new KeeperError(err.category, err.message, `${err.fix} The docker config was restored from its backup.`, { cause: err });
+  return new KeeperError('internal', `Moving to "${store}" failed: ${(err as Error).message}`, 'The docker config was restored from its backup. Try again; if it keeps failing, report it with the activity log.', { cause: err });
 }
 
 async function withFileLocks<T>(files: string[], job: () => Promise<T>): Promise<T> {
@@ -461,10 +476,6 @@ export async function ensureStoreMapping(host: string, configPath: string): Prom
   if (!record) return { mapped: false };
   const h = host.trim().toLowerCase();
   if (validateHostPort(h)) return { mapped: false };
-  // Already mapped (the common case, and always so while useStore re-logs hosts in under its own
-  // lock): answer without taking the lock, which that caller holds.
-  const already = storageForHost(await readConfigOrThrow(configPath).catch(() => null), h).storage;
-  if (already === 'helper' || already === 'ecr-login' || already === 'store') return { mapped: false, store: record.store };
   return withFileLock(configPath, async () => {
     const text = await readText(configPath);
     const cfg = await readConfigOrThrow(configPath);

@@ -317,6 +317,23 @@ describe('useStore / undo / ensureStoreMapping (files only)', () => {
     assert.equal(readFileSync(real, 'utf8'), JSON.stringify(ORIGINAL));
   });
 
+  test('a login of another, unmapped host during the move (it holds the login queue) does not deadlock the move', async () => {
+    const { file, env } = setup();
+    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
+    const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
+    // The login runner's queue: relogin of B can only start after the other host's login, whose
+    // beforeLogin hook (ensureStoreMapping) writes the same file.
+    const otherLogin = ensureStoreMapping(NEW, file);
+    const moved = useStore('pass', [B], deps(env, {
+      relogin: async (hosts) => { await otherLogin; return hosts.map((host) => ({ host, ok: true })); },
+    }));
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock: the move never finished')), 5000).unref());
+    await Promise.race([moved, timeout]);
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(cfg.credHelpers[B], 'pass');
+    assert.equal(cfg.credHelpers[NEW], 'pass');
+  });
+
   test('ensureStoreMapping: nothing without a chosen store; maps new hosts after one; leaves own helpers alone', async () => {
     const { file, env, bytes } = setup();
     const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
