@@ -195,6 +195,9 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   if (values.help) { io.out(HELP.status!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('status takes no arguments.');
   const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  // What is on disk, not what was last done: a login removed since (docker logout, another
+  // tool, a crash) is not reported valid.
+  await keeper.verifyDisk();
   const snap = keeper.snapshot();
   const now = Date.parse(snap.at);
   if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return EXIT.ok; }

@@ -1,10 +1,11 @@
 // Reads docker's (and podman's) credential configuration to tell where a host's login ends up:
 // in docker's ecr-login helper (so our login would be pointless), another helper or store, or
-// base64 plaintext in the file (worth a warning). Pure functions except readDockerConfig.
-import { readFile } from 'node:fs/promises';
+// base64 plaintext in the file (worth a warning), and whether it is there at all. Pure functions
+// except readDockerConfig.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isEcrHost } from './registry';
+import { readCredentialFile } from './cred-file';
+import { isEcrHost, type LoginTool } from './registry';
 
 export interface DockerAuthEntry {
   auth?: string;
@@ -35,37 +36,32 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * podman's auth file: $REGISTRY_AUTH_FILE, else (Linux) $XDG_RUNTIME_DIR/containers/auth.json,
- * else ~/.config/containers/auth.json (macOS/Windows, and Linux without a runtime dir).
+ * The file `podman login` writes, as podman (containers/common's GetDefaultAuthFile, then
+ * containers/image) resolves it: $REGISTRY_AUTH_FILE; else $DOCKER_CONFIG/config.json when
+ * DOCKER_CONFIG is set (podman 4 writes docker's own file then: checked with podman 4.3 in
+ * tests/integration/cred-write-path.test.ts); else, on Linux, $XDG_RUNTIME_DIR/containers/auth.json
+ * or /run/containers/UID/auth.json without a runtime dir; on macOS and Windows
+ * ~/.config/containers/auth.json.
  */
-export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, uid: number = process.getuid?.() ?? 0): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
-  if (platform === 'linux' && env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
-  return join(homeOf(env), '.config', 'containers', 'auth.json');
+  if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, 'config.json');
+  if (platform !== 'linux') return join(homeOf(env), '.config', 'containers', 'auth.json');
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
+  return `/run/containers/${uid}/auth.json`;
+}
+
+/** The file a tool keeps its logins in. */
+export function credentialFilePath(tool: LoginTool, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return tool === 'docker' ? dockerConfigPath(env) : podmanAuthPath(env, platform);
 }
 
 /** A missing file is normal (never logged in); only an unreadable or corrupt one is an error. */
 export async function readDockerConfig(path: string): Promise<{ config: DockerConfig | null; error?: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { config: null };
-    return { config: null, error: `Cannot read ${path}: ${(err as Error).message}` };
-  }
-  // docker itself treats an empty file as an empty config.
-  if (text.trim() === '') return { config: {} };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return { config: null, error: `${path} is not valid JSON (${(err as Error).message}); docker login will fail until it is fixed.` };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { config: null, error: `${path} does not hold a JSON object; docker login will fail until it is fixed.` };
-  }
-  return { config: parsed as DockerConfig };
+  const file = await readCredentialFile(path);
+  if (file.kind === 'missing') return { config: null };
+  if (file.kind === 'invalid') return { config: null, error: file.error.message };
+  return { config: file.value as DockerConfig };
 }
 
 /**
@@ -92,20 +88,37 @@ function helperStorage(helper: string, kind: 'helper' | 'store'): HostStorage {
 }
 
 /**
- * Where docker keeps (or would keep) the login for `host`. Follows docker's own precedence:
- * credHelpers[host], then credsStore, then the file. A stale plaintext entry under a credsStore
- * is not reported as plaintext because docker neither reads nor writes it any more.
+ * Where the tool keeps (or would keep) the login for `host`. docker's precedence:
+ * credHelpers[host], then credsStore, then the file. podman (containers/image) honours
+ * credHelpers but not credsStore. A stale plaintext entry under a store is not reported as
+ * plaintext because the tool neither reads nor writes it any more.
  */
-export function storageForHost(config: DockerConfig | null, host: string): HostStorage {
+export function storageForHost(config: DockerConfig | null, host: string, tool: LoginTool = 'docker'): HostStorage {
   if (!config) return { storage: 'none' };
   const helper = lookup(config.credHelpers, host);
   if (typeof helper === 'string' && helper !== '') return helperStorage(helper, 'helper');
-  if (typeof config.credsStore === 'string' && config.credsStore !== '') return helperStorage(config.credsStore, 'store');
-  const entry = lookup(config.auths, host);
-  if (entry && typeof entry === 'object' && ((typeof entry.auth === 'string' && entry.auth !== '') || (typeof entry.identitytoken === 'string' && entry.identitytoken !== ''))) {
-    return { storage: 'plaintext' };
-  }
-  return { storage: 'none' };
+  if (tool === 'docker' && typeof config.credsStore === 'string' && config.credsStore !== '') return helperStorage(config.credsStore, 'store');
+  return plaintextAuth(config, host) ? { storage: 'plaintext' } : { storage: 'none' };
+}
+
+/** The secret the file itself holds for `host` (base64 user:password, or an identity token), if any. */
+export function plaintextAuth(config: DockerConfig | null, host: string): string | undefined {
+  const entry = lookup(config?.auths, host);
+  if (!entry || typeof entry !== 'object') return undefined;
+  if (typeof entry.auth === 'string' && entry.auth !== '') return entry.auth;
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') return entry.identitytoken;
+  return undefined;
+}
+
+/**
+ * Whether docker would fall back to the platform's default credential store for this file:
+ * docker/cli's LoadDefaultConfigFile does so when the file has no credsStore, no credHelpers and
+ * no auths at all (ContainsAuth is false). A staging config must keep that answer the same.
+ */
+export function containsAuth(config: DockerConfig | null): boolean {
+  if (!config) return false;
+  const size = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
+  return (typeof config.credsStore === 'string' && config.credsStore !== '') || size(config.credHelpers) > 0 || size(config.auths) > 0;
 }
 
 /** ECR hosts the user already logs in to (auths or credHelpers), offered on the first-run screen. */

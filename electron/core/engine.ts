@@ -5,8 +5,7 @@ import { Keeper } from './keeper';
 import { openSettings, type StoreOpener } from './settings';
 import { createTokenSource, type TokenSource } from './tokens';
 import { createLoginRunner, type LoginRunner } from './login';
-import { readDockerConfig, storageForHost } from './docker-config';
-import { ensureStoreMapping } from './storage-migration';
+import { storeMappingFor } from './storage-migration';
 import type { Clock } from './scheduler';
 import type { MfaPrompt } from './mfa';
 import { createSignIn, type SignInOptions } from './signin';
@@ -38,7 +37,7 @@ export function createKeeper(opts: EngineOptions): Engine {
   const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir);
   const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
-  const login = createLoginRunner({ env, beforeLogin: (_tool, host, file) => ensureStoreMapping(host, file) });
+  const login = createLoginRunner({ env, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
   const keeper = new Keeper({
     settings: repo,
     state,
@@ -49,10 +48,6 @@ export function createKeeper(opts: EngineOptions): Engine {
     // In the app there is no terminal: what `aws sso login` prints (the URL and code to enter if
     // no browser opened) goes to the activity log the window shows.
     signIn: createSignIn({ env, onOutput: (line) => keeper.recordSignInOutput(line), ...opts.signIn }),
-    inspectStorage: async (tool, host) => {
-      const { config } = await readDockerConfig(login.credentialFileFor(tool));
-      return storageForHost(config, host);
-    },
   });
   return { keeper, warnings, settingsPath: repo.path, statePath: state.path, tokens, login };
 }

@@ -4,6 +4,7 @@
 export type ErrorCategory =
   | 'invalid-input'      // bad user input; nothing was changed
   | 'config'             // a settings/state/docker config problem
+  | 'config-invalid'     // a credential file that does not parse (or cannot be read): left untouched
   | 'profile-not-found'  // the AWS profile named by a registry does not exist
   | 'credentials'        // no credentials, or expired/invalid keys
   | 'signin-required'    // SSO session missing/expired, or MFA needed with nobody to ask
@@ -17,6 +18,7 @@ export type ErrorCategory =
   | 'tool-missing'       // docker/podman not found
   | 'credential-store'   // docker's credential store (credsStore/credHelpers) failed
   | 'login-rejected'     // the registry refused the username/password
+  | 'credential-missing' // the login is not (or no longer) where its tool reads it
   | 'helper-managed'     // not an error: ecr-login credential helper handles this host
   | 'internal';          // a bug: anything we did not expect
 

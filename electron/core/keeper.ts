@@ -5,11 +5,19 @@
 //
 // The password exists only inside `runRefresh`: it is handed from the token source to the login
 // runner and never stored, logged, emitted or persisted.
+//
+// What the keeper says is what is on disk: a registry is `valid` only while its credential is
+// retrievable where its tool reads it. The running keeper watches each credential file it wrote,
+// and checks the disk on start, on wake and before `status`; a login that vanished or was
+// replaced leaves `valid` at once (state `missing`) and is logged in again within seconds.
+// Settings and state are shared with other processes (the CLI beside the tray app): every change
+// is made under the file's lock on what is on disk now, never from a copy read earlier.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
 import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
+import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
 import { validateSettingsPatch, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
 import { needsAttention, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type OverallState, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
@@ -24,20 +32,30 @@ export interface TokenProvider {
   forget?(profile?: string): void;
 }
 
-/** What the keeper needs from the login runner (electron/core/login.ts). */
-export interface LoginProvider {
-  login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[] }>;
+/** Where a host's login is on disk, where its tool reads it (electron/core/login.ts). */
+export interface DiskView {
+  storage: { storage: 'ecr-login' | 'helper' | 'store' | 'plaintext' | 'none'; helper?: string };
+  present: boolean;
+  /** Hash of the plain-text entry in the file (memory only), to notice it being replaced. */
+  fingerprint?: string;
+  /** The file cannot be read or parsed. */
+  error?: KeeperError;
 }
 
-/** Where the credentials for a host live, per the tool's config (electron/core/docker-config.ts). */
-export type StorageInspector = (tool: LoginTool, host: string) => Promise<{ storage: 'ecr-login' | 'helper' | 'store' | 'plaintext' | 'none'; helper?: string }>;
+/** What the keeper needs from the login runner (electron/core/login.ts). */
+export interface LoginProvider {
+  login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
+  /** What is on disk for a host now. Without it the keeper can only trust its own record. */
+  inspect?(tool: LoginTool, host: string): Promise<DiskView>;
+  /** The credential file a tool writes (watched while the keeper runs). */
+  credentialFileFor?(tool: LoginTool): string;
+}
 
 export interface KeeperDeps {
   settings: SettingsRepo;
   state: StateRepo;
   tokens: TokenProvider;
   login: LoginProvider;
-  inspectStorage?: StorageInspector;
   clock?: Clock;
   random?: () => number;
   /** Warnings from opening settings (corrupt files backed up), shown once as activity. */
@@ -65,6 +83,10 @@ interface Runtime {
   notices: RegistryNotice[];
   helperManaged: boolean;
   inflight?: Promise<RegistrySnapshot>;
+  /** Hash of the plain-text entry our last login wrote (memory only). */
+  fingerprint?: string;
+  /** Why the login is not on disk any more, while it is not (state `missing`). */
+  missing?: string;
 }
 
 export const ACTIVITY_LIMIT = 200;
@@ -88,6 +110,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private plannerMemory: PlannerMemory = emptyMemory();
   private running = false;
   private lastStates = new Map<string, RegistryState>();
+  /** Watches on credential files (by path) and on our state file, while running. */
+  private readonly watches = new Map<string, { close(): void }>();
+  private verifying: Promise<void> | undefined;
+  private verifyAgain = false;
 
   constructor(private readonly deps: KeeperDeps) {
     super();
@@ -110,8 +136,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   find(nameOrId: string): Registry | undefined {
-    const lc = nameOrId.toLowerCase();
-    return this.settingsCache.registries.find((r) => r.id === nameOrId) ?? this.settingsCache.registries.find((r) => r.name.toLowerCase() === lc);
+    return findIn(this.settingsCache.registries, nameOrId);
   }
 
   /** The settings file this keeper reads and writes. */
@@ -160,7 +185,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       nextRefresh: iso(this.deadlineOf(r, rt, now)),
       error: rt.error ? { ...rt.error, retryAt: rt.failures > 0 ? iso(this.deadlineOf(r, rt, now)) : null } : null,
       storage: rt.storage,
-      notices: rt.notices.slice(),
+      notices: rt.missing ? [{ kind: 'credential-missing', message: rt.missing, fix: 'ECR Keeper logs in again by itself; if this keeps happening, find the program that removes it.' }, ...rt.notices] : rt.notices.slice(),
     };
   }
 
@@ -169,22 +194,99 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** Starts automatic refreshing: anything due (or never refreshed) is refreshed right away. */
   start(): void {
     this.running = true;
+    // Another process (the CLI, the other of tray app and `watch`) records its logins here.
+    this.watchPath(this.deps.state.path, () => { this.adoptPersisted(); });
+    for (const file of this.credentialFiles()) this.watchPath(file, () => { void this.verifyDisk(); });
     this.onAlarm();
+    void this.verifyDisk();
   }
 
-  /** Stops the alarm and waits for refreshes in flight. */
+  /** Stops the alarm and the file watches, and waits for refreshes in flight. */
   async stop(): Promise<void> {
     this.running = false;
     this.alarm.clear();
+    for (const w of this.watches.values()) w.close();
+    this.watches.clear();
     await Promise.allSettled([...this.runtime.values()].map((rt) => rt.inflight).filter(Boolean));
+    await this.verifying;
   }
 
   /**
    * Looks at every deadline again now: after resume from sleep, unlock, the network coming back or
    * a clock change. Anything overdue refreshes at once; nothing already in flight starts twice.
+   * The disk is checked too: a login may have been removed while we slept.
    */
   reevaluate(): void {
     this.onAlarm();
+    void this.verifyDisk();
+  }
+
+  /**
+   * Checks each kept login against the disk, where its tool reads it. A login that is gone (or
+   * was replaced by someone else's) leaves `valid` at once and is logged in again soon, reusing
+   * the cached token. Concurrent calls share one check; a call during a check runs one more.
+   */
+  verifyDisk(): Promise<void> {
+    if (this.verifying) {
+      this.verifyAgain = true;
+      return this.verifying;
+    }
+    this.verifying = (async () => {
+      do {
+        this.verifyAgain = false;
+        await this.checkDiskOnce();
+      } while (this.verifyAgain);
+    })().finally(() => { this.verifying = undefined; });
+    return this.verifying;
+  }
+
+  private async checkDiskOnce(): Promise<void> {
+    const inspect = this.deps.login.inspect?.bind(this.deps.login);
+    if (!inspect) return;
+    let adopted = false;
+    let changed = false;
+    await Promise.all(this.settingsCache.registries.map(async (r) => {
+      const rt = this.rt(r.id);
+      const host = registryHostOf(r, rt.host);
+      // Only logins we made and still count on: in-flight ones are checked by their own read-back.
+      if (!r.enabled || !host || rt.inflight || rt.helperManaged || rt.expiresAt === undefined || (rt.failures > 0 && rt.error)) return;
+      let disk: DiskView;
+      try {
+        disk = await inspect(r.tool, host);
+      } catch {
+        return;
+      }
+      if (rt.inflight) return;
+      let why: string | undefined;
+      const file = this.deps.login.credentialFileFor?.(r.tool) ?? `the ${r.tool} credential file`;
+      if (disk.error) why = disk.error.message;
+      else if (!disk.present) {
+        why = disk.storage.storage === 'helper' || disk.storage.storage === 'store'
+          ? `The login for ${host} is no longer held by docker-credential-${disk.storage.helper}.`
+          : `The login for ${host} is no longer in ${file} (removed by \`${r.tool} logout\`, another program, or a restore).`;
+      } else if (disk.fingerprint && rt.fingerprint && disk.fingerprint !== rt.fingerprint) {
+        // Another ECR Keeper process (the CLI beside the tray app) logging in writes a newer
+        // entry and records it in the state file: take that on instead of fighting over it.
+        if (!adopted) { adopted = true; this.adoptPersisted(false); }
+        const latest = this.rt(r.id);
+        if (latest.fingerprint !== disk.fingerprint && !this.persistedIsNewer(r.id, rt)) {
+          why = `The login for ${host} in ${file} was replaced by another program.`;
+        } else {
+          latest.fingerprint = disk.fingerprint;
+        }
+      } else if (disk.fingerprint && !rt.fingerprint) {
+        rt.fingerprint = disk.fingerprint;
+      }
+      if (why !== rt.missing) {
+        changed = true;
+        if (why) this.record('notice', `${why} Logging in again.`, r);
+        rt.missing = why;
+      }
+    }));
+    if (changed) {
+      this.afterChange();
+      if (this.running) this.onAlarm();
+    }
   }
 
   private onAlarm(): void {
@@ -231,7 +333,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // prompt in front of the person again and again. It waits for them to press Refresh.
     if (rt.failures > 0 && rt.error?.category === 'mfa-required') return undefined;
     return nextRefreshAt(
-      { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, retryAt: rt.retryAt, jitter: rt.jitter },
+      { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, retryAt: rt.retryAt, jitter: rt.jitter, missing: rt.missing !== undefined },
       this.settingsCache.refreshLeadMinutes * MINUTE,
       now,
     );
@@ -306,8 +408,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.failures = 0;
       rt.retryAt = undefined;
       rt.error = null;
+      rt.missing = undefined;
+      rt.fingerprint = result.fingerprint;
       rt.notices = result.warnings.map((w) => ({ kind: 'tool-warning' as const, message: w }));
-      await this.inspect(r, rt, host);
+      if (result.storage) this.applyStorage(r, rt, host, result.storage);
+      else await this.inspect(r, rt, host);
+      // The file may be new (first login): watch it from now on.
+      const file = this.deps.login.credentialFileFor?.(r.tool);
+      if (file && this.running) this.watchPath(file, () => { void this.verifyDisk(); });
       this.record('login', `Logged in to ${host} with ${r.tool}; valid until ${new Date(rt.expiresAt).toISOString()}.`, r);
     } catch (err) {
       const info = toErrorInfo(err);
@@ -317,7 +425,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.retryAt = parseMs(info.retryAt ?? undefined);
       this.record('failure', `${info.message} ${info.fix}`, r);
     }
-    this.persist();
+    this.persist(r.id);
   }
 
   /** ecr-login credential helper configured for this host: logging in would be pointless. */
@@ -328,20 +436,26 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.failures = 0;
       rt.error = null;
       rt.host = host;
+      rt.missing = undefined;
       this.record('notice', `${host} is handled by the amazon-ecr-credential-helper (ecr-login); not logging in.`, r);
-      this.persist();
+      this.persist(r.id);
     }
     return rt.helperManaged;
   }
 
   private async inspect(r: Registry, rt: Runtime, host: string): Promise<CredentialStorage> {
-    if (!this.deps.inspectStorage) return rt.storage;
-    let found: Awaited<ReturnType<StorageInspector>>;
+    if (!this.deps.login.inspect) return rt.storage;
+    let found: DiskView['storage'];
     try {
-      found = await this.deps.inspectStorage(r.tool, host);
+      found = (await this.deps.login.inspect(r.tool, host)).storage;
     } catch {
       return rt.storage;
     }
+    return this.applyStorage(r, rt, host, found);
+  }
+
+  /** Notices that follow from where the login is stored (plain text, the ecr-login helper). */
+  private applyStorage(r: Registry, rt: Runtime, host: string, found: DiskView['storage']): CredentialStorage {
     const storage: CredentialStorage = found.storage === 'none' ? 'unknown' : found.storage;
     rt.storage = storage;
     // docker's own "stored unencrypted" warning says what our notice says (with less help): keep one.
@@ -376,59 +490,69 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   addRegistry(input: unknown): Registry {
-    const v = validateRegistryInput(input, { existing: this.settingsCache.registries });
-    if (!v.ok) throw new InputError(v.errors);
-    const reg: Registry = { id: randomUUID(), ...v.value };
-    this.writeSettings({ ...this.settingsCache, registries: [...this.settingsCache.registries, reg] });
-    this.record('registry', `Added registry ${reg.name} (${reg.region}).`, reg);
+    let reg: Registry | undefined;
+    // Validated against the file as it is now: a registry another process just added counts.
+    this.mutateSettings((cur) => {
+      const v = validateRegistryInput(input, { existing: cur.registries });
+      if (!v.ok) throw new InputError(v.errors);
+      reg = { id: randomUUID(), ...v.value };
+      return { ...cur, registries: [...cur.registries, reg] };
+    });
+    this.record('registry', `Added registry ${reg!.name} (${reg!.region}).`, reg);
     this.afterChange();
     if (this.running) this.onAlarm();
-    return { ...reg };
+    return { ...reg! };
   }
 
   updateRegistry(nameOrId: string, input: unknown): Registry {
-    const cur = this.find(nameOrId);
-    if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
-    const v = validateRegistryInput(input, { existing: this.settingsCache.registries, editingId: cur.id, base: cur });
-    if (!v.ok) throw new InputError(v.errors);
-    const next: Registry = { id: cur.id, ...v.value };
-    // Optional fields cleared in the edit must disappear, not linger from the old record.
-    this.writeSettings({ ...this.settingsCache, registries: this.settingsCache.registries.map((r) => (r.id === cur.id ? next : r)) });
-    const rt = this.rt(cur.id);
-    if (identityChanged(cur, next)) {
+    let cur: Registry | undefined;
+    let next: Registry | undefined;
+    this.mutateSettings((s) => {
+      cur = findIn(s.registries, nameOrId);
+      if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
+      const v = validateRegistryInput(input, { existing: s.registries, editingId: cur.id, base: cur });
+      if (!v.ok) throw new InputError(v.errors);
+      const updated: Registry = { id: cur.id, ...v.value };
+      next = updated;
+      // Optional fields cleared in the edit must disappear, not linger from the old record.
+      return { ...s, registries: s.registries.map((r) => (r.id === updated.id ? updated : r)) };
+    });
+    const rt = this.rt(cur!.id);
+    if (identityChanged(cur!, next!)) {
       // A different account, region, host or tool: the old login says nothing about the new one.
-      this.runtime.set(cur.id, freshRuntime(this.random()));
-      this.persist();
-    } else if (!next.enabled) rt.error = null;
-    this.record('registry', `Updated registry ${next.name}.`, next);
+      this.runtime.set(cur!.id, freshRuntime(this.random()));
+      this.persist(cur!.id);
+    } else if (!next!.enabled) rt.error = null;
+    this.record('registry', `Updated registry ${next!.name}.`, next);
     this.afterChange();
     if (this.running) this.onAlarm();
-    return { ...next };
+    return { ...next! };
   }
 
   removeRegistry(nameOrId: string): Registry {
-    const cur = this.find(nameOrId);
-    if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
-    this.writeSettings({ ...this.settingsCache, registries: this.settingsCache.registries.filter((r) => r.id !== cur.id) });
-    this.runtime.delete(cur.id);
-    this.persist();
-    this.record('registry', `Removed registry ${cur.name}.`, cur);
+    let cur: Registry | undefined;
+    this.mutateSettings((s) => {
+      cur = findIn(s.registries, nameOrId);
+      if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
+      return { ...s, registries: s.registries.filter((r) => r.id !== cur!.id) };
+    });
+    this.runtime.delete(cur!.id);
+    this.persist(cur!.id);
+    this.record('registry', `Removed registry ${cur!.name}.`, cur);
     this.afterChange();
     this.rearm();
-    return cur;
+    return cur!;
   }
 
   updateSettings(patch: unknown): Settings {
     const v = validateSettingsPatch(patch);
     if (!v.ok) throw new InputError(v.errors);
-    const cur = this.settingsCache;
-    const next: Settings = {
+    this.mutateSettings((cur) => ({
       ...cur,
       ...v.value,
       notifications: { ...cur.notifications, ...(v.value.notifications ?? {}) },
       toolPaths: v.value.toolPaths ? { ...v.value.toolPaths } : cur.toolPaths,
-    };
-    this.writeSettings(next);
+    }));
     const changed = Object.keys(v.value).join(', ');
     if (changed) this.record('settings', `Settings changed: ${changed}.`);
     this.afterChange();
@@ -479,13 +603,30 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   // ---------- internals ----------
 
-  private writeSettings(next: Settings): void {
+  /** Changes the settings file under its lock, from what is on disk now. */
+  private mutateSettings(change: (current: Settings) => Settings): void {
+    let next: Settings;
     try {
-      this.deps.settings.write(next);
+      next = this.deps.settings.update(change);
     } catch (err) {
+      if (err instanceof KeeperError) throw err;
       throw new KeeperError('config', `Could not save settings to ${this.deps.settings.path}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full.');
     }
     this.settingsCache = next;
+    const ids = new Set(next.registries.map((r) => r.id));
+    for (const id of [...this.runtime.keys()]) if (!ids.has(id)) this.runtime.delete(id);
+  }
+
+  /** The credential files of the tools the registries use. */
+  private credentialFiles(): string[] {
+    const of = this.deps.login.credentialFileFor?.bind(this.deps.login);
+    if (!of) return [];
+    return [...new Set(this.settingsCache.registries.map((r) => of(r.tool)))];
+  }
+
+  private watchPath(path: string, onChange: () => void): void {
+    if (!this.running || this.watches.has(path)) return;
+    this.watches.set(path, watchFileInFolder(path, onChange));
   }
 
   private rt(id: string): Runtime {
@@ -497,42 +638,75 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return rt;
   }
 
-  private loadRuntime(): void {
-    let persisted: PersistedState;
+  private readPersisted(): PersistedState {
     try {
-      persisted = this.deps.state.read();
+      return this.deps.state.read();
     } catch {
-      persisted = { registries: {} };
-    }
-    for (const r of this.settingsCache.registries) {
-      const p = persisted.registries[r.id];
-      if (!p) continue;
-      const rt = freshRuntime(this.random());
-      rt.expiresAt = parseMs(p.expiresAt);
-      rt.lastSuccess = parseMs(p.lastSuccess);
-      rt.lastAttempt = parseMs(p.lastAttempt);
-      rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
-      rt.host = typeof p.host === 'string' ? p.host : undefined;
-      if (p.lastError && typeof p.lastError.message === 'string') rt.error = { ...(p.lastError as ErrorInfo) };
-      if (rt.failures === 0) rt.error = null;
-      this.runtime.set(r.id, rt);
+      return { registries: {} };
     }
   }
 
-  private persist(): void {
-    const out: PersistedState = { registries: {} };
+  private loadRuntime(): void {
+    const persisted = this.readPersisted();
     for (const r of this.settingsCache.registries) {
-      const rt = this.runtime.get(r.id);
-      if (!rt) continue;
-      const entry: PersistedRegistryState = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix } : null };
+      const p = persisted.registries[r.id];
+      if (p) this.runtime.set(r.id, runtimeFrom(p, this.random()));
+    }
+  }
+
+  /** Whether the state file holds a newer attempt for this registry than we know of. */
+  private persistedIsNewer(id: string, rt: Runtime): boolean {
+    const p = this.readPersisted().registries[id];
+    const theirs = parseMs(p?.lastAttempt);
+    return theirs !== undefined && (rt.lastAttempt === undefined || theirs > rt.lastAttempt);
+  }
+
+  /**
+   * Takes on what another process recorded (its newer logins and failures), so the tray app shows
+   * what `ecr-keeper login` just did and does not redo it.
+   */
+  private adoptPersisted(publish = true): void {
+    const persisted = this.readPersisted();
+    let changed = false;
+    for (const r of this.settingsCache.registries) {
+      const rt = this.rt(r.id);
+      const p = persisted.registries[r.id];
+      if (!p || rt.inflight || !this.persistedIsNewerThan(p, rt)) continue;
+      const next = runtimeFrom(p, rt.jitter);
+      Object.assign(rt, { expiresAt: next.expiresAt, lastSuccess: next.lastSuccess, lastAttempt: next.lastAttempt, failures: next.failures, error: next.error, host: next.host ?? rt.host, missing: undefined, fingerprint: undefined });
+      changed = true;
+    }
+    if (changed && publish) {
+      this.afterChange();
+      if (this.running) this.onAlarm();
+      void this.verifyDisk();
+    }
+  }
+
+  private persistedIsNewerThan(p: PersistedRegistryState, rt: Runtime): boolean {
+    const theirs = parseMs(p.lastAttempt);
+    return theirs !== undefined && (rt.lastAttempt === undefined || theirs > rt.lastAttempt);
+  }
+
+  /** Records one registry's state (or its removal) in the shared state file, under its lock. */
+  private persist(id: string): void {
+    const rt = this.runtime.get(id);
+    const known = this.settingsCache.registries.some((r) => r.id === id);
+    let entry: PersistedRegistryState | undefined;
+    if (rt && known) {
+      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix } : null };
       if (rt.expiresAt !== undefined) entry.expiresAt = iso(rt.expiresAt)!;
       if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
       if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
       if (rt.host) entry.host = rt.host;
-      out.registries[r.id] = entry;
     }
     try {
-      this.deps.state.write(out);
+      this.deps.state.update((cur) => {
+        const registries = { ...cur.registries };
+        if (entry) registries[id] = entry;
+        else delete registries[id];
+        return { ...cur, registries };
+      });
     } catch (err) {
       this.record('notice', `Could not save state to ${this.deps.state.path}: ${(err as Error).message}`);
     }
@@ -580,12 +754,29 @@ function freshRuntime(jitter: number): Runtime {
   return { failures: 0, jitter, error: null, storage: 'unknown', notices: [], helperManaged: false };
 }
 
+function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
+  const rt = freshRuntime(jitter);
+  rt.expiresAt = parseMs(p.expiresAt);
+  rt.lastSuccess = parseMs(p.lastSuccess);
+  rt.lastAttempt = parseMs(p.lastAttempt);
+  rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
+  rt.host = typeof p.host === 'string' ? p.host : undefined;
+  if (p.lastError && typeof p.lastError.message === 'string') rt.error = { ...(p.lastError as ErrorInfo) };
+  if (rt.failures === 0) rt.error = null;
+  return rt;
+}
+
+function findIn(regs: readonly Registry[], nameOrId: string): Registry | undefined {
+  const lc = nameOrId.toLowerCase();
+  return regs.find((r) => r.id === nameOrId) ?? regs.find((r) => r.name.toLowerCase() === lc);
+}
+
 function identityChanged(a: Registry, b: Registry): boolean {
   return a.kind !== b.kind || a.region !== b.region || a.accountId !== b.accountId || a.profile !== b.profile
     || a.tool !== b.tool || a.registryHost !== b.registryHost || a.apiEndpoint !== b.apiEndpoint;
 }
 
-export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManaged' | 'error' | 'failures' | 'expiresAt'>, now: number, notifyLeadMs: number): RegistryState {
+export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManaged' | 'error' | 'failures' | 'expiresAt' | 'missing'>, now: number, notifyLeadMs: number): RegistryState {
   if (!r.enabled) return 'disabled';
   if (rt.inflight) return 'refreshing';
   if (rt.helperManaged) return 'helper-managed';
@@ -593,6 +784,7 @@ export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManag
     return rt.error.category === 'signin-required' || rt.error.category === 'mfa-required' ? 'signin-required' : 'error';
   }
   if (rt.expiresAt === undefined) return 'idle';
+  if (rt.missing) return 'missing';
   if (now >= rt.expiresAt) return 'expired';
   if (rt.expiresAt - now <= notifyLeadMs) return 'expiring';
   return 'valid';

@@ -1,10 +1,29 @@
-// Runs `docker login` / `podman login` with the ECR password. The password goes to the tool's
-// stdin and nowhere else: not argv (visible in /proc and `ps`), not the environment (inherited
-// by every credential helper), not logs. Logins that write the same credential file are
-// serialised because the tools read-modify-write it without a lock and lose entries otherwise.
-import { envForTool, findProgram, isExecutableFile } from './find-program';
+// Runs `docker login` / `podman login` with the ECR password, through the one write path for
+// credential files (see cred-file.ts and ../../shared DESIGN "Credential files: one write path"):
+//
+//   1. the tool logs in against a private staging file (a temporary DOCKER_CONFIG holding only the
+//      user's credsStore/credHelpers; podman's --authfile), so it checks the password with the
+//      registry and puts the secret in the user's credential store if one is configured, but never
+//      rewrites the user's file;
+//   2. one merge per credential file and batch puts our hosts' entries into the real file under a
+//      cross-process lock (updateCredentialFile), keeping everything else;
+//   3. read-back: a login counts only once the credential is retrievable where the tool reads it
+//      (the entry in the file, or the store listing the host).
+//
+// Staged logins write separate files, so they run concurrently (bounded); logins through a
+// credential helper that is not known to be safe concurrently run one at a time per helper.
+// The password goes to the tool's stdin and nowhere else: not argv (visible in /proc and `ps`),
+// not the environment (inherited by every credential helper), not logs.
+import { createHash } from 'node:crypto';
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from './docker-config';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { envForTool, findProgram, isExecutableFile } from './find-program';
+import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
+import { containsAuth, credentialFilePath, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
+import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
 import { validateHostPort, type LoginTool } from './registry';
 
@@ -25,6 +44,10 @@ export interface LoginResult {
   credentialFile: string;
   /** e.g. docker's "stored unencrypted" warning, sanitized. */
   warnings: string[];
+  /** Where the login is now, as read back from disk. */
+  storage: HostStorage;
+  /** A hash of the entry written into the file itself (memory only), to notice it being replaced. */
+  fingerprint?: string;
 }
 
 export interface LoginRunnerOptions {
@@ -34,19 +57,62 @@ export interface LoginRunnerOptions {
   spawn?: typeof nodeSpawn;
   extraSearchDirs?: string[];
   /**
-   * Runs inside the credential file's queue right before each login, so a change it makes to the
-   * file (mapping the host to a credential store) cannot be overwritten by a concurrent login.
+   * The credential helper a host should be mapped to that it is not mapped to yet (ECR Keeper's
+   * logins were moved to a store: storage-migration.ts), or undefined. Read before each login.
    */
-  beforeLogin?: (tool: LoginTool, host: string, credentialFile: string) => Promise<unknown>;
+  mapTo?: (tool: LoginTool, host: string, credentialFile: string, current: DockerConfig) => Promise<string | undefined>;
+  /** How many staged logins run at once (default: the number of cores, at most 8). */
+  concurrency?: number;
+  /** What a credential helper holds (default: `docker-credential-X list`); null when it cannot tell. */
+  listHelper?: (helper: string) => Promise<Record<string, string> | null>;
+  /** Where staging folders are made (default: a private folder in the OS temp folder). */
+  stagingRoot?: string;
 }
 
 export interface LoginRunner {
   login(req: LoginRequest): Promise<LoginResult>;
   findTool(tool: LoginTool, explicitPath?: string): string | null;
   credentialFileFor(tool: LoginTool): string;
+  /** Where `host`'s login is on disk now, with the fingerprint of a plain-text entry. */
+  inspect(tool: LoginTool, host: string): Promise<DiskCredential>;
+}
+
+/** What is on disk for one host, where its tool reads it. */
+export interface DiskCredential {
+  storage: HostStorage;
+  /** Whether the tool can retrieve a credential for the host (entry in the file, or listed by the store). */
+  present: boolean;
+  fingerprint?: string;
+  /** The file could not be read or parsed: nothing can be said (and nothing will be written). */
+  error?: KeeperError;
+}
+
+/** The login's entry as the tool wrote it into the staging file, to be merged into the real one. */
+interface StagedLogin {
+  tool: LoginTool;
+  host: string;
+  /** auths[host] from the staging file ({} when the secret went to a store), absent when none was written. */
+  entry?: DockerAuthEntry;
+  /** The helper the host is being mapped to (storage move), if any. */
+  mapTo?: string;
+  /** A credsStore docker picked by itself (its platform default) because the real file held no auth. */
+  detectedStore?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_CONCURRENT_LOGINS = 8;
+/** Staging folders older than this are left over from a crash and are removed. */
+const STALE_STAGING_MS = 15 * 60_000;
+/** A key in a staging config's auths so docker keeps its file store when the real file does (see containsAuth). */
+const SEED_KEY = 'ecr-keeper-staging.invalid';
+/**
+ * Credential helpers that are safe to run concurrently: each `store` is one call into an OS
+ * keychain API that serialises itself. Every other helper runs one login at a time: `pass` keeps
+ * a git repository in many setups (concurrent commits fail on .git/index.lock), and
+ * secretservice and unknown helpers have not been shown to be safe.
+ */
+const CONCURRENT_SAFE_HELPERS = new Set(['osxkeychain', 'wincred', 'desktop']);
+
 /** Time a tool gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 2_000;
 /** Bound on captured output: enough for any error, not enough to hold a runaway tool's spew. */
@@ -159,12 +225,102 @@ function checkRequest(req: LoginRequest): void {
   }
 }
 
+
+export function fingerprintOf(secret: string | undefined): string | undefined {
+  return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 16) : undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Drops the plain-text secrets the file keeps for `host` (any key spelling); other fields stay. */
+export function withoutPlaintext(config: DockerConfig, host: string): DockerConfig {
+  if (!isObject(config.auths)) return config;
+  const auths: Record<string, DockerAuthEntry> = { ...config.auths };
+  let changed = false;
+  for (const [key, entry] of Object.entries(auths)) {
+    if (normalizeHostKey(key) !== host || !isObject(entry)) continue;
+    const rest: DockerAuthEntry = { ...entry };
+    for (const secret of ['auth', 'password', 'identitytoken', 'registrytoken']) delete rest[secret];
+    if (Object.keys(rest).length === Object.keys(entry).length) continue;
+    changed = true;
+    // An entry left with nothing in it goes entirely; other fields (email, ...) stay.
+    if (Object.keys(rest).length === 0) delete auths[key];
+    else auths[key] = rest;
+  }
+  return changed ? { ...config, auths } : config;
+}
+
+/** Maps `host` to `helper` in credHelpers, keeping every other entry (a URL-form key for the same host goes). */
+export function withHelper(config: DockerConfig, host: string, helper: string): DockerConfig {
+  const helpers: Record<string, string> = isObject(config.credHelpers) ? { ...config.credHelpers } : {};
+  for (const key of Object.keys(helpers)) if (key !== host && normalizeHostKey(key) === host) delete helpers[key];
+  helpers[host] = helper;
+  return { ...config, credHelpers: helpers };
+}
+
+/**
+ * The staging config a tool logs in against: only what decides where the secret goes (the
+ * user's credsStore/credHelpers, plus the host's new mapping), never anyone's logins.
+ */
+export function stagingConfig(tool: LoginTool, real: DockerConfig, host: string, mapTo?: string): DockerConfig {
+  const out: DockerConfig = {};
+  if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers as Record<string, string>) };
+  if (mapTo) Object.assign(out, withHelper(out, host, mapTo));
+  if (tool === 'docker') {
+    if (typeof real.credsStore === 'string' && real.credsStore !== '') out.credsStore = real.credsStore;
+    // docker picks its platform's store by itself only for a file with no auth at all: keep
+    // that decision the same for the staging file as for the real one.
+    if (containsAuth(real) && !containsAuth(out)) out.auths = { [SEED_KEY]: {} };
+  }
+  return out;
+}
+
+/**
+ * Puts staged logins into the current content of the real file: only our hosts' entries and
+ * mappings change. Pure; the caller holds the file's lock.
+ */
+export function mergeStaged(current: DockerConfig, staged: readonly StagedLogin[]): DockerConfig {
+  let next: DockerConfig = current;
+  for (const s of staged) {
+    if (s.mapTo) next = withoutPlaintext(withHelper(next, s.host, s.mapTo), s.host);
+    if (s.entry) next = { ...next, auths: { ...(isObject(next.auths) ? next.auths : {}), [s.host]: s.entry } };
+    else if (storageForHost(next, s.host, s.tool).storage !== 'plaintext') next = withoutPlaintext(next, s.host);
+    // docker moved the secret to its platform default store because the file held no auth: say
+    // so in the file, as docker itself would have. Not over plain-text logins of others, which
+    // a credsStore would hide from docker.
+    if (s.detectedStore && s.tool === 'docker' && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
+  }
+  return next;
+}
+
+function hasPlaintext(config: DockerConfig): boolean {
+  return isObject(config.auths) && Object.keys(config.auths).some((k) => plaintextAuth(config, k) !== undefined);
+}
+
+/** Whether the credential for `host` is retrievable where the tool reads it, given what each helper lists. */
+function readBack(config: DockerConfig | null, host: string, tool: LoginTool, listed: Map<string, Set<string> | null>): DiskCredential {
+  const storage = storageForHost(config, host, tool);
+  if (storage.storage === 'plaintext') return { storage, present: true, fingerprint: fingerprintOf(plaintextAuth(config, host)) };
+  if (storage.storage === 'helper' || storage.storage === 'store') {
+    const hosts = listed.get(storage.helper!);
+    // A helper that cannot list (a custom one) is trusted: its `store` succeeded in the login.
+    return { storage, present: hosts === null || hosts === undefined ? true : hosts.has(host) };
+  }
+  return { storage, present: storage.storage === 'ecr-login' };
+}
+
 export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
   const spawn = opts.spawn ?? nodeSpawn;
-  /** Tail of each credential file's queue. */
-  const tails = new Map<string, Promise<void>>();
+  const stagingRoot = opts.stagingRoot ?? join(tmpdir(), `ecr-keeper-${process.getuid?.() ?? 'user'}`);
+  const limit = pLimit(Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), MAX_CONCURRENT_LOGINS)));
+  const perHelper = new Map<string, LimitFunction>();
+  const mergers = new Map<string, Merger>();
+  const listHelper = opts.listHelper ?? (async (helper: string) => (isStoreName(helper) ? listStore(helper, { env, platform }) : null));
+  let swept = false;
 
   function findTool(tool: LoginTool, explicitPath?: string): string | null {
     // A path set in settings is authoritative: silently running some other docker would hide
@@ -176,32 +332,108 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   }
 
   function credentialFileFor(tool: LoginTool): string {
-    return tool === 'docker' ? dockerConfigPath(env) : podmanAuthPath(env, platform);
+    return credentialFilePath(tool, env, platform);
   }
 
-  function enqueue<T>(key: string, job: () => Promise<T>): Promise<T> {
-    const prev = tails.get(key) ?? Promise.resolve();
-    const result = prev.then(job);
-    const tail = result.then(() => undefined, () => undefined);
-    tails.set(key, tail);
-    void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
-    return result;
+  /** Runs `job` within the global bound, and one at a time per helper that is not concurrency-safe. */
+  function schedule<T>(helper: string | undefined, job: () => Promise<T>): Promise<T> {
+    if (!helper || CONCURRENT_SAFE_HELPERS.has(helper)) return limit(job);
+    let serial = perHelper.get(helper);
+    if (!serial) { serial = pLimit(1); perHelper.set(helper, serial); }
+    return serial(() => limit(job));
   }
 
-  /** Names the configured helper for messages when docker's own output does not. */
-  async function configuredHelper(tool: LoginTool, file: string, host: string): Promise<string | undefined> {
-    if (tool !== 'docker') return undefined;
-    const { config } = await readDockerConfig(file);
-    return storageForHost(config, host).helper;
+  async function listAll(helpers: Iterable<string>): Promise<Map<string, Set<string> | null>> {
+    const out = new Map<string, Set<string> | null>();
+    await Promise.all([...new Set(helpers)].map(async (h) => {
+      const held = await listHelper(h).catch(() => null);
+      out.set(h, held ? new Set(Object.keys(held).map(normalizeHostKey)) : null);
+    }));
+    return out;
   }
 
-  function run(tool: LoginTool, toolPath: string, req: LoginRequest, credentialFile: string): Promise<LoginResult> {
+  async function inspect(tool: LoginTool, host: string): Promise<DiskCredential> {
+    const file = await readCredentialFile(credentialFileFor(tool));
+    if (file.kind === 'invalid') return { storage: { storage: 'none' }, present: false, error: file.error };
+    const config = file.kind === 'ok' ? (file.value as DockerConfig) : null;
+    const storage = storageForHost(config, host, tool);
+    const helpers = storage.storage === 'helper' || storage.storage === 'store' ? [storage.helper!] : [];
+    return readBack(config, host, tool, await listAll(helpers));
+  }
+
+  /**
+   * One merger per real file: staged logins that finish while a merge is running are merged
+   * together in the next one, so a batch costs one locked write and one read-back per file.
+   */
+  class Merger {
+    private pending: { staged: StagedLogin; resolve: (d: DiskCredential) => void; reject: (e: unknown) => void }[] = [];
+    private draining = false;
+    constructor(private readonly file: string) {}
+
+    submit(staged: StagedLogin): Promise<DiskCredential> {
+      return new Promise((resolve, reject) => {
+        this.pending.push({ staged, resolve, reject });
+        if (!this.draining) void this.drain();
+      });
+    }
+
+    private async drain(): Promise<void> {
+      this.draining = true;
+      while (this.pending.length) {
+        const batch = this.pending.splice(0);
+        try {
+          await updateCredentialFile(this.file, (cur) => mergeStaged(cur as DockerConfig, batch.map((b) => b.staged)) as Record<string, unknown>);
+          // Read back after the lock is released: what every other process sees now.
+          const file = await readCredentialFile(this.file);
+          const config = valueOf(file) as DockerConfig;
+          const helpers = batch.flatMap((b) => {
+            const st = storageForHost(config, b.staged.host, b.staged.tool);
+            return st.storage === 'helper' || st.storage === 'store' ? [st.helper!] : [];
+          });
+          const listed = await listAll(helpers);
+          for (const b of batch) b.resolve(readBack(config, b.staged.host, b.staged.tool, listed));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+      this.draining = false;
+    }
+  }
+
+  function mergerFor(file: string): Merger {
+    const key = canonicalPath(file);
+    let m = mergers.get(key);
+    if (!m) { m = new Merger(file); mergers.set(key, m); }
+    return m;
+  }
+
+  /** A private folder for one login's staging file; leftovers of crashed runs are swept once. */
+  async function stagingDir(): Promise<string> {
+    await mkdir(stagingRoot, { recursive: true, mode: 0o700 });
+    if (!swept) {
+      swept = true;
+      const now = Date.now();
+      for (const name of await readdir(stagingRoot).catch(() => [] as string[])) {
+        const p = join(stagingRoot, name);
+        const st = await stat(p).catch(() => null);
+        if (st && now - st.mtimeMs > STALE_STAGING_MS) await rm(p, { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
+    return mkdtemp(join(stagingRoot, 'login-'));
+  }
+
+  function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string): Promise<{ warnings: string[] }> {
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    return new Promise<LoginResult>((resolve, reject) => {
+    const args = tool === 'docker'
+      ? ['login', '--username', req.username, '--password-stdin', req.host]
+      : ['login', '--authfile', stageFile, '--username', req.username, '--password-stdin', req.host];
+    const toolEnv = envForTool(env, platform, toolPath);
+    if (tool === 'docker') toolEnv.DOCKER_CONFIG = join(stageFile, '..');
+    return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(toolPath, ['login', '--username', req.username, '--password-stdin', req.host], {
-          env: envForTool(env, platform, toolPath),
+        child = spawn(toolPath, args, {
+          env: toolEnv,
           shell: false,
           windowsHide: true,
           stdio: ['pipe', 'pipe', 'pipe'],
@@ -259,13 +491,8 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
             `Check that ${tool} works ("${tool} login ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`));
           return;
         }
-        if (exitCode === 0) {
-          resolve({ host: req.host, tool, credentialFile, warnings: parseLoginWarnings(output, req.password) });
-          return;
-        }
-        configuredHelper(tool, credentialFile, req.host)
-          .catch(() => undefined)
-          .then((hint) => reject(classifyLoginFailure(tool, exitCode, output, req.password, hint)));
+        if (exitCode === 0) resolve({ warnings: parseLoginWarnings(output, req.password) });
+        else reject(Object.assign(new Error('login failed'), { exitCode, output }));
       });
 
       child.on('exit', (code) => {
@@ -284,6 +511,30 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     });
   }
 
+  /** Step 1: the tool logs in against a staging file; returns what it wrote there. */
+  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined): Promise<StagedLogin & { warnings: string[] }> {
+    const dir = await stagingDir();
+    try {
+      const stageFile = join(dir, req.tool === 'docker' ? 'config.json' : 'auth.json');
+      const seed = stagingConfig(req.tool, real, req.host, mapTo);
+      if (Object.keys(seed).length) await writeFile(stageFile, JSON.stringify(seed), { mode: 0o600 });
+      let warnings: string[];
+      try {
+        ({ warnings } = await runTool(req.tool, toolPath, req, stageFile));
+      } catch (err) {
+        if (err instanceof KeeperError) throw err;
+        const { exitCode, output } = err as { exitCode: number | null; output: string };
+        throw classifyLoginFailure(req.tool, exitCode, output, req.password, helper);
+      }
+      const written = valueOf(await readCredentialFile(stageFile)) as DockerConfig;
+      const entry = isObject(written.auths) ? written.auths[req.host] : undefined;
+      const detectedStore = req.tool === 'docker' && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
+      return { tool: req.tool, host: req.host, entry: isObject(entry) ? entry : undefined, mapTo, detectedStore, warnings };
+    } finally {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
   async function login(req: LoginRequest): Promise<LoginResult> {
     checkRequest(req);
     const toolPath = findTool(req.tool, req.toolPath);
@@ -292,11 +543,24 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       throw new KeeperError('tool-missing', where, INSTALL_HINT[req.tool]);
     }
     const credentialFile = credentialFileFor(req.tool);
-    return enqueue(credentialFile, async () => {
-      if (opts.beforeLogin) await opts.beforeLogin(req.tool, req.host, credentialFile);
-      return run(req.tool, toolPath, req, credentialFile);
-    });
+    // A file that does not parse fails the login before anything runs: the tool would ignore it
+    // and we could not merge into it.
+    const real = valueOf(await readCredentialFile(credentialFile)) as DockerConfig;
+    const mapTo = await opts.mapTo?.(req.tool, req.host, credentialFile, real);
+    const helper = mapTo ?? storageForHost(real, req.host, req.tool).helper;
+    const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper));
+    if (!staged.entry && !staged.mapTo && !helper && !staged.detectedStore) {
+      throw new KeeperError('internal', `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
+        `Run "${req.tool} login ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
+    }
+    const disk = await mergerFor(credentialFile).submit(staged);
+    if (!disk.present) {
+      const where = disk.storage.storage === 'helper' || disk.storage.storage === 'store' ? `docker-credential-${disk.storage.helper} does not list it` : `${credentialFile} has no entry for it`;
+      throw new KeeperError('credential-missing', `${req.tool} logged in to ${req.host}, but the login is not where ${req.tool} reads it: ${where}.`,
+        `Check ${credentialFile} (credsStore/credHelpers for ${req.host}) and the credential helper, then refresh again.`);
+    }
+    return { host: req.host, tool: req.tool, credentialFile, warnings: staged.warnings, storage: disk.storage, fingerprint: disk.fingerprint };
   }
 
-  return { login, findTool, credentialFileFor };
+  return { login, findTool, credentialFileFor, inspect };
 }

@@ -50,7 +50,12 @@ export interface RefreshFacts {
   retryAt?: number;
   /** Jitter drawn once per failure so the decision is stable between re-evaluations. */
   jitter: number;
+  /** The login went missing from disk (logged out, overwritten): log in again soon. */
+  missing?: boolean;
 }
+
+/** How soon after the last attempt a login that went missing from disk is repaired. */
+export const REPAIR_GAP_MS = 3_000;
 
 /**
  * The wall-clock time at which a registry should next be refreshed automatically.
@@ -62,6 +67,9 @@ export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): num
     const backoff = (f.lastAttempt ?? now) + backoffDelay(f.failures, f.jitter);
     return Math.max(earliest, backoff, f.retryAt ?? 0);
   }
+  // A repair does not wait for the usual gap, but still cannot loop hot against a tool that
+  // keeps removing the entry.
+  if (f.missing) return Math.max(now, (f.lastAttempt ?? now) + REPAIR_GAP_MS);
   if (f.expiresAt === undefined) return Math.max(earliest, now);
   return Math.max(earliest, f.expiresAt - leadMs);
 }

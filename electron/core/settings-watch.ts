@@ -6,6 +6,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export function watchSettingsFile(file: string, onChange: () => void, debounceMs = 250): { close(): void } {
+  return watchFileInFolder(file, onChange, debounceMs);
+}
+
+/**
+ * Calls `onChange` (debounced) when `file` is written, replaced, created or removed. Used for our
+ * settings and state files and for the credential files the keeper keeps logins in.
+ */
+export function watchFileInFolder(file: string, onChange: () => void, debounceMs = 250): { close(): void } {
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   const name = basename(file);

@@ -7,6 +7,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { withFileLockSync } from './cred-file';
 import { isRegistry, type Registry } from './registry';
 import { DEFAULT_SETTINGS, LIMITS, SETTINGS_VERSION, type Settings } from './settings-model';
 
@@ -134,10 +135,17 @@ export function openWithRecovery(
   }
 }
 
+/**
+ * The settings file. Several processes write it (the tray app, `ecr-keeper add`, `watch`), so a
+ * change is never written from a copy read earlier: `update` re-reads the file under its lock
+ * (the lock credential files use, cred-file.ts), applies the change and writes it before
+ * letting go, and concurrent commands cannot lose each other's work.
+ */
 export interface SettingsRepo {
   readonly path: string;
   read(): Settings;
-  write(s: Settings): void;
+  /** `change` gets what is on disk now; returning the same object writes nothing. */
+  update(change: (current: Settings) => Settings): Settings;
 }
 
 /** Upgrades older files in place; each step takes version N to N+1. */
@@ -186,10 +194,11 @@ export interface OpenedSettings {
   warnings: string[];
 }
 
+/** The state file, shared by every process like the settings file: changed only under its lock. */
 export interface StateRepo {
   readonly path: string;
   read(): PersistedState;
-  write(s: PersistedState): void;
+  update(change: (current: PersistedState) => PersistedState): PersistedState;
 }
 
 /** Opens the settings and state files in `dir`, recovering from corrupt ones. */
@@ -218,18 +227,30 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   }
   if (dropped.length) s.store.store = settings as unknown as Record<string, unknown>;
 
+  const readSettings = () => normalise(s.store.store).settings;
   const repo: SettingsRepo = {
     path: s.store.path,
-    read: () => normalise(s.store.store).settings,
-    write: (next) => { s.store.store = next as unknown as Record<string, unknown>; },
+    read: readSettings,
+    update: (change) => withFileLockSync(s.store.path, () => {
+      const current = readSettings();
+      const next = change(current);
+      if (next !== current) s.store.store = next as unknown as Record<string, unknown>;
+      return next;
+    }),
+  };
+  const readState = (): PersistedState => {
+    const v = st.store.store as unknown as PersistedState;
+    return { registries: { ...(v.registries ?? {}) } };
   };
   const state: StateRepo = {
     path: st.store.path,
-    read: () => {
-      const v = st.store.store as unknown as PersistedState;
-      return { registries: { ...(v.registries ?? {}) } };
-    },
-    write: (next) => { st.store.store = next as unknown as Record<string, unknown>; },
+    read: readState,
+    update: (change) => withFileLockSync(st.store.path, () => {
+      const current = readState();
+      const next = change(current);
+      if (next !== current) st.store.store = next as unknown as Record<string, unknown>;
+      return next;
+    }),
   };
   return { repo, state, warnings };
 }

@@ -9,6 +9,7 @@ export type RegistryState =
   | 'valid'
   | 'expiring'        // valid, but within the notification lead of expiry
   | 'expired'
+  | 'missing'         // the login is not where its tool reads it (logged out, overwritten); being repaired
   | 'error'
   | 'signin-required' // SSO/MFA: a person must act
   | 'disabled'
@@ -18,7 +19,7 @@ export type RegistryState =
 export type CredentialStorage = 'plaintext' | 'store' | 'helper' | 'ecr-login' | 'unknown';
 
 export interface RegistryNotice {
-  kind: 'plaintext-credentials' | 'helper-managed' | 'tool-warning';
+  kind: 'plaintext-credentials' | 'helper-managed' | 'tool-warning' | 'credential-missing';
   message: string;
   fix?: string;
 }
@@ -49,7 +50,7 @@ export interface RegistrySnapshot {
 
 /** States a person has to look at: the overall state, the tray summary and the window count these. */
 export function needsAttention(r: Pick<RegistrySnapshot, 'state'>): boolean {
-  return r.state === 'error' || r.state === 'signin-required' || r.state === 'expired';
+  return r.state === 'error' || r.state === 'signin-required' || r.state === 'expired' || r.state === 'missing';
 }
 
 export type OverallState = 'empty' | 'ok' | 'refreshing' | 'expiring' | 'error';

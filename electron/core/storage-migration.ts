@@ -1,17 +1,23 @@
 // Moves ECR Keeper's logins out of docker's (and podman's) plain-text credential file into a
 // credential store, through docker's own mechanism: `credHelpers[host] = STORE` for exactly the
-// hosts ECR Keeper manages. Safe by construction:
+// hosts ECR Keeper manages. Safe by construction, and at every instant each host has a usable
+// login, even if the process is killed half way:
 //   - the store is checked first; if it does not work nothing is touched;
-//   - every file about to change is copied beside itself (`config.json.bak-<ts>`) first;
-//   - every write is atomic (temp file + rename) and keeps unknown keys;
-//   - any failure half way (a login that does not reach the store) restores the backups;
+//   - every file about to change is copied beside itself (`config.json.bak-<ts>`, 0600) first;
+//   - a record beside the file (`config.json.ecr-keeper`) names the store, and a journal
+//     (`config.json.ecr-keeper-journal`) the move in progress;
+//   - each host is logged in to the store first (through a staging file, login.ts), and only then
+//     is its mapping switched and its plain-text copy removed, in one atomic locked write;
+//   - any failure half way restores the backups; an interrupted move is finished by the next
+//     `storage use` (or rolled back by `storage undo`): the journal says which;
 //   - undo() restores the latest backup byte for byte.
-// A small record beside each changed file (`config.json.ecr-keeper`) remembers the chosen store so
-// registries added later are mapped the same way (ensureStoreMapping, called before each login).
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+// The record also maps registries added later to the same store (storeMappingFor, asked by the
+// login runner before each login).
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { canonicalPath, readCredentialFile, updateCredentialFile, withFileLock, writeFileKeepingMode } from './cred-file';
 import { dockerConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig, type HostStorage } from './docker-config';
+import { withHelper, withoutPlaintext } from './login';
 import { KeeperError, sanitize } from './errors';
 import { detectStore, detectStores, isStoreName, listStore, STORE_NAMES, type StoreName, type StoreStatus } from './cred-stores';
 import { validateHostPort, type LoginTool } from './registry';
@@ -80,75 +86,12 @@ export function recordPathFor(file: string): string {
 
 // ---------- files ----------
 
-/** Writes through a symlinked config.json (dotfile repos) instead of replacing the link. */
-async function resolveTarget(file: string): Promise<string> {
-  try {
-    return await realpath(file);
-  } catch {
-    return file;
-  }
-}
-
 async function modeOf(file: string): Promise<number | undefined> {
   try {
     return (await stat(file)).mode & 0o777;
   } catch {
     return undefined;
   }
-}
-
-/**
- * Atomic replace: a crash or a concurrent reader sees the old file or the new one, never half.
- * The file keeps its permissions (credential files are 0600; new ones are created 0600).
- */
-export async function writeAtomic(file: string, data: string | Buffer, mode?: number): Promise<void> {
-  const target = await resolveTarget(file);
-  const dir = dirname(target);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const finalMode = mode ?? (await modeOf(target)) ?? 0o600;
-  const tmp = join(dir, `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const fh = await open(tmp, 'wx', finalMode);
-  try {
-    await fh.writeFile(data);
-    await fh.chmod(finalMode);
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** Serialises this process's read-modify-writes of one file (the keeper may map several hosts at once). */
-const fileLocks = new Map<string, Promise<unknown>>();
-async function withFileLock<T>(file: string, job: () => Promise<T>): Promise<T> {
-  const prev = fileLocks.get(file) ?? Promise.resolve();
-  const result = prev.then(job, job);
-  const tail = result.then(() => undefined, () => undefined);
-  fileLocks.set(file, tail);
-  void tail.then(() => { if (fileLocks.get(file) === tail) fileLocks.delete(file); });
-  return result;
-}
-
-/** JSON in the file's own style: its indentation (docker writes tabs) and trailing newline. */
-export function formatLike(original: string | null, value: unknown): string {
-  let indent: string | number = '\t';
-  let newline = false;
-  if (original !== null && original.trim() !== '') {
-    const m = /^\{[ \t]*\r?\n([ \t]+)\S/.exec(original);
-    if (m) indent = m[1]!;
-    else if (!/\n/.test(original.trim())) indent = 0;
-    newline = /\n$/.test(original);
-  }
-  const text = indent === 0 ? JSON.stringify(value) : JSON.stringify(value, null, indent);
-  return newline ? `${text}\n` : text;
 }
 
 async function readText(file: string): Promise<string | null> {
@@ -161,45 +104,9 @@ async function readText(file: string): Promise<string | null> {
 }
 
 async function readConfigOrThrow(file: string): Promise<DockerConfig> {
-  const { config, error } = await readDockerConfig(file);
-  if (error) throw new KeeperError('config', error, `Fix or move ${file} aside, then try again. Nothing was changed.`);
-  return config ?? {};
-}
-
-// ---------- config edits (pure) ----------
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Maps `host` to `store` in credHelpers, keeping every other helper entry and unknown key. */
-export function withHelper(config: DockerConfig, host: string, store: string): DockerConfig {
-  const helpers = isPlainObject(config.credHelpers) ? { ...config.credHelpers } : {};
-  // A URL-form key for the same host (https://HOST) would be shadowed by ours; drop it so the
-  // file says one thing.
-  for (const key of Object.keys(helpers)) if (key !== host && normalizeHostKey(key) === host) delete helpers[key];
-  helpers[host] = store;
-  return { ...config, credHelpers: helpers };
-}
-
-/**
- * Drops the plain-text secrets docker keeps for `host` (in any of the key spellings docker
- * matches). An entry left with nothing else in it goes entirely; other fields stay.
- */
-export function withoutPlaintext(config: DockerConfig, host: string): DockerConfig {
-  if (!isPlainObject(config.auths)) return config;
-  let changed = false;
-  const auths: Record<string, unknown> = { ...config.auths };
-  for (const [key, entry] of Object.entries(auths)) {
-    if (normalizeHostKey(key) !== host || !isPlainObject(entry)) continue;
-    const rest: Record<string, unknown> = { ...entry };
-    for (const secret of ['auth', 'password', 'identitytoken', 'registrytoken']) delete rest[secret];
-    if (Object.keys(rest).length === Object.keys(entry).length) continue;
-    changed = true;
-    if (Object.keys(rest).length === 0) delete auths[key];
-    else auths[key] = rest;
-  }
-  return changed ? { ...config, auths: auths as DockerConfig['auths'] } : config;
+  const read = await readCredentialFile(file);
+  if (read.kind === 'invalid') throw new KeeperError(read.error.category, read.error.message, `${read.error.fix.replace(/, then refresh again\.$/, '')}, then try again. Nothing was changed.`);
+  return read.kind === 'ok' ? (read.value as DockerConfig) : {};
 }
 
 // ---------- backups ----------
@@ -213,6 +120,8 @@ interface BackupEntry {
   file: string;
   backup: string;
   absent: boolean;
+  /** The original's mode, put back on restore (the backup itself is always 0600). */
+  mode?: number;
 }
 
 async function makeBackups(files: string[], stamp: string): Promise<BackupEntry[]> {
@@ -229,12 +138,13 @@ async function makeBackups(files: string[], stamp: string): Promise<BackupEntry[
       const fh = await open(backup, 'wx', 0o600);
       try {
         if (bytes) await fh.writeFile(bytes);
-        await fh.chmod((await modeOf(file)) ?? 0o600);
+        // A backup holds the old plain-text logins: private, whatever the original's mode.
+        await fh.chmod(0o600);
         await fh.sync();
       } finally {
         await fh.close();
       }
-      made.push({ file, backup, absent: bytes === null });
+      made.push({ file, backup, absent: bytes === null, mode: await modeOf(file) });
     }
   } catch (err) {
     for (const b of made) await rm(b.backup, { force: true });
@@ -246,10 +156,9 @@ async function makeBackups(files: string[], stamp: string): Promise<BackupEntry[
 async function restoreBackups(entries: BackupEntry[]): Promise<void> {
   for (const e of entries) {
     if (e.absent) {
-      await rm(await resolveTarget(e.file), { force: true });
+      await rm(canonicalPath(e.file), { force: true });
     } else {
-      const bytes = await readFile(e.backup);
-      await writeAtomic(e.file, bytes, await modeOf(e.backup));
+      await writeFileKeepingMode(e.file, await readFile(e.backup), e.mode);
     }
   }
   for (const e of entries) await rm(e.backup, { force: true });
@@ -295,7 +204,31 @@ export async function readStoreRecord(file: string): Promise<StoreRecord | null>
 }
 
 async function writeStoreRecord(file: string, record: StoreRecord): Promise<void> {
-  await writeAtomic(recordPathFor(file), `${JSON.stringify(record, null, 2)}\n`, 0o600);
+  await writeFileKeepingMode(recordPathFor(file), `${JSON.stringify(record, null, 2)}\n`, 0o600);
+}
+
+/** A move in progress: written before the first login, removed when the move is complete. */
+export interface MoveJournal {
+  store: StoreName;
+  hosts: ManagedHost[];
+  /** The backup set made for this move (what `undo` restores). */
+  stamp: string;
+}
+
+export function journalPathFor(file: string): string {
+  return `${file}.ecr-keeper-journal`;
+}
+
+export async function readJournal(file: string): Promise<MoveJournal | null> {
+  const text = await readText(journalPathFor(file)).catch(() => null);
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as Partial<MoveJournal>;
+    if (!isStoreName(v.store) || !Array.isArray(v.hosts) || typeof v.stamp !== 'string') return null;
+    return { store: v.store, hosts: v.hosts.filter((h): h is ManagedHost => typeof h?.host === 'string' && (h.tool === 'docker' || h.tool === 'podman')), stamp: v.stamp };
+  } catch {
+    return null;
+  }
 }
 
 // ---------- the operations ----------
@@ -363,30 +296,31 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
   const changedFiles = [...new Set(moving.map((h) => paths[h.tool]))];
   const backupFiles = [...new Set([paths.docker, ...changedFiles])];
   const backupTargets = backupFiles.flatMap((f) => [f, recordPathFor(f)]);
-  const stamp = stampOf((deps.now ?? (() => new Date()))());
+  // An interrupted move to the same store is finished with its own backups (its undo point).
+  const interrupted = await readJournal(paths.docker);
+  const stamp = interrupted && interrupted.store === store ? interrupted.stamp : stampOf((deps.now ?? (() => new Date()))());
 
-  // The file lock is held for our own read-modify-writes only, never while logging in again: a
-  // login is queued behind any other login of the same file (login.ts), and that login's
-  // ensureStoreMapping waits for this lock, so holding it across relogin could deadlock.
+  // 1. Backups, the record naming the store, and the journal: before any login. The locks are
+  //    held for these writes only, never while logging in (logins take the same locks to merge).
   const backups = await withFileLocks(backupFiles, async () => {
-    const made = await makeBackups(backupTargets, stamp);
+    const made = interrupted && interrupted.stamp === stamp ? await backupEntries(backupTargets, stamp) : await makeBackups(backupTargets, stamp);
     try {
       for (const file of changedFiles) {
         const mine = moving.filter((h) => paths[h.tool] === file).map((h) => h.host);
-        let next = await readConfigOrThrow(file);
-        for (const host of mine) next = withoutPlaintext(withHelper(next, host, store), host);
-        await writeAtomic(file, formatLike(await readText(file), next));
         const prev = await readStoreRecord(file);
         const keep = prev && prev.store === store ? prev.hosts : [];
         await writeStoreRecord(file, { store, hosts: [...new Set([...keep, ...mine])].sort(), at: new Date().toISOString() });
       }
+      await writeFileKeepingMode(journalPathFor(paths.docker), `${JSON.stringify({ store, hosts: moving, stamp } satisfies MoveJournal, null, 2)}\n`, 0o600);
       return made;
     } catch (err) {
-      throw await restoredAfter(err, made, store);
+      throw await restoredAfter(err, made, store, paths.docker);
     }
   });
 
   try {
+    // 2. Each host logs in to the store (the login runner maps hosts to the recorded store: the
+    //    secret reaches the store first, then its mapping and plain-text removal land together).
     const outcomes = await deps.relogin(moving.map((h) => h.host));
     const failed = moving.map((h) => h.host).flatMap((host) => {
       const o = outcomes.find((x) => normalizeHostKey(x.host) === host);
@@ -396,44 +330,50 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
       throw new KeeperError('credential-store', `Logging in again through "${store}" failed: ${failed.join('; ')}`, 'Fix that login (ecr-keeper login NAME shows why), then try again.');
     }
 
-    // docker rewrote the file while logging in; make sure it still says what we meant and
-    // left no plain-text copy behind (old docker versions write empty `auths` entries).
-    await withFileLocks(changedFiles, async () => {
-      for (const file of changedFiles) {
-        const text = await readText(file);
-        let cfg = await readConfigOrThrow(file);
-        const before = cfg;
-        for (const h of moving.filter((m) => paths[m.tool] === file)) {
-          const where = storageForHost(cfg, h.host);
-          if (where.storage !== 'helper' || where.helper !== store) cfg = withHelper(cfg, h.host, store);
-          cfg = withoutPlaintext(cfg, h.host);
-        }
-        if (cfg !== before) await writeAtomic(file, formatLike(text, cfg));
-      }
-    });
-
+    // 3. The store holds every host: now make sure each file maps them and keeps no plain-text
+    //    copy (a login done elsewhere may have raced ours; old docker versions write empty entries).
     const held = await (deps.listStore ?? ((s) => listStore(s, { env, platform: deps.platform })))(store);
     if (held) {
       const inStore = new Set(Object.keys(held).map(normalizeHostKey));
       const missing = moving.map((h) => h.host).filter((h) => !inStore.has(h));
       if (missing.length) throw new KeeperError('credential-store', `docker-credential-${store} does not hold the login for ${missing.join(', ')} after logging in again.`, `Check "docker-credential-${store} list" by hand, then try again.`);
     }
+    for (const file of changedFiles) {
+      await updateCredentialFile(file, (cur) => {
+        let cfg = cur as DockerConfig;
+        const before = cfg;
+        for (const h of moving.filter((m) => paths[m.tool] === file)) {
+          const where = storageForHost(cfg, h.host, h.tool);
+          if (where.storage !== 'helper' || where.helper !== store) cfg = withHelper(cfg, h.host, store);
+          cfg = withoutPlaintext(cfg, h.host);
+        }
+        return cfg === before ? null : (cfg as Record<string, unknown>);
+      });
+    }
+    await rm(journalPathFor(paths.docker), { force: true });
     return { store, hosts: moving.map((h) => h.host), skipped, backups: backups.filter((b) => !b.file.endsWith('.ecr-keeper')).map((b) => b.backup), files: changedFiles };
   } catch (err) {
-    throw await withFileLocks(backupFiles, () => restoredAfter(err, backups, store));
+    throw await withFileLocks(backupFiles, () => restoredAfter(err, backups, store, paths.docker));
   }
 }
 
 /** Puts the backups back after a failed move and returns the error to throw (never throws itself). */
-async function restoredAfter(err: unknown, backups: Awaited<ReturnType<typeof makeBackups>>, store: string): Promise<KeeperError> {
+async function restoredAfter(err: unknown, backups: BackupEntry[], store: string, journalOf: string): Promise<KeeperError> {
   try {
     await restoreBackups(backups);
+    await rm(journalPathFor(journalOf), { force: true });
   } catch (restoreErr) {
     return new KeeperError('config', `Moving to "${store}" failed (${(err as Error).message}) and restoring the backup failed too: ${(restoreErr as Error).message}`,
       `Copy the backups back by hand: ${backups.map((b) => b.backup).join(', ')}.`, { cause: err });
   }
   if (err instanceof KeeperError) return new KeeperError(err.category, err.message, `${err.fix} The docker config was restored from its backup.`, { cause: err });
   return new KeeperError('internal', `Moving to "${store}" failed: ${(err as Error).message}`, 'The docker config was restored from its backup. Try again; if it keeps failing, report it with the activity log.', { cause: err });
+}
+
+/** The entries of an existing backup set (an interrupted move being finished reuses its backups). */
+async function backupEntries(targets: string[], stamp: string): Promise<BackupEntry[]> {
+  const sets = await backupSets(targets);
+  return sets.get(stamp) ?? [];
 }
 
 async function withFileLocks<T>(files: string[], job: () => Promise<T>): Promise<T> {
@@ -458,6 +398,7 @@ export async function undo(deps: Pick<StorageDeps, 'env' | 'platform' | 'dockerC
   return withFileLocks([...new Set(entries.map((e) => e.file.replace(/\.ecr-keeper$/, '')))], async () => {
     try {
       await restoreBackups(entries);
+      await rm(journalPathFor(paths.docker), { force: true });
     } catch (err) {
       throw new KeeperError('config', `Could not restore ${entries.map((e) => e.file).join(', ')}: ${(err as Error).message}`, `Copy the backup back by hand: ${entries.map((e) => e.backup).join(', ')}.`);
     }
@@ -466,25 +407,16 @@ export async function undo(deps: Pick<StorageDeps, 'env' | 'platform' | 'dockerC
 }
 
 /**
- * Called before each login: when ECR Keeper has moved its logins in `configPath` to a store, a
- * host not mapped yet (a registry added later) is mapped to the same store, and any stale
- * plain-text copy of its login dropped. Hosts with their own helper or a credsStore are left
- * alone. Cheap when no store was chosen (one failed read).
+ * Asked by the login runner before each login: when ECR Keeper's logins in `configPath` were
+ * moved to a store, a host not mapped yet (a registry added later, or one still to move in an
+ * interrupted move) is mapped to the same store. Hosts with their own helper, a credsStore or the
+ * ecr-login helper are left alone. Cheap when no store was chosen (one failed read).
  */
-export async function ensureStoreMapping(host: string, configPath: string): Promise<{ mapped: boolean; store?: StoreName }> {
+export async function storeMappingFor(host: string, configPath: string, current: DockerConfig, tool: LoginTool): Promise<StoreName | undefined> {
   const record = await readStoreRecord(configPath);
-  if (!record) return { mapped: false };
-  const h = host.trim().toLowerCase();
-  if (validateHostPort(h)) return { mapped: false };
-  return withFileLock(configPath, async () => {
-    const text = await readText(configPath);
-    const cfg = await readConfigOrThrow(configPath);
-    const where = storageForHost(cfg, h);
-    if (where.storage === 'helper' || where.storage === 'ecr-login' || where.storage === 'store') return { mapped: false, store: record.store };
-    await writeAtomic(configPath, formatLike(text, withoutPlaintext(withHelper(cfg, h, record.store), h)));
-    if (!record.hosts.includes(h)) await writeStoreRecord(configPath, { ...record, hosts: [...record.hosts, h].sort() });
-    return { mapped: true, store: record.store };
-  });
+  if (!record) return undefined;
+  const where = storageForHost(current, host.trim().toLowerCase(), tool);
+  return where.storage === 'none' || where.storage === 'plaintext' ? record.store : undefined;
 }
 
 // ---------- the picture ----------

@@ -18,6 +18,7 @@ export function stateText(r: RegistrySnapshot, now: number): string {
     case 'valid': return left !== null ? `fresh, ${formatLeft(left)} left` : 'fresh';
     case 'expiring': return left !== null ? `expires in ${formatLeft(left)}` : 'expiring';
     case 'expired': return 'expired';
+    case 'missing': return 'login missing, repairing';
     case 'refreshing': return 'refreshing…';
     case 'error': return 'refresh failed';
     case 'signin-required': return 'sign-in needed';

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { Keeper, type LoginProvider, type StorageInspector, type TokenProvider } from '../../electron/core/keeper';
+import { Keeper, type DiskView, type LoginProvider, type TokenProvider } from '../../electron/core/keeper';
 import { FakeClock } from '../../electron/core/scheduler';
 import { openSettings, type JsonStore, type StoreOpener } from '../../electron/core/settings';
 import { KeeperError } from '../../electron/core/errors';
@@ -20,7 +20,9 @@ export interface StandIns {
   tokenFailures: KeeperError[];
   loginFailures: KeeperError[];
   lifetimeMs: number;
-  storage: Awaited<ReturnType<StorageInspector>>['storage'];
+  storage: DiskView['storage']['storage'];
+  /** Hosts whose login the stand-in disk no longer holds (as after `docker logout`). */
+  gone: Set<string>;
   /** What the stand-in login tool prints as warnings. */
   loginWarnings: string[];
 }
@@ -28,7 +30,7 @@ export interface StandIns {
 export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ek-keeper-'));
   const clock = opts.clock ?? new FakeClock();
-  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none', loginWarnings: [] };
+  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none', loginWarnings: [], gone: new Set() };
   const tokens: TokenProvider = {
     async get(req) {
       s.tokenCalls.push({ region: req.region, profile: req.profile });
@@ -44,11 +46,15 @@ export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
       await Promise.resolve();
       const f = s.loginFailures.shift();
       if (f) throw f;
+      s.gone.delete(req.host);
       return { warnings: s.loginWarnings.slice() };
+    },
+    async inspect(_tool, host) {
+      return { storage: { storage: s.storage }, present: !s.gone.has(host) };
     },
   };
   const opened = openSettings(confOpener, dir);
-  const keeper = new Keeper({ settings: opened.repo, state: opened.state, tokens, login, clock, random: () => 0.5, inspectStorage: async () => ({ storage: s.storage }), warnings: opened.warnings });
+  const keeper = new Keeper({ settings: opened.repo, state: opened.state, tokens, login, clock, random: () => 0.5, warnings: opened.warnings });
   const notices: PlannedNotice[] = [];
   keeper.on('notify', (n) => notices.push(n));
   return { keeper, clock, dir, s, notices, settingsPath: opened.repo.path, statePath: opened.state.path };

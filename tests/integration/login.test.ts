@@ -36,6 +36,14 @@ const UNRELATED = {
   '123456789012.dkr.ecr.eu-west-1.amazonaws.com': { auth: fakeAuth('AWS') },
 };
 
+/**
+ * Shell lines for a stand-in login tool that writes its entry where the real tool would: docker
+ * into $DOCKER_CONFIG/config.json (the staging folder), podman into its --authfile.
+ */
+const WRITE_ENTRY = `if [ "$2" = "--authfile" ]; then f="$3"; h="$7"; else f="$DOCKER_CONFIG/config.json"; h="$5"; fi
+printf '{"auths":{"%s":{"auth":"ZmFrZTpub3QtYS1zZWNyZXQ="}}}' "$h" > "$f"
+`;
+
 function isCategory(category: string) {
   return (err: unknown) => {
     assert.equal((err as KeeperError).category, category, (err as Error).message);
@@ -158,7 +166,7 @@ test('a missing binary is tool-missing', async () => {
 test('the password goes to stdin only; argv is exactly login --username AWS --password-stdin HOST', async () => {
   const dir = tempDir();
   const script = join(dir, 'recording-docker');
-  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\nenv > "${dir}/env"\ncat > "${dir}/stdin"\necho "Login Succeeded"\n`);
+  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\nenv > "${dir}/env"\ncat > "${dir}/stdin"\n${WRITE_ENTRY}echo "Login Succeeded"\n`);
   chmodSync(script, 0o755);
   const runner = createLoginRunner({ env: toolEnv(dir) });
   const password = 'fake-stdin-only-password-42';
@@ -173,7 +181,7 @@ test('with a minimal PATH (a GUI launch) the tool still finds its credential hel
   const tools = join(dir, 'Docker.app-bin');
   mkdirSync(tools);
   const script = join(tools, 'docker');
-  writeFileSync(script, `#!/bin/sh\nprintf '%s' "$PATH" > "${dir}/path"\ncat > /dev/null\necho "Login Succeeded"\n`);
+  writeFileSync(script, `#!/bin/sh\nprintf '%s' "$PATH" > "${dir}/path"\ncat > /dev/null\n${WRITE_ENTRY}echo "Login Succeeded"\n`);
   chmodSync(script, 0o755);
   const runner = createLoginRunner({ env: { ...toolEnv(dir), PATH: '/bin' } });
   await runner.login({ tool: 'docker', host: 'localhost:5999', username: 'AWS', password: 'fake-password-path', toolPath: script });
@@ -223,19 +231,23 @@ test('a hanging tool times out and the process (and its children) are gone', { s
   assert.deepEqual(processesWith(`sleep\0${marker}`), []);
 });
 
-test('logins to the same credential file run one at a time; different files run in parallel', async () => {
+test('staged logins into one credential file run concurrently and every entry lands, others kept', async () => {
   const dir = tempDir();
   const log = join(dir, 'log');
   const script = join(dir, 'slow-tool');
-  writeFileSync(script, `#!/bin/sh\necho "start $5" >> "${log}"\nsleep 0.3\necho "end $5" >> "${log}"\necho "Login Succeeded"\n`);
+  writeFileSync(script, `#!/bin/sh\ncat > /dev/null\necho "start $5" >> "${log}"\nsleep 0.3\n${WRITE_ENTRY}echo "end $5" >> "${log}"\necho "Login Succeeded"\n`);
   chmodSync(script, 0o755);
-  const runner = createLoginRunner({ env: toolEnv(dir) });
-  const req = (tool: 'docker' | 'podman', host: string) => runner.login({ tool, host, username: 'AWS', password: 'fake-password-x', toolPath: script });
-  await Promise.all([req('docker', 'a.test:1'), req('docker', 'b.test:1'), req('podman', 'c.test:1')]);
+  const env = toolEnv(dir);
+  const file = seedDockerConfig(env, { auths: UNRELATED, psFormat: 'table {{.ID}}' });
+  const runner = createLoginRunner({ env, concurrency: 3 });
+  const hosts = ['a.test:1', 'b.test:1', 'c.test:1'];
+  await Promise.all(hosts.map((host) => runner.login({ tool: 'docker', host, username: 'AWS', password: 'fake-password-x', toolPath: script })));
   const lines = readFileSync(log, 'utf8').trim().split('\n');
-  // docker a and b share config.json: b starts only after a ends. podman's c overlaps with a.
-  assert.ok(lines.indexOf('end a.test:1') < lines.indexOf('start b.test:1'), lines.join(', '));
-  assert.ok(lines.indexOf('start c.test:1') < lines.indexOf('end a.test:1'), lines.join(', '));
+  assert.ok(lines.indexOf('start c.test:1') < lines.indexOf('end a.test:1'), `they overlap: ${lines.join(', ')}`);
+  const cfg = JSON.parse(readFileSync(file, 'utf8'));
+  for (const h of hosts) assert.ok(cfg.auths[h]?.auth, h);
+  for (const k of Object.keys(UNRELATED)) assert.deepEqual(cfg.auths[k], UNRELATED[k as keyof typeof UNRELATED]);
+  assert.equal(cfg.psFormat, 'table {{.ID}}');
 });
 
 test('12 concurrent docker logins into a config with other entries lose nothing, and no password is on any command line', { skip: dockerSkip }, async () => {

@@ -8,8 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectStore } from '../../electron/core/cred-stores';
-import { createLoginRunner } from '../../electron/core/login';
-import { ensureStoreMapping, undo, useStore } from '../../electron/core/storage-migration';
+import { createLoginRunner as createRunner, type LoginRunnerOptions } from '../../electron/core/login';
+
+/** The runner as the engine wires it: hosts follow the store `storage use` chose. */
+const createLoginRunner = (o: LoginRunnerOptions) => createRunner({ ...o, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
+import { storeMappingFor, undo, useStore } from '../../electron/core/storage-migration';
 import type { KeeperError } from '../../electron/core/errors';
 import { main } from '../../electron/cli';
 import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome, run } from '../fixtures/pass-store';
@@ -198,7 +201,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     assert.ok(readFileSync(file).equals(original));
   });
 
-  test('a registry added later follows the mapping (ensureStoreMapping before its login)', async () => {
+  test('a registry added later follows the mapping (its first login goes to the store)', async () => {
     const env = gpgEnv(tempDir());
     initPassStore(env);
     const file = seedDockerConfig(env, UNRELATED);
@@ -209,7 +212,6 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
       return { host, ok: true };
     }));
     await useStore('pass', [first.host], { env, relogin });
-    assert.deepEqual(await ensureStoreMapping(later.host, file), { mapped: true, store: 'pass' });
     const res = await runner.login({ tool: 'docker', host: later.host, username: 'AWS', password: PASSWORD });
     assert.deepEqual(res.warnings, []);
     const cfg = JSON.parse(readFileSync(file, 'utf8'));

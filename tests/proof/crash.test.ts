@@ -3,7 +3,7 @@
 // docker starts, while docker writes, while the keeper saves its state). Afterwards the docker
 // credential file is valid JSON with everyone's entries, the settings and state files parse and
 // the settings are unchanged, and a restarted `status --json` tells the truth.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { needTools, TOOLS, which } from '../fixtures/tools';
 import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { hostsOf, readJson, sleep } from './helpers';
+import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 const THEIRS = { 'ghcr.io': { auth: Buffer.from('someone:theirs').toString('base64') } };
@@ -39,6 +40,8 @@ describe('crash: SIGKILL in the middle of a login', { skip }, () => {
     chmodSync(wrapper, 0o755);
   });
   after(async () => { await stack?.stop(); });
+  // The proof suite's invariant: every registry `status` calls valid opens its registry.
+  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
 
   function setDockerPath(path: string | undefined): void {
     const s = readJson(settingsFile) as Record<string, unknown>;

@@ -6,11 +6,11 @@
 // so automatic retries happen without waiting minutes, while every API call and docker run is
 // real and awaited in real time. One more test runs `ecr-keeper watch` as a child process on the
 // real clock.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
 import type { EcrFault } from '../fixtures/ecr-emulator';
@@ -18,6 +18,7 @@ import { FakeClock, MIN_ATTEMPT_GAP_MS, MINUTE } from '../../electron/core/sched
 import type { ErrorCategory } from '../../electron/core/errors';
 import type { ActivityEntry } from '../../electron/core/snapshot';
 import { hostsOf, leaks, readJson, realKeeper, registryInput, sleep, waitFor, waitIdle, type RealKeeper } from './helpers';
+import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 /** Real-time bound for one API call in these tests (the product default is 20 s). */
@@ -57,6 +58,10 @@ describe('faults: the in-process keeper survives each one and recovers when it c
   after(async () => {
     for (const r of runs) await r.rk.keeper.stop();
     await stack?.stop();
+  });
+  // The proof suite's invariant, for each keeper's own settings folder.
+  afterEach(async () => {
+    for (const r of runs) await assertStatusTruth(stack.env, dirname(r.rk.settingsPath));
   });
 
   /** A fresh keeper (own settings folder, empty token cache) with two registries sharing one token. */

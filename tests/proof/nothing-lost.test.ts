@@ -2,13 +2,14 @@
 // hosts), refreshed all at once by one keeper into credential files that already hold other
 // people's entries, round after round. docker and podman read-modify-write their file without a
 // lock, so any missing serialisation shows up here as a lost entry.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { startStack, type Stack } from '../fixtures/stack';
 import { hostsOf, readJson, realKeeper, registryInput, type RealKeeper } from './helpers';
+import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry);
 const ROUNDS = 5;
@@ -55,6 +56,8 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
     await rk?.keeper.stop();
     await stack?.stop();
   });
+  // The proof suite's invariant: every registry `status` calls valid opens its registry.
+  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
 
   for (let round = 0; round < ROUNDS; round++) {
     it(`round ${round + 1}: every entry, ours and theirs, is present afterwards`, async () => {

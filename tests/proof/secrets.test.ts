@@ -2,7 +2,7 @@
 // while 20 logins run (sampled from /proc), in the CLI's stdout/stderr, in the settings, state or
 // any other file in the settings folder, in the activity log, in snapshots or notices, or in
 // anything the IPC handlers return. Checked in three forms: as is, base64, base64 of AWS:password.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -13,6 +13,7 @@ import type { InvokeChannel } from '../../electron/contract';
 import { createTokenSource } from '../../electron/core/tokens';
 import { accountFromProxyEndpoint } from '../../electron/core/tokens';
 import { filesBelow, hostsOf, leaks, realKeeper, registryInput, sleep, type RealKeeper } from './helpers';
+import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry) || (process.platform !== 'linux' ? 'needs /proc (Linux)' : false);
 
@@ -67,6 +68,8 @@ describe('the password never leaks', { skip }, () => {
     await rk?.keeper.stop();
     await stack?.stop();
   });
+  // The proof suite's invariant: every registry `status` calls valid opens its registry.
+  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
 
   it('not in any process arguments or environment while 20 logins run (/proc sampled throughout)', async () => {
     const sampler = sampleProc(stack.password);

@@ -7,7 +7,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectStore, detectStores, findHelper, runProgram, type RunResult, type Runner, type StoreStatus } from '../../electron/core/cred-stores';
-import { ensureStoreMapping, formatLike, moveKeeperLogins, readStoreRecord, storageReport, undo, useStore, withHelper, withoutPlaintext, type StorageDeps } from '../../electron/core/storage-migration';
+import { journalPathFor, moveKeeperLogins, readJournal, readStoreRecord, storageReport, storeMappingFor, undo, useStore, type StorageDeps } from '../../electron/core/storage-migration';
+import { formatLike } from '../../electron/core/cred-file';
+import { withHelper, withoutPlaintext } from '../../electron/core/login';
 import { KeeperError } from '../../electron/core/errors';
 
 const dirs: string[] = [];
@@ -175,7 +177,7 @@ describe('config edits', () => {
   });
 });
 
-describe('useStore / undo / ensureStoreMapping (files only)', () => {
+describe('useStore / undo / storeMappingFor (files only)', () => {
   const WORKS: StoreStatus = { store: 'pass', program: '/usr/bin/docker-credential-pass', works: true, reason: null, fix: null };
   const ORIGINAL = {
     auths: {
@@ -297,7 +299,7 @@ describe('useStore / undo / ensureStoreMapping (files only)', () => {
     assert.equal(existsSync(join(d, 'docker', 'config.json')), false);
 
     const { file, env: env2, bytes } = setup('{ "auths": ');
-    await assert.rejects(useStore('pass', [A], deps(env2)), (e: KeeperError) => e.category === 'config' && /not valid JSON/.test(e.message));
+    await assert.rejects(useStore('pass', [A], deps(env2)), (e: KeeperError) => e.category === 'config-invalid' && /not valid JSON/.test(e.message) && /line 1, column 12/.test(e.message));
     assert.ok(readFileSync(file).equals(bytes));
   });
 
@@ -317,51 +319,49 @@ describe('useStore / undo / ensureStoreMapping (files only)', () => {
     assert.equal(readFileSync(real, 'utf8'), JSON.stringify(ORIGINAL));
   });
 
-  test('a login of another, unmapped host during the move (it holds the login queue) does not deadlock the move', async () => {
+  test('while logging in every host keeps its plain-text login; the record and journal name the move; the journal goes when done', async () => {
     const { file, env } = setup();
-    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
-    const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
-    // The login runner's queue: relogin of B can only start after the other host's login, whose
-    // beforeLogin hook (ensureStoreMapping) writes the same file.
-    const otherLogin = ensureStoreMapping(NEW, file);
-    const moved = useStore('pass', [B], deps(env, {
-      relogin: async (hosts) => { await otherLogin; return hosts.map((host) => ({ host, ok: true })); },
+    let during: { text: string; journal: unknown; record: unknown } | undefined;
+    await useStore('pass', [A, B], deps(env, {
+      relogin: async (hosts) => {
+        during = { text: readFileSync(file, 'utf8'), journal: await readJournal(file), record: await readStoreRecord(file) };
+        return hosts.map((host) => ({ host, ok: true }));
+      },
     }));
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('deadlock: the move never finished')), 5000).unref());
-    await Promise.race([moved, timeout]);
-    const cfg = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(cfg.credHelpers[B], 'pass');
-    assert.equal(cfg.credHelpers[NEW], 'pass');
+    const cfg = JSON.parse(during!.text);
+    assert.equal(cfg.auths[A].auth, ORIGINAL.auths[A].auth, 'plain text still in place while the store is being filled');
+    assert.equal(cfg.credHelpers[A], undefined, 'not mapped before its login reached the store');
+    assert.deepEqual((during!.journal as { hosts: unknown[] }).hosts, [{ host: A, tool: 'docker' }, { host: B, tool: 'docker' }]);
+    assert.equal((during!.record as { store: string }).store, 'pass');
+    assert.equal(existsSync(journalPathFor(file)), false, 'journal removed after a complete move');
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).credHelpers[A], 'pass');
   });
 
-  test('ensureStoreMapping: nothing without a chosen store; maps new hosts after one; leaves own helpers alone', async () => {
+  test('an interrupted move (journal left behind) is finished by the next use with its first backups, or undone', async () => {
     const { file, env, bytes } = setup();
-    const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
-    assert.deepEqual(await ensureStoreMapping(NEW, file), { mapped: false });
-    assert.ok(readFileSync(file).equals(bytes));
-
-    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
-    const beforeOthers = JSON.parse(readFileSync(file, 'utf8'));
-    assert.deepEqual(await ensureStoreMapping(NEW, file), { mapped: true, store: 'pass' });
-    assert.deepEqual(await ensureStoreMapping(NEW, file), { mapped: false, store: 'pass' }, 'idempotent');
-    assert.deepEqual(await ensureStoreMapping('gcr.io', file), { mapped: false, store: 'pass' });
-    assert.deepEqual(await ensureStoreMapping(B, file), { mapped: true, store: 'pass' });
-    const cfg = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(cfg.credHelpers[NEW], 'pass');
-    assert.equal(cfg.credHelpers[B], 'pass');
-    assert.equal(cfg.credHelpers['gcr.io'], 'gcloud');
-    assert.equal(cfg.auths[B], undefined, 'stale plain text of the newly mapped host dropped');
-    assert.deepEqual(cfg.auths['unrelated.example'], beforeOthers.auths['unrelated.example']);
-    assert.deepEqual((await readStoreRecord(file))?.hosts, [A, B, NEW].sort());
-
-    // Concurrent calls for different hosts do not lose each other's mapping.
-    const hosts = ['123412341234.dkr.ecr.eu-north-1.amazonaws.com', '567856785678.dkr.ecr.eu-north-1.amazonaws.com', '901290129012.dkr.ecr.eu-north-1.amazonaws.com'];
-    await Promise.all(hosts.map((h) => ensureStoreMapping(h, file)));
-    const after = JSON.parse(readFileSync(file, 'utf8'));
-    for (const h of hosts) assert.equal(after.credHelpers[h], 'pass');
-
+    // The first run dies after its logins started: simulate by a relogin that never returns.
+    const first = useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-04T05:06:07.089Z'), relogin: () => new Promise(() => {}) }));
+    void first;
+    for (let i = 0; i < 100 && !existsSync(journalPathFor(file)); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(existsSync(journalPathFor(file)));
+    const again = await useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-05T00:00:00.000Z') }));
+    assert.deepEqual(again.backups, [`${file}.bak-20250304T050607089Z`], 'the interrupted move keeps its own undo point');
+    assert.equal(existsSync(journalPathFor(file)), false);
     await undo({ env });
-    assert.ok(readFileSync(file).equals(bytes));
+    assert.ok(readFileSync(file).equals(bytes), 'undo goes back to before the interrupted move');
+  });
+
+  test('storeMappingFor: nothing without a chosen store; new and plain-text hosts map to it; own helpers stay', async () => {
+    const { file, env } = setup();
+    const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
+    const cfg = () => JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(await storeMappingFor(NEW, file, cfg(), 'docker'), undefined);
+    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
+    assert.equal(await storeMappingFor(NEW, file, cfg(), 'docker'), 'pass');
+    assert.equal(await storeMappingFor(B, file, cfg(), 'docker'), 'pass', 'a plain-text login moves on its next login');
+    assert.equal(await storeMappingFor(A, file, cfg(), 'docker'), undefined, 'already mapped');
+    assert.equal(await storeMappingFor('gcr.io', file, cfg(), 'docker'), undefined, 'its own helper');
+    assert.equal(await storeMappingFor(HELPER_HOST, file, cfg(), 'docker'), undefined, 'ecr-login');
   });
 
   test('storageReport: per registry storage, chosen store, undo available', async () => {

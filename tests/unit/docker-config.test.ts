@@ -82,11 +82,17 @@ test('dockerConfigPath honours DOCKER_CONFIG, else ~/.docker', () => {
   assert.equal(dockerConfigPath({ HOME: '/home/u' }), '/home/u/.docker/config.json');
 });
 
-test('podmanAuthPath honours REGISTRY_AUTH_FILE, then XDG_RUNTIME_DIR on Linux, then ~/.config', () => {
-  assert.equal(podmanAuthPath({ REGISTRY_AUTH_FILE: '/x/auth.json', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'), '/x/auth.json');
+test('podmanAuthPath: REGISTRY_AUTH_FILE, then DOCKER_CONFIG (podman 4 writes docker\'s file), then the runtime dir on Linux, else ~/.config', () => {
+  assert.equal(podmanAuthPath({ REGISTRY_AUTH_FILE: '/x/auth.json', DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'), '/x/auth.json');
+  assert.equal(podmanAuthPath({ DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'), '/x/dc/config.json');
   assert.equal(podmanAuthPath({ XDG_RUNTIME_DIR: '/run/user/1', HOME: '/home/u' }, 'linux'), '/run/user/1/containers/auth.json');
-  assert.equal(podmanAuthPath({ HOME: '/home/u' }, 'linux'), '/home/u/.config/containers/auth.json');
+  assert.equal(podmanAuthPath({ HOME: '/home/u' }, 'linux', 1000), '/run/containers/1000/auth.json');
   assert.equal(podmanAuthPath({ XDG_RUNTIME_DIR: '/tmp/r', HOME: '/Users/u' }, 'darwin'), '/Users/u/.config/containers/auth.json');
+});
+
+test('podman reads credHelpers but not credsStore', () => {
+  assert.deepEqual(storageForHost({ credsStore: 'pass', auths: { [HOST]: { auth: FAKE_AUTH } } }, HOST, 'podman'), { storage: 'plaintext' });
+  assert.deepEqual(storageForHost({ credsStore: 'pass', credHelpers: { [HOST]: 'pass' } }, HOST, 'podman'), { storage: 'helper', helper: 'pass' });
 });
 
 test('readDockerConfig: missing file is no config and no error; bad JSON is an error', async () => {

@@ -16,7 +16,7 @@ test('fresh folder gets defaults and a readable file', () => {
   assert.deepEqual(warnings, []);
   assert.deepEqual(repo.read(), DEFAULT_SETTINGS);
   const reg = { id: 'x1', name: 'prod', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
-  repo.write({ ...repo.read(), registries: [reg as never] });
+  repo.update((cur) => ({ ...cur, registries: [reg as never] }));
   assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).registries[0].name, 'prod');
 });
 
