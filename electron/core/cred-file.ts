@@ -7,7 +7,7 @@
 // (resolved by real path, so two names for one file share one lock), re-reads it inside the lock,
 // applies a change to our hosts' entries only, keeps every other key, and replaces the file
 // atomically with its mode kept. A file that does not parse is never written.
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFile as writeFileAtomic } from 'atomically';
@@ -151,6 +151,7 @@ export async function withFileLock<T>(path: string, job: () => Promise<T>): Prom
  * synchronously, and the keeper's settings commands are synchronous.
  */
 export function withFileLockSync<T>(path: string, job: () => T): T {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const target = canonicalPath(path);
   const until = Date.now() + LOCK_WAIT_MS;
   let release: () => void;

@@ -37,7 +37,12 @@ export function createKeeper(opts: EngineOptions): Engine {
   const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir);
   const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
-  const login = createLoginRunner({ env, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
+  const login = createLoginRunner({
+    env,
+    mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool),
+    // Read at each login, so a changed setting applies without a restart.
+    concurrency: () => keeper.settings().parallelLogins,
+  });
   const keeper = new Keeper({
     settings: repo,
     state,

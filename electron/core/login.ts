@@ -26,6 +26,7 @@ import { containsAuth, credentialFilePath, normalizeHostKey, plaintextAuth, stor
 import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
 import { validateHostPort, type LoginTool } from './registry';
+import { LIMITS } from './settings-model';
 
 export interface LoginRequest {
   tool: LoginTool;
@@ -61,8 +62,8 @@ export interface LoginRunnerOptions {
    * logins were moved to a store: storage-migration.ts), or undefined. Read before each login.
    */
   mapTo?: (tool: LoginTool, host: string, credentialFile: string, current: DockerConfig) => Promise<string | undefined>;
-  /** How many staged logins run at once (default: the number of cores, at most 8). */
-  concurrency?: number;
+  /** How many staged logins run at once (default: the number of cores), read before each login. */
+  concurrency?: number | (() => number | undefined);
   /** What a credential helper holds (default: `docker-credential-X list`); null when it cannot tell. */
   listHelper?: (helper: string) => Promise<Record<string, string> | null>;
   /** Where staging folders are made (default: a private folder in the OS temp folder). */
@@ -100,7 +101,7 @@ interface StagedLogin {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-export const MAX_CONCURRENT_LOGINS = 8;
+export const MAX_CONCURRENT_LOGINS = LIMITS.parallelLogins.max;
 /** Staging folders older than this are left over from a crash and are removed. */
 const STALE_STAGING_MS = 15 * 60_000;
 /** A key in a staging config's auths so docker keeps its file store when the real file does (see containsAuth). */
@@ -316,7 +317,12 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const platform = opts.platform ?? process.platform;
   const spawn = opts.spawn ?? nodeSpawn;
   const stagingRoot = opts.stagingRoot ?? join(tmpdir(), `ecr-keeper-${process.getuid?.() ?? 'user'}`);
-  const limit = pLimit(Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), MAX_CONCURRENT_LOGINS)));
+  const bound = () => {
+    const wanted = typeof opts.concurrency === 'function' ? opts.concurrency() : opts.concurrency;
+    return Math.max(1, Math.min(wanted ?? availableParallelism(), MAX_CONCURRENT_LOGINS));
+  };
+  // The bound is read at each login (the setting may change; it may not be readable yet here).
+  const limit = pLimit(MAX_CONCURRENT_LOGINS);
   const perHelper = new Map<string, LimitFunction>();
   const mergers = new Map<string, Merger>();
   const listHelper = opts.listHelper ?? (async (helper: string) => (isStoreName(helper) ? listStore(helper, { env, platform }) : null));
@@ -337,6 +343,8 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
 
   /** Runs `job` within the global bound, and one at a time per helper that is not concurrency-safe. */
   function schedule<T>(helper: string | undefined, job: () => Promise<T>): Promise<T> {
+    // The setting may have changed since the last login (p-limit applies a new bound at once).
+    limit.concurrency = bound();
     if (!helper || CONCURRENT_SAFE_HELPERS.has(helper)) return limit(job);
     let serial = perHelper.get(helper);
     if (!serial) { serial = pLimit(1); perHelper.set(helper, serial); }

@@ -18,6 +18,8 @@ export interface Settings {
   notifications: { expiring: boolean; failed: boolean; recovered: boolean };
   /** Explicit paths for the login tools, for installs the search does not find. */
   toolPaths: { docker?: string; podman?: string };
+  /** How many logins run at once (unset: the number of cores, at most LIMITS.parallelLogins.max). */
+  parallelLogins?: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +39,8 @@ export const LIMITS = {
   refreshLeadMinutes: { min: 5, max: 360 },
   notifyLeadMinutes: { min: 1, max: 360 },
   loginTimeoutSeconds: { min: 5, max: 300 },
+  // Each login is a docker/podman process of its own; past 8 they only queue for the CPU.
+  parallelLogins: { min: 1, max: 8 },
 } as const;
 
 
@@ -48,7 +52,7 @@ export function validateSettingsPatch(patch: unknown): { ok: true; value: Partia
   }
   const p = patch as Record<string, unknown>;
   const out: Partial<Settings> = {};
-  const allowed = new Set(['autoRefresh', 'refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'startAtLogin', 'notifications', 'toolPaths']);
+  const allowed = new Set(['autoRefresh', 'refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'parallelLogins', 'startAtLogin', 'notifications', 'toolPaths']);
   for (const k of Object.keys(p)) if (!allowed.has(k)) errors.push({ field: 'input', message: `Unknown setting "${k.slice(0, 40)}".` });
   for (const k of ['autoRefresh', 'startAtLogin'] as const) {
     if (k in p) {
@@ -56,7 +60,7 @@ export function validateSettingsPatch(patch: unknown): { ok: true; value: Partia
       else out[k] = p[k] as boolean;
     }
   }
-  for (const k of ['refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds'] as const) {
+  for (const k of ['refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'parallelLogins'] as const) {
     if (k in p) {
       const v = p[k];
       const { min, max } = LIMITS[k];

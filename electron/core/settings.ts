@@ -24,6 +24,7 @@ export const SETTINGS_SCHEMA = {
   refreshLeadMinutes: { type: 'number', ...minMax(LIMITS.refreshLeadMinutes) },
   notifyLeadMinutes: { type: 'number', ...minMax(LIMITS.notifyLeadMinutes) },
   loginTimeoutSeconds: { type: 'number', ...minMax(LIMITS.loginTimeoutSeconds) },
+  parallelLogins: { type: 'integer', ...minMax(LIMITS.parallelLogins) },
   startAtLogin: { type: 'boolean' },
   notifications: {
     type: 'object',
@@ -209,23 +210,27 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   // conf has validated it: migration runs on the validated store, and a file that fails the
   // schema reaches the recovery path byte for byte as the user left it.
   const { version: _v, ...defaults } = DEFAULT_SETTINGS;
-  const s = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now);
-  if (s.warning) warnings.push(s.warning);
-  const st = openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem);
+  // Opening writes too (conf saves its defaults into a new file; migration; recovery), so it
+  // takes the same lock as every change: a process starting beside `ecr-keeper add` must not
+  // write an empty list over the registry just added.
+  const s = withFileLockSync(join(dir, 'config.json'), () => {
+    const opened = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now);
+    const stored = opened.store.store;
+    if (typeof stored.version !== 'number' || stored.version < SETTINGS_VERSION) opened.store.store = migrate(stored);
+    // Set aside registries that no longer validate (kept in a backup, never silently lost).
+    const { settings, dropped } = normalise(opened.store.store);
+    if (dropped.length) {
+      const file = opened.store.path;
+      const backup = backupPath(file, now());
+      renameSync(file, backup);
+      warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${file} did not pass validation and were set aside; the original file was kept as ${backup}.`);
+      opened.store.store = settings as unknown as Record<string, unknown>;
+    }
+    return opened;
+  });
+  if (s.warning) warnings.unshift(s.warning);
+  const st = withFileLockSync(join(dir, 'state.json'), () => openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem));
   if (st.warning) warnings.push(st.warning);
-
-  const stored = s.store.store;
-  if (typeof stored.version !== 'number' || stored.version < SETTINGS_VERSION) s.store.store = migrate(stored);
-
-  // Set aside registries that no longer validate (kept in a backup, never silently lost).
-  const { settings, dropped } = normalise(s.store.store);
-  if (dropped.length) {
-    const file = s.store.path;
-    const backup = backupPath(file, now());
-    renameSync(file, backup);
-    warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${file} did not pass validation and were set aside; the original file was kept as ${backup}.`);
-  }
-  if (dropped.length) s.store.store = settings as unknown as Record<string, unknown>;
 
   const readSettings = () => normalise(s.store.store).settings;
   const repo: SettingsRepo = {

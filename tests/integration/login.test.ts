@@ -248,6 +248,19 @@ test('staged logins into one credential file run concurrently and every entry la
   for (const h of hosts) assert.ok(cfg.auths[h]?.auth, h);
   for (const k of Object.keys(UNRELATED)) assert.deepEqual(cfg.auths[k], UNRELATED[k as keyof typeof UNRELATED]);
   assert.equal(cfg.psFormat, 'table {{.ID}}');
+
+  // The bound is read at each login: the parallelLogins setting applies without a restart.
+  let bound = 1;
+  writeFileSync(log, '');
+  const serial = createLoginRunner({ env, concurrency: () => bound });
+  await Promise.all(['d.test:1', 'e.test:1'].map((host) => serial.login({ tool: 'docker', host, username: 'AWS', password: 'fake-password-x', toolPath: script })));
+  const one = readFileSync(log, 'utf8').trim().split('\n');
+  assert.deepEqual(one.map((l) => l.split(' ')[0]), ['start', 'end', 'start', 'end'], `one at a time: ${one.join(', ')}`);
+  bound = 2;
+  writeFileSync(log, '');
+  await Promise.all(['f.test:1', 'g.test:1'].map((host) => serial.login({ tool: 'docker', host, username: 'AWS', password: 'fake-password-x', toolPath: script })));
+  const two = readFileSync(log, 'utf8').trim().split('\n');
+  assert.deepEqual(two.map((l) => l.split(' ')[0]), ['start', 'start', 'end', 'end'], `two at once: ${two.join(', ')}`);
 });
 
 test('12 concurrent docker logins into a config with other entries lose nothing, and no password is on any command line', { skip: dockerSkip }, async () => {

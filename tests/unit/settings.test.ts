@@ -83,6 +83,8 @@ test('settings patches are validated field by field', () => {
     assert.deepEqual(fields, ['input', 'loginTimeoutSeconds', 'refreshLeadMinutes', 'toolPaths.docker']);
     assert.match(bad.errors.find((e) => e.field === 'refreshLeadMinutes')!.message, /from 5 to 360/);
   }
+  assert.deepEqual(validateSettingsPatch({ parallelLogins: 4 }), { ok: true, value: { parallelLogins: 4 } });
+  for (const v of [0, 9, 2.5, '4']) assert.equal(validateSettingsPatch({ parallelLogins: v }).ok, false, String(v));
 });
 
 test('config folder matches Electron userData per platform and honours the override', () => {
