@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 const jobs = [];
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });

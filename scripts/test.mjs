@@ -1,5 +1,5 @@
 // Runs every tests/**/*.test.ts file on node's built-in test runner with the tsx loader.
-// Node 20's runner does not expand globs itself, so the files are listed here.
+// The files are listed here rather than globbed by the runner, so a single file can be passed too.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
