@@ -4,9 +4,11 @@
 //   dist/preload.cjs        the sandboxed preload: must be one CommonJS file
 //   dist/renderer/          the window: bundled script, page and styles, no Node access
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+// `ecr-keeper --version` prints package.json's version (electron/cli.ts reads __VERSION__).
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const jobs = [];
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
@@ -14,7 +16,7 @@ mkdirSync('dist', { recursive: true });
 if (existsSync('electron/cli.ts')) {
   jobs.push(build({
     ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: 'dist', format: 'esm', splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) },
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
   }).then(() => chmodSync('dist/cli.js', 0o755)));
 }
