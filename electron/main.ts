@@ -1,8 +1,9 @@
 // The main process: wires the Electron shell (tray, window, IPC, notifications, power, autostart)
 // to the core keeper. Each shell piece takes its Electron modules as arguments and is tested with
 // stand-ins; this file only connects them, so it stays short and reads top to bottom.
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, Tray } from 'electron';
 import Store from 'electron-store';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { MfaBroker } from './core/mfa';
 import { APP_NAME, defaultConfigDir } from './core/settings';
 import { createHandlers } from './handlers';
 import { createAutostart, launchedAtLogin, syncStartAtLogin } from './shell/autostart';
+import { cliLinkState, launcherPath, linkCli, MAC_CLI_LINK, offersCliLink } from './shell/cli-path';
 import { APP_ID } from './shell/identity';
 import { registerIpc } from './shell/ipc';
 import { createNotifier } from './shell/notifier';
@@ -84,10 +86,39 @@ function start(): void {
   const applyStartAtLogin = syncStartAtLogin(keeper, autostart, (msg) => console.warn(msg));
 
   const quietly = (p: Promise<unknown> | unknown) => Promise.resolve(p).catch((err: unknown) => console.warn((err as Error).message));
+
+  // macOS: the tray offers to put the bundled `ecr-keeper` launcher on PATH (deb and Windows
+  // installers do it themselves).
+  const cliLauncher = launcherPath(process.resourcesPath, process.platform);
+  const offerCli = offersCliLink(process.platform, app.isPackaged);
+  const installCli = async () => {
+    if (cliLinkState(fs, MAC_CLI_LINK, cliLauncher) === 'taken') {
+      const { response } = await dialog.showMessageBox({
+        type: 'question', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1,
+        message: `${MAC_CLI_LINK} already exists.`,
+        detail: `Replace it with a link to ECR Keeper's command (${cliLauncher})?`,
+      });
+      if (response !== 0) return;
+    }
+    const r = await linkCli({
+      fs, link: MAC_CLI_LINK, target: cliLauncher,
+      runAppleScript: (script) => new Promise<void>((resolve, reject) => {
+        execFile('osascript', ['-e', script], (err, _out, stderr) => (err ? reject(new Error(String(stderr).trim() || err.message)) : resolve()));
+      }),
+    });
+    tray.update();
+    if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'The ecr-keeper command is on your PATH.', detail: 'In a new terminal: ecr-keeper status' });
+    else if (!r.cancelled) await dialog.showMessageBox({ type: 'warning', message: `Could not link ${MAC_CLI_LINK}.`, detail: r.message });
+  };
+
   const tray = createTray({
     Tray, Menu, nativeImage, platform: process.platform, assetsDir: assets,
     snapshot: () => keeper.snapshot(),
-    toggles: () => ({ autoRefresh: keeper.settings().autoRefresh, startAtLogin: autostart.isEnabled() }),
+    toggles: () => ({
+      autoRefresh: keeper.settings().autoRefresh,
+      startAtLogin: autostart.isEnabled(),
+      ...(offerCli ? { cliOnPath: cliLinkState(fs, MAC_CLI_LINK, cliLauncher) === 'linked' } : {}),
+    }),
     actions: {
       // Refresh failures land in the snapshot, activity log and notifications; nothing to add here.
       refresh: (id) => void quietly(keeper.refresh(id)),
@@ -97,6 +128,7 @@ function start(): void {
       setStartAtLogin: (on) => void quietly((async () => keeper.updateSettings({ startAtLogin: on }))()),
       open: () => win.show(),
       quit: () => app.quit(),
+      ...(offerCli ? { installCli: () => void quietly(installCli()) } : {}),
     },
   });
 

@@ -4,33 +4,47 @@
 //   dist/preload.cjs        the sandboxed preload: must be one CommonJS file
 //   dist/renderer/          the window: bundled script, page and styles, no Node access
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+// `ecr-keeper --version` prints package.json's version (electron/cli.ts reads __VERSION__).
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Built into a fresh folder and swapped in at the end, so a rebuild (npm install's prepare, npm
+// run smoke, an npx run) never leaves a test or a running CLI without dist/ for more than a rename.
+const out = `dist.tmp-${process.pid}`;
 const jobs = [];
-rmSync('dist', { recursive: true, force: true });
-mkdirSync('dist', { recursive: true });
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
 
 if (existsSync('electron/cli.ts')) {
   jobs.push(build({
-    ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: 'dist', format: 'esm', splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: out, format: 'esm', splitting: true,
+    chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) },
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
-  }).then(() => chmodSync('dist/cli.js', 0o755)));
+  }).then(() => chmodSync(`${out}/cli.js`, 0o755)));
 }
 if (existsSync('electron/main.ts')) {
   jobs.push(build({
-    ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist', format: 'esm', external: ['electron'],
+    ...common, entryPoints: { main: 'electron/main.ts' }, outdir: out, format: 'esm', external: ['electron'],
     banner: { js: "import { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
   }));
 }
 if (existsSync('electron/preload.ts')) {
-  jobs.push(build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/preload.cjs', format: 'cjs', external: ['electron'] }));
+  jobs.push(build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/preload.cjs`, format: 'cjs', external: ['electron'] }));
 }
 if (existsSync('renderer/app.ts')) {
-  jobs.push(build({ ...common, platform: 'browser', target: 'chrome120', entryPoints: ['renderer/app.ts'], outfile: 'dist/renderer/app.js', format: 'iife' })
+  jobs.push(build({ ...common, platform: 'browser', target: 'chrome120', entryPoints: ['renderer/app.ts'], outfile: `${out}/renderer/app.js`, format: 'iife' })
     .then(() => {
-      for (const f of ['index.html', 'styles.css']) if (existsSync(`renderer/${f}`)) cpSync(`renderer/${f}`, `dist/renderer/${f}`);
+      for (const f of ['index.html', 'styles.css']) if (existsSync(`renderer/${f}`)) cpSync(`renderer/${f}`, `${out}/renderer/${f}`);
     }));
 }
-await Promise.all(jobs);
+try {
+  await Promise.all(jobs);
+} catch (err) {
+  rmSync(out, { recursive: true, force: true });
+  throw err;
+}
+const old = `dist.old-${process.pid}`;
+if (existsSync('dist')) renameSync('dist', old);
+renameSync(out, 'dist');
+rmSync(old, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // Runs every tests/**/*.test.ts file on node's built-in test runner with the tsx loader.
-// Node 20's runner does not expand globs itself, so the files are listed here.
+// The files are listed here rather than globbed by the runner (the same on every OS and shell).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,8 +14,9 @@ function find(dir) {
   return out;
 }
 
+// Arguments are test files or folders (`npm test -- tests/unit tests/e2e` runs those folders).
 const only = process.argv.slice(2);
-const files = only.length ? only : find('tests');
+const files = only.length ? only.flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p])) : find('tests');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const r = spawnSync(

@@ -17,12 +17,16 @@ export interface TrayActions {
   setStartAtLogin(on: boolean): void;
   open(): void;
   quit(): void;
+  /** macOS, packaged: link /usr/local/bin/ecr-keeper to the bundled CLI launcher (shell/cli-path.ts). */
+  installCli?(): void;
 }
 
 /** What the menu shows from settings; startAtLogin is the OS's real state, not the wish. */
 export interface TrayToggles {
   autoRefresh: boolean;
   startAtLogin: boolean;
+  /** false: the `ecr-keeper` command could be put on PATH from the menu; absent: not offered here. */
+  cliOnPath?: boolean;
 }
 
 const NAME_MAX = 40;
@@ -109,6 +113,11 @@ export function buildTrayMenu(
     // Electron flips `checked` before calling click, so the item carries the new value.
     { id: 'auto-refresh', label: 'Auto-refresh', type: 'checkbox', checked: toggles.autoRefresh, click: (item) => actions.setAutoRefresh(item.checked) },
     { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: toggles.startAtLogin, click: (item) => actions.setStartAtLogin(item.checked) },
+  );
+  if (toggles.cliOnPath === false && actions.installCli) {
+    items.push({ id: 'cli-path', label: 'Put ecr-keeper command on PATH…', click: () => actions.installCli?.() });
+  }
+  items.push(
     { type: 'separator' },
     { id: 'quit', label: 'Quit ECR Keeper', click: () => actions.quit() },
   );

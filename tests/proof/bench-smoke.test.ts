@@ -31,8 +31,8 @@ it('npm run bench -- --quick completes and writes its table', { skip, timeout: 2
   const doc = readFileSync(out, 'utf8');
   for (const section of ['# Performance', '## Machine', '## Results', '## Targets']) assert.ok(doc.includes(section), section);
   assert.match(doc, /\| N \| floor \(bare docker login\) \| ecr-keeper login --all \|/);
-  const time = String.raw`(?:\d+ ms|[\d.]+ s)`;
-  assert.match(doc, new RegExp(String.raw`^\| 1 \| ${time} \| ${time} \| [\d.]+x \|`, 'm'));
+  // Times of a second or more are written in seconds (bench/run.ts), as on a busy machine.
+  assert.match(doc, /^\| 1 \| [\d.]+ m?s \| [\d.]+ m?s \| [\d.]+x \|/m);
   assert.match(doc, /- node: v\d+/);
   assert.match(doc, /- cpus: \d+ x /);
 });
