@@ -1,8 +1,9 @@
 // The benchmark behind `npm run bench` (scripts/bench.mjs builds dist/ and starts this file).
 // One run, one stack (ECR emulator + loopback docker-registry servers + isolated docker config):
 //   1. `ecr-keeper login --all` (dist/cli.js, cold start included) for N registries, against
-//      the floor (N bare `docker login --password-stdin` runs, one after another, known password)
-//      and the seed pipeline (`aws ecr get-login-password | docker login` per registry).
+//      the floor (N bare `docker login --password-stdin` runs, one after another, known password),
+//      the best parallel shell loop (`xargs -P` of docker logins into separate configs) and the
+//      seed pipeline (`aws ecr get-login-password | docker login` per registry); its peak memory.
 //   2. keeper.refreshAll() inside a running keeper (what the tray app pays) against the floor.
 //   3. `ecr-keeper watch` at rest with 50 registries: CPU ms per minute and resident memory.
 //   4. The window's countdown tick from bench/ui-tick.ts, when that benchmark is present.
@@ -11,7 +12,7 @@
 //   node --import tsx bench/run.ts [--quick] [--reps N] [--rest-seconds S] [--out FILE] [--no-ui]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, totalmem, release, platform, arch } from 'node:os';
+import { availableParallelism, cpus, freemem, totalmem, release, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI, startStack, type Stack } from '../tests/fixtures/stack';
@@ -23,7 +24,11 @@ const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
 const opt = (name: string, dflt: string) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt; };
 const QUICK = flag('--quick');
-const NS = QUICK ? [1, 4] : [1, 10, 40];
+const NS = QUICK ? [1, 4] : [1, 10, 40, 100];
+/** The seed pipeline starts a Python awscli per registry: at large N one repetition is plenty. */
+const SEED_MAX_N = QUICK ? 4 : 40;
+/** The parallel shell loop's width: as many as the keeper runs at once by default. */
+const PARALLEL = Math.min(availableParallelism(), 8);
 const REST_N = QUICK ? 6 : 50;
 const REPS = Number(opt('--reps', QUICK ? '2' : '5'));
 const SEED_REPS = Number(opt('--seed-reps', QUICK ? '1' : '3'));
@@ -101,14 +106,43 @@ async function seedPipeline(n: number): Promise<void> {
   }
 }
 
+/**
+ * The fastest loop a person could write with the same tools: `xargs -P` runs the docker logins
+ * side by side, each into a config folder of its own, because docker rewrites one shared file
+ * without a lock and side-by-side logins into it lose entries. Nothing is merged afterwards, so
+ * docker ends up with none of these logins: this is a lower bound on time, not a working setup.
+ */
+async function parallelLoop(n: number): Promise<void> {
+  const dir = join(stack.dir, `xargs-${n}-${Date.now()}`);
+  mkdirSync(dir);
+  // Seeded like the real config, so docker keeps its file store (an empty config makes it pick pass).
+  writeFileSync(join(dir, 'seed.json'), JSON.stringify(SEED_CONFIG));
+  const script = `printf '%s\\n' "$@" | xargs -P ${PARALLEL} -I{} sh -c 'd=$(mktemp -d -p "${dir}"); cp "${dir}/seed.json" "$d/config.json"; printf %s "$PW" | DOCKER_CONFIG="$d" docker login --username AWS --password-stdin "$1" >/dev/null' _ {}`;
+  must(await run('sh', ['-c', script, 'loop', ...hosts.slice(0, n)], { ...stack.env, PW: stack.password }), 'parallel shell loop');
+}
+
+/** Peak resident memory (VmHWM) of the last `login --all`, sampled from /proc while it ran. */
+let lastPeakMb = 0;
 async function cliLoginAll(dir: string, n: number): Promise<void> {
-  const p = must(await run(process.execPath, [CLI, 'login', '--all'], { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }), 'ecr-keeper login --all');
-  const ok = (p.stdout.match(/^ok /gm) ?? []).length;
+  const child = spawn(process.execPath, [CLI, 'login', '--all'], { env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  let peakKb = 0;
+  const sample = setInterval(() => {
+    try { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)); } catch { /* exited */ }
+  }, 5);
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  clearInterval(sample);
+  lastPeakMb = peakKb / 1024;
+  must({ code, stdout, stderr }, 'ecr-keeper login --all');
+  const ok = (stdout.match(/^ok /gm) ?? []).length;
   if (ok !== n) throw new Error(`login --all logged in ${ok} of ${n}`);
 }
 
 // ---------- 1 + 2: logins ----------
-interface LoginRow { n: number; keeper: number; floor: number; seed: number | null; inKeeper: number | null; startup: number; bare: number }
+interface LoginRow { n: number; keeper: number; floor: number; parallel: number; seed: number | null; inKeeper: number | null; startup: number; bare: number; peakMb: number }
 const rows: LoginRow[] = [];
 try {
   for (const n of NS) {
@@ -118,7 +152,7 @@ try {
     resetDockerConfig();
     await floor(n);
     await cliLoginAll(dir, n);
-    const t = { keeper: [] as number[], floor: [] as number[], seed: [] as number[], inKeeper: [] as number[], startup: [] as number[], bare: [] as number[] };
+    const t = { keeper: [] as number[], floor: [] as number[], parallel: [] as number[], seed: [] as number[], inKeeper: [] as number[], startup: [] as number[], bare: [] as number[], peak: [] as number[] };
     // The in-process keeper: one token fetch on its warm-up, then the tray app's cost per refresh.
     const rk = realKeeper(stack, { configDir: dir });
     keepers.push(rk);
@@ -127,8 +161,10 @@ try {
       // Interleaved, so drift on a shared machine hits every variant alike.
       resetDockerConfig();
       t.floor.push(await timed(() => floor(n)));
+      t.parallel.push(await timed(() => parallelLoop(n)));
       resetDockerConfig();
       t.keeper.push(await timed(() => cliLoginAll(dir, n)));
+      t.peak.push(lastPeakMb);
       resetDockerConfig();
       t.inKeeper.push(await timed(async () => {
         const res = await rk.keeper.refreshAll();
@@ -137,7 +173,7 @@ try {
       }));
       t.bare.push(await timed(async () => { must(await run(process.execPath, [CLI, '--version'], stack.env), '--version'); }));
       t.startup.push(await timed(async () => { must(await run(process.execPath, [CLI, 'status', '--json'], { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }), 'status'); }));
-      if (aws && rep < SEED_REPS) {
+      if (aws && rep < (n > SEED_MAX_N ? 1 : SEED_REPS)) {
         resetDockerConfig();
         t.seed.push(await timed(() => seedPipeline(n)));
       }
@@ -146,6 +182,8 @@ try {
       n,
       keeper: median(t.keeper),
       floor: median(t.floor),
+      parallel: median(t.parallel),
+      peakMb: Math.max(...t.peak),
       seed: t.seed.length ? median(t.seed) : null,
       inKeeper: median(t.inKeeper),
       startup: median(t.startup),
@@ -218,35 +256,37 @@ async function measureWatch(dir: string, seconds: number): Promise<{ n: number; 
 function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>, ui: { median: number; layout: number | null; line: string } | null, uiScript: string | null): void {
   const s = (ms: number | null) => (ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
   const x = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`);
-  const table: string[][] = [['N', 'floor (bare docker login)', 'ecr-keeper login --all', 'vs floor', 'seed pipeline', 'seed / keeper', 'refreshAll in keeper', 'vs floor', 'CLI start: --version / status']];
-  for (const r of rows) table.push([String(r.n), s(r.floor), s(r.keeper), x(r.keeper, r.floor), s(r.seed), x(r.seed, r.keeper), s(r.inKeeper), x(r.inKeeper, r.floor), `${s(r.bare)} / ${s(r.startup)}`]);
+  const table: string[][] = [['N', 'floor (bare docker login)', 'ecr-keeper login --all', 'vs floor', `parallel shell loop (-P ${PARALLEL})`, 'seed pipeline', 'seed / keeper', 'refreshAll in keeper', 'vs floor', 'CLI start: --version / status', 'login --all peak RSS']];
+  for (const r of rows) table.push([String(r.n), s(r.floor), s(r.keeper), x(r.keeper, r.floor), s(r.parallel), s(r.seed), x(r.seed, r.keeper), s(r.inKeeper), x(r.inKeeper, r.floor), `${s(r.bare)} / ${s(r.startup)}`, `${r.peakMb.toFixed(0)} MB`]);
 
   interface Target { what: string; target: string; measured: string; met: boolean | null; why?: string }
   const targets: Target[] = [];
   const byN = (n: number) => rows.find((r) => r.n === n);
   const mid = byN(10) ?? rows[Math.min(1, rows.length - 1)]!;
-  const big = byN(40) ?? rows[rows.length - 1]!;
-  const overheadWhy = (r: LoginRow) => {
-    const extra = r.keeper - r.floor;
-    return `the ${s(extra)} over the floor is a fixed cost, not per registry: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}; the difference is opening the settings, where a CPU profile of \`status\` puts about 50 ms in conf's bundled ajv schema compiler) plus one GetAuthorizationToken call with the AWS SDK loaded for it. The logins themselves cost what the floor costs (see refreshAll in keeper). With docker login this fast here (${s(r.floor / r.n)} each), ${r.n} logins do not amortise it; the fixed cost matters less as N grows`;
-  };
+  const one = byN(1) ?? rows[0]!;
+  const overheadWhy = (r: LoginRow) => `the ${s(r.keeper - r.floor)} over the floor is mostly fixed cost, not per registry: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it; with ${r.n} logins of ${s(r.floor / r.n)} each there is little to run side by side`;
   if (mid.seed !== null) {
     const ok = mid.seed / mid.keeper >= 5;
     targets.push({ what: `N=${mid.n}: vs the seed pipeline`, target: '>= 5x faster', measured: x(mid.seed, mid.keeper), met: ok,
-      why: ok ? undefined : `the seed pipeline starts a Python awscli per registry (${s(mid.seed / mid.n)} each here) but docker login itself costs ${s(mid.floor / mid.n)}; at most (seed per registry)/(docker per registry) = ${(mid.seed / mid.floor).toFixed(1)}x is possible, even with zero overhead` });
+      why: ok ? undefined : `the seed pipeline starts a Python awscli per registry (${s(mid.seed / mid.n)} each here) but docker login itself costs ${s(mid.floor / mid.n)}` });
   } else targets.push({ what: `N=${mid.n}: vs the seed pipeline`, target: '>= 5x faster', measured: 'aws CLI not installed', met: null });
-  {
-    const ok = mid.keeper / mid.floor <= 2;
-    targets.push({ what: `N=${mid.n}: vs the floor`, target: '<= 2x', measured: x(mid.keeper, mid.floor), met: ok, why: ok ? undefined : overheadWhy(mid) });
+  // Issue 16's targets: parallel staged logins against the sequential floor.
+  for (const [n, goal] of [[10, 1.5], [40, 0.8], [100, 0.6]] as const) {
+    const r = byN(n);
+    if (!r) continue;
+    const ok = r.keeper / r.floor <= goal;
+    targets.push({ what: `N=${n}: login --all vs the sequential floor`, target: `<= ${goal}x`, measured: x(r.keeper, r.floor), met: ok, why: ok ? undefined : overheadWhy(r) });
   }
   {
-    const ok = big.keeper / big.floor <= 1.3;
-    targets.push({ what: `N=${big.n}: vs the floor`, target: '<= 1.3x', measured: x(big.keeper, big.floor), met: ok, why: ok ? undefined : overheadWhy(big) });
+    const big = byN(40) ?? rows[rows.length - 1]!;
+    const ok = big.inKeeper! / big.floor <= 0.6;
+    targets.push({ what: `N=${big.n}: refreshAll inside a running keeper vs the floor`, target: '<= 0.6x', measured: x(big.inKeeper, big.floor), met: ok,
+      why: ok ? undefined : `no process start-up here: ${PARALLEL} logins run at once, so the floor can shrink at most ${PARALLEL}x; what remains is docker's own CPU time on ${cpus().length} cores` });
   }
   {
-    const ok = big.inKeeper! / big.floor <= 1.1;
-    targets.push({ what: `N=${big.n}: refreshAll inside a running keeper vs the floor`, target: '<= 1.1x', measured: x(big.inKeeper, big.floor), met: ok,
-      why: ok ? undefined : 'no process start-up here: the remaining gap is the keeper reading the docker config after each login (credential-storage check) and saving its state' });
+    const ok = one.keeper < 150;
+    targets.push({ what: 'N=1: login --all wall time', target: '< 150 ms', measured: s(one.keeper), met: ok,
+      why: ok ? undefined : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it` });
   }
   targets.push({ what: `watch at rest, ${rest.n} registries: CPU`, target: '< 20 ms/min', measured: `${rest.cpuMsPerMin.toFixed(1)} ms/min`, met: rest.cpuMsPerMin < 20,
     why: rest.cpuMsPerMin < 20 ? undefined : 'the watch wakes at least once a minute (the alarm is capped at 60 s so a missed deadline after sleep is caught) and re-plans every registry on each wake' });
@@ -295,8 +335,13 @@ ${machine}
 - **floor**: N bare \`docker login --username AWS --password-stdin HOST\` runs, one after another,
   with the password already known. Nothing that logs in with docker can be faster than this.
 - **ecr-keeper login --all**: \`node dist/cli.js login --all\`, cold start included: node start-up,
-  settings, one GetAuthorizationToken call shared by all registries, then the N docker logins
-  (serialised: they write one file).
+  settings, one GetAuthorizationToken call shared by all registries, then the N docker logins,
+  ${PARALLEL} at a time, each into a staging file, merged into the real config under its lock and
+  read back. **login --all peak RSS**: its VmHWM, sampled from /proc every 5 ms.
+- **parallel shell loop**: \`xargs -P ${PARALLEL}\` of the same docker logins, each into a config
+  folder of its own. Nothing is merged afterwards, so docker is left with none of these logins:
+  written into one shared config they lose entries (docker rewrites the whole file without a
+  lock; 12 side by side kept 3). A lower bound on time, not a working setup.
 - **seed pipeline**: what people run today, per registry:
   \`aws ecr get-login-password --region us-east-1 --endpoint-url EMU | docker login --username AWS --password-stdin HOST\`
   (awscli ${aws ? 'installed' : 'not installed here'}; it signs against the same emulator).
