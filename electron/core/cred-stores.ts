@@ -2,7 +2,7 @@
 // program (docker-credential-helpers); it "works" when it is installed and answers `list`, plus
 // the checks `list` alone misses: docker-credential-pass answers `{}` even with no password store,
 // and only fails later, when docker tries to save a login.
-import { spawn as nodeSpawn } from 'node:child_process';
+import { runProgram, type RunResult } from './run-program';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { posix } from 'node:path';
@@ -26,15 +26,7 @@ export interface StoreStatus {
   fix: string | null;
 }
 
-/** Result of running a helper: the exit code (null when it was killed or could not start). */
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  /** Set when the program could not be started at all. */
-  spawnError?: string;
-}
+export type { RunResult };
 
 export type Runner = (program: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number }) => Promise<RunResult>;
 
@@ -69,29 +61,8 @@ const INSTALL: Record<StoreName, string> = {
 
 const OS_NAME: Partial<Record<NodeJS.Platform, string>> = { darwin: 'macOS', win32: 'Windows', linux: 'Linux' };
 
-/** Runs a program without a shell, with a time limit and bounded output. Never throws. */
-export const runProgram: Runner = (program, args, opts) => new Promise<RunResult>((resolve) => {
-  let child;
-  try {
-    // The helpers start pass/gpg themselves: give them the PATH a GUI launch lacks.
-    child = nodeSpawn(program, args, { env: envForTool(opts.env, process.platform, program), shell: false, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (err) {
-    resolve({ code: null, stdout: '', stderr: '', timedOut: false, spawnError: (err as Error).message });
-    return;
-  }
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  let done = false;
-  const finish = (r: RunResult) => { if (!done) { done = true; clearTimeout(timer); resolve(r); } };
-  child.stdout.on('data', (d: Buffer) => { if (stdout.length < MAX_OUTPUT) stdout += d.toString('utf8'); });
-  child.stderr.on('data', (d: Buffer) => { if (stderr.length < MAX_OUTPUT) stderr += d.toString('utf8'); });
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs);
-  child.on('error', (err: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
-  child.on('close', (code) => finish({ code, stdout, stderr, timedOut }));
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(opts.input ?? '');
-});
+/** Runs a helper (run-program.ts) with the PATH a GUI launch lacks: the helpers start pass/gpg themselves. */
+export const runHelper: Runner = (program, args, opts) => runProgram(program, args, { env: envForTool(opts.env, process.platform, program), input: opts.input, timeoutMs: opts.timeoutMs, maxOutput: MAX_OUTPUT });
 
 /** Finds `docker-credential-NAME` where login.ts finds docker: PATH, then the usual install places. */
 export function findHelper(name: string, opts: Pick<DetectOptions, 'env' | 'platform' | 'extraSearchDirs'> = {}): string | null {
@@ -152,7 +123,7 @@ async function checkPass(status: StoreStatus, env: NodeJS.ProcessEnv, platform: 
 export async function detectStore(store: StoreName, opts: DetectOptions = {}): Promise<StoreStatus> {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
-  const run = opts.run ?? runProgram;
+  const run = opts.run ?? runHelper;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base: StoreStatus = { store, program: null, works: false, reason: null, fix: null };
 
@@ -210,7 +181,7 @@ export async function listStore(store: StoreName, opts: DetectOptions = {}): Pro
   const platform = opts.platform ?? process.platform;
   const program = findHelper(store, { env, platform, extraSearchDirs: opts.extraSearchDirs });
   if (!program) return null;
-  const r = await (opts.run ?? runProgram)(program, ['list'], { env, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const r = await (opts.run ?? runHelper)(program, ['list'], { env, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   if (r.code !== 0) return null;
   try {
     const parsed: unknown = JSON.parse(r.stdout);

@@ -15,12 +15,12 @@
 // The password goes to the tool's stdin and nowhere else: not argv (visible in /proc and `ps`),
 // not the environment (inherited by every credential helper), not logs.
 import { createHash } from 'node:crypto';
-import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, findProgram, isExecutableFile } from './find-program';
+import { runProgram, type Spawner } from './run-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
 import { containsAuth, credentialFilePath, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
 import { listStore, isStoreName } from './cred-stores';
@@ -55,7 +55,7 @@ export interface LoginRunnerOptions {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   /** Injected for tests. */
-  spawn?: typeof nodeSpawn;
+  spawn?: Spawner;
   extraSearchDirs?: string[];
   /**
    * The credential helper a host should be mapped to that it is not mapped to yet (ECR Keeper's
@@ -315,7 +315,7 @@ function readBack(config: DockerConfig | null, host: string, tool: LoginTool, li
 export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
-  const spawn = opts.spawn ?? nodeSpawn;
+  const spawn = opts.spawn;
   const stagingRoot = opts.stagingRoot ?? join(tmpdir(), `ecr-keeper-${process.getuid?.() ?? 'user'}`);
   const bound = () => {
     const wanted = typeof opts.concurrency === 'function' ? opts.concurrency() : opts.concurrency;
@@ -430,93 +430,30 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     return mkdtemp(join(stagingRoot, 'login-'));
   }
 
-  function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string): Promise<{ warnings: string[] }> {
+  /** Runs the tool's login against the staging file; the password goes to its stdin only. */
+  async function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string): Promise<{ warnings: string[] }> {
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const args = tool === 'docker'
       ? ['login', '--username', req.username, '--password-stdin', req.host]
       : ['login', '--authfile', stageFile, '--username', req.username, '--password-stdin', req.host];
     const toolEnv = envForTool(env, platform, toolPath);
     if (tool === 'docker') toolEnv.DOCKER_CONFIG = join(stageFile, '..');
-    return new Promise((resolve, reject) => {
-      let child: ChildProcess;
-      try {
-        child = spawn(toolPath, args, {
-          env: toolEnv,
-          shell: false,
-          windowsHide: true,
-          stdio: ['pipe', 'pipe', 'pipe'],
-          // Own process group, so a timeout also ends credential helpers the tool started.
-          detached: process.platform !== 'win32',
-        });
-      } catch (err) {
-        reject(new KeeperError('tool-missing', `${tool} at ${toolPath} could not be started: ${sanitize((err as Error).message)}`, INSTALL_HINT[tool]));
-        return;
-      }
-      let output = '';
-      let settled = false;
-      let timedOut = false;
-      let exitCode: number | null = null;
-      const append = (d: Buffer) => { if (output.length < MAX_OUTPUT) output += d.toString('utf8'); };
-      child.stdout?.on('data', append);
-      child.stderr?.on('data', append);
-
-      const signal = (sig: NodeJS.Signals) => {
-        if (child.pid === undefined) return;
-        try {
-          if (process.platform !== 'win32') process.kill(-child.pid, sig);
-          else child.kill(sig);
-        } catch {
-          try { child.kill(sig); } catch { /* already gone */ }
-        }
-      };
-      let hardKill: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        signal('SIGTERM');
-        hardKill = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
-      }, timeoutMs);
-
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (hardKill) clearTimeout(hardKill);
-        fn();
-      };
-
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        finish(() => {
-          const why = err.code === 'ENOENT' ? 'was not found' : err.code === 'EACCES' ? 'is not executable' : `could not be started (${err.code ?? err.message})`;
-          reject(new KeeperError('tool-missing', `${tool} at ${toolPath} ${why}.`, INSTALL_HINT[tool]));
-        });
-      });
-
-      const settle = () => finish(() => {
-        if (timedOut) {
-          // Stragglers in the group (a helper that ignored SIGTERM) must not outlive the refresh.
-          signal('SIGKILL');
-          reject(new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
-            `Check that ${tool} works ("${tool} login ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`));
-          return;
-        }
-        if (exitCode === 0) resolve({ warnings: parseLoginWarnings(output, req.password) });
-        else reject(Object.assign(new Error('login failed'), { exitCode, output }));
-      });
-
-      child.on('exit', (code) => {
-        exitCode = code;
-        // Normally 'close' follows once the pipes drain; a grandchild holding them open must not stall us.
-        const fallback = setTimeout(settle, timedOut ? 0 : 2000);
-        fallback.unref();
-      });
-      child.on('close', settle);
-
-      if (child.stdin) {
-        // A tool that exits before reading stdin (wrong path, usage error) causes EPIPE: not our failure to report.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(req.password);
-      }
+    const r = await runProgram(toolPath, args, {
+      env: toolEnv, input: req.password, timeoutMs, spawn,
+      // Its own process group, so a timeout also ends credential helpers the tool started.
+      group: true, killGraceMs: KILL_GRACE_MS, maxOutput: MAX_OUTPUT,
     });
+    if (r.spawnError) {
+      const why = r.spawnError === 'ENOENT' ? 'was not found' : r.spawnError === 'EACCES' ? 'is not executable' : `could not be started (${sanitize(r.spawnError)})`;
+      throw new KeeperError('tool-missing', `${tool} at ${toolPath} ${why}.`, INSTALL_HINT[tool]);
+    }
+    if (r.timedOut) {
+      throw new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
+        `Check that ${tool} works ("${tool} login ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`);
+    }
+    const output = `${r.stdout}\n${r.stderr}`;
+    if (r.code === 0) return { warnings: parseLoginWarnings(output, req.password) };
+    throw Object.assign(new Error('login failed'), { exitCode: r.code, output });
   }
 
   /** Step 1: the tool logs in against a staging file; returns what it wrote there. */

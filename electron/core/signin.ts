@@ -1,14 +1,14 @@
 // AWS SSO sign-in: runs `aws sso login --profile P` (the AWS CLI opens the browser and writes the
 // token cache the SDK reads), then lets the keeper refresh every registry using that profile.
 // We never handle the SSO token ourselves: the AWS CLI owns that flow and its cache.
-import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { KeeperError, sanitize } from './errors';
+import { runProgram, type Spawner } from './run-program';
 import { findProfile } from './aws-profiles';
 import { isProfileName } from './registry';
 import { isExecutableFile, programCandidates } from './find-program';
 
-export type Spawner = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+export type { Spawner };
 
 export interface SignInOptions {
   env?: NodeJS.ProcessEnv;
@@ -63,53 +63,15 @@ export function parseAwsVersion(output: string): { version: string; major: numbe
   return m ? { version: `${m[1]}.${m[2]}.${m[3]}`, major: Number(m[1]) } : null;
 }
 
-function run(spawn: Spawner, cmd: string, args: string[], opts: SpawnOptions, timeoutMs: number, onLine?: (line: string) => void): Promise<{ code: number | null; output: string; error?: NodeJS.ErrnoException; timedOut: boolean }> {
-  return new Promise((resolve) => {
-    let output = '';
-    let timedOut = false;
-    let child: ChildProcess;
-    try {
-      child = spawn(cmd, args, opts);
-    } catch (err) {
-      resolve({ code: null, output: '', error: err as NodeJS.ErrnoException, timedOut: false });
-      return;
-    }
-    let partial = '';
-    const take = (d: Buffer) => {
-      const s = d.toString('utf8');
-      output = (output + s).slice(-8000);
-      if (!onLine) return;
-      partial += s;
-      const lines = partial.split(/\r?\n/);
-      partial = lines.pop() ?? '';
-      for (const l of lines) if (l.trim()) onLine(l);
-    };
-    child.stdout?.on('data', take);
-    child.stderr?.on('data', take);
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGTERM'); }, timeoutMs);
-    let settled = false;
-    const done = (r: { code: number | null; error?: NodeJS.ErrnoException }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (onLine && partial.trim()) onLine(partial);
-      resolve({ ...r, output, timedOut });
-    };
-    child.once('error', (error: NodeJS.ErrnoException) => done({ code: null, error }));
-    child.once('close', (code) => done({ code }));
-  });
-}
-
 /** Finds the AWS CLI and checks it is v2 (v1 has no `aws sso login`). Throws `tool-missing`. */
 export async function detectAwsCli(opts: SignInOptions = {}): Promise<AwsCli> {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
-  const spawn = opts.spawn ?? (nodeSpawn as Spawner);
   const path = opts.awsPath ?? findAws(env, platform);
   if (!path) throw new KeeperError('tool-missing', 'The AWS CLI (aws) was not found; it is needed to sign in to AWS SSO.', INSTALL_FIX);
-  const r = await run(spawn, path, ['--version'], { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }, VERSION_TIMEOUT_MS);
-  if (r.error?.code === 'ENOENT') throw new KeeperError('tool-missing', `The AWS CLI was not found at ${path}.`, INSTALL_FIX);
-  const parsed = parseAwsVersion(r.output);
+  const r = await runProgram(path, ['--version'], { env, timeoutMs: VERSION_TIMEOUT_MS, spawn: opts.spawn });
+  if (r.spawnError === 'ENOENT') throw new KeeperError('tool-missing', `The AWS CLI was not found at ${path}.`, INSTALL_FIX);
+  const parsed = parseAwsVersion(`${r.stdout}\n${r.stderr}`);
   if (!parsed) {
     throw new KeeperError('tool-missing', `Could not tell the version of the AWS CLI at ${path}${r.timedOut ? ' (it did not answer)' : ''}.`, `Check that \`${path} --version\` works, or reinstall AWS CLI v2.`);
   }
@@ -136,18 +98,20 @@ export async function runSsoLogin(profile: string, opts: SignInOptions = {}): Pr
     throw new KeeperError('invalid-input', `AWS profile "${profile}" does not use AWS SSO, so there is nothing to sign in to.`, hint);
   }
   const cli = await detectAwsCli(opts);
-  const spawn = opts.spawn ?? (nodeSpawn as Spawner);
-  const stdio = opts.stdio ?? 'pipe';
-  const r = await run(spawn, cli.path, ['sso', 'login', '--profile', profile], {
+  const r = await runProgram(cli.path, ['sso', 'login', '--profile', profile], {
     env,
-    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-    windowsHide: stdio !== 'inherit',
-  }, opts.timeoutMs ?? DEFAULT_SIGNIN_TIMEOUT_MS, opts.onOutput);
+    stdio: opts.stdio ?? 'pipe',
+    timeoutMs: opts.timeoutMs ?? DEFAULT_SIGNIN_TIMEOUT_MS,
+    // The URL and code to enter when no browser opens: kept in full (the last 8 KiB).
+    maxOutput: 8 * 1024,
+    onLine: opts.onOutput,
+    spawn: opts.spawn,
+  });
   const manual = `Run ${ssoLoginCommand(profile)} in a terminal to see what went wrong.`;
-  if (r.error) throw new KeeperError('tool-missing', `Could not start the AWS CLI at ${cli.path}: ${r.error.message}`, INSTALL_FIX);
+  if (r.spawnError) throw new KeeperError('tool-missing', `Could not start the AWS CLI at ${cli.path}: ${sanitize(r.spawnError)}`, INSTALL_FIX);
   if (r.timedOut) throw new KeeperError('signin-required', `AWS SSO sign-in for profile "${profile}" was not completed in time.`, `Sign in again and finish in the browser, or run ${ssoLoginCommand(profile)}.`);
   if (r.code !== 0) {
-    const last = sanitize(r.output).split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    const last = sanitize(`${r.stdout}\n${r.stderr}`).split('\n').map((l) => l.trim()).filter(Boolean).pop();
     throw new KeeperError('signin-required', `AWS SSO sign-in for profile "${profile}" failed (exit ${r.code ?? 'signal'})${last ? `: ${last.slice(0, 300)}` : ''}.`, manual);
   }
 }
