@@ -60,6 +60,7 @@ export function formatStorageReport(report: StorageReport): string {
   if (report.chosen) lines.push(`ECR Keeper keeps its docker logins in "${report.chosen}"; registries added later are mapped there too.`);
   if (plain && working.length) lines.push(`${plain} login${plain === 1 ? ' is' : 's are'} in plain text. Move ${plain === 1 ? 'it' : 'them'}: ecr-keeper storage use ${working[0]}`);
   else if (plain) lines.push(`${plain} login${plain === 1 ? ' is' : 's are'} in plain text, and no credential store works here yet (see the fixes above).`);
+  if (report.interrupted) lines.push(`A move to "${report.interrupted}" was interrupted (every login still works): finish it with ecr-keeper storage use ${report.interrupted}, or roll it back with ecr-keeper storage undo.`);
   if (report.canUndo) lines.push('Undo the last move: ecr-keeper storage undo');
   while (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');

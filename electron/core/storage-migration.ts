@@ -441,6 +441,8 @@ export interface StorageReport {
   chosen: StoreName | null;
   /** Whether `undo` has something to restore. */
   canUndo: boolean;
+  /** A move that was interrupted (the process was killed): `storage use STORE` finishes it, `undo` rolls it back. */
+  interrupted: StoreName | null;
 }
 
 function describe(storage: RegistryStorageView['storage'], helper: string | null, file: string): string {
@@ -475,7 +477,8 @@ export async function storageReport(
   const stores = await (opts.detect ?? (() => detectStores({ env: opts.env, platform: opts.platform })))();
   const record = await readStoreRecord(paths.docker);
   const sets = await backupSets([paths.docker, recordPathFor(paths.docker), paths.podman]);
-  return { registries, stores, chosen: record?.store ?? null, canUndo: sets.size > 0 };
+  const journal = await readJournal(paths.docker);
+  return { registries, stores, chosen: record?.store ?? null, canUndo: sets.size > 0, interrupted: journal?.store ?? null };
 }
 
 // ---------- the keeper's side (shared by the CLI verb and the window's IPC handler) ----------

@@ -345,6 +345,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     void first;
     for (let i = 0; i < 100 && !existsSync(journalPathFor(file)); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(existsSync(journalPathFor(file)));
+    assert.equal((await storageReport([], { env, detect: async () => [] })).interrupted, 'pass', 'the report names the interrupted move');
     const again = await useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-05T00:00:00.000Z') }));
     assert.deepEqual(again.backups, [`${file}.bak-20250304T050607089Z`], 'the interrupted move keeps its own undo point');
     assert.equal(existsSync(journalPathFor(file)), false);
