@@ -134,7 +134,8 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
   });
 
   it('watch refreshes what is due (only that), logs one line per event, and exits cleanly on SIGTERM', async () => {
-    const add = await stack.cli(addArgs(stack, 'fresh', stack.registries[0]!.host));
+    // The host reg9 had (removed above): two registries may not share a host and tool.
+    const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]!));
     assert.equal(add.code, 0, add.stderr);
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });

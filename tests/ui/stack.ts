@@ -121,6 +121,11 @@ export function stackRegistry(stack: Stack, name: string, extra: Record<string, 
   return { name, region: 'eu-west-1', profile: 'emu', registryHost: stack.registry.host, apiEndpoint: stack.emulator.url, ...extra };
 }
 
+/** The stack's registry under its other loopback name: a second host that reaches the same server. */
+export function localAlias(stack: Stack): string {
+  return `localhost:${stack.registry.port}`;
+}
+
 /**
  * `n` registries in `dir`, with persisted state as after a restart: each logged in an hour ago,
  * expiring 3 minutes apart on whole seconds. Returns their ids.
@@ -129,7 +134,9 @@ export async function seedManyRegistries(stack: Stack, dir: string, n: number): 
   const k = keeperFor(stack, dir);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    ids.push(k.keeper.addRegistry(stackRegistry(stack, `reg-${String(i).padStart(3, '0')}`, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3] })).id);
+    // Each its own host (two registries may not share one); they are only rendered, never logged in.
+    const name = `reg-${String(i).padStart(3, '0')}`;
+    ids.push(k.keeper.addRegistry(stackRegistry(stack, name, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3], registryHost: `${name}.registry.invalid` })).id);
   }
   await k.stop();
   const now = Date.now();
