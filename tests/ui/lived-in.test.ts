@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { needTools, TOOLS } from '../fixtures/tools';
+import { validateSettingsPatch } from '../../electron/core/settings-model';
 import { card, openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { keeperFor, stackRegistry, startStack, type KeeperOptions, type KeeperUnderTest, type Stack } from './stack';
+import { ACCOUNT, KEY_ID, keeperFor, localAlias, SECRET, stackRegistry, startStack, type KeeperOptions, type KeeperUnderTest, type Stack } from './stack';
+import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
+import { TestClock } from './clock';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 
@@ -145,5 +148,257 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     const g = await layout(page);
     assert.ok(g.scrollWidth <= g.clientWidth);
     assert.deepEqual(errors, []);
+  });
+
+  // ---------- Confusing ----------
+
+  test('5. settings problems name the label the window shows; the CLI keeps the key', async () => {
+    const k = keeper();
+    const { page } = await open(k);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Warn before expiry').fill('0');
+    await page.getByLabel('Login timeout').fill('1000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('.view-settings .form-summary').waitFor();
+    assert.equal(await page.locator('[data-field="notifyLeadMinutes"] .field-error').innerText(), 'Warn before expiry must be a whole number from 1 to 360.');
+    assert.equal(await page.locator('[data-field="loginTimeoutSeconds"] .field-error').innerText(), 'Login timeout must be a whole number from 5 to 300.');
+    assert.doesNotMatch(await page.locator('.view-settings').innerText(), /notifyLeadMinutes|loginTimeoutSeconds/);
+    const cli = validateSettingsPatch({ notifyLeadMinutes: 0 });
+    assert.equal(cli.ok ? '' : cli.errors[0]!.message, 'notifyLeadMinutes must be a whole number from 1 to 360.');
+  });
+
+  test('7. a card\'s Refresh gets a new token (one call); Refresh all still shares one', async () => {
+    const k = keeper();
+    k.keeper.addRegistry(stackRegistry(stack, 'one'));
+    k.keeper.addRegistry(stackRegistry(stack, 'two', { registryHost: localAlias(stack) }));
+    await k.keeper.refreshAll();
+    const { page } = await open(k);
+    const expiresOf = (name: string) => k.keeper.snapshot().registries.find((r) => r.name === name)!.expiresAt!;
+    const before = expiresOf('one');
+    await page.waitForTimeout(1100); // token expiry has whole seconds: let one pass
+    let calls = stack.emulator.calls.length;
+    await card(page, 'one').getByRole('button', { name: 'Refresh one' }).click();
+    await page.waitForFunction(() => !document.querySelector('article.card[aria-busy="true"]'));
+    await page.waitForTimeout(100);
+    assert.equal(stack.emulator.calls.length, calls + 1, 'one API call for the card\'s Refresh');
+    assert.ok(Date.parse(expiresOf('one')) > Date.parse(before), 'the countdown starts again from a new token');
+    calls = stack.emulator.calls.length;
+    await page.locator('#refresh-all').click();
+    await page.waitForFunction(() => !document.querySelector('#refresh-all[aria-busy]'));
+    assert.equal(stack.emulator.calls.length, calls, 'Refresh all reuses the fresh shared token: no call');
+  });
+
+  test('8. a second registry for the same host and tool is refused, naming the one that keeps it', async () => {
+    const k = keeper();
+    k.keeper.addRegistry({ name: 'prod', region: 'eu-west-1', accountId: '111122223333' });
+    const before = k.settingsText();
+    const { page } = await open(k);
+    await page.locator('#add-registry').click();
+    await page.getByLabel('Name').fill('prod-again');
+    await page.getByLabel('Region', { exact: true }).selectOption('eu-west-1');
+    await page.getByLabel('Account ID').fill('1111-2222-3333');
+    await page.locator('.view-form button[type="submit"]').click();
+    const err = page.locator('.view-form [data-field="accountId"] .field-error');
+    await err.waitFor();
+    assert.equal(await err.innerText(), 'Registry "prod" already logs docker in to 111122223333.dkr.ecr.eu-west-1.amazonaws.com: two would overwrite each other\'s login. Edit "prod" instead.');
+    // podman keeps its own credential file: the same host with podman is another login.
+    await page.getByLabel('Login tool').selectOption('podman');
+    await page.locator('.view-form button[type="submit"]').click();
+    await card(page, 'prod-again').waitFor();
+    assert.notEqual(k.settingsText(), before);
+    assert.equal(k.keeper.registries().length, 2);
+  });
+
+  test('9. an edit that changes the login logs in at once; other edits keep the state', async () => {
+    const k = keeper();
+    k.keeper.addRegistry(stackRegistry(stack, 'edit-me'));
+    await k.keeper.refresh('edit-me');
+    const { page } = await open(k);
+    const c = card(page, 'edit-me');
+    assert.equal(await c.getAttribute('data-state'), 'valid');
+    const lastBefore = k.keeper.snapshot().registries[0]!.lastRefresh;
+    // Auto refresh off: not part of what identifies the login, so it stays valid with no call.
+    let calls = stack.emulator.calls.length;
+    await c.getByRole('button', { name: 'Edit edit-me' }).click();
+    await page.getByLabel('Refresh this registry automatically').uncheck();
+    await page.locator('.view-form button[type="submit"]').click();
+    await c.waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await c.getAttribute('data-state'), 'valid');
+    assert.equal(stack.emulator.calls.length, calls);
+    assert.equal(k.keeper.snapshot().registries[0]!.lastRefresh, lastBefore);
+    // Another profile: a different login, made right away.
+    calls = stack.emulator.calls.length;
+    await c.getByRole('button', { name: 'Edit edit-me' }).click();
+    await page.getByLabel('AWS profile').selectOption('team');
+    await page.locator('.view-form button[type="submit"]').click();
+    await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'valid' && !document.querySelector('article.card[aria-busy="true"]'), undefined, { timeout: 30_000 });
+    assert.equal(stack.emulator.calls.length, calls + 1);
+    assert.notEqual(k.keeper.snapshot().registries[0]!.lastRefresh, lastBefore);
+    assert.doesNotMatch(await c.locator('.countdown').innerText(), /Not logged in yet/);
+  });
+
+  test('10. the host is shown once known, and a registry failure is titled by what failed', async () => {
+    const k = keeper();
+    // No account and no host override: the host comes from the token's proxy endpoint, and docker
+    // then cannot reach that (real) ECR host from this machine.
+    k.keeper.addRegistry(stackRegistry(stack, 'learn-host', { registryHost: undefined }));
+    const { page } = await open(k);
+    const c = card(page, 'learn-host');
+    assert.match(await c.locator('.card-host').innerText(), /Host known after the first login/);
+    await c.getByRole('button', { name: 'Refresh learn-host' }).click();
+    await c.locator('.error-panel').waitFor({ timeout: 60_000 });
+    const snap = k.keeper.snapshot().registries[0]!;
+    assert.equal(snap.error?.stage, 'registry');
+    assert.equal(await c.locator('.card-host').innerText(), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`);
+    const title = await c.locator('.error-category').innerText();
+    assert.doesNotMatch(title, /AWS/, `titled "${title}"`);
+    if (snap.error?.category === 'network') assert.equal(title, 'Cannot reach the registry');
+    // A failure at AWS keeps the AWS title.
+    stack.emulator.fault('denied');
+    await c.getByRole('button', { name: 'Refresh learn-host' }).click();
+    await c.locator('.error-category', { hasText: 'Access denied' }).waitFor({ timeout: 30_000 });
+    assert.equal(k.keeper.snapshot().registries[0]!.error?.stage, 'aws');
+  });
+
+  test('11. Escape cancels Remove; a settings draft survives a tab switch; a tool path must exist', async () => {
+    const k = keeper();
+    k.keeper.addRegistry(stackRegistry(stack, 'keep-me'));
+    const { page } = await open(k);
+    const c = card(page, 'keep-me');
+    await c.getByRole('button', { name: 'Remove keep-me' }).click();
+    await c.locator('.confirm').waitFor();
+    await page.keyboard.press('Escape');
+    assert.equal(await c.locator('.confirm').isVisible(), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Remove keep-me');
+    assert.equal(k.keeper.registries().length, 1);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Refresh before expiry').fill('50');
+    assert.equal(await page.locator('.tab .dirty-mark').isVisible(), true, 'the tab shows unsaved changes');
+    await page.getByRole('button', { name: 'Activity' }).click();
+    await page.getByRole('button', { name: /^Settings/ }).click();
+    assert.equal(await page.getByLabel('Refresh before expiry').inputValue(), '50', 'the draft is kept');
+    await page.locator('.draft-note').waitFor();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    assert.equal(await page.getByLabel('Refresh before expiry').inputValue(), '30');
+    assert.equal(await page.locator('.tab .dirty-mark').isVisible(), false);
+
+    const before = k.settingsText();
+    await page.getByLabel('docker path').fill('/nonexistent/bin/docker');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const err = page.locator('[data-field="toolPaths.docker"] .field-error');
+    await err.waitFor();
+    assert.match(await err.innerText(), /^The docker path \/nonexistent\/bin\/docker is not a program/);
+    assert.equal(await page.getByText('Saved.', { exact: true }).count(), 0);
+    assert.equal(k.settingsText(), before, 'nothing saved');
+    await page.getByLabel('docker path').fill(process.execPath); // an executable file
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+  });
+
+  test('12. auto refresh off (globally or for every registry) shows in the header', async () => {
+    const k = keeper();
+    k.keeper.addRegistry(stackRegistry(stack, 'a1'));
+    const { page } = await open(k);
+    const note = page.locator('#header [data-role="auto-off"]');
+    assert.equal(await note.isVisible(), false);
+    k.keeper.updateSettings({ autoRefresh: false });
+    await note.filter({ hasText: 'Auto refresh is off: logins expire unless you refresh them.' }).waitFor();
+    k.keeper.updateSettings({ autoRefresh: true });
+    k.keeper.updateRegistry('a1', { autoRefresh: false });
+    await note.filter({ hasText: 'Auto refresh is off for every registry.' }).waitFor();
+    await note.getByRole('button', { name: 'Settings' }).click();
+    await page.locator('body[data-view="settings"]').waitFor();
+    k.keeper.updateRegistry('a1', { autoRefresh: true });
+    await note.waitFor({ state: 'hidden' });
+  });
+});
+
+describe('the window with a started keeper and an injected clock (issue 17)', { skip }, () => {
+  let stack: Stack;
+  let site: Site;
+  let browser: Browser;
+  let clock: TestClock;
+  let emu: EcrEmulator;
+  const keepers: KeeperUnderTest[] = [];
+
+  before(async () => {
+    site = await serve(buildRenderer());
+    stack = await startStack();
+    browser = await launch();
+    clock = new TestClock();
+    // Token expiry counts from the injected clock; request signing keeps real time.
+    emu = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: stack.registry.password, tokenNow: () => clock.now() });
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const k of keepers) await k.stop();
+    clock?.stop();
+    await emu?.stop();
+    await stack?.stop();
+    await site?.close();
+  });
+
+  const reg = (name: string, extra: Record<string, unknown> = {}) => stackRegistry(stack, name, { apiEndpoint: emu.url, ...extra });
+
+  test('6. the countdown reaches 0 and says "Expired at HH:MM (…)"; auto refresh fires when due', async () => {
+    const k = keeperFor(stack, undefined, { clock });
+    keepers.push(k);
+    k.keeper.addRegistry(reg('stays', { autoRefresh: false }));
+    k.keeper.addRegistry(reg('auto', { registryHost: localAlias(stack) }));
+    await k.keeper.refreshAll();
+    k.keeper.start();
+    const { page, errors, close } = await openWindow(browser, site, k, { clock });
+    try {
+      const stays = card(page, 'stays');
+      const auto = card(page, 'auto');
+      const exp = Date.parse(k.keeper.snapshot().registries.find((r) => r.name === 'stays')!.expiresAt!);
+      assert.match(await stays.locator('time.countdown-value').innerText(), /^11:5\d:\d\d$/);
+
+      // Auto refresh: 30 min before expiry (the default lead) the keeper logs in again by itself.
+      const calls = emu.calls.length;
+      await clock.advance(exp - clock.now() - 29 * 60_000);
+      await auto.locator('.card-times', { hasText: 'Last refreshed just now' }).waitFor({ timeout: 20_000 });
+      assert.equal(emu.calls.length, calls + 1, 'one token call for the due registry');
+      assert.match(await auto.locator('time.countdown-value').innerText(), /^11:5\d:\d\d$/, 'a fresh 12 h token');
+      assert.ok(k.keeper.activity().some((e) => e.kind === 'login' && e.registryName === 'auto'));
+      // The registry with auto refresh off was left alone and counts on down.
+      assert.match(await stays.locator('time.countdown-value').innerText(), /^00:2\d:\d\d$/);
+
+      await clock.advance(exp - clock.now() - 5000);
+      assert.match(await stays.locator('time.countdown-value').innerText(), /^00:00:0\d$/);
+      await clock.advance(10_000);
+      const when = await page.evaluate((t) => { const d = new Date(t); return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`; }, exp);
+      await stays.locator('.countdown-label', { hasText: `Expired at ${when} (just now)` }).waitFor();
+      assert.equal(await stays.locator('time.countdown-value').innerText(), '', 'no big clock-like number');
+      assert.equal(await stays.getAttribute('data-state'), 'expired');
+      // In the card's text size, not the countdown's big figures.
+      const size = await stays.locator('.countdown-label').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      assert.ok(size <= 14, `label font ${size}px`);
+      await clock.advance(3 * 60_000);
+      await stays.locator('.countdown-label', { hasText: `Expired at ${when} (3 min ago)` }).waitFor();
+      assert.deepEqual(errors, []);
+    } finally { await close(); }
+  });
+
+  test('a failed refresh is retried by itself at the time the card shows', async () => {
+    const k = keeperFor(stack, undefined, { clock });
+    keepers.push(k);
+    k.keeper.addRegistry(reg('retry'));
+    emu.fault('denied', 1);
+    k.keeper.start();
+    const { page, errors, close } = await openWindow(browser, site, k, { clock });
+    try {
+      const c = card(page, 'retry');
+      await c.locator('.error-panel').waitFor({ timeout: 20_000 });
+      const retryAt = Date.parse(k.keeper.snapshot().registries[0]!.error!.retryAt!);
+      assert.match(await c.locator('.retry').innerText(), /^Next retry in \d+ s, at \d\d:\d\d:\d\d$/);
+      await clock.advance(retryAt - clock.now() + 1000);
+      await page.locator('article.card[data-state="valid"]').waitFor({ timeout: 20_000 });
+      assert.equal(await c.locator('.error-panel').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally { await close(); }
   });
 });

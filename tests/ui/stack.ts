@@ -8,6 +8,7 @@ import Conf from 'conf';
 import { createHandlers } from '../../electron/handlers';
 import { createKeeper } from '../../electron/core/engine';
 import type { Keeper } from '../../electron/core/keeper';
+import type { Clock } from '../../electron/core/scheduler';
 import { MfaBroker } from '../../electron/core/mfa';
 import type { JsonStore } from '../../electron/core/settings';
 import { createServices } from '../../electron/shell/services';
@@ -84,12 +85,18 @@ export interface KeeperUnderTest {
   configDir: string;
   settingsPath: string;
   settingsText(): string;
+  /** URLs handed to the system browser (shell.openExternal in the app). */
+  opened: string[];
+  /** Texts written to the clipboard (Electron's clipboard in the app). */
+  clipboard: string[];
   stop(): Promise<void>;
 }
 
 export interface KeeperOptions {
   /** The keeper's environment instead of the stack's (e.g. its own DOCKER_CONFIG, GNUPGHOME, PATH). */
   env?: NodeJS.ProcessEnv;
+  /** The keeper's clock (tests/ui/clock.ts): time passing without waiting for it. */
+  clock?: Clock;
 }
 
 /**
@@ -106,10 +113,18 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
     openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const services = createServices({ keeper, configDir, env, platform: process.platform, mfa, tokens });
+  // The system browser and clipboard are Electron's; here they are recorded for the test to read.
+  const opened: string[] = [];
+  const clipboard: string[] = [];
+  const services = createServices({
+    keeper, configDir, env, platform: process.platform, mfa, tokens,
+    openExternal: async (url) => { opened.push(url); },
+    writeClipboard: (text) => { clipboard.push(text); },
+  });
   return {
-    keeper, mfa, configDir, settingsPath,
+    keeper, mfa, configDir, settingsPath, opened, clipboard,
     handlers: createHandlers(keeper, services),
     settingsText: () => { try { return readFileSync(settingsPath, 'utf8'); } catch { return '<no file>'; } },
     stop: () => { mfa.cancelAll(); return keeper.stop(); },
