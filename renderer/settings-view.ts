@@ -18,6 +18,10 @@ export class SettingsPanel {
   private readonly configDir = h('code', {});
   private current: SettingsView | null = null;
   private readonly draftNote: HTMLElement;
+  private readonly ssoSelect: HTMLSelectElement;
+  private readonly ssoBtn: HTMLButtonElement;
+  private readonly ssoBox: HTMLElement;
+  private readonly ssoStatus = h('p', { class: 'hint', role: 'status', 'data-role': 'sso-status' });
   /** Told when the form gains or loses unsaved changes (the Settings tab marks them). */
   onEdit?: (dirty: boolean) => void;
 
@@ -56,8 +60,16 @@ export class SettingsPanel {
     this.form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(); });
     this.form.addEventListener('input', () => this.onEdit?.(this.dirty));
     this.form.addEventListener('change', () => this.onEdit?.(this.dirty));
+    // Sign in to any SSO profile, as `ecr-keeper signin PROFILE` does: not only from a failed card.
+    this.ssoSelect = h('select', { id: 'sso-profile', 'aria-label': 'SSO profile' });
+    this.ssoBtn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sso-signin', onclick: () => void this.signIn() }, 'Sign in');
+    this.ssoBox = h('section', { class: 'settings-form signin-box', 'aria-labelledby': 'sso-heading' },
+      h('fieldset', {}, h('legend', { id: 'sso-heading' }, 'AWS sign-in (SSO)'),
+        h('p', { class: 'hint' }, 'Runs aws sso login for the profile (your browser opens), then refreshes the registries that use it.'),
+        h('div', { class: 'field-row' }, this.ssoSelect, this.ssoBtn),
+        this.ssoStatus));
     this.el = h('section', { class: 'view view-settings', 'aria-labelledby': 'settings-heading' },
-      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'), this.form);
+      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'), this.form, this.ssoBox);
   }
 
   private field(key: string, label: string, input: HTMLInputElement, help?: string, unit?: string): HTMLElement {
@@ -94,6 +106,7 @@ export class SettingsPanel {
    * said so), never silently replaced.
    */
   async load(): Promise<void> {
+    void this.loadProfiles();
     try {
       const s = await call('getSettings');
       if (this.dirty) {
@@ -106,6 +119,35 @@ export class SettingsPanel {
     } catch (err) {
       const v = errorView(err);
       this.status.textContent = `Could not load settings: ${v.message}`;
+    }
+  }
+
+  private async loadProfiles(): Promise<void> {
+    let names: string[] = [];
+    try { names = (await call('listProfiles')).filter((p) => p.type === 'sso').map((p) => p.name); } catch { /* shown as none */ }
+    const keep = this.ssoSelect.value;
+    fill(this.ssoSelect, ...names.map((n) => h('option', { value: n }, n)));
+    if (names.includes(keep)) this.ssoSelect.value = keep;
+    this.ssoBox.hidden = names.length === 0;
+  }
+
+  private async signIn(): Promise<void> {
+    const profile = this.ssoSelect.value;
+    if (!profile || this.ssoBtn.getAttribute('aria-busy') === 'true') return;
+    this.ssoBtn.setAttribute('aria-busy', 'true');
+    this.ssoBtn.setAttribute('aria-disabled', 'true');
+    this.ssoStatus.textContent = `Signing in to ${profile}: finish it in the browser window the AWS CLI opened.`;
+    try {
+      await call('startSignIn', profile);
+      this.ssoStatus.textContent = `Signed in to ${profile}; its registries were refreshed.`;
+      this.announce(`Signed in to AWS for profile ${profile}.`);
+    } catch (err) {
+      const v = errorView(err);
+      this.ssoStatus.textContent = `Sign-in failed: ${v.message} Fix: ${v.fix}`;
+      this.announce(`Sign-in for ${profile} failed: ${v.message}`);
+    } finally {
+      this.ssoBtn.removeAttribute('aria-busy');
+      this.ssoBtn.removeAttribute('aria-disabled');
     }
   }
 
