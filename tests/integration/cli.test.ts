@@ -83,6 +83,9 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
       [['add', 'x', '--region', 'us-east-1', '--tool', 'nerdctl'], /"docker" or "podman"/],
       [['add', 'x;touch /tmp/pwned', '--region', 'us-east-1'], /Name .* is not valid/],
       [['add', 'reg0', '--region', 'us-east-1'], /already exists/],
+      // A second registry for reg0's host and tool would overwrite its login.
+      [addArgs(stack, 'dup', hosts[0]!), /Registry "reg0" already logs docker in to /],
+      [['add', 'n'.repeat(70), '--region', 'us-east-1'], /Name is too long \(70 characters\): use at most 63\./],
       [['add', '--region', 'us-east-1'], /needs a NAME/],
       [['add', 'x', '--region', 'us-east-1', '--bogus'], /Unknown option '--bogus'/],
       [['login', 'nope'], /No registry named "nope"/],
@@ -111,6 +114,16 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const list = await stack.cli(['list']);
     assert.doesNotMatch(list.stdout, /reg9/);
     assert.match(list.stdout, /reg8/);
+  });
+
+  it('account IDs as the AWS console shows them (dashes, spaces) are saved as 12 digits', async () => {
+    const dir = join(stack.dir, 'dashed');
+    for (const [name, account, region] of [['dashes', '1234-5678-9012', 'us-east-1'], ['spaces', '1234 5678 9012', 'eu-west-1']] as const) {
+      const r = await stack.cli(['--config-dir', dir, 'add', name, '--region', region, '--account', account]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const list = JSON.parse((await stack.cli(['--config-dir', dir, 'list', '--json'])).stdout) as { accountId: string }[];
+    assert.deepEqual(list.map((x) => x.accountId), ['123456789012', '123456789012']);
   });
 
   it('--config-dir picks another settings folder', async () => {
