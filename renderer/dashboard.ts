@@ -476,6 +476,8 @@ export class Dashboard {
     const attention = this.regs.filter(isAttention).length;
     this.attentionCount.set(String(attention));
     if (this.attentionOnly && attention === 0) this.setAttentionOnly(false, false);
+    // Moving a node drops its focus: note it, and put it back after the cards are in order.
+    const active = document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement) ? document.activeElement : null;
     let prevEl: Element | null = null;
     let shown = 0;
     for (const r of sortRegistries(this.regs, this.sortSelect.value as SortKey)) {
@@ -487,10 +489,12 @@ export class Dashboard {
       if (want !== card.el) this.el.insertBefore(card.el, want);
       prevEl = card.el;
     }
+    if (active && document.activeElement !== active && this.el.contains(active)) active.focus({ preventScroll: true });
     const filtered = Boolean(query.trim()) || this.attentionOnly;
     this.noMatch.hidden = !filtered || shown > 0;
-    this.shownCount.set(String(this.shownIds().length));
-    this.refreshShownBtn.hidden = !filtered || this.shownIds().length === 0;
+    const enabledShown = this.shownIds().length;
+    this.shownCount.set(String(enabledShown));
+    this.refreshShownBtn.hidden = !filtered || enabledShown === 0;
   }
 
   /** The "needs attention" quick filter (the header's message turns it on). */
@@ -509,7 +513,6 @@ export class Dashboard {
   /** Shows only what needs attention and focuses the first of those cards. */
   showAttention(): boolean {
     this.filterInput.value = '';
-    this.sortSelect.value = this.sortSelect.value || 'urgency';
     this.setAttentionOnly(true);
     const first = sortRegistries(this.regs, this.sortSelect.value as SortKey).find(isAttention);
     return first ? this.focus(first.id) : false;

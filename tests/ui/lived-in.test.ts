@@ -361,6 +361,11 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.waitForFunction(() => document.activeElement?.querySelector('h2.card-title')?.textContent === 'bravo');
     await page.locator('[data-action="attention"]').click();
     assert.equal((await order()).length, 4);
+    // A card that moves in the order keeps the keyboard focus it had.
+    await card(page, 'delta').getByRole('button', { name: 'Edit delta' }).focus();
+    k.keeper.updateRegistry('delta', { enabled: true });
+    await page.waitForFunction(() => [...document.querySelectorAll('h2.card-title')].map((e) => e.textContent).join() === 'bravo,charlie,delta,alpha');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit delta');
     assert.deepEqual(errors, []);
   });
 
