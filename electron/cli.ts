@@ -292,7 +292,7 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   const keepAlive = setInterval(() => {}, 2 ** 30);
   const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
   const enabled = keeper.registries().filter((r) => r.enabled).length;
-  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}`));
+  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}${e.fix ? ` ${e.fix}` : ''}`));
   keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
   io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
   keeper.start();

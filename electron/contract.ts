@@ -22,6 +22,8 @@ export interface ErrorView {
   fix: string;
   /** For invalid input: one entry per field, shown next to that field. */
   problems?: { field: string; message: string }[];
+  /** What failed in a refresh: the AWS API or the registry login. */
+  stage?: 'aws' | 'registry';
 }
 
 export type Result<T> = { result: T } | { error: ErrorView };
@@ -62,6 +64,12 @@ export interface Invokes {
   'registry:list': () => Registry[];
   'registry:refresh': (id: string) => RegistrySnapshot;
   'registry:refreshAll': () => RegistrySnapshot[];
+  /** "Log in now" for a chosen set: one batch, sharing token calls as Refresh all does. */
+  'registry:refreshMany': (ids: string[]) => RegistrySnapshot[];
+  /** Opens the registry's repository list in the AWS console, in the system browser. Returns the URL. */
+  'registry:openConsole': (id: string) => string;
+  /** Puts text (a host, a command; never a secret) on the system clipboard. */
+  'clipboard:write': (text: string) => boolean;
   'registry:add': (input: RegistryInputView) => Registry;
   'registry:update': (id: string, input: RegistryInputView) => Registry;
   'registry:remove': (id: string) => Registry;
@@ -74,6 +82,7 @@ export interface Invokes {
   /** ECR hosts already present in the user's docker config, offered on first run. */
   'docker:ecrHosts': () => string[];
   'activity:get': () => ActivityEntry[];
+  'activity:clear': () => boolean;
   /** Answers an MFA prompt (null cancels). */
   'mfa:answer': (requestId: string, code: string | null) => boolean;
   /** Runs `aws sso login --profile P` and refreshes that profile's registries afterwards. */
@@ -107,6 +116,10 @@ export const METHODS = {
   listRegistries: 'registry:list',
   refresh: 'registry:refresh',
   refreshAll: 'registry:refreshAll',
+  refreshMany: 'registry:refreshMany',
+  openConsole: 'registry:openConsole',
+  writeClipboard: 'clipboard:write',
+  clearActivity: 'activity:clear',
   addRegistry: 'registry:add',
   updateRegistry: 'registry:update',
   removeRegistry: 'registry:remove',

@@ -3,8 +3,11 @@
 // table into Chromium. Every argument is checked here before the keeper sees it; anything
 // malformed is rejected with an `invalid-input` error and nothing changes.
 import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
-import { isProfileName, isRegionName, KNOWN_REGIONS } from './core/registry';
+import { isProfileName, isRegionName, KNOWN_REGIONS, PUBLIC_REGION } from './core/registry';
+import { consoleUrl, isConsoleUrlFor } from './core/console-url';
 import { isStoreName } from './core/cred-stores';
+import { isExecutableFile } from './core/find-program';
+import { settingName, validateSettingsPatch } from './core/settings-model';
 import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
 import type { Keeper } from './core/keeper';
 import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
@@ -23,6 +26,10 @@ export interface HandlerServices {
   signIn(profile: string): Promise<boolean>;
   /** The environment docker/podman run with (where their config files are); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Opens a URL in the system browser (Electron's shell.openExternal). */
+  openExternal?(url: string): Promise<void>;
+  /** Writes text to the system clipboard (Electron's clipboard). */
+  writeClipboard?(text: string): void;
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -45,6 +52,18 @@ function plainObject(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** Tool paths (as validation accepted them: absolute) that are not an executable program. */
+export function missingTools(toolPaths: unknown): { field: string; message: string }[] {
+  if (typeof toolPaths !== 'object' || toolPaths === null) return [];
+  const out: { field: string; message: string }[] = [];
+  for (const tool of ['docker', 'podman'] as const) {
+    const p = (toolPaths as Record<string, unknown>)[tool];
+    if (typeof p !== 'string' || !p.startsWith('/') || isExecutableFile(p)) continue;
+    out.push({ field: `toolPaths.${tool}`, message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.` });
+  }
+  return out;
+}
+
 export function settingsView(keeper: Keeper, configDir: string): SettingsView {
   const { registries: _r, version: _v, ...rest } = keeper.settings();
   return { ...rest, configDir };
@@ -60,14 +79,43 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
   return {
     'snapshot:get': () => keeper.snapshot(),
     'registry:list': () => keeper.registries(),
-    'registry:refresh': (id) => keeper.refresh(idArg(id)),
+    // A card's Refresh: a new token, not the cached one (Refresh all still shares calls).
+    'registry:refresh': (id) => keeper.refresh(idArg(id), { fresh: true }),
     'registry:refreshAll': () => keeper.refreshAll(),
+    'registry:refreshMany': (ids) => {
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) bad('Registry ids must be a list of 1 to 1000 ids.', 'ids');
+      return keeper.refreshAll(ids.map(idArg));
+    },
+    'registry:openConsole': async (id) => {
+      const reg = keeper.find(idArg(id));
+      if (!reg) bad('That registry no longer exists.', 'id');
+      const url = consoleUrl(reg);
+      // Checked again here, whatever built it: only the console hosts of the registry's partition.
+      if (!url || !isConsoleUrlFor(url, reg.kind === 'public' ? PUBLIC_REGION : reg.region)) {
+        throw new KeeperError('config', `There is no AWS console address known for ${reg.region}.`, 'Open your partition\'s AWS console yourself and go to Elastic Container Registry.');
+      }
+      if (!services.openExternal) throw new KeeperError('internal', 'Opening a browser is not available here.', `Open ${url} yourself.`);
+      await services.openExternal(url);
+      return url;
+    },
+    'clipboard:write': (text) => {
+      if (typeof text !== 'string' || text.length === 0 || text.length > 10_000) bad('Text to copy must be 1 to 10000 characters.', 'text');
+      if (!services.writeClipboard) throw new KeeperError('internal', 'The clipboard is not available here.', 'Select the text and copy it yourself.');
+      services.writeClipboard(text);
+      return true;
+    },
     'registry:add': (input) => keeper.addRegistry(plainObject(input, 'Registry details')),
     'registry:update': (id, input) => keeper.updateRegistry(idArg(id), plainObject(input, 'Registry details')),
     'registry:remove': (id) => keeper.removeRegistry(idArg(id)),
     'settings:get': () => settingsView(keeper, services.configDir),
     'settings:update': (patch) => {
-      keeper.updateSettings(plainObject(patch, 'Settings'));
+      const p = plainObject(patch, 'Settings');
+      // A well-formed path to nothing would be "Saved." and fail at the next login: check it is there,
+      // as the CLI's tool search does. Reported with the form's other problems, by label.
+      const v = validateSettingsPatch(p, 'label');
+      const problems = [...(v.ok ? [] : v.errors), ...missingTools(p.toolPaths)];
+      if (problems.length) throw new InputError(problems);
+      keeper.updateSettings(p, 'label');
       return settingsView(keeper, services.configDir);
     },
     'aws:profiles': () => services.listProfiles(),
@@ -79,6 +127,7 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     },
     'docker:ecrHosts': () => services.dockerEcrHosts(),
     'activity:get': () => keeper.activity(),
+    'activity:clear': () => { keeper.clearActivity(); return true; },
     'mfa:answer': (requestId, code) => {
       if (typeof requestId !== 'string' || !ID_RE.test(requestId)) bad('Unknown MFA request.', 'requestId');
       if (code !== null && (typeof code !== 'string' || !/^\d{6}$/.test(code))) bad('The MFA code must be the 6 digits your device shows.', 'code');
@@ -103,6 +152,9 @@ export const ARITY: Record<InvokeChannel, number> = {
   'registry:list': 0,
   'registry:refresh': 1,
   'registry:refreshAll': 0,
+  'registry:refreshMany': 1,
+  'registry:openConsole': 1,
+  'clipboard:write': 1,
   'registry:add': 1,
   'registry:update': 2,
   'registry:remove': 1,
@@ -113,6 +165,7 @@ export const ARITY: Record<InvokeChannel, number> = {
   'aws:detectAccount': 2,
   'docker:ecrHosts': 0,
   'activity:get': 0,
+  'activity:clear': 0,
   'mfa:answer': 2,
   'signin:start': 1,
   'storage:get': 0,

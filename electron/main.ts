@@ -1,7 +1,7 @@
 // The main process: wires the Electron shell (tray, window, IPC, notifications, power, autostart)
 // to the core keeper. Each shell piece takes its Electron modules as arguments and is tested with
 // stand-ins; this file only connects them, so it stays short and reads top to bottom.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -74,7 +74,11 @@ function start(): void {
 
   registerIpc({
     ipcMain,
-    handlers: createHandlers(keeper, createServices({ keeper, configDir, env: process.env, mfa, tokens })),
+    handlers: createHandlers(keeper, createServices({
+      keeper, configDir, env: process.env, mfa, tokens,
+      openExternal: (url) => shell.openExternal(url),
+      writeClipboard: (text) => clipboard.writeText(text),
+    })),
     isOwnSender: (event) => win.isOwnSender(event),
     onRefused: (channel, url) => console.warn(`Refused IPC ${channel} from ${url}`),
   });
@@ -121,7 +125,7 @@ function start(): void {
     }),
     actions: {
       // Refresh failures land in the snapshot, activity log and notifications; nothing to add here.
-      refresh: (id) => void quietly(keeper.refresh(id)),
+      refresh: (id) => void quietly(keeper.refresh(id, { fresh: true })),
       refreshAll: () => void quietly(keeper.refreshAll()),
       setRegistryAutoRefresh: (id, on) => void quietly((async () => keeper.updateRegistry(id, { autoRefresh: on }))()),
       setAutoRefresh: (on) => void quietly((async () => keeper.updateSettings({ autoRefresh: on }))()),
@@ -136,7 +140,7 @@ function start(): void {
     Notification, platform: process.platform, icon: appIcon,
     prefs: () => keeper.settings().notifications,
     focusRegistry: (id) => win.focusRegistry(id),
-    refresh: (id) => void quietly(keeper.refresh(id)),
+    refresh: (id) => void quietly(keeper.refresh(id, { fresh: true })),
   });
 
   keeper.on('change', (snap) => {

@@ -1,6 +1,7 @@
 // The window: wires the views to window.ecrKeeper. Views are plain classes owning their DOM;
 // this file only routes between them and forwards the keeper's events.
 import type { KeeperSnapshot, Registry, RegistryInputView } from '../electron/contract';
+import { identityChanged } from '../electron/core/registry';
 import { call, errorView } from './api';
 import { ActivityLog } from './activity';
 import { Dashboard } from './dashboard';
@@ -11,6 +12,9 @@ import { formatClock, formatIn, overallView, parseTime, suggestName, TONE_ICON }
 import { SettingsPanel } from './settings-view';
 import { StorageView } from './storage-view';
 import { Ticker } from './ticker';
+
+/** How long "Removed X. Undo" stays. */
+const UNDO_MS = 8000;
 
 type ViewName = 'dashboard' | 'form' | 'activity' | 'storage' | 'settings';
 type TabName = Exclude<ViewName, 'form'>;
@@ -32,10 +36,16 @@ class App {
   private readonly form: RegistryForm;
   private readonly settings: SettingsPanel;
   private readonly storage: StorageView;
-  private readonly activity = new ActivityLog();
+  private readonly activity = new ActivityLog((t) => this.announce(t));
   private readonly ticker: Ticker;
   private readonly main = document.getElementById('main')!;
   private readonly mfa: MfaDialog;
+  private readonly dirtyMark = h('span', { class: 'dirty-mark', hidden: true, title: 'Unsaved changes' }, '•', h('span', { class: 'sr-only' }, ' (unsaved changes)'));
+  private readonly autoOffText = new LiveText();
+  private readonly autoOffNote = h('p', { class: 'header-note', 'data-role': 'auto-off', hidden: true }, this.autoOffText.node,
+    h('button', { type: 'button', class: 'link-btn', onclick: () => void this.show('settings') }, 'Settings'));
+  private readonly toast = h('div', { class: 'toast', role: 'status', hidden: true });
+  private toastTimer: number | undefined;
 
   constructor() {
     this.dashboard = new Dashboard({
@@ -43,12 +53,14 @@ class App {
       openSettings: () => void this.show('settings'),
       openStorage: () => void this.show('storage'),
       announce: (t) => this.announce(t),
+      removed: (reg) => this.offerUndo(reg),
     });
     this.form = new RegistryForm({
-      saved: (reg, isNew) => void this.onSaved(reg, isNew),
+      saved: (reg, before) => void this.onSaved(reg, before),
       cancel: () => void this.show('dashboard'),
     });
     this.settings = new SettingsPanel((t) => this.announce(t));
+    this.settings.onEdit = (dirty) => { this.dirtyMark.hidden = !dirty; };
     this.storage = new StorageView({ announce: (t) => this.announce(t) });
     this.mfa = new MfaDialog((t) => this.announce(t));
     this.ticker = new Ticker((now) => this.tick(now));
@@ -56,6 +68,7 @@ class App {
     const tab = (name: TabName, label: string) =>
       h('button', { type: 'button', class: 'tab', 'data-view': name, onclick: () => void this.show(name) }, label);
     this.tabs = { dashboard: tab('dashboard', 'Registries'), activity: tab('activity', 'Activity'), storage: tab('storage', 'Storage'), settings: tab('settings', 'Settings') };
+    this.tabs.settings.appendChild(this.dirtyMark);
 
     this.emptyState = h('section', { class: 'empty-state', 'aria-labelledby': 'empty-heading', hidden: true },
       h('h2', { id: 'empty-heading' }, 'Keep your Amazon ECR logins fresh'),
@@ -65,7 +78,7 @@ class App {
       this.hostOffers);
     this.dashView = h('section', { class: 'view view-dashboard', 'aria-labelledby': 'dash-heading' },
       h('h2', { id: 'dash-heading', class: 'sr-only', tabindex: -1 }, 'Registries'),
-      this.emptyState, this.dashboard.el);
+      this.emptyState, this.dashboard.tools, this.dashboard.el);
 
     const header = document.getElementById('header')!;
     fill(header,
@@ -73,10 +86,12 @@ class App {
         h('h1', {}, 'ECR Keeper'),
         this.overall),
       this.nextExpiryEl,
+      this.autoOffNote,
       h('div', { class: 'header-actions' }, this.refreshAllBtn, this.addBtn),
       h('nav', { class: 'tabs', 'aria-label': 'Views' }, this.tabs.dashboard, this.tabs.activity, this.tabs.storage, this.tabs.settings));
     fill(this.main, this.dashView, this.form.el, this.activity.el, this.storage.el, this.settings.el);
     document.body.appendChild(this.mfa.el);
+    document.body.appendChild(this.toast);
   }
 
   async start(): Promise<void> {
@@ -99,8 +114,17 @@ class App {
     this.snapshot = snap;
     const o = overallView(snap.overall, snap.registries);
     this.overall.className = `overall badge tone-${o.tone}`;
-    this.overall.textContent = `${TONE_ICON[o.tone]} ${o.text}`;
     this.overall.dataset.overall = snap.overall;
+    // "N registries need attention" leads to them: the quick filter, focus on the first.
+    if (snap.overall === 'error') {
+      fill(this.overall, h('button', { type: 'button', class: 'overall-link tone-bad', 'data-action': 'show-attention', onclick: () => void this.showAttention() }, `${TONE_ICON[o.tone]} ${o.text}`));
+    } else fill(this.overall, `${TONE_ICON[o.tone]} ${o.text}`);
+    // Nothing refreshes by itself: say so where it is always seen.
+    const enabled = snap.registries.filter((r) => r.enabled && r.state !== 'helper-managed');
+    const autoOff = !snap.autoRefresh ? 'Auto refresh is off: logins expire unless you refresh them.'
+      : enabled.length > 0 && enabled.every((r) => !r.autoRefresh) ? 'Auto refresh is off for every registry.' : '';
+    this.autoOffText.set(autoOff ? `${autoOff} ` : '');
+    this.autoOffNote.hidden = !autoOff;
     const empty = snap.registries.length === 0;
     this.refreshAllBtn.disabled = empty || !snap.registries.some((r) => r.enabled);
     this.emptyState.hidden = !empty;
@@ -166,13 +190,41 @@ class App {
     this.form.focus();
   }
 
-  private async onSaved(reg: Registry, isNew: boolean): Promise<void> {
-    this.announce(isNew ? `Added ${reg.name}.` : `Saved ${reg.name}.`);
+  private async onSaved(reg: Registry, before: Registry | null): Promise<void> {
+    this.announce(before ? `Saved ${reg.name}.` : `Added ${reg.name}.`);
     try { this.render(await call('getSnapshot')); } catch { /* the change event will follow */ }
     await this.show('dashboard', false);
     this.dashboard.focus(reg.id);
-    // A new registry is logged in right away rather than at the next alarm.
-    if (isNew && reg.enabled) void this.dashboard.refreshOne(reg.id);
+    // A new registry, one that now identifies a different login, or one enabled again is logged in
+    // right away rather than at the next alarm; other edits keep the login it has.
+    const loginNow = !before || identityChanged(before, reg) || !before.enabled;
+    if (loginNow && reg.enabled) void this.dashboard.refreshOne(reg.id);
+  }
+
+  private async showAttention(): Promise<void> {
+    if (this.view !== 'dashboard') await this.show('dashboard', false);
+    this.dashboard.showAttention();
+  }
+
+  /** "Removed prod. Undo" for a few seconds: undo adds it back with the same settings and logs it in. */
+  private offerUndo(reg: Registry): void {
+    window.clearTimeout(this.toastTimer);
+    const undo = h('button', { type: 'button', class: 'link-btn', 'data-action': 'undo-remove' }, 'Undo');
+    undo.addEventListener('click', () => void (async () => {
+      this.toast.hidden = true;
+      const { id: _id, ...input } = reg;
+      try {
+        const back = await call('addRegistry', input);
+        this.announce(`${back.name} is back.`);
+        try { this.render(await call('getSnapshot')); } catch { /* the change event will follow */ }
+        this.dashboard.focus(back.id);
+        if (back.enabled) void this.dashboard.refreshOne(back.id);
+      } catch (err) { this.announce(`Could not undo: ${errorView(err).message}`); }
+    })());
+    fill(this.toast, h('span', {}, `Removed ${reg.name}.`), undo);
+    this.toast.hidden = false;
+    this.announce(`Removed ${reg.name}. Undo is available for a few seconds.`);
+    this.toastTimer = window.setTimeout(() => { this.toast.hidden = true; }, UNDO_MS);
   }
 
   private async refreshAll(): Promise<void> {

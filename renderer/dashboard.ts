@@ -1,16 +1,21 @@
 // The registry cards. Each card is built once and then patched: a snapshot change rewrites only
 // that card's changed parts, and the shared per-second tick (ticker.ts) touches only a few text
 // nodes and one transform per card, so hundreds of registries tick cheaply.
-import type { ErrorView, RegistrySnapshot } from '../electron/contract';
+import type { ErrorView, Registry, RegistrySnapshot } from '../electron/contract';
+import { consoleUrl } from '../electron/core/console-url';
+import { loginCommand } from '../electron/core/login-command';
 import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
-  categoryTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
+  errorTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
   ssoLoginCommand, STATE_LABEL, STATE_TONE, TONE_ICON,
 } from './format';
+import { needsAttention } from '../electron/core/snapshot';
 
 export interface DashboardHooks {
   edit(id: string): void;
+  /** A registry was removed: offer to undo it. */
+  removed(reg: Registry): void;
   openSettings(): void;
   /** The credential storage view (linked from the plain-text notice). */
   openStorage(): void;
@@ -48,6 +53,12 @@ class Card {
   private readonly editBtn: HTMLButtonElement;
   private readonly removeBtn: HTMLButtonElement;
   private readonly confirmRow: HTMLElement;
+  private readonly countdown: HTMLElement;
+  private readonly more: HTMLDetailsElement;
+  private readonly toggleBtn: HTMLButtonElement;
+  private readonly copyHostBtn: HTMLButtonElement;
+  private readonly copyCmdBtn: HTMLButtonElement;
+  private readonly consoleBtn: HTMLButtonElement;
 
   // Cached numbers for the tick.
   private expiresMs: number | null = null;
@@ -73,12 +84,25 @@ class Card {
       h('button', { type: 'button', class: 'btn', 'data-action': 'cancel-remove', onclick: () => this.cancelRemove() }, 'Cancel'),
     );
     this.confirmRow.dataset.text = '';
-    append(this.actions, this.refreshBtn, this.editBtn, this.removeBtn);
+    this.confirmRow.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); this.cancelRemove(); } });
+    const item = (action: string, label: string, run: () => Promise<void>) =>
+      h('button', { type: 'button', class: 'btn', 'data-action': action, onclick: () => { this.more.open = false; void run(); } }, label);
+    this.toggleBtn = item('toggle-enabled', 'Disable', () => this.setEnabled(!this.snap.enabled));
+    this.copyHostBtn = item('copy-host', 'Copy host', () => this.copy(this.snap.host ?? '', 'Host'));
+    this.copyCmdBtn = item('copy-command', 'Copy login command', () => this.copy(loginCommand(this.snap) ?? '', 'Login command'));
+    this.consoleBtn = item('open-console', 'Open in AWS console', () => this.openConsole());
+    this.more = h('details', { class: 'card-more' },
+      h('summary', { class: 'btn' }, 'More', h('span', { class: 'sr-only' }, ` actions for ${snap.name}`)),
+      h('div', { class: 'more-items' }, this.toggleBtn, this.copyHostBtn, this.copyCmdBtn, this.consoleBtn));
+    this.more.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.more.open) { ev.preventDefault(); this.more.open = false; (this.more.querySelector('summary') as HTMLElement).focus(); }
+    });
+    append(this.actions, this.refreshBtn, this.editBtn, this.removeBtn, this.more);
     this.el = h('article', { class: 'card', 'aria-labelledby': titleId, 'data-id': snap.id, tabindex: -1 },
       h('header', { class: 'card-head' }, this.title, this.badge),
       this.host,
       this.meta,
-      h('div', { class: 'countdown' },
+      this.countdown = h('div', { class: 'countdown' },
         h('span', { class: 'countdown-label' }, this.countLabel.node),
         this.timeEl,
         h('span', { class: 'sr-only' }, this.countWords.node)),
@@ -128,6 +152,11 @@ class Card {
     this.refreshBtn.setAttribute('aria-label', `Refresh ${snap.name}`);
     this.editBtn.setAttribute('aria-label', `Edit ${snap.name}`);
     this.removeBtn.setAttribute('aria-label', `Remove ${snap.name}`);
+    this.toggleBtn.textContent = snap.enabled ? 'Disable' : 'Enable';
+    this.copyHostBtn.disabled = !snap.host;
+    this.copyCmdBtn.disabled = loginCommand(snap) === null;
+    this.consoleBtn.disabled = consoleUrl(snap) === null;
+    if (snap.accountId) this.consoleBtn.title = `Repositories in ${snap.region}; sign in to the console as account ${snap.accountId}.`;
     this.renderProblems(snap);
     this.barPermille = -1;
     this.tick(Date.now());
@@ -141,7 +170,7 @@ class Card {
   }
 
   private announceState(snap: RegistrySnapshot): void {
-    if (snap.error) this.dash.hooks.announce(`${snap.name}: ${categoryTitle(snap.error.category)}. ${snap.error.message}`);
+    if (snap.error) this.dash.hooks.announce(`${snap.name}: ${errorTitle(snap.error)}. ${snap.error.message}`);
     else if (snap.state === 'valid' && this.expiresMs) this.dash.hooks.announce(`${snap.name}: logged in, valid for ${formatDurationWords(this.expiresMs - Date.now())}.`);
     else this.dash.hooks.announce(`${snap.name}: ${STATE_LABEL[snap.state]}.`);
   }
@@ -205,8 +234,8 @@ class Card {
     if (err.category === 'tool-missing') {
       extra.push(h('button', { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() }, 'Set tool path in Settings'));
     }
-    return h('div', { class: 'error-panel', role: 'group', 'aria-label': `Error: ${categoryTitle(err.category)}`, 'data-category': err.category },
-      h('p', { class: 'error-title' }, h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'), h('span', { class: 'error-category' }, categoryTitle(err.category))),
+    return h('div', { class: 'error-panel', role: 'group', 'aria-label': `Error: ${errorTitle(err)}`, 'data-category': err.category, 'data-stage': err.stage ?? '' },
+      h('p', { class: 'error-title' }, h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'), h('span', { class: 'error-category' }, errorTitle(err))),
       h('p', { class: 'error-message' }, ...richText(err.message)),
       h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(err.fix)),
       ...extra);
@@ -224,10 +253,13 @@ class Card {
       this.countText.set(formatCountdown(exp - now)!);
       this.countWords.set('');
     } else {
-      this.countLabel.set('Expired');
-      this.countText.set(formatClock(exp));
-      this.countWords.set(` ${formatAgo(exp, now)}`);
+      // A sentence in the card's text style: a big "00:21" would read like time left.
+      this.countLabel.set(`Expired at ${formatClock(exp)} (${formatAgo(exp, now)})`);
+      this.countText.set('');
+      this.countWords.set('');
     }
+    const expired = exp !== null && exp <= now;
+    if (this.countdown.classList.contains('is-expired') !== expired) this.countdown.classList.toggle('is-expired', expired);
     const permille = exp === null ? 0 : Math.round(lifeLeft(exp, this.lastMs, now) * 1000);
     if (permille !== this.barPermille) {
       this.barPermille = permille;
@@ -311,11 +343,42 @@ class Card {
     this.removeBtn.focus();
   }
 
+  private async setEnabled(on: boolean): Promise<void> {
+    try {
+      await call('updateRegistry', this.snap.id, { enabled: on });
+      this.dash.hooks.announce(`${this.snap.name} ${on ? 'enabled' : 'disabled'}.`);
+      // Enabled again: log in now rather than at the next alarm, as adding does.
+      if (on) void this.refresh();
+    } catch (err) {
+      this.dash.hooks.announce(`Could not change ${this.snap.name}: ${errorView(err).message}`);
+    }
+  }
+
+  private async copy(text: string, what: string): Promise<void> {
+    if (!text) return;
+    try {
+      await call('writeClipboard', text);
+      this.dash.hooks.announce(`${what} of ${this.snap.name} copied.`);
+    } catch (err) {
+      this.dash.hooks.announce(`Could not copy: ${errorView(err).message}`);
+    }
+  }
+
+  private async openConsole(): Promise<void> {
+    try {
+      await call('openConsole', this.snap.id);
+      this.dash.hooks.announce(`Opened the AWS console for ${this.snap.name} in your browser.`);
+    } catch (err) {
+      const v = errorView(err);
+      this.dash.hooks.announce(`Could not open the AWS console: ${v.message} ${v.fix}`);
+    }
+  }
+
   private async remove(): Promise<void> {
     try {
-      await call('removeRegistry', this.snap.id);
-      this.dash.hooks.announce(`Removed ${this.snap.name}.`);
+      const removed = await call('removeRegistry', this.snap.id);
       this.dash.drop(this.snap.id);
+      this.dash.hooks.removed(removed);
     } catch (err) {
       const v = errorView(err);
       this.dash.hooks.announce(`Could not remove ${this.snap.name}: ${v.message}`);
@@ -326,35 +389,145 @@ class Card {
 
 function append(parent: HTMLElement, ...kids: HTMLElement[]): void { for (const k of kids) parent.appendChild(k); }
 
+/** Order of the "urgency" sort: what needs a person first, then what expires soonest. */
+const URGENCY: Record<RegistrySnapshot['state'], number> = {
+  'error': 0, 'signin-required': 0, 'expired': 0, 'missing': 0, 'expiring': 1, 'idle': 2, 'refreshing': 3, 'valid': 3, 'helper-managed': 4, 'disabled': 5,
+};
+
+export type SortKey = 'urgency' | 'name' | 'expiry';
+
+const expiryOf = (r: RegistrySnapshot) => parseTime(r.expiresAt) ?? Number.POSITIVE_INFINITY;
+const byName = (a: RegistrySnapshot, b: RegistrySnapshot) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+
+/** The dashboard's order: pure, so the same list always sorts the same way. */
+export function sortRegistries(regs: readonly RegistrySnapshot[], key: SortKey): RegistrySnapshot[] {
+  const out = regs.slice();
+  if (key === 'name') return out.sort(byName);
+  if (key === 'expiry') return out.sort((a, b) => expiryOf(a) - expiryOf(b) || byName(a, b));
+  const rank = (r: RegistrySnapshot) => (r.enabled ? URGENCY[r.state] : URGENCY.disabled);
+  return out.sort((a, b) => rank(a) - rank(b) || expiryOf(a) - expiryOf(b) || byName(a, b));
+}
+
+/** Whether a registry matches the filter box: every word must appear in its name, host, account, profile, region, tool or state. */
+export function matchesFilter(r: RegistrySnapshot, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const hay = [r.name, r.host, r.accountId, r.profile, r.region, r.tool, r.state, STATE_LABEL[r.state], r.enabled ? '' : 'disabled'].filter(Boolean).join(' ').toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+export const isAttention = (r: RegistrySnapshot) => r.enabled && needsAttention(r);
+
 export class Dashboard {
   readonly el: HTMLElement;
+  readonly tools: HTMLElement;
   private readonly cards = new Map<string, Card>();
+  private regs: readonly RegistrySnapshot[] = [];
+  private readonly filterInput: HTMLInputElement;
+  private readonly sortSelect: HTMLSelectElement;
+  private readonly attentionBtn: HTMLButtonElement;
+  private readonly attentionCount = new LiveText();
+  private readonly refreshShownBtn: HTMLButtonElement;
+  private readonly shownCount = new LiveText();
+  private readonly noMatch: HTMLElement;
+  private attentionOnly = false;
 
   constructor(readonly hooks: DashboardHooks) {
     this.el = h('div', { class: 'cards', role: 'list', 'aria-label': 'Registries' });
+    this.filterInput = h('input', { type: 'search', class: 'filter', 'aria-label': 'Filter registries', placeholder: 'Filter: name, host, account, profile, state', spellcheck: 'false', autocomplete: 'off' });
+    this.filterInput.addEventListener('input', () => this.apply());
+    this.filterInput.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && this.filterInput.value) { ev.preventDefault(); this.filterInput.value = ''; this.apply(); } });
+    this.sortSelect = h('select', { class: 'sort', 'aria-label': 'Sort registries by' },
+      h('option', { value: 'urgency' }, 'Most urgent first'), h('option', { value: 'name' }, 'Name'), h('option', { value: 'expiry' }, 'Expiry'));
+    this.sortSelect.addEventListener('change', () => this.apply());
+    this.attentionBtn = h('button', { type: 'button', class: 'btn chip', 'aria-pressed': 'false', 'data-action': 'attention', onclick: () => this.setAttentionOnly(!this.attentionOnly) },
+      'Needs attention', ' (', this.attentionCount.node, ')');
+    this.refreshShownBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'refresh-shown', hidden: true, onclick: () => void this.refreshShown() },
+      'Log in now: ', this.shownCount.node, ' shown');
+    this.tools = h('div', { class: 'dash-tools', role: 'search' }, this.filterInput, this.sortSelect, this.attentionBtn, this.refreshShownBtn);
+    this.noMatch = h('p', { class: 'empty-note no-match', hidden: true }, 'No registry matches the filter. ',
+      h('button', { type: 'button', class: 'link-btn', onclick: () => this.clearFilter() }, 'Show all registries'));
+    this.tools.appendChild(this.noMatch);
   }
 
   get size(): number { return this.cards.size; }
 
   render(regs: readonly RegistrySnapshot[]): void {
+    this.regs = regs;
     const seen = new Set<string>();
-    let prevEl: Element | null = null;
     for (const r of regs) {
       seen.add(r.id);
-      let card = this.cards.get(r.id);
+      const card = this.cards.get(r.id);
       if (!card) {
-        card = new Card(r, this);
-        card.el.setAttribute('role', 'listitem');
-        this.cards.set(r.id, card);
+        const c = new Card(r, this);
+        c.el.setAttribute('role', 'listitem');
+        this.cards.set(r.id, c);
       } else {
         card.update(r);
       }
-      // Keep DOM order equal to the snapshot order, moving only what is out of place.
+    }
+    for (const [id, card] of this.cards) if (!seen.has(id)) { card.el.remove(); this.cards.delete(id); }
+    this.apply();
+  }
+
+  /** Orders the cards and hides those the filter leaves out, moving only what is out of place. */
+  private apply(): void {
+    const query = this.filterInput.value;
+    const attention = this.regs.filter(isAttention).length;
+    this.attentionCount.set(String(attention));
+    if (this.attentionOnly && attention === 0) this.setAttentionOnly(false, false);
+    // Moving a node drops its focus: note it, and put it back after the cards are in order.
+    const active = document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement) ? document.activeElement : null;
+    let prevEl: Element | null = null;
+    let shown = 0;
+    for (const r of sortRegistries(this.regs, this.sortSelect.value as SortKey)) {
+      const card = this.cards.get(r.id)!;
+      const show = matchesFilter(r, query) && (!this.attentionOnly || isAttention(r));
+      if (card.el.hidden === show) card.el.hidden = !show;
+      if (show) shown += 1;
       const want: Element | null = prevEl ? prevEl.nextElementSibling : this.el.firstElementChild;
       if (want !== card.el) this.el.insertBefore(card.el, want);
       prevEl = card.el;
     }
-    for (const [id, card] of this.cards) if (!seen.has(id)) { card.el.remove(); this.cards.delete(id); }
+    if (active && document.activeElement !== active && this.el.contains(active)) active.focus({ preventScroll: true });
+    const filtered = Boolean(query.trim()) || this.attentionOnly;
+    this.noMatch.hidden = !filtered || shown > 0;
+    const enabledShown = this.shownIds().length;
+    this.shownCount.set(String(enabledShown));
+    this.refreshShownBtn.hidden = !filtered || enabledShown === 0;
+  }
+
+  /** The "needs attention" quick filter (the header's message turns it on). */
+  setAttentionOnly(on: boolean, reapply = true): void {
+    this.attentionOnly = on;
+    this.attentionBtn.setAttribute('aria-pressed', String(on));
+    if (reapply) this.apply();
+  }
+
+  private clearFilter(): void {
+    this.filterInput.value = '';
+    this.setAttentionOnly(false);
+    this.filterInput.focus();
+  }
+
+  /** Shows only what needs attention and focuses the first of those cards. */
+  showAttention(): boolean {
+    this.filterInput.value = '';
+    this.setAttentionOnly(true);
+    const first = sortRegistries(this.regs, this.sortSelect.value as SortKey).find(isAttention);
+    return first ? this.focus(first.id) : false;
+  }
+
+  private shownIds(): string[] {
+    return [...this.cards.values()].filter((c) => !c.el.hidden && c.snap.enabled).map((c) => c.snap.id);
+  }
+
+  /** "Log in now" for the registries the filter shows: one batch, sharing token calls like Refresh all. */
+  private async refreshShown(): Promise<void> {
+    const ids = this.shownIds();
+    if (!ids.length) return;
+    this.refreshShownBtn.disabled = true;
+    try { await this.refreshBatch(ids); } finally { this.refreshShownBtn.disabled = false; }
   }
 
   drop(id: string): void {
@@ -368,12 +541,14 @@ export class Dashboard {
     for (const c of this.cards.values()) c.tick(now);
   }
 
-  /** One refreshAll call (the keeper shares one token per credentials and region); every card shows progress. */
-  async refreshAll(): Promise<void> {
-    const cards = [...this.cards.values()].filter((c) => c.snap.enabled && !c.busy);
+  /** Refresh all: one call (the keeper shares one token per credentials and region); every card shows progress. */
+  refreshAll(): Promise<void> { return this.refreshBatch(null); }
+
+  private async refreshBatch(ids: string[] | null): Promise<void> {
+    const cards = [...this.cards.values()].filter((c) => c.snap.enabled && !c.busy && (!ids || ids.includes(c.snap.id)));
     for (const c of cards) c.setPending(true);
     try {
-      const results = await call('refreshAll');
+      const results = ids ? await call('refreshMany', ids) : await call('refreshAll');
       for (const r of results) {
         const c = this.cards.get(r.id);
         if (c) { c.pending = false; c.update(r, true); }
@@ -382,9 +557,10 @@ export class Dashboard {
       this.hooks.announce(failed ? `Refreshed ${results.length - failed} of ${results.length}; ${failed} failed.` : `Refreshed ${results.length} registr${results.length === 1 ? 'y' : 'ies'}.`);
     } catch (err) {
       const v = errorView(err);
-      this.hooks.announce(`Refresh all failed: ${v.message} ${v.fix}`);
+      this.hooks.announce(`Refresh failed: ${v.message} ${v.fix}`);
     } finally {
       for (const c of cards) if (c.pending) c.setPending(false);
+      this.apply();
     }
   }
 

@@ -46,3 +46,23 @@ export function uid(prefix: string): string {
 export function richText(text: string): (string | HTMLElement)[] {
   return text.split(/(`[^`\n]+`)/).filter(Boolean).map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 2 ? h('code', {}, part.slice(1, -1)) : part));
 }
+
+/** How much of the top of the viewport the sticky header covers (0 when it scrolls with the page). */
+export function headerCover(): number {
+  const header = document.getElementById('header');
+  if (!header || getComputedStyle(header).position !== 'sticky') return 0;
+  return Math.max(0, header.getBoundingClientRect().bottom);
+}
+
+/**
+ * Scrolls so that `target` (and `from`, above it, when both fit: an error summary and the first bad
+ * field) is visible below the sticky header. Focus alone would leave it under the header.
+ */
+export function revealBelowHeader(target: HTMLElement, from: HTMLElement = target): void {
+  const top = headerCover() + 8;
+  const room = window.innerHeight - top - 8;
+  const t = target.getBoundingClientRect();
+  const f = from.hidden ? t : from.getBoundingClientRect();
+  const start = t.bottom - f.top <= room ? f.top : t.top;
+  if (start < top || t.bottom > window.innerHeight) window.scrollBy({ top: start - top, behavior: 'instant' });
+}

@@ -4,14 +4,20 @@
 import type { AwsProfileView, Registry, RegistryInputView } from '../electron/contract';
 import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type RegistryField } from '../electron/core/registry';
 import { ApiError, call, errorView } from './api';
-import { fill, h, uid } from './dom';
+import { fill, h, revealBelowHeader, uid } from './dom';
 
 export interface FormHooks {
-  saved(reg: Registry, isNew: boolean): void;
+  /** `before`: the registry as it was (null when added). */
+  saved(reg: Registry, before: Registry | null): void;
   cancel(): void;
 }
 
-type FieldName = Exclude<RegistryField, 'input' | 'enabled'>;
+type FieldName = Exclude<RegistryField, 'input'>;
+
+const CHECK_LABEL: Partial<Record<FieldName, string>> = {
+  enabled: 'Enabled: keep this registry logged in',
+  autoRefresh: 'Refresh this registry automatically',
+};
 const DEFAULT_CHAIN = '';
 
 interface Field {
@@ -23,7 +29,7 @@ interface Field {
 export class RegistryForm {
   readonly el: HTMLElement;
   private readonly heading = h('h2', { id: 'form-heading', tabindex: -1 });
-  private readonly summary = h('div', { class: 'form-summary', role: 'alert', hidden: true });
+  private readonly summary = h('div', { class: 'form-summary', role: 'alert', hidden: true, tabindex: -1 });
   private readonly fields = {} as Record<FieldName, Field>;
   private readonly advanced: HTMLDetailsElement;
   private readonly detectBtn: HTMLButtonElement;
@@ -42,13 +48,15 @@ export class RegistryForm {
       for (const [v, label] of options) s.appendChild(h('option', { value: v }, label));
       return s;
     };
-    const nameCtl = text('name', { placeholder: 'prod', maxlength: '63' });
+    // No maxlength: input that is too long is reported, never cut without a word.
+    const nameCtl = text('name', { placeholder: 'prod' });
     const kindCtl = select('kind', [['private', 'Private registry (account)'], ['public', 'ECR Public (public.ecr.aws)']]);
     const regionCtl = select('region', []);
     const profileCtl = select('profile', [[DEFAULT_CHAIN, 'Default credential chain']]);
-    const accountCtl = text('accountId', { placeholder: '123456789012', inputmode: 'numeric', maxlength: '12' });
+    const accountCtl = text('accountId', { placeholder: '123456789012', inputmode: 'numeric' });
     const toolCtl = select('tool', [['docker', 'docker'], ['podman', 'podman']]);
     const autoCtl = h('input', { type: 'checkbox', name: 'autoRefresh', checked: true });
+    const enabledCtl = h('input', { type: 'checkbox', name: 'enabled', checked: true });
     const hostCtl = text('registryHost', { placeholder: 'derived from account and region' });
     const endpointCtl = text('apiEndpoint', { placeholder: 'https://api.ecr.REGION.amazonaws.com' });
     kindCtl.addEventListener('change', () => this.syncKind());
@@ -64,7 +72,7 @@ export class RegistryForm {
       const describedBy = [helpId, errId].filter(Boolean).join(' ');
       control.setAttribute('aria-describedby', describedBy);
       const isCheck = control instanceof HTMLInputElement && control.type === 'checkbox';
-      const label = h('label', { for: id }, isCheck ? 'Refresh this registry automatically' : labelOf(name));
+      const label = h('label', { for: id }, isCheck ? CHECK_LABEL[name] ?? labelOf(name) : labelOf(name));
       const wrap = h('div', { class: `field${isCheck ? ' field-check' : ''}`, 'data-field': name },
         isCheck ? null : label,
         extra ? h('div', { class: 'field-row' }, control, extra) : control,
@@ -86,9 +94,10 @@ export class RegistryForm {
       mk('kind', kindCtl),
       mk('region', regionCtl),
       mk('profile', profileCtl, 'From your ~/.aws/config and ~/.aws/credentials.'),
-      mk('accountId', accountCtl, 'Optional: 12 digits. Left empty, it comes from the first token.', h('span', { class: 'field-side' }, this.detectBtn)),
+      mk('accountId', accountCtl, 'Optional: 12 digits (dashes and spaces are fine). Left empty, it comes from the first token.', h('span', { class: 'field-side' }, this.detectBtn)),
       this.detectStatus,
       mk('tool', toolCtl),
+      mk('enabled', enabledCtl),
       mk('autoRefresh', autoCtl),
       this.advanced,
       h('div', { class: 'form-actions' },
@@ -130,6 +139,7 @@ export class RegistryForm {
     this.set('accountId', v.accountId ?? '');
     this.set('tool', v.tool ?? 'docker');
     (this.fields.autoRefresh.control as HTMLInputElement).checked = v.autoRefresh !== false;
+    (this.fields.enabled.control as HTMLInputElement).checked = v.enabled !== false;
     this.set('registryHost', v.registryHost ?? '');
     this.set('apiEndpoint', v.apiEndpoint ?? '');
     this.advanced.open = Boolean(v.registryHost || v.apiEndpoint);
@@ -176,6 +186,7 @@ export class RegistryForm {
       profile: val('profile'),
       tool: val('tool') as 'docker' | 'podman',
       autoRefresh: (this.fields.autoRefresh.control as HTMLInputElement).checked,
+      enabled: (this.fields.enabled.control as HTMLInputElement).checked,
       registryHost: val('registryHost'),
       apiEndpoint: val('apiEndpoint'),
     };
@@ -197,6 +208,7 @@ export class RegistryForm {
     this.clearErrors();
     const loose: string[] = [];
     let first: HTMLElement | null = null;
+    let firstWrap: HTMLElement | null = null;
     for (const p of problems) {
       const f = (this.fields as Record<string, Field | undefined>)[p.field];
       if (!f) { loose.push(p.message); continue; }
@@ -205,7 +217,7 @@ export class RegistryForm {
       f.control.setAttribute('aria-invalid', 'true');
       f.wrap.classList.add('invalid');
       if (p.field === 'registryHost' || p.field === 'apiEndpoint') this.advanced.open = true;
-      first ??= f.control;
+      if (!first) { first = f.control; firstWrap = f.wrap; }
     }
     const count = problems.length;
     const lines: (string | HTMLElement)[] = [];
@@ -213,7 +225,8 @@ export class RegistryForm {
     for (const m of loose) lines.push(h('p', {}, m));
     if (fallback) lines.push(h('p', {}, fallback.message), h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), fallback.fix));
     if (lines.length) { fill(this.summary, ...lines); this.summary.hidden = false; }
-    (first ?? this.summary).focus?.();
+    (first ?? this.summary).focus({ preventScroll: true });
+    revealBelowHeader(firstWrap ?? this.summary, this.summary);
   }
 
   async submit(): Promise<void> {
@@ -229,7 +242,7 @@ export class RegistryForm {
     try {
       const saved = this.editing ? await call('updateRegistry', this.editing.id, input) : await call('addRegistry', input);
       this.clearErrors();
-      this.hooks.saved(saved, !this.editing);
+      this.hooks.saved(saved, this.editing);
     } catch (err) {
       const ev = errorView(err);
       if (err instanceof ApiError && ev.problems?.length) this.showProblems(ev.problems);

@@ -130,6 +130,18 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'internal': 'Unexpected error',
 };
 
+/** Titles for failures of the registry login itself (the token came from AWS fine). */
+const REGISTRY_STAGE_TITLE: Partial<Record<ErrorCategory, string>> = {
+  'network': 'Cannot reach the registry',
+  'timeout': 'Registry login timed out',
+  'server': 'Registry server error',
+};
+
+/** An error's title by what failed: the AWS API or the registry (same category, different place). */
+export function errorTitle(err: { category: string; stage?: 'aws' | 'registry' }): string {
+  return (err.stage === 'registry' ? REGISTRY_STAGE_TITLE[err.category as ErrorCategory] : undefined) ?? categoryTitle(err.category);
+}
+
 export function categoryTitle(category: string): string {
   return (CATEGORY_TITLE as Record<string, string>)[category] ?? category;
 }
@@ -202,4 +214,24 @@ export const STORE_TITLE: Record<string, string> = {
 
 export function storeTitle(store: string): string {
   return STORE_TITLE[store] ?? store;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Local time, with the date in front when it is not today: "14:05:09" or "28 Nov 14:05:09". */
+export function formatWhen(ms: number, nowMs: number, withSeconds = true): string {
+  const d = new Date(ms);
+  const n = new Date(nowMs);
+  const sameDay = d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate();
+  const clock = formatClock(ms, withSeconds);
+  if (sameDay) return clock;
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${d.getFullYear() === n.getFullYear() ? '' : ` ${d.getFullYear()}`} ${clock}`;
+}
+
+/** The keeper writes times into messages as UTC ISO 8601 (for logs and the CLI); the window shows them in local time. */
+export function localizeTimes(text: string, nowMs: number): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, (iso) => {
+    const ms = Date.parse(iso);
+    return Number.isFinite(ms) ? formatWhen(ms, nowMs, false) : iso;
+  });
 }

@@ -2,8 +2,8 @@
 // validateSettingsPatch has the final word; its per-field problems are shown next to the fields.
 import type { SettingsView } from '../electron/contract';
 import { call, errorView } from './api';
-import { fill, h, uid } from './dom';
-import { LIMITS } from '../electron/core/settings-model';
+import { fill, h, revealBelowHeader, uid } from './dom';
+import { LIMITS, SETTING_LABELS } from '../electron/core/settings-model';
 
 type NumKey = keyof typeof LIMITS;
 type Patch = Partial<Omit<SettingsView, 'configDir'>>;
@@ -12,41 +12,64 @@ export class SettingsPanel {
   readonly el: HTMLElement;
   private readonly form: HTMLFormElement;
   private readonly status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
-  private readonly summary = h('div', { class: 'form-summary', role: 'alert', hidden: true });
+  private readonly summary = h('div', { class: 'form-summary', role: 'alert', hidden: true, tabindex: -1 });
   private readonly errors = new Map<string, { wrap: HTMLElement; error: HTMLElement; control: HTMLElement }>();
   private readonly inputs: Record<string, HTMLInputElement> = {};
   private readonly configDir = h('code', {});
   private current: SettingsView | null = null;
+  private readonly draftNote: HTMLElement;
+  private readonly ssoSelect: HTMLSelectElement;
+  private readonly ssoBtn: HTMLButtonElement;
+  private readonly ssoBox: HTMLElement;
+  private readonly ssoStatus = h('p', { class: 'hint', role: 'status', 'data-role': 'sso-status' });
+  /** Told when the form gains or loses unsaved changes (the Settings tab marks them). */
+  onEdit?: (dirty: boolean) => void;
 
   constructor(private readonly announce: (t: string) => void) {
-    const num = (key: NumKey, label: string, unit: string, help: string) => {
+    // Labels come from the one key -> label map, so the keeper's messages name what is shown here.
+    const label = (key: string) => SETTING_LABELS[key] ?? key;
+    const num = (key: NumKey, unit: string, help: string) => {
       const { min, max } = LIMITS[key];
       const input = h('input', { type: 'number', name: key, min, max, step: 1, inputmode: 'numeric', required: true });
-      return this.field(key, label, input, `${help} ${min}-${max} ${unit}.`, unit);
+      return this.field(key, label(key), input, `${help} ${min}-${max} ${unit}.`, unit);
     };
-    const check = (key: string, label: string, help?: string) => this.field(key, label, h('input', { type: 'checkbox', name: key }), help);
-    const path = (tool: 'docker' | 'podman') => this.field(`toolPaths.${tool}`, `${tool} path`,
+    const check = (key: string, help?: string) => this.field(key, label(key), h('input', { type: 'checkbox', name: key }), help);
+    const path = (tool: 'docker' | 'podman') => this.field(`toolPaths.${tool}`, label(`toolPaths.${tool}`),
       h('input', { type: 'text', name: `toolPaths.${tool}`, placeholder: `found on PATH (e.g. /usr/local/bin/${tool})`, spellcheck: 'false', autocomplete: 'off' }),
       `Leave empty to search PATH and the usual install places.`);
 
+    this.draftNote = h('div', { class: 'draft-note', role: 'status', hidden: true },
+      h('p', {}, 'Unsaved changes, kept from before: save them, or discard them.'),
+      h('button', { type: 'button', class: 'btn', 'data-action': 'discard', onclick: () => this.discard() }, 'Discard changes'));
     this.form = h('form', { class: 'settings-form', novalidate: true, 'aria-labelledby': 'settings-heading' },
+      this.draftNote,
       this.summary,
       h('fieldset', {}, h('legend', {}, 'Refreshing'),
-        check('autoRefresh', 'Refresh logins automatically'),
-        num('refreshLeadMinutes', 'Refresh before expiry', 'minutes', 'How long before a token expires to log in again:'),
-        num('loginTimeoutSeconds', 'Login timeout', 'seconds', 'Give up on a docker or podman login after:'),
-        check('startAtLogin', 'Start ECR Keeper when I log in to this computer')),
+        check('autoRefresh'),
+        num('refreshLeadMinutes', 'minutes', 'How long before a token expires to log in again:'),
+        num('loginTimeoutSeconds', 'seconds', 'Give up on a docker or podman login after:'),
+        check('startAtLogin')),
       h('fieldset', {}, h('legend', {}, 'Notifications'),
-        num('notifyLeadMinutes', 'Warn before expiry', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
-        check('notifications.expiring', 'A login is about to expire'),
-        check('notifications.failed', 'A refresh failed'),
-        check('notifications.recovered', 'A failed registry works again')),
+        num('notifyLeadMinutes', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
+        check('notifications.expiring'),
+        check('notifications.failed'),
+        check('notifications.recovered')),
       h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman')),
       h('p', { class: 'hint' }, 'Settings folder: ', this.configDir),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Save settings'), this.status));
     this.form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(); });
+    this.form.addEventListener('input', () => this.onEdit?.(this.dirty));
+    this.form.addEventListener('change', () => this.onEdit?.(this.dirty));
+    // Sign in to any SSO profile, as `ecr-keeper signin PROFILE` does: not only from a failed card.
+    this.ssoSelect = h('select', { id: 'sso-profile', 'aria-label': 'SSO profile' });
+    this.ssoBtn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sso-signin', onclick: () => void this.signIn() }, 'Sign in');
+    this.ssoBox = h('section', { class: 'settings-form signin-box', 'aria-labelledby': 'sso-heading' },
+      h('fieldset', {}, h('legend', { id: 'sso-heading' }, 'AWS sign-in (SSO)'),
+        h('p', { class: 'hint' }, 'Runs aws sso login for the profile (your browser opens), then refreshes the registries that use it.'),
+        h('div', { class: 'field-row' }, this.ssoSelect, this.ssoBtn),
+        this.ssoStatus));
     this.el = h('section', { class: 'view view-settings', 'aria-labelledby': 'settings-heading' },
-      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'), this.form);
+      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'), this.form, this.ssoBox);
   }
 
   private field(key: string, label: string, input: HTMLInputElement, help?: string, unit?: string): HTMLElement {
@@ -68,33 +91,84 @@ export class SettingsPanel {
     return wrap;
   }
 
+  /** True when the form holds changes not saved yet. */
+  get dirty(): boolean {
+    const s = this.current;
+    if (!s) return false;
+    return Object.entries(flat(s)).some(([k, v]) => {
+      const i = this.inputs[k];
+      return i !== undefined && (i.type === 'checkbox' ? i.checked !== Boolean(v) : i.value.trim() !== (v === undefined || v === null ? '' : String(v)));
+    });
+  }
+
+  /**
+   * Opening the view reads the settings again, but a draft left by switching tabs is kept (and
+   * said so), never silently replaced.
+   */
   async load(): Promise<void> {
+    void this.loadProfiles();
     try {
-      this.show(await call('getSettings'));
+      const s = await call('getSettings');
+      if (this.dirty) {
+        this.current = s;
+        this.configDir.textContent = s.configDir;
+        this.draftNote.hidden = false;
+        return;
+      }
+      this.show(s);
     } catch (err) {
       const v = errorView(err);
       this.status.textContent = `Could not load settings: ${v.message}`;
     }
   }
 
+  private async loadProfiles(): Promise<void> {
+    let names: string[] = [];
+    try { names = (await call('listProfiles')).filter((p) => p.type === 'sso').map((p) => p.name); } catch { /* shown as none */ }
+    const keep = this.ssoSelect.value;
+    fill(this.ssoSelect, ...names.map((n) => h('option', { value: n }, n)));
+    if (names.includes(keep)) this.ssoSelect.value = keep;
+    this.ssoBox.hidden = names.length === 0;
+  }
+
+  private async signIn(): Promise<void> {
+    const profile = this.ssoSelect.value;
+    if (!profile || this.ssoBtn.getAttribute('aria-busy') === 'true') return;
+    this.ssoBtn.setAttribute('aria-busy', 'true');
+    this.ssoBtn.setAttribute('aria-disabled', 'true');
+    this.ssoStatus.textContent = `Signing in to ${profile}: finish it in the browser window the AWS CLI opened.`;
+    try {
+      await call('startSignIn', profile);
+      this.ssoStatus.textContent = `Signed in to ${profile}; its registries were refreshed.`;
+      this.announce(`Signed in to AWS for profile ${profile}.`);
+    } catch (err) {
+      const v = errorView(err);
+      this.ssoStatus.textContent = `Sign-in failed: ${v.message} Fix: ${v.fix}`;
+      this.announce(`Sign-in for ${profile} failed: ${v.message}`);
+    } finally {
+      this.ssoBtn.removeAttribute('aria-busy');
+      this.ssoBtn.removeAttribute('aria-disabled');
+    }
+  }
+
+  private discard(): void {
+    if (this.current) this.show(this.current);
+    this.clear();
+    this.announce('Unsaved settings changes discarded.');
+    (this.el.querySelector('h2') as HTMLElement | null)?.focus();
+  }
+
   show(s: SettingsView): void {
     this.current = s;
+    this.draftNote.hidden = true;
     const set = (k: string, v: unknown) => {
       const i = this.inputs[k]!;
       if (i.type === 'checkbox') i.checked = Boolean(v);
       else i.value = v === undefined || v === null ? '' : String(v);
     };
-    set('autoRefresh', s.autoRefresh);
-    set('refreshLeadMinutes', s.refreshLeadMinutes);
-    set('notifyLeadMinutes', s.notifyLeadMinutes);
-    set('loginTimeoutSeconds', s.loginTimeoutSeconds);
-    set('startAtLogin', s.startAtLogin);
-    set('notifications.expiring', s.notifications.expiring);
-    set('notifications.failed', s.notifications.failed);
-    set('notifications.recovered', s.notifications.recovered);
-    set('toolPaths.docker', s.toolPaths.docker ?? '');
-    set('toolPaths.podman', s.toolPaths.podman ?? '');
+    for (const [k, v] of Object.entries(flat(s))) set(k, v);
     this.configDir.textContent = s.configDir;
+    this.onEdit?.(false);
   }
 
   /** The whole form as a patch (numbers that do not parse are sent as text so the keeper names them). */
@@ -150,8 +224,19 @@ export class SettingsPanel {
       if (!v.problems?.length) lines.push(h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), v.fix));
       fill(this.summary, ...lines);
       this.summary.hidden = false;
-      (first ?? this.summary).focus();
+      (first ?? this.summary).focus({ preventScroll: true });
+      revealBelowHeader(first?.closest('.field') as HTMLElement ?? this.summary, this.summary);
       if (this.current) this.status.textContent = '';
     }
   }
+}
+
+/** Settings as the form's field keys ("notifications.failed", "toolPaths.docker") -> value. */
+function flat(s: SettingsView): Record<string, unknown> {
+  return {
+    autoRefresh: s.autoRefresh, refreshLeadMinutes: s.refreshLeadMinutes, notifyLeadMinutes: s.notifyLeadMinutes,
+    loginTimeoutSeconds: s.loginTimeoutSeconds, startAtLogin: s.startAtLogin,
+    'notifications.expiring': s.notifications.expiring, 'notifications.failed': s.notifications.failed, 'notifications.recovered': s.notifications.recovered,
+    'toolPaths.docker': s.toolPaths.docker ?? '', 'toolPaths.podman': s.toolPaths.podman ?? '',
+  };
 }

@@ -28,6 +28,8 @@ export interface ErrorInfo {
   fix: string;
   /** When the engine will try again on its own (ISO 8601), if it will. */
   retryAt?: string | null;
+  /** What failed: getting the token from AWS, or logging in to the registry with it. */
+  stage?: 'aws' | 'registry';
 }
 
 export class KeeperError extends Error {

@@ -15,11 +15,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { identityChanged, registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
-import { validateSettingsPatch, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
+import { validateSettingsPatch, type SettingNames, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
 import { needsAttention, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type OverallState, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
 
 /** What the keeper needs from the token source (electron/core/tokens.ts). */
@@ -148,6 +148,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.log.slice();
   }
 
+  /** Empties the activity log (the window's Clear). */
+  clearActivity(): void {
+    this.log.length = 0;
+  }
+
   snapshot(): KeeperSnapshot {
     const now = this.clock.now();
     const s = this.settingsCache;
@@ -175,6 +180,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       accountId: r.accountId ?? null,
       profile: r.profile ?? null,
       tool: r.tool,
+      apiEndpoint: r.apiEndpoint ?? null,
       enabled: r.enabled,
       autoRefresh: r.autoRefresh,
       state,
@@ -341,26 +347,34 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   // ---------- commands ----------
 
-  /** Refreshes one registry now; concurrent calls for the same registry share one refresh. */
-  async refresh(nameOrId: string): Promise<RegistrySnapshot> {
+  /**
+   * Refreshes one registry now; concurrent calls for the same registry share one refresh.
+   * `fresh`: a person asked for this one registry (a card's or the tray's Refresh), so it gets a new
+   * token rather than the cached one, and an IAM change shows at once. Batches leave it off so
+   * registries sharing credentials still share one call.
+   */
+  async refresh(nameOrId: string, opts: { fresh?: boolean } = {}): Promise<RegistrySnapshot> {
     const r = this.find(nameOrId);
     if (!r) throw new KeeperError('invalid-input', `No registry named "${nameOrId.slice(0, 80)}".`, 'Run `ecr-keeper list` to see the configured registries.');
-    return this.refreshOne(r, true);
+    return this.refreshOne(r, true, opts.fresh === true);
   }
 
-  /** Refreshes every enabled registry at once; one token call serves registries that share credentials. */
-  async refreshAll(): Promise<RegistrySnapshot[]> {
-    const regs = this.settingsCache.registries.filter((r) => r.enabled);
+  /**
+   * Refreshes every enabled registry (or the enabled ones among `ids`) at once; one token call
+   * serves registries that share credentials.
+   */
+  async refreshAll(ids?: readonly string[]): Promise<RegistrySnapshot[]> {
+    const regs = this.settingsCache.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id)));
     return Promise.all(regs.map((r) => this.refreshOne(r, true)));
   }
 
-  private refreshOne(r: Registry, manual: boolean): Promise<RegistrySnapshot> {
+  private refreshOne(r: Registry, manual: boolean, fresh = false): Promise<RegistrySnapshot> {
     const rt = this.rt(r.id);
     if (rt.inflight) return rt.inflight;
     if (!r.enabled) return Promise.resolve(this.registrySnapshot(r, this.clock.now()));
     const p = (async () => {
       try {
-        await this.runRefresh(r, rt, manual);
+        await this.runRefresh(r, rt, manual, fresh);
       } finally {
         rt.inflight = undefined;
         this.afterChange();
@@ -373,16 +387,17 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return p;
   }
 
-  private async runRefresh(r: Registry, rt: Runtime, manual: boolean): Promise<void> {
+  private async runRefresh(r: Registry, rt: Runtime, manual: boolean, fresh = false): Promise<void> {
     const s = this.settingsCache;
     rt.lastAttempt = this.clock.now();
+    let stage: ErrorInfo['stage'] = 'aws';
     try {
       let host = registryHostOf(r, undefined);
       if (host && (await this.checkHelperManaged(r, rt, host))) return;
 
       // A registry that rejected the last token's password gets a new token, not the cached one
       // (concurrent refreshes still share the one new call).
-      const force = rt.failures > 0 && rt.error?.category === 'login-rejected';
+      const force = fresh || (rt.failures > 0 && rt.error?.category === 'login-rejected');
       const token = await this.deps.tokens.get(
         { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
         { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE, force },
@@ -394,6 +409,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         }
         if (await this.checkHelperManaged(r, rt, host)) return;
       }
+      // Known now, whatever the login does: the card and any error name the same host.
+      rt.host = host;
+      stage = 'registry';
       const result = await this.deps.login.login({
         tool: r.tool,
         host,
@@ -402,7 +420,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         timeoutMs: s.loginTimeoutSeconds * 1000,
         toolPath: s.toolPaths[r.tool],
       });
-      rt.host = host;
       rt.expiresAt = token.expiresAt.getTime();
       rt.lastSuccess = this.clock.now();
       rt.failures = 0;
@@ -418,12 +435,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (file && this.running) this.watchPath(file, () => { void this.verifyDisk(); });
       this.record('login', `Logged in to ${host} with ${r.tool}; valid until ${new Date(rt.expiresAt).toISOString()}.`, r);
     } catch (err) {
-      const info = toErrorInfo(err);
+      const info = { ...toErrorInfo(err), stage };
       rt.failures += 1;
       rt.jitter = this.random();
       rt.error = info;
       rt.retryAt = parseMs(info.retryAt ?? undefined);
-      this.record('failure', `${info.message} ${info.fix}`, r);
+      this.record('failure', info.message, r, info.fix);
     }
     this.persist(r.id);
   }
@@ -493,7 +510,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     let reg: Registry | undefined;
     // Validated against the file as it is now: a registry another process just added counts.
     this.mutateSettings((cur) => {
-      const v = validateRegistryInput(input, { existing: cur.registries });
+      const v = validateRegistryInput(input, { existing: cur.registries, hostOf: this.knownHost });
       if (!v.ok) throw new InputError(v.errors);
       reg = { id: randomUUID(), ...v.value };
       return { ...cur, registries: [...cur.registries, reg] };
@@ -510,7 +527,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.mutateSettings((s) => {
       cur = findIn(s.registries, nameOrId);
       if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
-      const v = validateRegistryInput(input, { existing: s.registries, editingId: cur.id, base: cur });
+      const v = validateRegistryInput(input, { existing: s.registries, editingId: cur.id, base: cur, hostOf: this.knownHost });
       if (!v.ok) throw new InputError(v.errors);
       const updated: Registry = { id: cur.id, ...v.value };
       next = updated;
@@ -522,6 +539,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       // A different account, region, host or tool: the old login says nothing about the new one.
       this.runtime.set(cur!.id, freshRuntime(this.random()));
       this.persist(cur!.id);
+      // ...so it logs in at once, as a new registry does, rather than waiting for an alarm.
+      // (The window asks for it itself; a CLI edit stays a settings change.)
+      if (next!.enabled && this.running) void this.refreshOne(next!, true);
     } else if (!next!.enabled) rt.error = null;
     this.record('registry', `Updated registry ${next!.name}.`, next);
     this.afterChange();
@@ -544,8 +564,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return cur!;
   }
 
-  updateSettings(patch: unknown): Settings {
-    const v = validateSettingsPatch(patch);
+  /** `names`: how problems name a setting (the CLI says its key, the window its label). */
+  updateSettings(patch: unknown, names: SettingNames = 'key'): Settings {
+    const v = validateSettingsPatch(patch, names);
     if (!v.ok) throw new InputError(v.errors);
     this.mutateSettings((cur) => ({
       ...cur,
@@ -594,7 +615,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       await this.deps.signIn(profile);
     } catch (err) {
       const info = toErrorInfo(err);
-      this.record('failure', `${info.message} ${info.fix}`);
+      this.record('failure', info.message, undefined, info.fix);
       throw err;
     }
     this.record('notice', `Signed in to AWS SSO for profile ${profile}; refreshing its registries.`);
@@ -602,6 +623,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   // ---------- internals ----------
+
+  /** The host a registry logs in to, including one learnt from a token's proxy endpoint. */
+  private readonly knownHost = (r: Registry): string | undefined => registryHostOf(r, this.runtime.get(r.id)?.host);
 
   /** Changes the settings file under its lock, from what is on disk now. */
   private mutateSettings(change: (current: Settings) => Settings): void {
@@ -694,7 +718,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const known = this.settingsCache.registries.some((r) => r.id === id);
     let entry: PersistedRegistryState | undefined;
     if (rt && known) {
-      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix } : null };
+      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix, ...(rt.error.stage ? { stage: rt.error.stage } : {}) } : null };
       if (rt.expiresAt !== undefined) entry.expiresAt = iso(rt.expiresAt)!;
       if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
       if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
@@ -712,8 +736,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  private record(kind: ActivityKind, message: string, r?: Registry): void {
+  private record(kind: ActivityKind, message: string, r?: Registry, fix?: string): void {
     const entry: ActivityEntry = { at: new Date(this.clock.now()).toISOString(), kind, message };
+    if (fix) entry.fix = fix;
     if (r) { entry.registryId = r.id; entry.registryName = r.name; }
     this.log.push(entry);
     if (this.log.length > ACTIVITY_LIMIT) this.log.splice(0, this.log.length - ACTIVITY_LIMIT);
@@ -769,11 +794,6 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
 function findIn(regs: readonly Registry[], nameOrId: string): Registry | undefined {
   const lc = nameOrId.toLowerCase();
   return regs.find((r) => r.id === nameOrId) ?? regs.find((r) => r.name.toLowerCase() === lc);
-}
-
-function identityChanged(a: Registry, b: Registry): boolean {
-  return a.kind !== b.kind || a.region !== b.region || a.accountId !== b.accountId || a.profile !== b.profile
-    || a.tool !== b.tool || a.registryHost !== b.registryHost || a.apiEndpoint !== b.apiEndpoint;
 }
 
 export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManaged' | 'error' | 'failures' | 'expiresAt' | 'missing'>, now: number, notifyLeadMs: number): RegistryState {

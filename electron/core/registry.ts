@@ -64,6 +64,7 @@ export const KNOWN_REGIONS: readonly string[] = [
 
 const REGION_RE = /^(?:[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2})$/;
 const ACCOUNT_RE = /^\d{12}$/;
+const NAME_MAX = 63;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 // AWS profile names: letters, digits and a few punctuation marks; no spaces or shell metacharacters.
 const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$/;
@@ -238,6 +239,8 @@ export interface ValidateOptions {
   editingId?: string;
   /** For edits: values not given keep the current registry's values. */
   base?: Registry;
+  /** The host an existing registry logs in to, including one learnt from a token (default: from its settings). */
+  hostOf?: (r: Registry) => string | undefined;
 }
 
 const KNOWN_FIELDS = new Set(['name', 'kind', 'region', 'accountId', 'profile', 'tool', 'enabled', 'autoRefresh', 'registryHost', 'apiEndpoint']);
@@ -272,13 +275,16 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   const name = val('name', base?.name);
   const kindRaw = val('kind', base?.kind) ?? 'private';
   const toolRaw = val('tool', base?.tool) ?? 'docker';
-  const accountId = val('accountId', base?.accountId);
+  const accountRaw = val('accountId', base?.accountId);
+  // The AWS console shows account IDs as 1234-5678-9012; people paste them that way (or with spaces).
+  const accountId = accountRaw !== undefined && /^[\d\s-]+$/.test(accountRaw) ? accountRaw.replace(/[\s-]/g, '') : accountRaw;
   const profile = val('profile', base?.profile);
   const registryHost = val('registryHost', base?.registryHost)?.toLowerCase();
   const apiEndpoint = val('apiEndpoint', base?.apiEndpoint);
   let region = val('region', base?.region);
 
   if (!name) errors.push({ field: 'name', message: 'Name is required: a short label such as "prod" or "team-images".' });
+  else if (name.length > NAME_MAX) errors.push({ field: 'name', message: `Name is too long (${name.length} characters): use at most ${NAME_MAX}.` });
   else if (!NAME_RE.test(name)) errors.push({ field: 'name', message: `Name "${name.slice(0, 70)}" is not valid: use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit.` });
   else if (opts.existing?.some((r) => r.name.toLowerCase() === name.toLowerCase() && r.id !== opts.editingId)) {
     errors.push({ field: 'name', message: `A registry named "${name}" already exists: choose another name.` });
@@ -293,7 +299,7 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   else if (kind === 'public' && region !== PUBLIC_REGION) errors.push({ field: 'region', message: `ECR Public tokens come only from ${PUBLIC_REGION}: set the region to ${PUBLIC_REGION}.` });
 
   if (accountId !== undefined && !ACCOUNT_RE.test(accountId)) {
-    errors.push({ field: 'accountId', message: `Account ID "${accountId.slice(0, 40)}" is not valid: it must be exactly 12 digits, like 123456789012.` });
+    errors.push({ field: 'accountId', message: `Account ID "${accountRaw!.slice(0, 40)}" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).` });
   }
   if (kind === 'public' && accountId !== undefined) errors.push({ field: 'accountId', message: 'ECR Public registries have no account ID: leave it empty.' });
 
@@ -338,7 +344,20 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   if (profile) value.profile = profile;
   if (registryHost) value.registryHost = registryHost;
   if (apiEndpoint) value.apiEndpoint = apiEndpoint;
+  // Two registries logging the same tool in to one host would overwrite each other's entry.
+  const host = registryHostOf({ id: '', ...value });
+  const clash = host ? opts.existing?.find((r) => r.id !== opts.editingId && r.tool === value.tool && (opts.hostOf ?? registryHostOf)(r) === host) : undefined;
+  if (clash) {
+    const field: RegistryField = registryHost ? 'registryHost' : kind === 'public' ? 'kind' : 'accountId';
+    return { ok: false, errors: [{ field, message: `Registry "${clash.name}" already logs ${value.tool} in to ${host}: two would overwrite each other's login. Edit "${clash.name}" instead.` }] };
+  }
   return { ok: true, value };
+}
+
+/** A change to what identifies a login: the old login says nothing about the new one. */
+export function identityChanged(a: Registry, b: Registry): boolean {
+  return a.kind !== b.kind || a.region !== b.region || a.accountId !== b.accountId || a.profile !== b.profile
+    || a.tool !== b.tool || a.registryHost !== b.registryHost || a.apiEndpoint !== b.apiEndpoint;
 }
 
 export function labelOf(field: RegistryField): string {

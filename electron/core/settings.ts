@@ -41,7 +41,7 @@ export interface PersistedRegistryState {
   lastSuccess?: string;
   lastAttempt?: string;
   failures?: number;
-  lastError?: { category: string; message: string; fix: string } | null;
+  lastError?: { category: string; message: string; fix: string; stage?: 'aws' | 'registry' } | null;
   /** The host actually logged in to (derived from proxyEndpoint when no account is set). */
   host?: string;
 }

@@ -33,6 +33,8 @@ export interface RegistrySnapshot {
   accountId: string | null;
   profile: string | null;
   tool: LoginTool;
+  /** The ECR API endpoint override, if any (the window's "copy login command" needs it). */
+  apiEndpoint?: string | null;
   enabled: boolean;
   autoRefresh: boolean;
   state: RegistryState;
@@ -72,4 +74,6 @@ export interface ActivityEntry {
   registryId?: string;
   registryName?: string;
   message: string;
+  /** What to do about it (failures), kept apart from the message so the window shows it as a fix. */
+  fix?: string;
 }

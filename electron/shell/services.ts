@@ -18,6 +18,10 @@ export interface ServiceDeps {
   mfa: Pick<MfaBroker, 'answer'>;
   /** The keeper's own token source: one credential cache, so "detect account" never asks for an MFA code again. */
   tokens: Pick<TokenSource, 'get'>;
+  /** Electron's shell.openExternal: the system browser, never the app's window. */
+  openExternal?: (url: string) => Promise<void>;
+  /** Electron's clipboard.writeText. */
+  writeClipboard?: (text: string) => void;
 }
 
 export function createServices(deps: ServiceDeps): HandlerServices {
@@ -39,6 +43,8 @@ export function createServices(deps: ServiceDeps): HandlerServices {
       return ecrHostsInConfig((await readDockerConfig(dockerConfigPath(deps.env))).config);
     },
     answerMfa: (requestId, code) => deps.mfa.answer(requestId, code),
+    ...(deps.openExternal ? { openExternal: deps.openExternal } : {}),
+    ...(deps.writeClipboard ? { writeClipboard: deps.writeClipboard } : {}),
     async signIn(profile) {
       // The keeper runs `aws sso login` (core/signin.ts), logs it, then refreshes the profile's registries.
       await deps.keeper.signIn(profile);

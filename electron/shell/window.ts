@@ -45,8 +45,9 @@ export function windowOptions(preloadPath: string, iconPath: string | undefined)
   return {
     width: 960,
     height: 680,
-    minWidth: 640,
-    minHeight: 440,
+    // The page works from here up (tabs wrap, the header shrinks); smaller would only cut it.
+    minWidth: 320,
+    minHeight: 360,
     show: false, // shown on ready-to-show: no white flash
     title: 'ECR Keeper',
     autoHideMenuBar: true,

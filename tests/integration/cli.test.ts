@@ -83,6 +83,9 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
       [['add', 'x', '--region', 'us-east-1', '--tool', 'nerdctl'], /"docker" or "podman"/],
       [['add', 'x;touch /tmp/pwned', '--region', 'us-east-1'], /Name .* is not valid/],
       [['add', 'reg0', '--region', 'us-east-1'], /already exists/],
+      // A second registry for reg0's host and tool would overwrite its login.
+      [addArgs(stack, 'dup', hosts[0]!), /Registry "reg0" already logs docker in to /],
+      [['add', 'n'.repeat(70), '--region', 'us-east-1'], /Name is too long \(70 characters\): use at most 63\./],
       [['add', '--region', 'us-east-1'], /needs a NAME/],
       [['add', 'x', '--region', 'us-east-1', '--bogus'], /Unknown option '--bogus'/],
       [['login', 'nope'], /No registry named "nope"/],
@@ -113,6 +116,16 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     assert.match(list.stdout, /reg8/);
   });
 
+  it('account IDs as the AWS console shows them (dashes, spaces) are saved as 12 digits', async () => {
+    const dir = join(stack.dir, 'dashed');
+    for (const [name, account, region] of [['dashes', '1234-5678-9012', 'us-east-1'], ['spaces', '1234 5678 9012', 'eu-west-1']] as const) {
+      const r = await stack.cli(['--config-dir', dir, 'add', name, '--region', region, '--account', account]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const list = JSON.parse((await stack.cli(['--config-dir', dir, 'list', '--json'])).stdout) as { accountId: string }[];
+    assert.deepEqual(list.map((x) => x.accountId), ['123456789012', '123456789012']);
+  });
+
   it('--config-dir picks another settings folder', async () => {
     const other = join(stack.dir, 'other');
     const r = await stack.cli(['--config-dir', other, 'list']);
@@ -134,7 +147,8 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
   });
 
   it('watch refreshes what is due (only that), logs one line per event, and exits cleanly on SIGTERM', async () => {
-    const add = await stack.cli(addArgs(stack, 'fresh', stack.registries[0]!.host));
+    // The host reg9 had (removed above): two registries may not share a host and tool.
+    const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]!));
     assert.equal(add.code, 0, add.stderr);
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -120,7 +120,7 @@ describe('AWS SSO sign-in', () => {
     const { keeper, logins } = makeKeeper();
     keeper.addRegistry({ name: 'eu', region: 'eu-west-1', accountId: ACCOUNT, profile: 'dev-sso', apiEndpoint: ecrSso.url });
     keeper.addRegistry({ name: 'us', region: 'us-east-1', accountId: ACCOUNT, profile: 'dev-sso', apiEndpoint: ecrSso.url });
-    keeper.addRegistry({ name: 'other', region: 'eu-west-1', accountId: ACCOUNT, profile: 'mfa', apiEndpoint: ecrMfa.url, enabled: false });
+    keeper.addRegistry({ name: 'other', region: 'eu-west-1', accountId: '999988887777', profile: 'mfa', apiEndpoint: ecrMfa.url, enabled: false });
     const before = await keeper.refreshAll();
     assert.deepEqual(before.map((r) => r.state), ['signin-required', 'signin-required']);
     assert.equal(before[0]!.error?.fix, 'Run: aws sso login --profile dev-sso');

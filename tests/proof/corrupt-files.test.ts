@@ -101,8 +101,8 @@ describe('corrupt settings and state files', () => {
 
   it('one invalid registry among good ones: set aside with the whole original file kept, the good ones load', async () => {
     const dir = join(root, 'one-bad');
-    for (const name of ['good1', 'good2']) {
-      const r = await runCli(['--config-dir', dir, 'add', name, '--region', 'us-east-1', '--account', '123456789012'], env);
+    for (const [name, account] of [['good1', '123456789012'], ['good2', '123456789013']] as const) {
+      const r = await runCli(['--config-dir', dir, 'add', name, '--region', 'us-east-1', '--account', account], env);
       assert.equal(r.code, 0, r.stderr);
     }
     const file = join(dir, 'config.json');

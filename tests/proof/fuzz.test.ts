@@ -139,7 +139,10 @@ function badCall(existingId: string): [unknown, unknown] {
     return [ch, args];
   }
   switch (ch) {
-    case 'registry:refresh': case 'registry:remove': return [ch, [ids()]];
+    case 'registry:refresh': case 'registry:remove': case 'registry:openConsole': return [ch, [ids()]];
+    case 'registry:refreshMany': return [ch, [pick([...WRONG_TYPES.filter((v) => !Array.isArray(v)), [], [ids()], Array(1001).fill(existingId)])]];
+    // Any short text is fine to copy; malformed is anything else.
+    case 'clipboard:write': return [ch, [pick([...WRONG_TYPES, '', 'x'.repeat(10_001)])]];
     case 'registry:add': return [ch, [badRegistryInput()]];
     case 'registry:update': return rand() < 0.5 ? [ch, [ids(), validBase()]] : [ch, [existingId, badRegistryInput(true)]];
     case 'settings:update': return [ch, [badSettingsPatch()]];

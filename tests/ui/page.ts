@@ -3,6 +3,7 @@
 import type { Browser, Locator, Page } from 'playwright';
 import { bridgePage, type Bridge } from './bridge';
 import type { Site } from './harness';
+import type { TestClock } from './clock';
 import type { KeeperUnderTest } from './stack';
 
 export interface OpenedWindow {
@@ -12,13 +13,14 @@ export interface OpenedWindow {
   close(): Promise<void>;
 }
 
-export async function openWindow(browser: Browser, site: Site, k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<OpenedWindow> {
+export async function openWindow(browser: Browser, site: Site, k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean; clock?: TestClock } = {}): Promise<OpenedWindow> {
   const ctx = await browser.newContext({ viewport: { width: opts.width ?? 420, height: opts.height ?? 640 }, colorScheme: opts.dark ? 'dark' : 'light' });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const bridge = await bridgePage(page, k);
+  if (opts.clock) await opts.clock.attach(page);
   await page.goto(site.url);
   await page.locator('body[data-ready="true"]').waitFor();
   return {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { bridgePage } from './bridge';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { keeperFor, stackRegistry, startStack, type KeeperUnderTest } from './stack';
+import { keeperFor, localAlias, stackRegistry, startStack, type KeeperUnderTest } from './stack';
+import { startRegistry } from '../fixtures/registry';
 
 const OUT = 'docs/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -22,17 +23,20 @@ async function page(browser: Browser, site: Site, k: KeeperUnderTest, dark: bool
 const site = await serve(buildRenderer());
 const stack = await startStack();
 const browser = await launch();
+const extra = await startRegistry({ password: stack.registry.password });
 const written: string[] = [];
 try {
   // A dashboard with three healthy registries and one whose login the registry rejects.
   const k = keeperFor(stack);
   k.keeper.addRegistry(stackRegistry(stack, 'prod', { accountId: '111122223333' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2' }));
+  // Each registry its own host (two may not share one): the loopback registry's second name, and a
+  // second registry server with the same password.
+  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }));
+  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra.host }));
   await k.keeper.refresh('prod');
   await k.keeper.refresh('staging');
   stack.emulator.fault('badpassword');
-  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1' }));
+  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: `localhost:${extra.port}` }));
   await k.keeper.refresh('legacy');
   await k.keeper.refresh('build-cache');
 
@@ -71,6 +75,7 @@ try {
   for (const f of written) console.log(`wrote ${f}`);
 } finally {
   await browser.close();
+  await extra.stop();
   await stack.stop();
   await site.close();
 }

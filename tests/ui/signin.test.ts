@@ -307,4 +307,22 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     assert.deepEqual(w.errors, []);
     await w.close();
   });
+
+  test('SSO: Settings signs in to any SSO profile (no failed card needed), then its registries are refreshed', async () => {
+    const k = keeper();
+    // Never refreshed: no card offers a sign-in yet.
+    k.keeper.addRegistry(stackRegistry(stack, 'sso-any', { profile: 'dev-sso', apiEndpoint: ecrSso.url }));
+    const w = await openWindow(browser, site, k);
+    const { page } = w;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const select = page.getByLabel('SSO profile');
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['dev-sso'], 'only SSO profiles are offered');
+    await page.locator('[data-action="sso-signin"]').click();
+    await page.locator('[data-role="sso-status"]', { hasText: 'Signed in to dev-sso' }).waitFor({ timeout: 30_000 });
+    assert.equal(readFileSync(callsLog, 'utf8').trim(), 'sso login --profile dev-sso');
+    assert.equal(k.keeper.snapshot().registries[0]!.state, 'valid');
+    assert.deepEqual(ecrSso.calls.map((x) => x.accessKeyId), [SSO.accessKeyId]);
+    assert.deepEqual(w.errors, []);
+    await w.close();
+  });
 });

@@ -8,6 +8,7 @@ import Conf from 'conf';
 import { createHandlers } from '../../electron/handlers';
 import { createKeeper } from '../../electron/core/engine';
 import type { Keeper } from '../../electron/core/keeper';
+import type { Clock } from '../../electron/core/scheduler';
 import { MfaBroker } from '../../electron/core/mfa';
 import type { JsonStore } from '../../electron/core/settings';
 import { createServices } from '../../electron/shell/services';
@@ -84,12 +85,18 @@ export interface KeeperUnderTest {
   configDir: string;
   settingsPath: string;
   settingsText(): string;
+  /** URLs handed to the system browser (shell.openExternal in the app). */
+  opened: string[];
+  /** Texts written to the clipboard (Electron's clipboard in the app). */
+  clipboard: string[];
   stop(): Promise<void>;
 }
 
 export interface KeeperOptions {
   /** The keeper's environment instead of the stack's (e.g. its own DOCKER_CONFIG, GNUPGHOME, PATH). */
   env?: NodeJS.ProcessEnv;
+  /** The keeper's clock (tests/ui/clock.ts): time passing without waiting for it. */
+  clock?: Clock;
 }
 
 /**
@@ -106,10 +113,18 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
     openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const services = createServices({ keeper, configDir, env, platform: process.platform, mfa, tokens });
+  // The system browser and clipboard are Electron's; here they are recorded for the test to read.
+  const opened: string[] = [];
+  const clipboard: string[] = [];
+  const services = createServices({
+    keeper, configDir, env, platform: process.platform, mfa, tokens,
+    openExternal: async (url) => { opened.push(url); },
+    writeClipboard: (text) => { clipboard.push(text); },
+  });
   return {
-    keeper, mfa, configDir, settingsPath,
+    keeper, mfa, configDir, settingsPath, opened, clipboard,
     handlers: createHandlers(keeper, services),
     settingsText: () => { try { return readFileSync(settingsPath, 'utf8'); } catch { return '<no file>'; } },
     stop: () => { mfa.cancelAll(); return keeper.stop(); },
@@ -121,6 +136,11 @@ export function stackRegistry(stack: Stack, name: string, extra: Record<string, 
   return { name, region: 'eu-west-1', profile: 'emu', registryHost: stack.registry.host, apiEndpoint: stack.emulator.url, ...extra };
 }
 
+/** The stack's registry under its other loopback name: a second host that reaches the same server. */
+export function localAlias(stack: Stack): string {
+  return `localhost:${stack.registry.port}`;
+}
+
 /**
  * `n` registries in `dir`, with persisted state as after a restart: each logged in an hour ago,
  * expiring 3 minutes apart on whole seconds. Returns their ids.
@@ -129,7 +149,9 @@ export async function seedManyRegistries(stack: Stack, dir: string, n: number): 
   const k = keeperFor(stack, dir);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    ids.push(k.keeper.addRegistry(stackRegistry(stack, `reg-${String(i).padStart(3, '0')}`, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3] })).id);
+    // Each its own host (two registries may not share one); they are only rendered, never logged in.
+    const name = `reg-${String(i).padStart(3, '0')}`;
+    ids.push(k.keeper.addRegistry(stackRegistry(stack, name, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3], registryHost: `${name}.registry.invalid` })).id);
   }
   await k.stop();
   const now = Date.now();

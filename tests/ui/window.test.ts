@@ -9,7 +9,7 @@ import { validateRegistryInput } from '../../electron/core/registry';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { ACCOUNT, KNOWN_DOCKER_HOST, keeperFor, seedManyRegistries, stackRegistry, startStack, type KeeperUnderTest, type Stack } from './stack';
+import { ACCOUNT, KNOWN_DOCKER_HOST, keeperFor, localAlias, seedManyRegistries, stackRegistry, startStack, type KeeperUnderTest, type Stack } from './stack';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 
@@ -105,7 +105,8 @@ describe('ECR Keeper window', { skip }, () => {
   test('refresh ends valid, shows progress without blocking other cards, and the countdown goes down second by second', async () => {
     const k = keeper();
     const a = k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
-    k.keeper.addRegistry(stackRegistry(stack, 'beta', { region: 'us-east-1', profile: 'team' }));
+    // Two registries may not share a host and tool: beta reaches the same registry as localhost.
+    k.keeper.addRegistry(stackRegistry(stack, 'beta', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }));
     const { page, errors } = await open(k);
     const ca = card(page, 'alpha');
     const cb = card(page, 'beta');
@@ -147,8 +148,9 @@ describe('ECR Keeper window', { skip }, () => {
   test('failed refreshes show their category, message and fix on the card', async () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'rejected'));
-    k.keeper.addRegistry(stackRegistry(stack, 'denied', { region: 'us-east-2' }));
-    k.keeper.addRegistry(stackRegistry(stack, 'throttled', { region: 'us-west-2' }));
+    // These two fail at AWS, before any login: their hosts only need to differ.
+    k.keeper.addRegistry(stackRegistry(stack, 'denied', { region: 'us-east-2', registryHost: 'denied.registry.invalid' }));
+    k.keeper.addRegistry(stackRegistry(stack, 'throttled', { region: 'us-west-2', registryHost: 'throttled.registry.invalid' }));
     const { page } = await open(k);
 
     stack.emulator.clearFaults();
@@ -242,7 +244,8 @@ describe('ECR Keeper window', { skip }, () => {
     await page.getByLabel('docker path').fill('docker');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('.view-settings .form-summary').waitFor();
-    assert.equal(await page.locator('[data-field="refreshLeadMinutes"] .field-error').innerText(), 'refreshLeadMinutes must be a whole number from 5 to 360.');
+    // Named by the label the window shows, not the settings key.
+    assert.equal(await page.locator('[data-field="refreshLeadMinutes"] .field-error').innerText(), 'Refresh before expiry must be a whole number from 5 to 360.');
     assert.match(await page.locator('[data-field="toolPaths.docker"] .field-error').innerText(), /must be an absolute path/);
     assert.equal(k.settingsText(), before, 'settings file unchanged');
     await page.context().close();
@@ -251,7 +254,7 @@ describe('ECR Keeper window', { skip }, () => {
   test('settings save, activity log, focus from a notification, keyboard and dark theme', async () => {
     const k = keeper();
     const reg = k.keeper.addRegistry(stackRegistry(stack, 'focus-me'));
-    for (let i = 0; i < 6; i++) k.keeper.addRegistry(stackRegistry(stack, `other-${i}`));
+    for (let i = 0; i < 6; i++) k.keeper.addRegistry(stackRegistry(stack, `other-${i}`, { registryHost: `other-${i}.registry.invalid` }));
     const { page, bridge } = await open(k, { dark: true });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, 'rgb(15, 18, 22)', 'dark theme follows the OS');

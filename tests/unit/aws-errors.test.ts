@@ -70,7 +70,8 @@ describe('credential failures: category, message, one-line fix', () => {
     const { keeper, s } = makeKeeper();
     keeper.addRegistry({ name: 'a', region: 'eu-west-1', accountId: '111122223333', profile: 'team' });
     keeper.addRegistry({ name: 'b', region: 'us-east-1', accountId: '111122223333', profile: 'team' });
-    keeper.addRegistry({ name: 'c', region: 'us-east-1', accountId: '111122223333', profile: 'other' });
+    // Another account: two registries may not share a host and tool.
+    keeper.addRegistry({ name: 'c', region: 'us-east-1', accountId: '444455556666', profile: 'other' });
     const expired = classifyAwsError(provider('The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.'), REQ, ENV);
     s.tokenFailures.push(expired, expired);
     const first = await Promise.all([keeper.refresh('a'), keeper.refresh('b')]);

@@ -64,6 +64,8 @@ describe('web preferences', () => {
     const o = windowOptions('/app/dist/preload.cjs', undefined);
     assert.equal(o.show, false);
     assert.deepEqual(o.webPreferences, p);
+    // The page works from 300 x 360 up (tests/ui/lived-in.test.ts); the window never gets smaller than this.
+    assert.deepEqual([o.minWidth, o.minHeight], [320, 360]);
   });
 });
 
