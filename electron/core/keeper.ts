@@ -15,7 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind, validateHostPort } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
@@ -760,8 +760,11 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
   rt.lastSuccess = parseMs(p.lastSuccess);
   rt.lastAttempt = parseMs(p.lastAttempt);
   rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
-  rt.host = typeof p.host === 'string' ? p.host : undefined;
-  if (p.lastError && typeof p.lastError.message === 'string') rt.error = { ...(p.lastError as ErrorInfo) };
+  rt.host = typeof p.host === 'string' && validateHostPort(p.host) === null ? p.host : undefined;
+  // The state file is text anyone can edit: its strings are outside input like any other.
+  if (p.lastError && typeof p.lastError.message === 'string') {
+    rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')) };
+  }
   if (rt.failures === 0) rt.error = null;
   return rt;
 }
