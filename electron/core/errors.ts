@@ -4,7 +4,8 @@
 export type ErrorCategory =
   | 'invalid-input'      // bad user input; nothing was changed
   | 'config'             // a settings/state/docker config problem
-  | 'config-invalid'     // a credential file that does not parse (or cannot be read): left untouched
+  | 'config-invalid'     // a credential file that does not parse: left untouched
+  | 'file-access'        // a file or folder we must read or write: no permission, read-only, not a folder
   | 'profile-not-found'  // the AWS profile named by a registry does not exist
   | 'credentials'        // no credentials, or expired/invalid keys
   | 'signin-required'    // SSO session missing/expired, or MFA needed with nobody to ask
