@@ -89,7 +89,7 @@ function parse(args: string[], options: ParseArgsConfig['options']): { values: V
   }
 }
 
-async function openKeeper(configDir: string | undefined, io: Io) {
+async function openKeeper(configDir: string | undefined, io: Io, opts: { readOnly?: boolean } = {}) {
   const [{ createKeeper }, { default: Conf }, { defaultConfigDir }] = await Promise.all([
     import('./core/engine'),
     import('conf'),
@@ -104,6 +104,7 @@ async function openKeeper(configDir: string | undefined, io: Io) {
     // fail at once with signin-required instead of hanging.
     mfaPrompt: (await import('./core/mfa')).terminalMfaPrompt(),
     signIn: { stdio: 'inherit' },
+    readOnly: opts.readOnly,
   });
   for (const w of warnings) io.err(`warning: ${w}`);
   return keeper;
@@ -180,7 +181,7 @@ async function cmdList(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) { io.out(HELP.list!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('list takes no arguments.');
-  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io, { readOnly: true });
   const snap = keeper.snapshot();
   if (values.json) { io.out(JSON.stringify(keeper.registries(), null, 2)); return EXIT.ok; }
   if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]'); return EXIT.ok; }
@@ -195,7 +196,7 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) { io.out(HELP.status!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('status takes no arguments.');
-  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io, { readOnly: true });
   // What is on disk, not what was last done: a login removed since (docker logout, another
   // tool, a crash) is not reported valid.
   await keeper.verifyDisk();

@@ -125,6 +125,7 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'credential-store': 'Credential store failed',
   'credential-missing': 'Login not where the tool reads it',
   'config-invalid': 'Credential file cannot be read',
+  'file-access': 'File not accessible',
   'login-rejected': 'Login rejected',
   'helper-managed': 'Handled by credential helper',
   'internal': 'Unexpected error',

@@ -4,7 +4,7 @@
 // files actually searched. Never returns secrets: only names, kinds and regions.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KeeperError } from './errors';
+import { KeeperError, stripControl } from './errors';
 
 export type AwsProfileType = 'sso' | 'mfa' | 'role' | 'static' | 'process' | 'web-identity' | 'other';
 
@@ -120,7 +120,8 @@ export async function findProfile(profile: string, env: NodeJS.ProcessEnv = proc
 
 /** The view the window's profile list shows (contract's AwsProfileView). */
 export function toProfileView(p: AwsProfileInfo): { name: string; type: string; region: string | null } {
-  return { name: p.name, type: p.type, region: p.region };
+  // Names and regions come from the user's files: no terminal control into the window.
+  return { name: stripControl(p.name), type: p.type, region: p.region === null ? null : stripControl(p.region) };
 }
 
 /**
@@ -129,16 +130,27 @@ export function toProfileView(p: AwsProfileInfo): { name: string; type: string; 
  * these only for the default profile (AWS_PROFILE), not for a profile passed to a client, so the
  * token source looks them up for each registry's profile itself.
  */
-export async function profileEndpoint(profile: string, service: 'ecr' | 'ecr_public', env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function profileEndpoint(profile: string, service: EndpointService, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return (await profileEndpoints(profile, env))[service];
+}
+
+/** The services whose endpoint a profile or the environment can set and that we (or the SDK for us) call. */
+export type EndpointService = 'ecr' | 'ecr_public' | 'sts' | 'sso' | 'sso_oidc';
+const ENDPOINT_SERVICES: readonly EndpointService[] = ['ecr', 'ecr_public', 'sts', 'sso', 'sso_oidc'];
+
+/** Every endpoint a profile configures, per service (its `services` section first, then `endpoint_url`). */
+export async function profileEndpoints(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<Partial<Record<EndpointService, string>>> {
   const { loadSharedConfigFiles, parseKnownFiles } = await import('@smithy/shared-ini-file-loader');
   const files = sharedFileOptions(env);
   const section = ((await parseKnownFiles(files)) as Record<string, Section>)[profile];
-  if (!section || (section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true') return undefined;
-  if (section.services) {
-    const { configFile } = await loadSharedConfigFiles(files);
-    const services = (configFile as Record<string, Section>)[`services.${section.services}`];
-    const url = services?.[`${service}.endpoint_url`];
-    if (url) return url;
+  if (!section || (section.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true') return {};
+  const services = section.services
+    ? ((await loadSharedConfigFiles(files)).configFile as Record<string, Section>)[`services.${section.services}`]
+    : undefined;
+  const out: Partial<Record<EndpointService, string>> = {};
+  for (const s of ENDPOINT_SERVICES) {
+    const url = services?.[`${s}.endpoint_url`] || section.endpoint_url;
+    if (url) out[s] = url;
   }
-  return section.endpoint_url || undefined;
+  return out;
 }

@@ -96,10 +96,8 @@ export async function readCredentialFile(path: string): Promise<CredentialFile> 
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { kind: 'missing', path };
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOTDIR' ? 'a part of its path is not a folder' : sanitize((err as Error).message);
-    return { kind: 'invalid', path, error: new KeeperError('config-invalid', `${path} cannot be read (${why}).`, `Make ${path} a file you can read and write, then refresh again.`) };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', path };
+    return { kind: 'invalid', path, error: fileAccessError(path, err, 'read') };
   }
   return parseCredentialFile(path, text);
 }
@@ -110,9 +108,28 @@ export function valueOf(file: CredentialFile): Record<string, unknown> {
   return file.kind === 'ok' ? file.value : {};
 }
 
+/**
+ * A file we cannot read, write or lock for a reason of the file system (permission, read-only,
+ * a file where a folder should be): `file-access`, with the path and what to change.
+ */
+export function fileAccessError(path: string, err: unknown, doing: 'read' | 'write' | 'lock'): KeeperError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EROFS' ? 'the file system is read-only'
+    : code === 'EISDIR' ? 'it is a folder, not a file'
+    : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder (check DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG)'
+    : code === 'ENOSPC' ? 'the disk is full'
+    : sanitize((err as Error).message);
+  const fix = code === 'ENOTDIR' || code === 'EISDIR'
+    ? `Point the variable at a folder (docker: DOCKER_CONFIG is the folder holding config.json), or move ${path} aside, then refresh again.`
+    : `Make ${path} and its folder yours and writable (for example chmod u+rw "${path}"), then refresh again.`;
+  return new KeeperError('file-access', `${path} cannot be ${doing === 'read' ? 'read' : doing === 'write' ? 'written' : 'locked for writing'}: ${why}.`, fix);
+}
+
 function lockError(path: string, err: unknown): KeeperError {
-  return new KeeperError('config', `Could not lock ${path} for writing: ${sanitize((err as Error).message)}`,
-    `Another program holds ${path}.lock; if no ECR Keeper is running, remove that folder and try again.`);
+  if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') return fileAccessError(path, err, 'lock');
+  return new KeeperError('config', `Could not lock ${path} for writing: another process holds ${path}.lock.`,
+    `If no ECR Keeper is running, remove the folder ${path}.lock and try again.`);
 }
 
 /**
@@ -122,10 +139,10 @@ function lockError(path: string, err: unknown): KeeperError {
  */
 export async function withFileLock<T>(path: string, job: () => Promise<T>): Promise<T> {
   const target = canonicalPath(path);
-  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   let compromised: Error | undefined;
   let release: () => Promise<void>;
   try {
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     release = await lockfile.lock(target, {
       realpath: false,
       stale: STALE_MS,
@@ -212,7 +229,11 @@ export async function updateCredentialFile(
     const current = valueOf(file);
     const next = change(structuredClone(current));
     if (next === null) return current;
-    await writeFileKeepingMode(path, formatLike(file.kind === 'ok' ? file.text : null, next));
+    try {
+      await writeFileKeepingMode(path, formatLike(file.kind === 'ok' ? file.text : null, next));
+    } catch (err) {
+      throw fileAccessError(path, err, 'write');
+    }
     return next;
   });
 }

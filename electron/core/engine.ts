@@ -19,6 +19,8 @@ export interface EngineOptions {
   requestTimeoutMs?: number;
   /** Asks for MFA codes (terminal for the CLI, a dialog for the window); without it MFA profiles need sign-in. */
   mfaPrompt?: MfaPrompt;
+  /** For commands that only look (list, status): no file is moved or written, corrupt or not. */
+  readOnly?: boolean;
   /** How `aws sso login` runs: 'inherit' in a terminal, 'pipe' (output lines to onOutput) in the app. */
   signIn?: Pick<SignInOptions, 'stdio' | 'onOutput' | 'timeoutMs' | 'awsPath'>;
 }
@@ -34,7 +36,7 @@ export interface Engine {
 
 export function createKeeper(opts: EngineOptions): Engine {
   const env = opts.env ?? process.env;
-  const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir);
+  const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir, undefined, { readOnly: opts.readOnly });
   const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
   const login = createLoginRunner({

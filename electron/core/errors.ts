@@ -4,7 +4,8 @@
 export type ErrorCategory =
   | 'invalid-input'      // bad user input; nothing was changed
   | 'config'             // a settings/state/docker config problem
-  | 'config-invalid'     // a credential file that does not parse (or cannot be read): left untouched
+  | 'config-invalid'     // a credential file that does not parse: left untouched
+  | 'file-access'        // a file or folder we must read or write: no permission, read-only, not a folder
   | 'profile-not-found'  // the AWS profile named by a registry does not exist
   | 'credentials'        // no credentials, or expired/invalid keys
   | 'signin-required'    // SSO session missing/expired, or MFA needed with nobody to ask
@@ -52,9 +53,24 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   const message = err instanceof Error ? err.message : String(err);
   return {
     category: 'internal',
-    message: message.slice(0, 500),
+    message: sanitize(message).slice(0, 500),
     fix: 'This is unexpected. Try again; if it keeps happening, report it with the activity log.',
   };
+}
+
+/**
+ * Removes terminal control from text that came from outside (API errors, tool output, files):
+ * whole escape sequences (ESC [ ... CSI, ESC ] ... OSC up to BEL or ST, other ESC pairs), then any
+ * other C0 or C1 control character. A carriage return could overwrite a line on the terminal
+ * ("Login Succeeded"), so it goes too; newlines and tabs stay (tabs as spaces).
+ */
+export function stripControl(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?|\u001b[@-_]?/g, '')
+    .replace(/\t/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /**
@@ -63,7 +79,7 @@ export function toErrorInfo(err: unknown): ErrorInfo {
  * and AWS secret-looking strings.
  */
 export function sanitize(text: string, secrets: readonly string[] = []): string {
-  let out = text;
+  let out = stripControl(text);
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join('[redacted]');
   }

@@ -15,7 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { identityChanged, registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { identityChanged, registryHostOf, validateHostPort, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
@@ -249,7 +249,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private async checkDiskOnce(): Promise<void> {
     const inspect = this.deps.login.inspect?.bind(this.deps.login);
     if (!inspect) return;
-    let adopted = false;
     let changed = false;
     await Promise.all(this.settingsCache.registries.map(async (r) => {
       const rt = this.rt(r.id);
@@ -273,12 +272,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       } else if (disk.fingerprint && rt.fingerprint && disk.fingerprint !== rt.fingerprint) {
         // Another ECR Keeper process (the CLI beside the tray app) logging in writes a newer
         // entry and records it in the state file: take that on instead of fighting over it.
-        if (!adopted) { adopted = true; this.adoptPersisted(false); }
-        const latest = this.rt(r.id);
-        if (latest.fingerprint !== disk.fingerprint && !this.persistedIsNewer(r.id, rt)) {
-          why = `The login for ${host} in ${file} was replaced by another program.`;
+        const theirs = this.readPersisted().registries[r.id];
+        if (theirs && this.persistedIsNewerThan(theirs, rt)) {
+          this.adoptOne(rt, theirs);
+          rt.fingerprint = disk.fingerprint;
+          changed = true;
         } else {
-          latest.fingerprint = disk.fingerprint;
+          why = `The login for ${host} in ${file} was replaced by another program.`;
         }
       } else if (disk.fingerprint && !rt.fingerprint) {
         rt.fingerprint = disk.fingerprint;
@@ -678,33 +678,31 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  /** Whether the state file holds a newer attempt for this registry than we know of. */
-  private persistedIsNewer(id: string, rt: Runtime): boolean {
-    const p = this.readPersisted().registries[id];
-    const theirs = parseMs(p?.lastAttempt);
-    return theirs !== undefined && (rt.lastAttempt === undefined || theirs > rt.lastAttempt);
-  }
-
   /**
    * Takes on what another process recorded (its newer logins and failures), so the tray app shows
    * what `ecr-keeper login` just did and does not redo it.
    */
-  private adoptPersisted(publish = true): void {
+  private adoptPersisted(): void {
     const persisted = this.readPersisted();
     let changed = false;
     for (const r of this.settingsCache.registries) {
       const rt = this.rt(r.id);
       const p = persisted.registries[r.id];
       if (!p || rt.inflight || !this.persistedIsNewerThan(p, rt)) continue;
-      const next = runtimeFrom(p, rt.jitter);
-      Object.assign(rt, { expiresAt: next.expiresAt, lastSuccess: next.lastSuccess, lastAttempt: next.lastAttempt, failures: next.failures, error: next.error, host: next.host ?? rt.host, missing: undefined, fingerprint: undefined });
+      this.adoptOne(rt, p);
       changed = true;
     }
-    if (changed && publish) {
+    if (changed) {
       this.afterChange();
       if (this.running) this.onAlarm();
       void this.verifyDisk();
     }
+  }
+
+  /** Takes on one registry's newer record from another process; the disk check that follows sets its fingerprint. */
+  private adoptOne(rt: Runtime, p: PersistedRegistryState): void {
+    const next = runtimeFrom(p, rt.jitter);
+    Object.assign(rt, { expiresAt: next.expiresAt, lastSuccess: next.lastSuccess, lastAttempt: next.lastAttempt, failures: next.failures, error: next.error, host: next.host ?? rt.host, missing: undefined, fingerprint: undefined });
   }
 
   private persistedIsNewerThan(p: PersistedRegistryState, rt: Runtime): boolean {
@@ -785,8 +783,11 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
   rt.lastSuccess = parseMs(p.lastSuccess);
   rt.lastAttempt = parseMs(p.lastAttempt);
   rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
-  rt.host = typeof p.host === 'string' ? p.host : undefined;
-  if (p.lastError && typeof p.lastError.message === 'string') rt.error = { ...(p.lastError as ErrorInfo) };
+  rt.host = typeof p.host === 'string' && validateHostPort(p.host) === null ? p.host : undefined;
+  // The state file is text anyone can edit: its strings are outside input like any other.
+  if (p.lastError && typeof p.lastError.message === 'string') {
+    rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')) };
+  }
   if (rt.failures === 0) rt.error = null;
   return rt;
 }

@@ -4,10 +4,11 @@
 // conf), so both read and write the same files with the same schema. A file that cannot be parsed
 // or fails the schema is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
 // and the keeper starts from defaults with a warning the user sees.
-import { existsSync, renameSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withFileLockSync } from './cred-file';
+import { KeeperError, sanitize } from './errors';
 import { isRegistry, type Registry } from './registry';
 import { DEFAULT_SETTINGS, LIMITS, SETTINGS_VERSION, type Settings } from './settings-model';
 
@@ -88,6 +89,8 @@ export interface StoreOptions {
   accessPropertiesByDotNotation: false;
   /** Passed to conf's ajv; see SCHEMA_AJV_OPTIONS. */
   ajvOptions?: Record<string, unknown>;
+  /** conf writes its files with this mode. */
+  configFileMode?: number;
 }
 
 export type StoreOpener = (options: StoreOptions) => JsonStore;
@@ -109,26 +112,82 @@ export function backupPath(path: string, now: Date): string {
 }
 
 /**
- * Opens a store; when the file on disk is corrupt (bad JSON, schema violation) it is renamed to a
- * backup beside itself and a fresh store with defaults is opened. Returns the warning to show.
+ * A file that cannot be read at all is not a corrupt one: a folder in its place, a link to
+ * nothing, no permission. It is named with its problem and nothing is moved (a backup of what
+ * we cannot read would only hide it). Throws a `config` error; returns when the file is readable
+ * (or absent).
+ */
+export function checkReadable(file: string, forWriting: boolean): void {
+  let link;
+  try {
+    link = lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw unreadable(file, (err as NodeJS.ErrnoException).code === 'EACCES' ? 'its folder cannot be read (permission denied)' : sanitize((err as Error).message));
+  }
+  let st = link;
+  if (link.isSymbolicLink()) {
+    try {
+      st = statSync(file);
+    } catch {
+      throw unreadable(file, `it is a link to ${sanitize(readlinkSync(file))}, which does not exist`);
+    }
+  }
+  if (st.isDirectory()) throw unreadable(file, 'it is a folder, not a file');
+  try {
+    accessSync(file, forWriting ? constants.R_OK | constants.W_OK : constants.R_OK);
+  } catch {
+    throw unreadable(file, `permission denied (${forWriting ? 'it must be readable and writable' : 'it must be readable'})`);
+  }
+}
+
+function unreadable(file: string, why: string): KeeperError {
+  return new KeeperError('config', `${file} cannot be read: ${why}. Nothing was changed.`,
+    `Make ${file} a file you can read and write (for example chmod 600 "${file}"), or move it aside to start from defaults.`);
+}
+
+/** A store that holds defaults in memory and refuses writes: what a read-only command gets for a corrupt file. */
+function memoryStore(path: string, defaults: Record<string, unknown>): JsonStore {
+  return {
+    path,
+    get store() { return structuredClone(defaults); },
+    set store(_v: Record<string, unknown>) {
+      throw new KeeperError('config', `${path} could not be read, so it is not written by a command that only reads.`, 'Fix the file, or run a command that changes settings (it keeps the file as a backup).');
+    },
+  };
+}
+
+/**
+ * Opens a store. A file that cannot be read is an error (checkReadable). A file that was read but
+ * is corrupt (bad JSON, schema violation) is, for a command that writes, renamed to a backup beside
+ * itself and a fresh store with defaults is opened; a command that only reads leaves it as it is
+ * and sees defaults. Returns the warning to show.
  */
 export function openWithRecovery(
   open: StoreOpener,
   options: StoreOptions,
   now: () => Date = () => new Date(),
   shapeProblem?: (v: Record<string, unknown>) => string | null,
+  readOnly = false,
 ): { store: JsonStore; warning?: string } {
+  const file = join(options.cwd, `${options.configName}.json`);
+  checkReadable(file, !readOnly);
   try {
     const store = open(options);
     const problem = shapeProblem?.(store.store);
     if (problem) throw new Error(`Invalid content: ${problem}.`);
     return { store };
   } catch (err) {
-    const file = join(options.cwd, `${options.configName}.json`);
     if (!existsSync(file)) throw err;
+    const reason = err instanceof Error ? sanitize(err.message.split('\n')[0] ?? '') : String(err);
+    if (readOnly) {
+      return {
+        store: memoryStore(file, options.defaults),
+        warning: `${file} could not be read (${reason}). It was left as it is and defaults are shown; fix it, or run a command that changes settings to keep it as a backup and start from defaults.`,
+      };
+    }
     const backup = backupPath(file, now());
     renameSync(file, backup);
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return {
       store: open(options),
       warning: `${file} could not be read (${reason}). It was kept as ${backup} and defaults were loaded.`,
@@ -202,10 +261,24 @@ export interface StateRepo {
   update(change: (current: PersistedState) => PersistedState): PersistedState;
 }
 
-/** Opens the settings and state files in `dir`, recovering from corrupt ones. */
-export function openSettings(open: StoreOpener, dir: string, now: () => Date = () => new Date()): OpenedSettings {
+/** Our own files hold no secrets, but they describe the user's accounts: private, in a private folder. */
+export const OWN_FILE_MODE = 0o600;
+
+/**
+ * Opens the settings and state files in `dir`, recovering from corrupt ones. `readOnly` (commands
+ * that only look: list, status) never moves or writes a file, corrupt or not.
+ */
+export function openSettings(open: StoreOpener, dir: string, now: () => Date = () => new Date(), opts: { readOnly?: boolean } = {}): OpenedSettings {
   const warnings: string[] = [];
-  const base = { cwd: dir, clearInvalidConfig: false as const, accessPropertiesByDotNotation: false as const };
+  const readOnly = opts.readOnly ?? false;
+  const base = { cwd: dir, clearInvalidConfig: false as const, accessPropertiesByDotNotation: false as const, configFileMode: OWN_FILE_MODE };
+  if (!readOnly) {
+    // A folder we create is private; files written earlier with a wider mode are narrowed.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const name of ['config.json', 'state.json']) {
+      try { if ((statSync(join(dir, name)).mode & 0o077) !== 0) chmodSync(join(dir, name), OWN_FILE_MODE); } catch { /* absent, or reported by checkReadable */ }
+    }
+  }
   // `version` is not among conf's defaults, so an old file still shows its own (or none) after
   // conf has validated it: migration runs on the validated store, and a file that fails the
   // schema reaches the recovery path byte for byte as the user left it.
@@ -214,7 +287,12 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   // takes the same lock as every change: a process starting beside `ecr-keeper add` must not
   // write an empty list over the registry just added.
   const s = withFileLockSync(join(dir, 'config.json'), () => {
-    const opened = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now);
+    const opened = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now, undefined, readOnly);
+    if (readOnly) {
+      const { dropped } = normalise(opened.store.store);
+      if (dropped.length) warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${opened.store.path} did not pass validation and ${dropped.length === 1 ? 'is' : 'are'} not shown; the file was left as it is (a command that changes settings sets ${dropped.length === 1 ? 'it' : 'them'} aside, keeping the file as a backup).`);
+      return opened;
+    }
     const stored = opened.store.store;
     if (typeof stored.version !== 'number' || stored.version < SETTINGS_VERSION) opened.store.store = migrate(stored);
     // Set aside registries that no longer validate (kept in a backup, never silently lost).
@@ -229,7 +307,7 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
     return opened;
   });
   if (s.warning) warnings.unshift(s.warning);
-  const st = withFileLockSync(join(dir, 'state.json'), () => openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem));
+  const st = withFileLockSync(join(dir, 'state.json'), () => openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem, readOnly));
   if (st.warning) warnings.push(st.warning);
 
   const readSettings = () => normalise(s.store.store).settings;

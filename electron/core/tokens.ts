@@ -8,8 +8,8 @@
 // person asked for an MFA code is not asked again on every refresh. Nothing here writes to disk.
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { KeeperError, sanitize } from './errors';
-import { PUBLIC_REGION, parseEcrHost } from './registry';
-import { findProfile, profileEndpoint, sharedFileOptions } from './aws-profiles';
+import { PUBLIC_REGION, parseEcrHost, validateApiEndpoint } from './registry';
+import { findProfile, profileEndpoints, sharedFileOptions, type EndpointService } from './aws-profiles';
 import { mfaCancelledError, type MfaPrompt } from './mfa';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -170,8 +170,14 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
         arm();
       });
       const work = (async () => {
+        // Before anything connects: no endpoint, wherever it is configured, may carry a signed
+        // request or a token over plain http to another machine.
+        // Unreadable files are reported by credential resolution, with the file named.
+        const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
+        const fromProfile = ignore || opts.credentials ? {} : await profileEndpoints(req.profile || env.AWS_PROFILE || 'default', env).catch(() => ({}));
+        refuseInsecureEndpoints(req, env, fromProfile);
         // Environment variables win over the config file, as in the SDK.
-        if (!endpoint && !envEndpoint && req.profile && resolver) endpoint = await resolver.endpoint(req.profile, req.kind);
+        if (!endpoint && !envEndpoint && req.profile) endpoint = fromProfile[req.kind === 'public' ? 'ecr_public' : 'ecr'];
         client = await clientFactory(req.kind, {
           region,
           ...(endpoint ? { endpoint } : {}),
@@ -249,8 +255,56 @@ function decodeToken(raw: RawAuthorizationData, req: TokenRequest, clock: () => 
     // ECR always sends expiresAt; if an endpoint ever omits it, assume the documented 12 hours.
     expiresAt: raw.expiresAt instanceof Date && !Number.isNaN(raw.expiresAt.getTime()) ? raw.expiresAt : new Date(clock() + ECR_TOKEN_LIFETIME_MS),
   };
-  if (req.kind === 'private' && raw.proxyEndpoint) token.proxyEndpoint = raw.proxyEndpoint;
+  if (req.kind === 'private' && raw.proxyEndpoint) {
+    // The registry address decides where the password goes when no host is configured: only a
+    // real ECR host of the region asked is taken.
+    const ecr = parseEcrHost(raw.proxyEndpoint);
+    if (!ecr || ecr.region !== req.region) {
+      throw new KeeperError('server', `The ${apiName(req)} named ${sanitize(raw.proxyEndpoint).slice(0, 120)} as the registry, which is not an ECR registry in ${req.region}; the token was not used.`,
+        'Check the API endpoint setting (--api-endpoint, AWS_ENDPOINT_URL_ECR, endpoint_url): it does not look like the ECR API. Set the account ID to log in to its ECR host.');
+    }
+    token.proxyEndpoint = raw.proxyEndpoint;
+  }
   return token;
+}
+
+/** The environment variables the SDK reads an endpoint from, per service, most specific first. */
+const ENV_ENDPOINTS: Record<EndpointService, readonly string[]> = {
+  ecr: ['AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL'],
+  ecr_public: ['AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_ENDPOINT_URL'],
+  sts: ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'],
+  sso: ['AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL'],
+  sso_oidc: ['AWS_ENDPOINT_URL_SSO_OIDC', 'AWS_ENDPOINT_URL'],
+};
+
+/**
+ * One rule for every endpoint, wherever it comes from (the registry's setting, the environment,
+ * the AWS profile) and whichever service it is for (ECR, ECR Public, and STS and SSO, which the
+ * SDK calls to get credentials): https, or plain http only to this machine. Throws a `config`
+ * error naming where the endpoint came from; nothing has connected yet.
+ */
+export function refuseInsecureEndpoints(req: Pick<TokenRequest, 'kind' | 'apiEndpoint' | 'profile'>, env: NodeJS.ProcessEnv, fromProfile: Partial<Record<EndpointService, string>>): void {
+  const found: { source: string; url: string }[] = [];
+  if (req.apiEndpoint) found.push({ source: 'the registry\'s API endpoint setting', url: req.apiEndpoint });
+  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() !== 'true') {
+    const services: EndpointService[] = [req.kind === 'public' ? 'ecr_public' : 'ecr', 'sts', 'sso', 'sso_oidc'];
+    for (const name of new Set(services.flatMap((s) => ENV_ENDPOINTS[s]))) {
+      const url = env[name];
+      if (url) found.push({ source: `the environment variable ${name}`, url });
+    }
+    const profile = req.profile || env.AWS_PROFILE || 'default';
+    for (const s of services) {
+      const url = fromProfile[s];
+      if (url) found.push({ source: `endpoint_url (${s}) of AWS profile "${profile}"`, url });
+    }
+  }
+  for (const { source, url } of found) {
+    const problem = validateApiEndpoint(url);
+    if (problem) {
+      throw new KeeperError('config', `The endpoint ${sanitize(url).slice(0, 200)} from ${source} ${problem}`,
+        `Use an https:// URL in ${source}: ECR Keeper sends AWS requests and tokens over plain http only to this machine (localhost).`);
+    }
+  }
 }
 
 /** Mirrors the SDK's AWS_ENDPOINT_URL_<SERVICE> lookup for an injected environment. */
@@ -271,8 +325,6 @@ interface ResolverDeps {
 
 interface CredentialResolver {
   provider(profile?: string): CredentialProvider;
-  /** The ECR / ECR Public endpoint_url the profile configures, if any. */
-  endpoint(profile: string, kind: TokenRequest['kind']): Promise<string | undefined>;
   /** Drops the cached credentials of one profile (undefined: the default chain). */
   forget(profile?: string): void;
   forgetAll(): void;
@@ -339,14 +391,6 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
         return running;
       };
     },
-    async endpoint(profile, kind) {
-      if ((deps.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;
-      try {
-        return await profileEndpoint(profile, kind === 'public' ? 'ecr_public' : 'ecr', deps.env);
-      } catch {
-        return undefined; // unreadable files are reported by credential resolution, with the file named
-      }
-    },
     forget(profile) {
       cache.delete(keyOf(profile));
     },
@@ -364,6 +408,47 @@ function noPromptError(req: { profile: string; mfaSerial: string }): KeeperError
   );
 }
 
+/** A GetAuthorizationToken answer is a few KB; anything past this is refused, not buffered. */
+export const MAX_API_ANSWER_BYTES = 1024 * 1024;
+
+export function answerTooLarge(api: string): KeeperError {
+  return new KeeperError('server', `The ${api} sent an answer larger than ${MAX_API_ANSWER_BYTES / 1024 / 1024} MB; it was refused.`,
+    'Check the API endpoint setting (AWS_ENDPOINT_URL_ECR, endpoint_url, --api-endpoint): it does not look like the ECR API.');
+}
+
+/**
+ * The SDK's HTTP handler with a bound on what one answer may hold: a declared length over the
+ * bound fails at once; an undeclared one fails as soon as the bound is passed while streaming.
+ */
+async function cappedRequestHandler(api: string, options: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean }) {
+  const [{ NodeHttpHandler }, { Transform }] = await Promise.all([import('@smithy/node-http-handler'), import('node:stream')]);
+  class CappedHttpHandler extends NodeHttpHandler {
+    override async handle(...args: Parameters<InstanceType<typeof NodeHttpHandler>['handle']>) {
+      const out = await super.handle(...args);
+      const body = out.response.body as import('node:stream').Readable;
+      const declared = Number(out.response.headers['content-length'] ?? out.response.headers['Content-Length']);
+      if (Number.isFinite(declared) && declared > MAX_API_ANSWER_BYTES) {
+        body.destroy?.();
+        throw answerTooLarge(api);
+      }
+      let seen = 0;
+      const capped = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          seen += chunk.length;
+          if (seen > MAX_API_ANSWER_BYTES) {
+            body.destroy();
+            done(answerTooLarge(api));
+          } else done(null, chunk);
+        },
+      });
+      body.on('error', (err) => capped.destroy(err));
+      out.response.body = body.pipe(capped);
+      return out;
+    }
+  }
+  return new CappedHttpHandler(options);
+}
+
 const defaultClientFactory: TokenClientFactory = async (kind, cfg) => {
   const common = {
     region: cfg.region,
@@ -371,7 +456,7 @@ const defaultClientFactory: TokenClientFactory = async (kind, cfg) => {
     maxAttempts: cfg.maxAttempts,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
     ...(cfg.profile ? { profile: cfg.profile } : {}),
-    requestHandler: { connectionTimeout: Math.min(cfg.requestTimeoutMs, 10_000), requestTimeout: cfg.requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: await cappedRequestHandler(kind === 'public' ? 'ECR Public API' : 'ECR API', { connectionTimeout: Math.min(cfg.requestTimeoutMs, 10_000), requestTimeout: cfg.requestTimeoutMs, throwOnRequestTimeout: true }),
   };
   if (kind === 'public') {
     const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr-public');

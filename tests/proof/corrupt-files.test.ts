@@ -2,9 +2,10 @@
 // through the CLI (stderr warning) and through the engine (activity notice the window shows).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { runCli } from '../fixtures/stack';
+import { CLI, runCli } from '../fixtures/stack';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openSettings } from '../../electron/core/settings';
@@ -48,7 +49,17 @@ describe('corrupt settings and state files', () => {
       writeFileSync(join(dir, 'config.json'), settingsText);
       writeFileSync(join(dir, 'state.json'), stateText);
 
-      const r = await runCli(['--config-dir', dir, 'status', '--json'], env);
+      // A command that only looks leaves both files as they are, says so, and shows defaults.
+      const look = await runCli(['--config-dir', dir, 'status', '--json'], env);
+      assert.match(look.stderr, /warning: .*config\.json could not be read.*left as it is/);
+      assert.match(look.stderr, /warning: .*state\.json could not be read.*left as it is/);
+      assert.deepEqual(JSON.parse(look.stdout), [], 'defaults shown');
+      assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), settingsText, 'not touched by status');
+      assert.equal(readFileSync(join(dir, 'state.json'), 'utf8'), stateText, 'not touched by status');
+      assert.deepEqual(backupsOf(dir, 'config.json'), []);
+
+      // A command that writes keeps both as backups, byte for byte, and starts from defaults.
+      const r = await runCli(['--config-dir', dir, 'add', 'prod2', '--region', 'us-east-1'], env);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /warning: .*config\.json could not be read.*kept as .*config\.json\.backup-/);
       assert.match(r.stderr, /warning: .*state\.json could not be read.*kept as .*state\.json\.backup-/);
@@ -57,12 +68,11 @@ describe('corrupt settings and state files', () => {
       assert.ok(sb && stb, readdirSync(dir).join(' '));
       assert.equal(readFileSync(join(dir, sb), 'utf8'), settingsText, 'settings backup byte-identical');
       assert.equal(readFileSync(join(dir, stb), 'utf8'), stateText, 'state backup byte-identical');
-      assert.deepEqual(JSON.parse(r.stdout), [], 'started from defaults');
-      // The fresh files work: adding writes a valid file and the backups stay.
-      const again = await runCli(['--config-dir', dir, 'add', 'prod2', '--region', 'us-east-1'], env);
+      // The fresh files work: the next command reads them without a warning and the backups stay.
+      const again = await runCli(['--config-dir', dir, 'list', '--json'], env);
       assert.equal(again.code, 0, again.stderr);
       assert.doesNotMatch(again.stderr, /warning/, 'reported once, not on every start');
-      JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      assert.deepEqual((JSON.parse(again.stdout) as { name: string }[]).map((x) => x.name), ['prod2']);
       assert.equal(backupsOf(dir, 'config.json').length, 1);
       assert.equal(readFileSync(join(dir, sb), 'utf8'), settingsText);
     });
@@ -73,7 +83,7 @@ describe('corrupt settings and state files', () => {
     mkdirSync(dir, { recursive: true });
     const text = '{ "registries": "nope", "refreshLead": "soon" }';
     writeFileSync(join(dir, 'config.json'), text);
-    const r = await runCli(['--config-dir', dir, 'list'], env);
+    const r = await runCli(['--config-dir', dir, 'add', 'x', '--region', 'us-east-1'], env);
     assert.match(r.stderr, /could not be read/);
     const [b] = backupsOf(dir, 'config.json');
     assert.equal(readFileSync(join(dir, b!), 'utf8'), text);
@@ -110,11 +120,62 @@ describe('corrupt settings and state files', () => {
     cfg.registries.push({ id: 'evil', name: 'x;rm -rf /', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true });
     const original = JSON.stringify(cfg, null, '\t');
     writeFileSync(file, original);
-    const r = await runCli(['--config-dir', dir, 'list', '--json'], env);
+    const look = await runCli(['--config-dir', dir, 'list', '--json'], env);
+    assert.equal(look.code, 0, look.stderr);
+    assert.match(look.stderr, /1 registry in .* did not pass validation and is not shown; the file was left as it is/);
+    assert.deepEqual((JSON.parse(look.stdout) as { name: string }[]).map((x) => x.name), ['good1', 'good2']);
+    assert.equal(readFileSync(file, 'utf8'), original, 'list changes nothing');
+    const r = await runCli(['--config-dir', dir, 'add', 'good3', '--region', 'us-east-1'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /1 registry in .* did not pass validation.*kept as/);
-    assert.deepEqual((JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name), ['good1', 'good2']);
     const [b] = backupsOf(dir, 'config.json');
     assert.equal(readFileSync(join(dir, b!), 'utf8'), original);
   });
 });
+
+describe('unreadable is not corrupt', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ek-unreadable-'));
+  chmodSync(root, 0o755);
+  after(() => { rmSync(root, { recursive: true, force: true }); });
+  const env = { ...process.env };
+  delete env.ECR_KEEPER_CONFIG_DIR;
+  // As a normal user: root reads any file whatever its mode.
+  const NOBODY = 65534;
+  const asNobody = process.getuid?.() === 0;
+
+  const cases: [string, (dir: string) => void, RegExp][] = [
+    ['a folder where config.json should be', (d) => mkdirSync(join(d, 'config.json')), /config\.json cannot be read: it is a folder/],
+    ['config.json a link to nothing', (d) => symlinkSync(join(d, 'gone.json'), join(d, 'config.json')), /config\.json cannot be read: it is a link to .*gone\.json, which does not exist/],
+    ['config.json with mode 000', (d) => { writeFileSync(join(d, 'config.json'), '{"registries": []}', { mode: 0o000 }); if (asNobody) chownSync(join(d, 'config.json'), NOBODY, NOBODY); }, /config\.json cannot be read: permission denied/],
+  ];
+  let i = 0;
+  for (const [what, make, message] of cases) {
+    const k = i++;
+    for (const verb of [['list'], ['add', 'x', '--region', 'us-east-1']]) {
+      it(`${what}: \`${verb[0]}\` names the path and the problem, exits 1, moves nothing`, async () => {
+        const dir = join(root, `${k}-${verb[0]}`);
+        mkdirSync(dir, { recursive: true });
+        make(dir);
+        if (asNobody) { chownSync(dir, NOBODY, NOBODY); chmodSync(dir, 0o700); }
+        const before = readdirSync(dir).sort();
+        const r = await runCliAs(['--config-dir', dir, ...verb], env, asNobody ? NOBODY : undefined);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(r.stderr, message);
+        assert.match(r.stderr, /Nothing was changed/);
+        assert.deepEqual(readdirSync(dir).sort(), before, 'nothing moved, nothing created');
+      });
+    }
+  }
+});
+
+/** The built CLI, optionally as another user (root can read anything, so permission tests drop to nobody). */
+function runCliAs(args: string[], env: NodeJS.ProcessEnv, uid?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, uid, gid: uid, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -158,6 +158,35 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     }
   });
 
+  it('two running keepers (the tray app beside `watch`): one refreshes, the other takes it on without logging in again', async () => {
+    writeFileSync(stack.dockerConfigFile, JSON.stringify(SEED, null, '\t'));
+    const dir = join(stack.dir, 'two-keepers');
+    mkdirSync(dir);
+    const a = realKeeper(stack, { configDir: dir });
+    a.keeper.addRegistry(registryInput(stack, 'shared', hosts[2]!));
+    const b = realKeeper(stack, { configDir: dir });
+    try {
+      await a.keeper.refresh('shared');
+      b.keeper.reload();
+      a.keeper.start();
+      b.keeper.start();
+      await sleep(1500);
+      const bLogins = () => b.keeper.activity().filter((e) => e.kind === 'login').length;
+      const aLogins = () => a.keeper.activity().filter((e) => e.kind === 'login').length;
+      const before = { a: aLogins(), b: bLogins() };
+      const refreshed = await a.keeper.refresh('shared');
+      await waitFor('b to take on a\'s refresh', () => b.keeper.snapshot().registries[0]!.expiresAt === refreshed.expiresAt, 10_000);
+      await sleep(4000);
+      assert.equal(bLogins(), before.b, 'b did not log in again');
+      assert.equal(aLogins(), before.a + 1, 'a logged in once, and nobody fought back');
+      assert.equal(b.keeper.snapshot().registries[0]!.state, 'valid');
+    } finally {
+      await a.keeper.stop();
+      await b.keeper.stop();
+    }
+    await assertStatusTruth(stack.env, dir);
+  });
+
   it('SIGKILL at random moments of `add`, `login --all` and `storage use pass`: the invariant holds after each', async () => {
     const env = { ...stack.env };
     prepareGnupgHome(env);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -118,4 +118,17 @@ test('with the fast ajv options a file that breaks the schema is still refused a
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, refreshLeadMinutes: 1, registries: [] }));
   const { warnings } = openSettings(open, dir, fixedNow);
   assert.match(warnings[0]!, /refreshLeadMinutes/);
+});
+
+test('our own files are private: 0600 in a 0700 folder we create; a wider file is narrowed on open', () => {
+  const parent = tmp();
+  const dir = join(parent, 'ECR Keeper');
+  const { repo } = openSettings(open, dir);
+  repo.update((cur) => ({ ...cur, autoRefresh: false }));
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.equal(statSync(join(dir, 'config.json')).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, 'state.json')).mode & 0o777, 0o600);
+  chmodSync(join(dir, 'config.json'), 0o644);
+  openSettings(open, dir);
+  assert.equal(statSync(join(dir, 'config.json')).mode & 0o777, 0o600);
 });
