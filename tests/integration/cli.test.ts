@@ -138,8 +138,13 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const add = await stack.cli(['--config-dir', dir, 'add', 'a', '--region', 'us-east-1']);
     assert.equal(add.code, 0, add.stderr);
     writeFileSync(join(dir, 'config.json'), '{ "registries": [ broken');
-    const r = await stack.cli(['--config-dir', dir, 'list']);
-    assert.equal(r.code, 0);
+    // A command that only looks leaves it alone; the first that writes keeps it as a backup.
+    const look = await stack.cli(['--config-dir', dir, 'list']);
+    assert.equal(look.code, 0);
+    assert.match(look.stderr, /warning: .*config\.json could not be read.*left as it is/);
+    assert.equal(readdirSync(dir).some((f) => f.startsWith('config.json.backup-')), false);
+    const r = await stack.cli(['--config-dir', dir, 'add', 'b', '--region', 'us-east-1']);
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: .*config\.json could not be read.*kept as .*backup/);
     const backup = readdirSync(dir).find((f) => f.startsWith('config.json.backup-'));
     assert.ok(backup);
