@@ -25,7 +25,7 @@ export class SettingsPanel {
       return this.field(key, label, input, `${help} ${min}-${max} ${unit}.`, unit);
     };
     const check = (key: string, label: string, help?: string) => this.field(key, label, h('input', { type: 'checkbox', name: key }), help);
-    const path = (tool: 'docker' | 'podman') => this.field(`toolPaths.${tool}`, `${tool} path`,
+    const path = (tool: 'docker' | 'podman' | 'helm') => this.field(`toolPaths.${tool}`, `${tool} path`,
       h('input', { type: 'text', name: `toolPaths.${tool}`, placeholder: `found on PATH (e.g. /usr/local/bin/${tool})`, spellcheck: 'false', autocomplete: 'off' }),
       `Leave empty to search PATH and the usual install places.`);
 
@@ -34,14 +34,14 @@ export class SettingsPanel {
       h('fieldset', {}, h('legend', {}, 'Refreshing'),
         check('autoRefresh', 'Refresh logins automatically'),
         num('refreshLeadMinutes', 'Refresh before expiry', 'minutes', 'How long before a token expires to log in again:'),
-        num('loginTimeoutSeconds', 'Login timeout', 'seconds', 'Give up on a docker or podman login after:'),
+        num('loginTimeoutSeconds', 'Login timeout', 'seconds', 'Give up on a docker, podman or helm login after:'),
         check('startAtLogin', 'Start ECR Keeper when I log in to this computer')),
       h('fieldset', {}, h('legend', {}, 'Notifications'),
         num('notifyLeadMinutes', 'Warn before expiry', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
         check('notifications.expiring', 'A login is about to expire'),
         check('notifications.failed', 'A refresh failed'),
         check('notifications.recovered', 'A failed registry works again')),
-      h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman')),
+      h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman'), path('helm')),
       h('p', { class: 'hint' }, 'Settings folder: ', this.configDir),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Save settings'), this.status));
     this.form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(); });
@@ -94,6 +94,7 @@ export class SettingsPanel {
     set('notifications.recovered', s.notifications.recovered);
     set('toolPaths.docker', s.toolPaths.docker ?? '');
     set('toolPaths.podman', s.toolPaths.podman ?? '');
+    set('toolPaths.helm', s.toolPaths.helm ?? '');
     this.configDir.textContent = s.configDir;
   }
 
@@ -111,7 +112,7 @@ export class SettingsPanel {
       notifyLeadMinutes: n('notifyLeadMinutes'),
       loginTimeoutSeconds: n('loginTimeoutSeconds'),
       notifications: { expiring: c('notifications.expiring'), failed: c('notifications.failed'), recovered: c('notifications.recovered') },
-      toolPaths: { docker: this.inputs['toolPaths.docker']!.value.trim(), podman: this.inputs['toolPaths.podman']!.value.trim() },
+      toolPaths: { docker: this.inputs['toolPaths.docker']!.value.trim(), podman: this.inputs['toolPaths.podman']!.value.trim(), helm: this.inputs['toolPaths.helm']!.value.trim() },
     };
   }
 

@@ -16,16 +16,17 @@
 // not the environment (inherited by every credential helper), not logs.
 import { createHash } from 'node:crypto';
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, findProgram, isExecutableFile } from './find-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
-import { containsAuth, credentialFilePath, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
+import { containsAuth, credentialFilePath, usesCredsStore, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
 import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
-import { validateHostPort, type LoginTool } from './registry';
+import { isLoopbackRegistryHost, validateHostPort, type LoginTool } from './registry';
 
 export interface LoginRequest {
   tool: LoginTool;
@@ -118,9 +119,15 @@ const KILL_GRACE_MS = 2_000;
 /** Bound on captured output: enough for any error, not enough to hold a runaway tool's spew. */
 const MAX_OUTPUT = 64 * 1024;
 
+/** helm 3.8 made OCI registries (`helm registry login`) generally available; older ones need an experiment flag. */
+export const MIN_HELM: readonly [number, number, number] = [3, 8, 0];
+/** helm 3.18 added `registry login --plain-http`; before it, `--insecure` lets the login fall back to HTTP. */
+const HELM_PLAIN_HTTP_SINCE: readonly [number, number, number] = [3, 18, 0];
+
 const INSTALL_HINT: Record<LoginTool, string> = {
   docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings.',
   podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings.',
+  helm: `Install Helm ${MIN_HELM.join('.')} or later (https://helm.sh/docs/intro/install/) or set the helm path in Settings.`,
 };
 
 // Re-exported: the tool search is shared with the credential-store and AWS CLI lookups.
@@ -164,7 +171,16 @@ function helperFromOutput(output: string): string | undefined {
 
 const CREDENTIAL_STORE_RE = /error (?:storing|getting|saving|erasing) credentials|credentials store|docker-credential-[A-Za-z0-9_.-]+.*(?:not found|no such file)|pass not initialized/i;
 const REJECTED_RE = /\b401\b|unauthorized|incorrect username or password|invalid username\/password|authentication required|\bdenied:|authorization token has expired|\b403 Forbidden\b/i;
-const NETWORK_RE = /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|server gave HTTP response to HTTPS client|dial tcp|proxyconnect/i;
+const NETWORK_RE = /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|dial tcp|proxyconnect/i;
+/** Go's net/http error when a registry answers an https request in plain HTTP (docker, podman and helm all print it). */
+const PLAIN_HTTP_RE = /server gave HTTP response to HTTPS client/i;
+
+/** What to do about a registry that speaks only plain HTTP, per tool (loopback hosts never get here: they are plain HTTP already). */
+const PLAIN_HTTP_FIX: Record<LoginTool, string> = {
+  podman: 'If this registry is meant to be plain HTTP, mark it insecure for podman, buildah and skopeo in registries.conf ([[registry]] with location = "HOST:PORT" and insecure = true, in /etc/containers/registries.conf or ~/.config/containers/registries.conf); otherwise check the registry host and port.',
+  docker: 'If this registry is meant to be plain HTTP, add it to "insecure-registries" in the docker daemon\'s daemon.json (podman, buildah, skopeo: insecure = true in registries.conf); otherwise check the registry host and port.',
+  helm: 'ECR Keeper logs helm in over plain HTTP only to registries on this machine; serve this registry over HTTPS, or check the registry host and port.',
+};
 
 /**
  * Decides what a failed login means and what the person should do. Pure, so it is tested
@@ -190,6 +206,11 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
   if (REJECTED_RE.test(lines)) {
     return new KeeperError('login-rejected', `The registry rejected the ${tool} login: ${detail}`,
       'Check that the registry host matches the account and region of its AWS profile, then refresh again.');
+  }
+  // Before the network check: the registry was reached, it just does not speak TLS, and retrying
+  // or a VPN will not change that.
+  if (PLAIN_HTTP_RE.test(lines)) {
+    return new KeeperError('config', `The registry answered ${tool} in plain HTTP, not HTTPS: ${detail}`, PLAIN_HTTP_FIX[tool]);
   }
   if (NETWORK_RE.test(lines)) {
     return new KeeperError('network', `${tool} login could not reach the registry: ${detail}`,
@@ -225,6 +246,35 @@ function checkRequest(req: LoginRequest): void {
   }
 }
 
+
+export type HelmVersion = readonly [number, number, number];
+
+/** The version in `helm version --short` output ("v3.14.2+gc309b6f", "v4.0.1+g..."), or null. */
+export function parseHelmVersion(output: string): HelmVersion | null {
+  const m = /\bv?(\d+)\.(\d+)\.(\d+)/.exec(output);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+function atLeast(v: HelmVersion, min: HelmVersion): boolean {
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i]! > min[i]!;
+  return true;
+}
+
+/**
+ * The login command line (never the password: it goes to stdin). Registries on this machine are
+ * spoken to in plain HTTP by every tool, as docker does by itself for 127.0.0.0/8; any other host
+ * keeps TLS. podman: --tls-verify=false. helm 3.18+ and 4: --plain-http; helm 3.8-3.17 have no
+ * --plain-http, and their --insecure lets the login fall back to HTTP (docker's registry code).
+ */
+export function loginArgs(tool: LoginTool, host: string, username: string, stageFile: string, helm?: HelmVersion): string[] {
+  const loopback = isLoopbackRegistryHost(host);
+  if (tool === 'docker') return ['login', '--username', username, '--password-stdin', host];
+  if (tool === 'podman') {
+    return ['login', '--authfile', stageFile, ...(loopback ? ['--tls-verify=false'] : []), '--username', username, '--password-stdin', host];
+  }
+  const plain = !loopback ? [] : helm && !atLeast(helm, HELM_PLAIN_HTTP_SINCE) ? ['--insecure'] : ['--plain-http'];
+  return ['registry', 'login', '--registry-config', stageFile, ...plain, '--username', username, '--password-stdin', host];
+}
 
 export function fingerprintOf(secret: string | undefined): string | undefined {
   return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 16) : undefined;
@@ -268,7 +318,7 @@ export function stagingConfig(tool: LoginTool, real: DockerConfig, host: string,
   const out: DockerConfig = {};
   if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers as Record<string, string>) };
   if (mapTo) Object.assign(out, withHelper(out, host, mapTo));
-  if (tool === 'docker') {
+  if (usesCredsStore(tool)) {
     if (typeof real.credsStore === 'string' && real.credsStore !== '') out.credsStore = real.credsStore;
     // docker picks its platform's store by itself only for a file with no auth at all: keep
     // that decision the same for the staging file as for the real one.
@@ -290,7 +340,7 @@ export function mergeStaged(current: DockerConfig, staged: readonly StagedLogin[
     // docker moved the secret to its platform default store because the file held no auth: say
     // so in the file, as docker itself would have. Not over plain-text logins of others, which
     // a credsStore would hide from docker.
-    if (s.detectedStore && s.tool === 'docker' && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
+    if (s.detectedStore && usesCredsStore(s.tool) && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
   }
   return next;
 }
@@ -422,11 +472,9 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     return mkdtemp(join(stagingRoot, 'login-'));
   }
 
-  function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string): Promise<{ warnings: string[] }> {
+  function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string, helm?: HelmVersion): Promise<{ warnings: string[] }> {
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const args = tool === 'docker'
-      ? ['login', '--username', req.username, '--password-stdin', req.host]
-      : ['login', '--authfile', stageFile, '--username', req.username, '--password-stdin', req.host];
+    const args = loginArgs(tool, req.host, req.username, stageFile, helm);
     const toolEnv = envForTool(env, platform, toolPath);
     if (tool === 'docker') toolEnv.DOCKER_CONFIG = join(stageFile, '..');
     return new Promise((resolve, reject) => {
@@ -511,16 +559,54 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     });
   }
 
+  const helmVersions = new Map<string, Promise<HelmVersion | null>>();
+
+  /** `helm version --short`, once per helm binary (keyed by path and modification time, so an upgrade is seen). */
+  function helmVersionOf(toolPath: string): Promise<HelmVersion | null> {
+    let mtime = 0;
+    try { mtime = statSync(toolPath).mtimeMs; } catch { /* the run below reports it */ }
+    const key = `${toolPath}\0${mtime}`;
+    let v = helmVersions.get(key);
+    if (!v) {
+      v = new Promise<HelmVersion | null>((resolve) => {
+        let out = '';
+        let child: ChildProcess;
+        try {
+          child = spawn(toolPath, ['version', '--short'], { env: envForTool(env, platform, toolPath), shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        } catch { resolve(null); return; }
+        const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 10_000);
+        child.stdout?.on('data', (d: Buffer) => { if (out.length < 4096) out += d.toString('utf8'); });
+        child.on('error', () => { clearTimeout(timer); resolve(null); });
+        child.on('close', (code) => { clearTimeout(timer); resolve(code === 0 ? parseHelmVersion(out) : null); });
+      });
+      helmVersions.set(key, v);
+      // A failed probe is asked again next time (helm may be fixed meanwhile).
+      void v.then((r) => { if (!r) helmVersions.delete(key); });
+    }
+    return v;
+  }
+
+  /** helm's version, or tool-missing for a helm that cannot say or is older than MIN_HELM. */
+  async function checkedHelm(toolPath: string): Promise<HelmVersion> {
+    const v = await helmVersionOf(toolPath);
+    const min = MIN_HELM.join('.');
+    if (!v) throw new KeeperError('tool-missing', `helm at ${toolPath} did not report its version ("helm version --short" failed).`, INSTALL_HINT.helm);
+    if (!atLeast(v, MIN_HELM)) {
+      throw new KeeperError('tool-missing', `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`, INSTALL_HINT.helm);
+    }
+    return v;
+  }
+
   /** Step 1: the tool logs in against a staging file; returns what it wrote there. */
-  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined): Promise<StagedLogin & { warnings: string[] }> {
+  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined, helm?: HelmVersion): Promise<StagedLogin & { warnings: string[] }> {
     const dir = await stagingDir();
     try {
-      const stageFile = join(dir, req.tool === 'docker' ? 'config.json' : 'auth.json');
+      const stageFile = join(dir, req.tool === 'podman' ? 'auth.json' : 'config.json');
       const seed = stagingConfig(req.tool, real, req.host, mapTo);
       if (Object.keys(seed).length) await writeFile(stageFile, JSON.stringify(seed), { mode: 0o600 });
       let warnings: string[];
       try {
-        ({ warnings } = await runTool(req.tool, toolPath, req, stageFile));
+        ({ warnings } = await runTool(req.tool, toolPath, req, stageFile, helm));
       } catch (err) {
         if (err instanceof KeeperError) throw err;
         const { exitCode, output } = err as { exitCode: number | null; output: string };
@@ -528,7 +614,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       }
       const written = valueOf(await readCredentialFile(stageFile)) as DockerConfig;
       const entry = isObject(written.auths) ? written.auths[req.host] : undefined;
-      const detectedStore = req.tool === 'docker' && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
+      const detectedStore = usesCredsStore(req.tool) && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
       return { tool: req.tool, host: req.host, entry: isObject(entry) ? entry : undefined, mapTo, detectedStore, warnings };
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -542,13 +628,14 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       const where = req.toolPath ? `The ${req.tool} path set in Settings (${req.toolPath}) is not an executable file.` : `${req.tool} was not found on PATH or in the usual install places.`;
       throw new KeeperError('tool-missing', where, INSTALL_HINT[req.tool]);
     }
+    const helm = req.tool === 'helm' ? await checkedHelm(toolPath) : undefined;
     const credentialFile = credentialFileFor(req.tool);
     // A file that does not parse fails the login before anything runs: the tool would ignore it
     // and we could not merge into it.
     const real = valueOf(await readCredentialFile(credentialFile)) as DockerConfig;
     const mapTo = await opts.mapTo?.(req.tool, req.host, credentialFile, real);
     const helper = mapTo ?? storageForHost(real, req.host, req.tool).helper;
-    const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper));
+    const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper, helm));
     if (!staged.entry && !staged.mapTo && !helper && !staged.detectedStore) {
       throw new KeeperError('internal', `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
         `Run "${req.tool} login ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);

@@ -17,7 +17,7 @@ export interface Settings {
   startAtLogin: boolean;
   notifications: { expiring: boolean; failed: boolean; recovered: boolean };
   /** Explicit paths for the login tools, for installs the search does not find. */
-  toolPaths: { docker?: string; podman?: string };
+  toolPaths: { docker?: string; podman?: string; helm?: string };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -84,7 +84,7 @@ export function validateSettingsPatch(patch: unknown): { ok: true; value: Partia
     else {
       const tp: Settings['toolPaths'] = {};
       for (const [k, v] of Object.entries(t)) {
-        if (k !== 'docker' && k !== 'podman') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker or podman.` }); continue; }
+        if (k !== 'docker' && k !== 'podman' && k !== 'helm') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker, podman or helm.` }); continue; }
         if (v === '' || v === null || v === undefined) continue;
         if (typeof v !== 'string' || v.length > 1024 || !/^(\/|[A-Za-z]:\\|~\/)/.test(v) || /[\0\n\r]/.test(v)) {
           errors.push({ field: `toolPaths.${k}`, message: `The ${k} path must be an absolute path to the program, like /usr/local/bin/${k}.` });
