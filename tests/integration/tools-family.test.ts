@@ -1,0 +1,174 @@
+// The other login targets, with the real tools: helm (charts in an OCI registry) through
+// `--tool helm`, and the containers family (podman, skopeo, buildah) through `--tool podman`.
+// The keeper logs in through the real CLI against the test stack (ECR emulator, loopback
+// docker-registry with htpasswd); then the real tools use that login with no credentials of
+// their own: helm pushes and pulls a chart it packaged, skopeo reads a manifest, buildah pushes
+// and reads the login back. Each proof starts with the same command failing before the login,
+// so it cannot pass without it. Loopback registries need no registries.conf entry any more.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { needTools, TOOLS } from '../fixtures/tools';
+import { addArgs, startStack, type Stack } from '../fixtures/stack';
+import { assertStatusTruth, credentialFor, toolFile } from '../proof/status-truth';
+import { readJson, realKeeper, registryInput, sleep, waitFor } from '../proof/helpers';
+
+const helmSkip = needTools(TOOLS.helm, TOOLS.registry);
+const containersSkip = needTools(TOOLS.podman, TOOLS.skopeo, TOOLS.buildah, TOOLS.registry);
+
+function run(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string) {
+  const r = spawnSync(bin, args, { env, cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+const theirs = (user: string) => Buffer.from(`${user}:someone-elses-not-a-secret`).toString('base64');
+
+describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
+  let stack: Stack;
+  let host: string;
+  let helmFile: string;
+  let work: string;
+  const HELM_SEED = { auths: { 'charts.example.invalid': { auth: theirs('charts') }, 'ghcr.io': { auth: theirs('gh') } } };
+
+  before(async () => {
+    stack = await startStack({ registries: 2 });
+    host = stack.registries[0]!.host;
+    helmFile = toolFile('helm', stack.env);
+    // Resolved by helm's rule: $XDG_CONFIG_HOME/helm/registry/config.json (no HELM_* set in the stack).
+    assert.equal(helmFile, join(stack.env.XDG_CONFIG_HOME!, 'helm', 'registry', 'config.json'));
+    mkdirSync(join(helmFile, '..'), { recursive: true });
+    writeFileSync(helmFile, JSON.stringify(HELM_SEED, null, '\t'), { mode: 0o600 });
+    work = join(stack.dir, 'charts');
+    mkdirSync(work);
+    assert.equal(run('helm', ['create', 'keeper-chart'], stack.env, work).code, 0);
+    const pkg = run('helm', ['package', 'keeper-chart', '-d', work], stack.env, work);
+    assert.equal(pkg.code, 0, pkg.out);
+    assert.ok(existsSync(join(work, 'keeper-chart-0.1.0.tgz')), pkg.out);
+  });
+  after(async () => { await stack?.stop(); });
+
+  it('helm push fails before the login, and works (push and pull) with the login the keeper made', async () => {
+    const chart = join(work, 'keeper-chart-0.1.0.tgz');
+    const before = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], stack.env);
+    assert.notEqual(before.code, 0, 'no login yet: the registry must refuse the push');
+    assert.match(before.out, /401|unauthorized|basic credential not found/i);
+
+    const add = await stack.cli(addArgs(stack, 'charts', host, ['--tool', 'helm']));
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    const login = await stack.cli(['login', 'charts']);
+    assert.equal(login.code, 0, login.stdout + login.stderr);
+
+    // The login is in helm's own file, next to the entries that were there; docker's file got nothing.
+    const cfg = readJson(helmFile) as { auths: Record<string, { auth?: string }> };
+    for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual(cfg.auths[k], v, `their entry ${k}`);
+    assert.equal(Buffer.from(cfg.auths[host]!.auth!, 'base64').toString(), `AWS:${stack.password}`);
+    assert.equal((readJson(stack.dockerConfigFile) as { auths: Record<string, unknown> }).auths[host], undefined);
+
+    const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], stack.env);
+    assert.equal(push.code, 0, push.out);
+    const out = join(work, 'pulled');
+    mkdirSync(out);
+    const pull = run('helm', ['pull', `oci://${host}/charts/keeper-chart`, '--version', '0.1.0', '--plain-http', '-d', out], stack.env);
+    assert.equal(pull.code, 0, pull.out);
+    assert.deepEqual(readFileSync(join(out, 'keeper-chart-0.1.0.tgz')), readFileSync(chart), 'the chart came back byte for byte');
+
+    const status = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
+    assert.equal(status.find((r) => r.name === 'charts')?.state, 'valid');
+    const checked = await assertStatusTruth(stack.env);
+    assert.ok(checked.some((r) => r.name === 'charts'), 'the invariant looked at the helm registry');
+  });
+
+  it('the storage report names helm\'s file', async () => {
+    const r = await stack.cli(['storage', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const rep = JSON.parse(r.stdout) as { registries: { name: string; tool: string; file: string; storage: string }[] };
+    const row = rep.registries.find((x) => x.name === 'charts');
+    assert.deepEqual({ tool: row?.tool, file: row?.file, storage: row?.storage }, { tool: 'helm', file: helmFile, storage: 'plaintext' });
+  });
+
+  it('`helm registry logout` behind a running keeper: the login comes back within seconds, from the cached token', async () => {
+    const host2 = stack.registries[1]!.host;
+    const dir = join(stack.dir, 'drift');
+    mkdirSync(dir);
+    const rk = realKeeper(stack, { configDir: dir });
+    rk.keeper.addRegistry(registryInput(stack, 'drift', host2, 'helm'));
+    try {
+      assert.equal((await rk.keeper.refresh('drift')).state, 'valid');
+      rk.keeper.start();
+      await sleep(300);
+      const calls = stack.emu.calls.length;
+      const out = run('helm', ['registry', 'logout', host2], stack.env);
+      assert.equal(out.code, 0, out.out);
+      assert.equal((readJson(helmFile) as any).auths[host2], undefined, 'helm removed it');
+      await waitFor('the repair', () => Boolean((readJson(helmFile) as any).auths[host2]?.auth) && rk.keeper.snapshot().registries[0]!.state === 'valid', 15_000);
+      assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
+      assert.ok(rk.keeper.activity().some((e) => e.message.includes(helmFile)), 'says which file changed');
+      for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual((readJson(helmFile) as any).auths[k], v, `their entry ${k}`);
+    } finally {
+      await rk.keeper.stop();
+    }
+  });
+});
+
+describe('containers family: --tool podman is the login podman, skopeo and buildah read', { skip: containersSkip }, () => {
+  let stack: Stack;
+  let host: string;
+  let env: NodeJS.ProcessEnv;
+  let storage: string[];
+
+  before(async () => {
+    stack = await startStack({ registries: 1 });
+    host = stack.registries[0]!.host;
+    // No registries.conf marking the test registry insecure: loopback is plain HTTP by itself now.
+    const emptyConf = join(stack.dir, 'registries-empty.conf');
+    writeFileSync(emptyConf, '');
+    env = { ...stack.env, CONTAINERS_REGISTRIES_CONF: emptyConf };
+    // buildah's image store in the test folder, not the machine's.
+    storage = ['--root', join(stack.dir, 'storage'), '--runroot', join(stack.dir, 'runroot'), '--storage-driver', 'vfs'];
+  });
+  after(async () => { await stack?.stop(); });
+
+  it('podman logs in to a loopback registry without any registries.conf entry', async () => {
+    const add = await stack.cli(addArgs(stack, 'ctr', host, ['--tool', 'podman']), { env });
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    const login = await stack.cli(['login', 'ctr'], { env });
+    assert.equal(login.code, 0, login.stdout + login.stderr);
+    assert.ok(typeof credentialFor('podman', host, env) !== 'string');
+    await assertStatusTruth(env);
+  });
+
+  it('buildah pushes an image and skopeo reads its manifest, both with the keeper\'s login only', () => {
+    const authFile = toolFile('podman', env);
+    assert.equal(run('buildah', ['login', '--get-login', host], env).out.trim(), 'AWS', 'buildah finds the login in the auth file');
+
+    const ctr = run('buildah', [...storage, 'from', 'scratch'], env);
+    assert.equal(ctr.code, 0, ctr.out);
+    const name = ctr.out.trim().split('\n').pop()!;
+    assert.equal(run('buildah', [...storage, 'config', '--label', 'proof=ecr-keeper', name], env).code, 0);
+    const image = `${host}/family/proof:1`;
+    const commit = run('buildah', [...storage, 'commit', name, image], env);
+    assert.equal(commit.code, 0, commit.out);
+
+    // Without the login (an empty auth file) the registry refuses: the proof below depends on it.
+    const noAuth = join(stack.dir, 'no-auth.json');
+    writeFileSync(noAuth, '{}');
+    const refused = run('buildah', [...storage, 'push', '--authfile', noAuth, '--tls-verify=false', image], env);
+    assert.notEqual(refused.code, 0, 'no credentials: the push must be refused');
+    assert.match(refused.out, /unauthorized|authentication required|401/i);
+
+    const push = run('buildah', [...storage, 'push', '--tls-verify=false', image], env);
+    assert.equal(push.code, 0, push.out);
+
+    const refusedRead = run('skopeo', ['inspect', '--authfile', noAuth, '--tls-verify=false', `docker://${image}`], env);
+    assert.notEqual(refusedRead.code, 0, 'no credentials: the read must be refused');
+    const inspect = run('skopeo', ['inspect', '--tls-verify=false', `docker://${image}`], env);
+    assert.equal(inspect.code, 0, inspect.out);
+    const info = JSON.parse(inspect.out) as { Name: string; Digest: string; Labels: Record<string, string> };
+    assert.equal(info.Name, `${host}/family/proof`);
+    assert.match(info.Digest, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(info.Labels.proof, 'ecr-keeper');
+    assert.ok(existsSync(authFile));
+  });
+});
