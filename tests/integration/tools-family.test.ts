@@ -14,8 +14,10 @@ import { needTools, TOOLS } from '../fixtures/tools';
 import { addArgs, startStack, type Stack } from '../fixtures/stack';
 import { assertStatusTruth, credentialFor, toolFile } from '../proof/status-truth';
 import { readJson, realKeeper, registryInput, sleep, waitFor } from '../proof/helpers';
+import { initPassStore, killGpgAgents, passSecretFor } from '../fixtures/pass-store';
 
 const helmSkip = needTools(TOOLS.helm, TOOLS.registry);
+const helmPassSkip = needTools(TOOLS.helm, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
 const containersSkip = needTools(TOOLS.podman, TOOLS.skopeo, TOOLS.buildah, TOOLS.registry);
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string) {
@@ -109,6 +111,67 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
     } finally {
       await rk.keeper.stop();
     }
+  });
+});
+
+describe('helm and credential stores: the staging config makes the same store decision helm makes', { skip: helmPassSkip }, () => {
+  let stack: Stack;
+  let env: NodeJS.ProcessEnv;
+  let helmFile: string;
+  let chart: string;
+
+  before(async () => {
+    stack = await startStack({ registries: 2 });
+    env = { ...stack.env };
+    initPassStore(env);
+    helmFile = toolFile('helm', env);
+    const work = join(stack.dir, 'charts');
+    mkdirSync(work);
+    assert.equal(run('helm', ['create', 'stored-chart'], env, work).code, 0);
+    assert.equal(run('helm', ['package', 'stored-chart', '-d', work], env, work).code, 0);
+    chart = join(work, 'stored-chart-0.1.0.tgz');
+  });
+  after(async () => {
+    killGpgAgents();
+    await stack?.stop();
+  });
+
+  it('no helm file yet: helm picks the platform store (pass) by itself, and so does the keeper\'s login; helm uses it', async () => {
+    const host = stack.registries[0]!.host;
+    assert.ok(!existsSync(helmFile));
+    assert.equal((await stack.cli(addArgs(stack, 'stored', host, ['--tool', 'helm']), { env })).code, 0);
+    const login = await stack.cli(['login', 'stored'], { env });
+    assert.equal(login.code, 0, login.stdout + login.stderr);
+    const cfg = readJson(helmFile) as { credsStore?: string; auths?: Record<string, { auth?: string }> };
+    assert.equal(cfg.credsStore, 'pass', 'the store helm detected is recorded in helm\'s file, as helm itself does');
+    assert.equal(cfg.auths?.[host]?.auth, undefined, 'no plain-text copy');
+    assert.deepEqual(passSecretFor(env, host), { ServerURL: host, Username: 'AWS', Secret: stack.password });
+    const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], env);
+    assert.equal(push.code, 0, push.out);
+    await assertStatusTruth(env);
+  });
+
+  it('`storage use pass` maps a plain-text helm login to pass through credHelpers in helm\'s file, and helm reads it there', async () => {
+    const host = stack.registries[1]!.host;
+    // A helm file with someone's plain-text login (so helm keeps its file store) and no credsStore.
+    writeFileSync(helmFile, JSON.stringify({ auths: { 'ghcr.io': { auth: theirs('gh') } } }));
+    assert.equal((await stack.cli(['remove', 'stored'], { env })).code, 0);
+    assert.equal((await stack.cli(addArgs(stack, 'moved', host, ['--tool', 'helm']), { env })).code, 0);
+    assert.equal((await stack.cli(['login', 'moved'], { env })).code, 0);
+    assert.ok((readJson(helmFile) as any).auths[host]?.auth, 'plain text before the move');
+    const before = JSON.parse((await stack.cli(['storage', '--json'], { env })).stdout) as { registries: { name: string; storage: string; file: string }[] };
+    assert.deepEqual(before.registries.map((r) => [r.name, r.storage, r.file]), [['moved', 'plaintext', helmFile]]);
+
+    const move = await stack.cli(['storage', 'use', 'pass'], { env });
+    assert.equal(move.code, 0, move.stdout + move.stderr);
+    const cfg = readJson(helmFile) as { credHelpers?: Record<string, string>; auths: Record<string, { auth?: string }> };
+    assert.equal(cfg.credHelpers?.[host], 'pass');
+    assert.equal(cfg.auths[host]?.auth, undefined, 'the plain-text copy is gone');
+    assert.deepEqual(cfg.auths['ghcr.io'], { auth: theirs('gh') }, 'their entry kept');
+    assert.equal(passSecretFor(env, host).Secret, stack.password);
+    const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], env);
+    assert.equal(push.code, 0, push.out);
+    await assertStatusTruth(env);
   });
 });
 
