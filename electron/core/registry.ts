@@ -213,7 +213,10 @@ function isLoopback(hostname: string): boolean {
 export function isLoopbackRegistryHost(hostPort: string): boolean {
   if (validateHostPort(hostPort) !== null) return false;
   const m = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::\d{1,5})?$/.exec(hostPort);
-  return m !== null && isLoopback(m[1]!.toLowerCase());
+  if (!m) return false;
+  const h = m[1]!.toLowerCase();
+  // A real dotted quad only: "127.0.0.256" is a (useless) host name, not an address.
+  return h === 'localhost' || h === '[::1]' || (IPV4_RE.test(h) && h.startsWith('127.'));
 }
 
 export function validateHostPort(value: string): string | null {
