@@ -124,6 +124,9 @@ export const MIN_HELM: readonly [number, number, number] = [3, 8, 0];
 /** helm 3.18 added `registry login --plain-http`; before it, `--insecure` lets the login fall back to HTTP. */
 const HELM_PLAIN_HTTP_SINCE: readonly [number, number, number] = [3, 18, 0];
 
+/** What a person types to log in by hand, for fixes. */
+const LOGIN_COMMAND: Record<LoginTool, string> = { docker: 'docker login', podman: 'podman login', helm: 'helm registry login' };
+
 const INSTALL_HINT: Record<LoginTool, string> = {
   docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings.',
   podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings.',
@@ -220,7 +223,7 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
     return new KeeperError('tool-missing', `${tool} could not be run: ${detail}`, INSTALL_HINT[tool]);
   }
   return new KeeperError('internal', `${tool} login failed (${code}): ${detail}`,
-    `Run "${tool} login" by hand to see the full error; if it works there, report this with the activity log.`);
+    `Run "${LOGIN_COMMAND[tool]}" by hand to see the full error; if it works there, report this with the activity log.`);
 }
 
 /** docker's plaintext-storage warning, reduced to one sanitized line for the window and CLI. */
@@ -536,7 +539,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
           // Stragglers in the group (a helper that ignored SIGTERM) must not outlive the refresh.
           signal('SIGKILL');
           reject(new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
-            `Check that ${tool} works ("${tool} login ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`));
+            `Check that ${tool} works ("${LOGIN_COMMAND[tool]} ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`));
           return;
         }
         if (exitCode === 0) resolve({ warnings: parseLoginWarnings(output, req.password) });
@@ -638,7 +641,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper, helm));
     if (!staged.entry && !staged.mapTo && !helper && !staged.detectedStore) {
       throw new KeeperError('internal', `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
-        `Run "${req.tool} login ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
+        `Run "${LOGIN_COMMAND[req.tool]} ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
     }
     const disk = await mergerFor(credentialFile).submit(staged);
     if (!disk.present) {
