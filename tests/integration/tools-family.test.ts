@@ -10,14 +10,25 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { needTools, TOOLS } from '../fixtures/tools';
+import { delimiter } from 'node:path';
+import { HELM3_DIR, needTools, TOOLS, type ToolNeed } from '../fixtures/tools';
 import { addArgs, startStack, type Stack } from '../fixtures/stack';
 import { assertStatusTruth, credentialFor, toolFile } from '../proof/status-truth';
 import { readJson, realKeeper, registryInput, sleep, waitFor } from '../proof/helpers';
 import { initPassStore, killGpgAgents, passSecretFor } from '../fixtures/pass-store';
 
-const helmSkip = needTools(TOOLS.helm, TOOLS.registry);
-const helmPassSkip = needTools(TOOLS.helm, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
+/**
+ * Each helm family with its own login flags: helm 4 (on the stack's PATH) and helm 3.17 (put
+ * first on PATH), found by the keeper the way it finds any installed tool.
+ */
+const HELMS: { label: string; need: ToolNeed; version: RegExp; path?: string }[] = [
+  { label: 'helm 4', need: TOOLS.helm, version: /^v4\./ },
+  { label: 'helm 3', need: TOOLS.helm3, version: /^v3\.17\./, path: HELM3_DIR },
+];
+
+function withHelm(env: NodeJS.ProcessEnv, path?: string): NodeJS.ProcessEnv {
+  return path ? { ...env, PATH: [path, env.PATH ?? ''].join(delimiter) } : { ...env };
+}
 const containersSkip = needTools(TOOLS.podman, TOOLS.skopeo, TOOLS.buildah, TOOLS.registry);
 
 function run(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string) {
@@ -27,8 +38,10 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string) 
 
 const theirs = (user: string) => Buffer.from(`${user}:someone-elses-not-a-secret`).toString('base64');
 
-describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
+for (const H of HELMS) {
+describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.need, TOOLS.registry) }, () => {
   let stack: Stack;
+  let env: NodeJS.ProcessEnv;
   let host: string;
   let helmFile: string;
   let work: string;
@@ -36,16 +49,18 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
 
   before(async () => {
     stack = await startStack({ registries: 2 });
+    env = withHelm(stack.env, H.path);
+    assert.match(run('helm', ['version', '--short'], env).out, H.version);
     host = stack.registries[0]!.host;
-    helmFile = toolFile('helm', stack.env);
+    helmFile = toolFile('helm', env);
     // Resolved by helm's rule: $XDG_CONFIG_HOME/helm/registry/config.json (no HELM_* set in the stack).
     assert.equal(helmFile, join(stack.env.XDG_CONFIG_HOME!, 'helm', 'registry', 'config.json'));
     mkdirSync(join(helmFile, '..'), { recursive: true });
     writeFileSync(helmFile, JSON.stringify(HELM_SEED, null, '\t'), { mode: 0o600 });
     work = join(stack.dir, 'charts');
     mkdirSync(work);
-    assert.equal(run('helm', ['create', 'keeper-chart'], stack.env, work).code, 0);
-    const pkg = run('helm', ['package', 'keeper-chart', '-d', work], stack.env, work);
+    assert.equal(run('helm', ['create', 'keeper-chart'], env, work).code, 0);
+    const pkg = run('helm', ['package', 'keeper-chart', '-d', work], env, work);
     assert.equal(pkg.code, 0, pkg.out);
     assert.ok(existsSync(join(work, 'keeper-chart-0.1.0.tgz')), pkg.out);
   });
@@ -53,13 +68,13 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
 
   it('helm push fails before the login, and works (push and pull) with the login the keeper made', async () => {
     const chart = join(work, 'keeper-chart-0.1.0.tgz');
-    const before = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], stack.env);
+    const before = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], env);
     assert.notEqual(before.code, 0, 'no login yet: the registry must refuse the push');
-    assert.match(before.out, /401|unauthorized|basic credential not found/i);
+    assert.match(before.out, /401|unauthorized|basic credential not found|no basic auth credentials/i);
 
-    const add = await stack.cli(addArgs(stack, 'charts', host, ['--tool', 'helm']));
+    const add = await stack.cli(addArgs(stack, 'charts', host, ['--tool', 'helm']), { env });
     assert.equal(add.code, 0, add.stdout + add.stderr);
-    const login = await stack.cli(['login', 'charts']);
+    const login = await stack.cli(['login', 'charts'], { env });
     assert.equal(login.code, 0, login.stdout + login.stderr);
 
     // The login is in helm's own file, next to the entries that were there; docker's file got nothing.
@@ -68,22 +83,22 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
     assert.equal(Buffer.from(cfg.auths[host]!.auth!, 'base64').toString(), `AWS:${stack.password}`);
     assert.equal((readJson(stack.dockerConfigFile) as { auths: Record<string, unknown> }).auths[host], undefined);
 
-    const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], stack.env);
+    const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], env);
     assert.equal(push.code, 0, push.out);
     const out = join(work, 'pulled');
     mkdirSync(out);
-    const pull = run('helm', ['pull', `oci://${host}/charts/keeper-chart`, '--version', '0.1.0', '--plain-http', '-d', out], stack.env);
+    const pull = run('helm', ['pull', `oci://${host}/charts/keeper-chart`, '--version', '0.1.0', '--plain-http', '-d', out], env);
     assert.equal(pull.code, 0, pull.out);
     assert.deepEqual(readFileSync(join(out, 'keeper-chart-0.1.0.tgz')), readFileSync(chart), 'the chart came back byte for byte');
 
-    const status = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
+    const status = JSON.parse((await stack.cli(['status', '--json'], { env })).stdout) as { name: string; state: string }[];
     assert.equal(status.find((r) => r.name === 'charts')?.state, 'valid');
-    const checked = await assertStatusTruth(stack.env);
+    const checked = await assertStatusTruth(env);
     assert.ok(checked.some((r) => r.name === 'charts'), 'the invariant looked at the helm registry');
   });
 
   it('the storage report names helm\'s file', async () => {
-    const r = await stack.cli(['storage', '--json']);
+    const r = await stack.cli(['storage', '--json'], { env });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const rep = JSON.parse(r.stdout) as { registries: { name: string; tool: string; file: string; storage: string }[] };
     const row = rep.registries.find((x) => x.name === 'charts');
@@ -94,14 +109,14 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
     const host2 = stack.registries[1]!.host;
     const dir = join(stack.dir, 'drift');
     mkdirSync(dir);
-    const rk = realKeeper(stack, { configDir: dir });
+    const rk = realKeeper(stack, { configDir: dir, env });
     rk.keeper.addRegistry(registryInput(stack, 'drift', host2, 'helm'));
     try {
       assert.equal((await rk.keeper.refresh('drift')).state, 'valid');
       rk.keeper.start();
       await sleep(300);
       const calls = stack.emu.calls.length;
-      const out = run('helm', ['registry', 'logout', host2], stack.env);
+      const out = run('helm', ['registry', 'logout', host2], env);
       assert.equal(out.code, 0, out.out);
       assert.equal((readJson(helmFile) as any).auths[host2], undefined, 'helm removed it');
       await waitFor('the repair', () => Boolean((readJson(helmFile) as any).auths[host2]?.auth) && rk.keeper.snapshot().registries[0]!.state === 'valid', 15_000);
@@ -114,7 +129,7 @@ describe('helm: --tool helm keeps helm logged in', { skip: helmSkip }, () => {
   });
 });
 
-describe('helm and credential stores: the staging config makes the same store decision helm makes', { skip: helmPassSkip }, () => {
+describe(`${H.label} and credential stores: the staging config makes the same store decision helm makes`, { skip: needTools(H.need, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass) }, () => {
   let stack: Stack;
   let env: NodeJS.ProcessEnv;
   let helmFile: string;
@@ -122,7 +137,7 @@ describe('helm and credential stores: the staging config makes the same store de
 
   before(async () => {
     stack = await startStack({ registries: 2 });
-    env = { ...stack.env };
+    env = withHelm(stack.env, H.path);
     initPassStore(env);
     helmFile = toolFile('helm', env);
     const work = join(stack.dir, 'charts');
@@ -174,6 +189,8 @@ describe('helm and credential stores: the staging config makes the same store de
     await assertStatusTruth(env);
   });
 });
+
+}
 
 describe('containers family: --tool podman is the login podman, skopeo and buildah read', { skip: containersSkip }, () => {
   let stack: Stack;
