@@ -124,6 +124,9 @@ export const MIN_HELM: readonly [number, number, number] = [3, 8, 0];
 /** helm 3.18 added `registry login --plain-http`; before it, `--insecure` lets the login fall back to HTTP. */
 const HELM_PLAIN_HTTP_SINCE: readonly [number, number, number] = [3, 18, 0];
 
+/** The file a fix names, per tool (helm keeps credsStore/credHelpers in its own file, not docker's). */
+const CONFIG_NAME: Record<LoginTool, string> = { docker: 'the docker config.json', podman: 'the podman auth file', helm: "helm's registry config (registry/config.json)" };
+
 /** What a person types to log in by hand, for fixes. */
 const LOGIN_COMMAND: Record<LoginTool, string> = { docker: 'docker login', podman: 'podman login', helm: 'helm registry login' };
 
@@ -201,9 +204,10 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
   if (CREDENTIAL_STORE_RE.test(lines)) {
     const helper = helperFromOutput(lines) ?? (helperHint ? `docker-credential-${helperHint.replace(/^docker-credential-/, '')}` : undefined);
     const name = helper ?? 'the docker credential helper';
-    let fix = `Fix or install ${name}, or remove "credsStore"/"credHelpers" for this host from the docker config.json, then refresh again.`;
-    if (helper === 'docker-credential-pass') fix = 'Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from the docker config.json.';
-    else if (helper && /not found|no such file/i.test(lines)) fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from the docker config.json.`;
+    const file = CONFIG_NAME[tool];
+    let fix = `Fix or install ${name}, or remove "credsStore"/"credHelpers" for this host from ${file}, then refresh again.`;
+    if (helper === 'docker-credential-pass') fix = `Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from ${file}.`;
+    else if (helper && /not found|no such file/i.test(lines)) fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from ${file}.`;
     return new KeeperError('credential-store', `${tool} login could not save the credentials with ${name}: ${detail}`, fix);
   }
   if (REJECTED_RE.test(lines)) {

@@ -113,3 +113,13 @@ test('--tool helm is accepted by the shared validation; unknown tools name all t
   assert.equal(bad.ok, false);
   assert.match(bad.ok ? '' : bad.errors.map((e) => e.message).join(' '), /"docker", "podman", "helm"/);
 });
+
+test('a helm credential-store failure names helm\'s file in the fix, not docker\'s', () => {
+  // helm 4's own wording when it picked pass by itself for a file with no auth.
+  const out = 'Error: error storing credentials - err: exit status 1, out: `pass not initialized: exit status 1: Error: password store is empty. Try "pass init".`\n';
+  const e = classifyLoginFailure('helm', 1, out, PW);
+  assert.equal(e.category, 'credential-store');
+  assert.match(e.fix, /pass init/);
+  assert.match(e.fix, /helm's registry config/);
+  assert.doesNotMatch(e.fix, /docker config/);
+});
