@@ -11,7 +11,7 @@ import { classifyLoginFailure, createLoginRunner, loginArgs, parseHelmVersion, s
 import { helmRegistryConfigPath, storageForHost } from '../../electron/core/docker-config';
 import { isLoopbackRegistryHost, validateRegistryInput } from '../../electron/core/registry';
 import type { KeeperError } from '../../electron/core/errors';
-import { HELM, which } from '../fixtures/tools';
+import { needTools, TOOLS } from '../fixtures/tools';
 
 const PW = 'pw-not-a-secret-0123456789';
 
@@ -25,13 +25,16 @@ test('helm\'s registry config: HELM_REGISTRY_CONFIG, HELM_CONFIG_HOME, XDG_CONFI
   assert.equal(helmRegistryConfigPath({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming', USERPROFILE: 'C:\\Users\\u' }, 'win32'), 'C:\\Users\\u\\AppData\\Roaming\\helm\\registry\\config.json');
 });
 
-test('the real helm agrees on its file (helm env HELM_REGISTRY_CONFIG)', { skip: !which(HELM) && 'helm not extracted (node scripts/tools.mjs)' }, async () => {
-  const { spawnSync } = await import('node:child_process');
-  for (const env of [{ HOME: '/home/u', XDG_CONFIG_HOME: '/xdg' }, { HOME: '/home/u', HELM_CONFIG_HOME: '/hh' }, { HOME: '/home/u' }]) {
-    const r = spawnSync(HELM, ['env', 'HELM_REGISTRY_CONFIG'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
-    assert.equal(r.stdout.trim(), helmRegistryConfigPath(env, 'linux'), JSON.stringify(env));
-  }
-});
+for (const need of [TOOLS.helm, TOOLS.helm3]) {
+  const helm = need.bin;
+  test(`the real helm agrees on its file (${helm}: helm env HELM_REGISTRY_CONFIG)`, { skip: needTools(need) }, async () => {
+    const { spawnSync } = await import('node:child_process');
+    for (const env of [{ HOME: '/home/u', XDG_CONFIG_HOME: '/xdg' }, { HOME: '/home/u', HELM_CONFIG_HOME: '/hh' }, { HOME: '/home/u' }, { HOME: '/home/u', HELM_REGISTRY_CONFIG: '/r/c.json' }]) {
+      const r = spawnSync(helm, ['env', 'HELM_REGISTRY_CONFIG'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+      assert.equal(r.stdout.trim(), helmRegistryConfigPath(env, 'linux'), JSON.stringify(env));
+    }
+  });
+}
 
 test('helm reads credsStore like docker; podman does not', () => {
   const cfg = { credsStore: 'pass', credHelpers: { 'h.example': 'secretservice' }, auths: { 'p.example': { auth: 'eDp5' } } };
