@@ -1,8 +1,9 @@
-// Runs `docker login` / `podman login` with the ECR password, through the one write path for
+// Runs `docker login` / `podman login` / `helm registry login` with the ECR password, through the one write path for
 // credential files (see cred-file.ts and ../../shared DESIGN "Credential files: one write path"):
 //
 //   1. the tool logs in against a private staging file (a temporary DOCKER_CONFIG holding only the
-//      user's credsStore/credHelpers; podman's --authfile), so it checks the password with the
+//      user's credsStore/credHelpers; podman's --authfile; helm's --registry-config, seeded like
+//      docker's), so it checks the password with the
 //      registry and puts the secret in the user's credential store if one is configured, but never
 //      rewrites the user's file;
 //   2. one merge per credential file and batch puts our hosts' entries into the real file under a
@@ -579,7 +580,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
         let out = '';
         let child: ChildProcess;
         try {
-          child = spawn(toolPath, ['version', '--short'], { env: envForTool(env, platform, toolPath), shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'] });
+          child = spawn(toolPath, ['version', '--short'], { env: envForTool(env, platform, toolPath), shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'ignore'] });
         } catch { resolve(null); return; }
         const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 10_000);
         child.stdout?.on('data', (d: Buffer) => { if (out.length < 4096) out += d.toString('utf8'); });
