@@ -16,7 +16,7 @@ export const STORAGE_HELP = `Usage: ecr-keeper storage [--json]
               those hosts to STORE through credHelpers, logs each in again and removes their
               plain-text entries. Nothing changes if STORE does not work; a failure half way
               restores the backup.
-  undo        put the docker config (and podman auth file) back exactly as before the last "use"
+  undo        put the docker config (and podman's and helm's files) back exactly as before the last "use"
   --json      machine-readable output (no verb only)`;
 
 export interface StorageIo {

@@ -20,7 +20,7 @@ interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-const GLOBAL_HELP = `ecr-keeper: keeps Amazon ECR docker/podman logins fresh
+const GLOBAL_HELP = `ecr-keeper: keeps Amazon ECR docker/podman/helm logins fresh
 
 Usage: ecr-keeper <command> [options]
 
@@ -47,7 +47,11 @@ const HELP: Record<string, string> = {
   --region R             AWS region, e.g. us-east-1 (required for private registries)
   --account ID           12-digit account id (default: from the token's proxy endpoint)
   --profile P            AWS profile from ~/.aws/config (default: the default credential chain)
-  --tool docker|podman   login tool (default: docker)
+  --tool docker|podman|helm
+                         login tool (default: docker). docker writes docker's config.json
+                         (nerdctl and Finch read it too); podman writes the containers auth
+                         file that podman, buildah and skopeo all read; helm writes helm's
+                         registry config (helm registry login; helm 3.8 or later)
   --registry-host HOST   log in to this host instead of the derived one
   --api-endpoint URL     call the ECR API here (FIPS, VPC endpoints, emulators)
   --public               an ECR Public registry (public.ecr.aws; token from us-east-1)

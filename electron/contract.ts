@@ -38,7 +38,7 @@ export interface RegistryInputView {
   region?: string;
   accountId?: string;
   profile?: string;
-  tool?: 'docker' | 'podman';
+  tool?: 'docker' | 'podman' | 'helm';
   enabled?: boolean;
   autoRefresh?: boolean;
   registryHost?: string;

@@ -72,7 +72,7 @@ class App {
 
     this.emptyState = h('section', { class: 'empty-state', 'aria-labelledby': 'empty-heading', hidden: true },
       h('h2', { id: 'empty-heading' }, 'Keep your Amazon ECR logins fresh'),
-      h('p', {}, 'ECR tokens last 12 hours. ECR Keeper logs docker or podman in to your registries and refreshes each login before it expires, even after sleep, and tells you what to do when it cannot.'),
+      h('p', {}, 'ECR tokens last 12 hours. ECR Keeper logs docker, podman or helm in to your registries and refreshes each login before it expires, even after sleep, and tells you what to do when it cannot.'),
       h('p', {}, 'Add a registry to start: a name, an AWS region and, if you use several, the AWS profile to sign in with.'),
       h('button', { type: 'button', class: 'btn primary', id: 'add-first', onclick: () => void this.openForm(null) }, 'Add your first registry'),
       this.hostOffers);

@@ -54,7 +54,7 @@ export class RegistryForm {
     const regionCtl = select('region', []);
     const profileCtl = select('profile', [[DEFAULT_CHAIN, 'Default credential chain']]);
     const accountCtl = text('accountId', { placeholder: '123456789012', inputmode: 'numeric' });
-    const toolCtl = select('tool', [['docker', 'docker'], ['podman', 'podman']]);
+    const toolCtl = select('tool', [['docker', 'docker'], ['podman', 'podman'], ['helm', 'helm']]);
     const autoCtl = h('input', { type: 'checkbox', name: 'autoRefresh', checked: true });
     const enabledCtl = h('input', { type: 'checkbox', name: 'enabled', checked: true });
     const hostCtl = text('registryHost', { placeholder: 'derived from account and region' });
@@ -96,7 +96,7 @@ export class RegistryForm {
       mk('profile', profileCtl, 'From your ~/.aws/config and ~/.aws/credentials.'),
       mk('accountId', accountCtl, 'Optional: 12 digits (dashes and spaces are fine). Left empty, it comes from the first token.', h('span', { class: 'field-side' }, this.detectBtn)),
       this.detectStatus,
-      mk('tool', toolCtl),
+      mk('tool', toolCtl, 'docker: nerdctl and Finch read its login too. podman: the login is shared by podman, buildah and skopeo. helm: for charts (helm 3.8 or later).'),
       mk('enabled', enabledCtl),
       mk('autoRefresh', autoCtl),
       this.advanced,
@@ -184,7 +184,7 @@ export class RegistryForm {
       region: kind === 'public' ? PUBLIC_REGION : val('region'),
       accountId: kind === 'public' ? '' : val('accountId'),
       profile: val('profile'),
-      tool: val('tool') as 'docker' | 'podman',
+      tool: val('tool') as 'docker' | 'podman' | 'helm',
       autoRefresh: (this.fields.autoRefresh.control as HTMLInputElement).checked,
       enabled: (this.fields.enabled.control as HTMLInputElement).checked,
       registryHost: val('registryHost'),

@@ -34,7 +34,7 @@ export class SettingsPanel {
       return this.field(key, label(key), input, `${help} ${min}-${max} ${unit}.`, unit);
     };
     const check = (key: string, help?: string) => this.field(key, label(key), h('input', { type: 'checkbox', name: key }), help);
-    const path = (tool: 'docker' | 'podman') => this.field(`toolPaths.${tool}`, label(`toolPaths.${tool}`),
+    const path = (tool: 'docker' | 'podman' | 'helm') => this.field(`toolPaths.${tool}`, label(`toolPaths.${tool}`),
       h('input', { type: 'text', name: `toolPaths.${tool}`, placeholder: `found on PATH (e.g. /usr/local/bin/${tool})`, spellcheck: 'false', autocomplete: 'off' }),
       `Leave empty to search PATH and the usual install places.`);
 
@@ -47,14 +47,14 @@ export class SettingsPanel {
       h('fieldset', {}, h('legend', {}, 'Refreshing'),
         check('autoRefresh'),
         num('refreshLeadMinutes', 'minutes', 'How long before a token expires to log in again:'),
-        num('loginTimeoutSeconds', 'seconds', 'Give up on a docker or podman login after:'),
+        num('loginTimeoutSeconds', 'seconds', 'Give up on a docker, podman or helm login after:'),
         check('startAtLogin')),
       h('fieldset', {}, h('legend', {}, 'Notifications'),
         num('notifyLeadMinutes', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
         check('notifications.expiring'),
         check('notifications.failed'),
         check('notifications.recovered')),
-      h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman')),
+      h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman'), path('helm')),
       h('p', { class: 'hint' }, 'Settings folder: ', this.configDir),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Save settings'), this.status));
     this.form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(); });
@@ -185,7 +185,7 @@ export class SettingsPanel {
       notifyLeadMinutes: n('notifyLeadMinutes'),
       loginTimeoutSeconds: n('loginTimeoutSeconds'),
       notifications: { expiring: c('notifications.expiring'), failed: c('notifications.failed'), recovered: c('notifications.recovered') },
-      toolPaths: { docker: this.inputs['toolPaths.docker']!.value.trim(), podman: this.inputs['toolPaths.podman']!.value.trim() },
+      toolPaths: { docker: this.inputs['toolPaths.docker']!.value.trim(), podman: this.inputs['toolPaths.podman']!.value.trim(), helm: this.inputs['toolPaths.helm']!.value.trim() },
     };
   }
 
@@ -237,6 +237,6 @@ function flat(s: SettingsView): Record<string, unknown> {
     autoRefresh: s.autoRefresh, refreshLeadMinutes: s.refreshLeadMinutes, notifyLeadMinutes: s.notifyLeadMinutes,
     loginTimeoutSeconds: s.loginTimeoutSeconds, startAtLogin: s.startAtLogin,
     'notifications.expiring': s.notifications.expiring, 'notifications.failed': s.notifications.failed, 'notifications.recovered': s.notifications.recovered,
-    'toolPaths.docker': s.toolPaths.docker ?? '', 'toolPaths.podman': s.toolPaths.podman ?? '',
+    'toolPaths.docker': s.toolPaths.docker ?? '', 'toolPaths.podman': s.toolPaths.podman ?? '', 'toolPaths.helm': s.toolPaths.helm ?? '',
   };
 }

@@ -38,7 +38,7 @@ export class StorageView {
     this.el = h('section', { class: 'view view-storage', 'aria-labelledby': 'storage-heading' },
       h('h2', { id: 'storage-heading', tabindex: -1 }, 'Credential storage'),
       h('p', { class: 'intro' },
-        'Unless a credential store is set up, docker and podman keep each login in plain text (base64) in their config file, where any program you run can read it. ',
+        'Unless a credential store is set up, docker, podman and helm keep each login in plain text (base64) in their config file, where any program you run can read it. ',
         'ECR Keeper can move the logins of its own registries into a store that works on this computer; other registries are left as they are.'),
       this.outcome, this.loading, this.body);
   }

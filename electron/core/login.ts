@@ -1,8 +1,9 @@
-// Runs `docker login` / `podman login` with the ECR password, through the one write path for
+// Runs `docker login` / `podman login` / `helm registry login` with the ECR password, through the one write path for
 // credential files (see cred-file.ts and ../../shared DESIGN "Credential files: one write path"):
 //
 //   1. the tool logs in against a private staging file (a temporary DOCKER_CONFIG holding only the
-//      user's credsStore/credHelpers; podman's --authfile), so it checks the password with the
+//      user's credsStore/credHelpers; podman's --authfile; helm's --registry-config, seeded like
+//      docker's), so it checks the password with the
 //      registry and puts the secret in the user's credential store if one is configured, but never
 //      rewrites the user's file;
 //   2. one merge per credential file and batch puts our hosts' entries into the real file under a
@@ -15,6 +16,7 @@
 // The password goes to the tool's stdin and nowhere else: not argv (visible in /proc and `ps`),
 // not the environment (inherited by every credential helper), not logs.
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +24,10 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, findProgram, isExecutableFile } from './find-program';
 import { runProgram, type Spawner } from './run-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
-import { containsAuth, credentialFilePath, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
+import { containsAuth, credentialFilePath, usesCredsStore, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
 import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
-import { validateHostPort, type LoginTool } from './registry';
+import { isLoopbackRegistryHost, validateHostPort, type LoginTool } from './registry';
 import { LIMITS } from './settings-model';
 
 export interface LoginRequest {
@@ -119,9 +121,21 @@ const KILL_GRACE_MS = 2_000;
 /** Bound on captured output: enough for any error, not enough to hold a runaway tool's spew. */
 const MAX_OUTPUT = 64 * 1024;
 
+/** helm 3.8 made OCI registries (`helm registry login`) generally available; older ones need an experiment flag. */
+export const MIN_HELM: readonly [number, number, number] = [3, 8, 0];
+/** helm 3.18 added `registry login --plain-http`; before it, `--insecure` lets the login fall back to HTTP. */
+const HELM_PLAIN_HTTP_SINCE: readonly [number, number, number] = [3, 18, 0];
+
+/** The file a fix names, per tool (helm keeps credsStore/credHelpers in its own file, not docker's). */
+const CONFIG_NAME: Record<LoginTool, string> = { docker: 'the docker config.json', podman: 'the podman auth file', helm: "helm's registry config (registry/config.json)" };
+
+/** What a person types to log in by hand, for fixes. */
+const LOGIN_COMMAND: Record<LoginTool, string> = { docker: 'docker login', podman: 'podman login', helm: 'helm registry login' };
+
 const INSTALL_HINT: Record<LoginTool, string> = {
   docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings.',
   podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings.',
+  helm: `Install Helm ${MIN_HELM.join('.')} or later (https://helm.sh/docs/intro/install/) or set the helm path in Settings.`,
 };
 
 // Re-exported: the tool search is shared with the credential-store and AWS CLI lookups.
@@ -165,7 +179,16 @@ function helperFromOutput(output: string): string | undefined {
 
 const CREDENTIAL_STORE_RE = /error (?:storing|getting|saving|erasing) credentials|credentials store|docker-credential-[A-Za-z0-9_.-]+.*(?:not found|no such file)|pass not initialized/i;
 const REJECTED_RE = /\b401\b|unauthorized|incorrect username or password|invalid username\/password|authentication required|\bdenied:|authorization token has expired|\b403 Forbidden\b/i;
-const NETWORK_RE = /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|server gave HTTP response to HTTPS client|dial tcp|proxyconnect/i;
+const NETWORK_RE = /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|dial tcp|proxyconnect/i;
+/** Go's net/http error when a registry answers an https request in plain HTTP (docker, podman and helm all print it). */
+const PLAIN_HTTP_RE = /server gave HTTP response to HTTPS client/i;
+
+/** What to do about a registry that speaks only plain HTTP, per tool (loopback hosts never get here: they are plain HTTP already). */
+const PLAIN_HTTP_FIX: Record<LoginTool, string> = {
+  podman: 'If this registry is meant to be plain HTTP, mark it insecure for podman, buildah and skopeo in registries.conf ([[registry]] with location = "HOST:PORT" and insecure = true, in /etc/containers/registries.conf or ~/.config/containers/registries.conf); otherwise check the registry host and port.',
+  docker: 'If this registry is meant to be plain HTTP, add it to "insecure-registries" in the docker daemon\'s daemon.json (podman, buildah, skopeo: insecure = true in registries.conf); otherwise check the registry host and port.',
+  helm: 'ECR Keeper logs helm in over plain HTTP only to registries on this machine; serve this registry over HTTPS, or check the registry host and port.',
+};
 
 /**
  * Decides what a failed login means and what the person should do. Pure, so it is tested
@@ -183,14 +206,20 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
   if (CREDENTIAL_STORE_RE.test(lines)) {
     const helper = helperFromOutput(lines) ?? (helperHint ? `docker-credential-${helperHint.replace(/^docker-credential-/, '')}` : undefined);
     const name = helper ?? 'the docker credential helper';
-    let fix = `Fix or install ${name}, or remove "credsStore"/"credHelpers" for this host from the docker config.json, then refresh again.`;
-    if (helper === 'docker-credential-pass') fix = 'Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from the docker config.json.';
-    else if (helper && /not found|no such file/i.test(lines)) fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from the docker config.json.`;
+    const file = CONFIG_NAME[tool];
+    let fix = `Fix or install ${name}, or remove "credsStore"/"credHelpers" for this host from ${file}, then refresh again.`;
+    if (helper === 'docker-credential-pass') fix = `Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from ${file}.`;
+    else if (helper && /not found|no such file/i.test(lines)) fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from ${file}.`;
     return new KeeperError('credential-store', `${tool} login could not save the credentials with ${name}: ${detail}`, fix);
   }
   if (REJECTED_RE.test(lines)) {
     return new KeeperError('login-rejected', `The registry rejected the ${tool} login: ${detail}`,
       'Check that the registry host matches the account and region of its AWS profile, then refresh again.');
+  }
+  // Before the network check: the registry was reached, it just does not speak TLS, and retrying
+  // or a VPN will not change that.
+  if (PLAIN_HTTP_RE.test(lines)) {
+    return new KeeperError('config', `The registry answered ${tool} in plain HTTP, not HTTPS: ${detail}`, PLAIN_HTTP_FIX[tool]);
   }
   if (NETWORK_RE.test(lines)) {
     return new KeeperError('network', `${tool} login could not reach the registry: ${detail}`,
@@ -200,7 +229,7 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
     return new KeeperError('tool-missing', `${tool} could not be run: ${detail}`, INSTALL_HINT[tool]);
   }
   return new KeeperError('internal', `${tool} login failed (${code}): ${detail}`,
-    `Run "${tool} login" by hand to see the full error; if it works there, report this with the activity log.`);
+    `Run "${LOGIN_COMMAND[tool]}" by hand to see the full error; if it works there, report this with the activity log.`);
 }
 
 /** docker's plaintext-storage warning, reduced to one sanitized line for the window and CLI. */
@@ -226,6 +255,35 @@ function checkRequest(req: LoginRequest): void {
   }
 }
 
+
+export type HelmVersion = readonly [number, number, number];
+
+/** The version in `helm version --short` output ("v3.14.2+gc309b6f", "v4.0.1+g..."), or null. */
+export function parseHelmVersion(output: string): HelmVersion | null {
+  const m = /\bv?(\d+)\.(\d+)\.(\d+)/.exec(output);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+function atLeast(v: HelmVersion, min: HelmVersion): boolean {
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i]! > min[i]!;
+  return true;
+}
+
+/**
+ * The login command line (never the password: it goes to stdin). Registries on this machine are
+ * spoken to in plain HTTP by every tool, as docker does by itself for 127.0.0.0/8; any other host
+ * keeps TLS. podman: --tls-verify=false. helm 3.18+ and 4: --plain-http; helm 3.8-3.17 have no
+ * --plain-http, and their --insecure lets the login fall back to HTTP (docker's registry code).
+ */
+export function loginArgs(tool: LoginTool, host: string, username: string, stageFile: string, helm?: HelmVersion): string[] {
+  const loopback = isLoopbackRegistryHost(host);
+  if (tool === 'docker') return ['login', '--username', username, '--password-stdin', host];
+  if (tool === 'podman') {
+    return ['login', '--authfile', stageFile, ...(loopback ? ['--tls-verify=false'] : []), '--username', username, '--password-stdin', host];
+  }
+  const plain = !loopback ? [] : helm && !atLeast(helm, HELM_PLAIN_HTTP_SINCE) ? ['--insecure'] : ['--plain-http'];
+  return ['registry', 'login', '--registry-config', stageFile, ...plain, '--username', username, '--password-stdin', host];
+}
 
 export function fingerprintOf(secret: string | undefined): string | undefined {
   return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 16) : undefined;
@@ -269,7 +327,7 @@ export function stagingConfig(tool: LoginTool, real: DockerConfig, host: string,
   const out: DockerConfig = {};
   if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers as Record<string, string>) };
   if (mapTo) Object.assign(out, withHelper(out, host, mapTo));
-  if (tool === 'docker') {
+  if (usesCredsStore(tool)) {
     if (typeof real.credsStore === 'string' && real.credsStore !== '') out.credsStore = real.credsStore;
     // docker picks its platform's store by itself only for a file with no auth at all: keep
     // that decision the same for the staging file as for the real one.
@@ -291,7 +349,7 @@ export function mergeStaged(current: DockerConfig, staged: readonly StagedLogin[
     // docker moved the secret to its platform default store because the file held no auth: say
     // so in the file, as docker itself would have. Not over plain-text logins of others, which
     // a credsStore would hide from docker.
-    if (s.detectedStore && s.tool === 'docker' && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
+    if (s.detectedStore && usesCredsStore(s.tool) && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
   }
   return next;
 }
@@ -431,11 +489,9 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   }
 
   /** Runs the tool's login against the staging file; the password goes to its stdin only. */
-  async function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string): Promise<{ warnings: string[] }> {
+  async function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string, helm?: HelmVersion): Promise<{ warnings: string[] }> {
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const args = tool === 'docker'
-      ? ['login', '--username', req.username, '--password-stdin', req.host]
-      : ['login', '--authfile', stageFile, '--username', req.username, '--password-stdin', req.host];
+    const args = loginArgs(tool, req.host, req.username, stageFile, helm);
     const toolEnv = envForTool(env, platform, toolPath);
     if (tool === 'docker') toolEnv.DOCKER_CONFIG = join(stageFile, '..');
     const r = await runProgram(toolPath, args, {
@@ -449,23 +505,52 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     }
     if (r.timedOut) {
       throw new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
-        `Check that ${tool} works ("${tool} login ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`);
+        `Check that ${tool} works ("${LOGIN_COMMAND[tool]} ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`);
     }
     const output = `${r.stdout}\n${r.stderr}`;
     if (r.code === 0) return { warnings: parseLoginWarnings(output, req.password) };
     throw Object.assign(new Error('login failed'), { exitCode: r.code, output });
   }
 
+  const helmVersions = new Map<string, Promise<HelmVersion | null>>();
+
+  /** `helm version --short`, once per helm binary (keyed by path and modification time, so an upgrade is seen). */
+  function helmVersionOf(toolPath: string): Promise<HelmVersion | null> {
+    let mtime = 0;
+    try { mtime = statSync(toolPath).mtimeMs; } catch { /* the run below reports it */ }
+    const key = `${toolPath}\0${mtime}`;
+    let v = helmVersions.get(key);
+    if (!v) {
+      v = runProgram(toolPath, ['version', '--short'], { env: envForTool(env, platform, toolPath), timeoutMs: 10_000, maxOutput: 4096, spawn })
+        .then((r) => (r.code === 0 ? parseHelmVersion(r.stdout) : null));
+      helmVersions.set(key, v);
+      // A failed probe is asked again next time (helm may be fixed meanwhile).
+      void v.then((r) => { if (!r) helmVersions.delete(key); });
+    }
+    return v;
+  }
+
+  /** helm's version, or tool-missing for a helm that cannot say or is older than MIN_HELM. */
+  async function checkedHelm(toolPath: string): Promise<HelmVersion> {
+    const v = await helmVersionOf(toolPath);
+    const min = MIN_HELM.join('.');
+    if (!v) throw new KeeperError('tool-missing', `helm at ${toolPath} did not report its version ("helm version --short" failed).`, INSTALL_HINT.helm);
+    if (!atLeast(v, MIN_HELM)) {
+      throw new KeeperError('tool-missing', `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`, INSTALL_HINT.helm);
+    }
+    return v;
+  }
+
   /** Step 1: the tool logs in against a staging file; returns what it wrote there. */
-  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined): Promise<StagedLogin & { warnings: string[] }> {
+  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined, helm?: HelmVersion): Promise<StagedLogin & { warnings: string[] }> {
     const dir = await stagingDir();
     try {
-      const stageFile = join(dir, req.tool === 'docker' ? 'config.json' : 'auth.json');
+      const stageFile = join(dir, req.tool === 'podman' ? 'auth.json' : 'config.json');
       const seed = stagingConfig(req.tool, real, req.host, mapTo);
       if (Object.keys(seed).length) await writeFile(stageFile, JSON.stringify(seed), { mode: 0o600 });
       let warnings: string[];
       try {
-        ({ warnings } = await runTool(req.tool, toolPath, req, stageFile));
+        ({ warnings } = await runTool(req.tool, toolPath, req, stageFile, helm));
       } catch (err) {
         if (err instanceof KeeperError) throw err;
         const { exitCode, output } = err as { exitCode: number | null; output: string };
@@ -473,7 +558,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       }
       const written = valueOf(await readCredentialFile(stageFile)) as DockerConfig;
       const entry = isObject(written.auths) ? written.auths[req.host] : undefined;
-      const detectedStore = req.tool === 'docker' && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
+      const detectedStore = usesCredsStore(req.tool) && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
       return { tool: req.tool, host: req.host, entry: isObject(entry) ? entry : undefined, mapTo, detectedStore, warnings };
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
@@ -487,16 +572,17 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       const where = req.toolPath ? `The ${req.tool} path set in Settings (${req.toolPath}) is not an executable file.` : `${req.tool} was not found on PATH or in the usual install places.`;
       throw new KeeperError('tool-missing', where, INSTALL_HINT[req.tool]);
     }
+    const helm = req.tool === 'helm' ? await checkedHelm(toolPath) : undefined;
     const credentialFile = credentialFileFor(req.tool);
     // A file that does not parse fails the login before anything runs: the tool would ignore it
     // and we could not merge into it.
     const real = valueOf(await readCredentialFile(credentialFile)) as DockerConfig;
     const mapTo = await opts.mapTo?.(req.tool, req.host, credentialFile, real);
     const helper = mapTo ?? storageForHost(real, req.host, req.tool).helper;
-    const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper));
+    const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper, helm));
     if (!staged.entry && !staged.mapTo && !helper && !staged.detectedStore) {
       throw new KeeperError('internal', `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
-        `Run "${req.tool} login ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
+        `Run "${LOGIN_COMMAND[req.tool]} ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
     }
     const disk = await mergerFor(credentialFile).submit(staged);
     if (!disk.present) {

@@ -2,8 +2,10 @@
 // This is the one validation module: the CLI, the IPC handlers and the window's form all call
 // validateRegistryInput, so the same bad input gets the same message everywhere.
 
-export type LoginTool = 'docker' | 'podman';
-export const LOGIN_TOOLS: readonly LoginTool[] = ['docker', 'podman'];
+// podman's auth file is also the one buildah and skopeo read (containers/image); helm logs in to
+// OCI registries for charts with its own file.
+export type LoginTool = 'docker' | 'podman' | 'helm';
+export const LOGIN_TOOLS: readonly LoginTool[] = ['docker', 'podman', 'helm'];
 export type RegistryKind = 'private' | 'public';
 
 export interface Registry {
@@ -205,6 +207,19 @@ function isLoopback(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/**
+ * Whether a registry host[:port] is on this machine (127.0.0.0/8, [::1], localhost): such
+ * registries are spoken to in plain HTTP, as docker does by default; every other host keeps TLS.
+ */
+export function isLoopbackRegistryHost(hostPort: string): boolean {
+  if (validateHostPort(hostPort) !== null) return false;
+  const m = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::\d{1,5})?$/.exec(hostPort);
+  if (!m) return false;
+  const h = m[1]!.toLowerCase();
+  // A real dotted quad only: "127.0.0.256" is a (useless) host name, not an address.
+  return h === 'localhost' || h === '[::1]' || (IPV4_RE.test(h) && h.startsWith('127.'));
+}
+
 export function validateHostPort(value: string): string | null {
   if (value.length > 253) return 'is too long (at most 253 characters).';
   const m = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::(\d{1,5}))?$/.exec(value);
@@ -307,7 +322,7 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     errors.push({ field: 'profile', message: `Profile "${profile.slice(0, 40)}" is not a valid AWS profile name: use letters, digits and - _ . @ + = , only.` });
   }
 
-  if (!LOGIN_TOOLS.includes(toolRaw as LoginTool)) errors.push({ field: 'tool', message: `Login tool "${toolRaw.slice(0, 40)}" is not supported: use "docker" or "podman".` });
+  if (!LOGIN_TOOLS.includes(toolRaw as LoginTool)) errors.push({ field: 'tool', message: `Login tool "${toolRaw.slice(0, 40)}" is not supported: use ${LOGIN_TOOLS.map((t) => `"${t}"`).join(', ')}.` });
 
   if (registryHost !== undefined) {
     const problem = validateHostPort(registryHost);

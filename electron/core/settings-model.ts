@@ -17,7 +17,7 @@ export interface Settings {
   startAtLogin: boolean;
   notifications: { expiring: boolean; failed: boolean; recovered: boolean };
   /** Explicit paths for the login tools, for installs the search does not find. */
-  toolPaths: { docker?: string; podman?: string };
+  toolPaths: { docker?: string; podman?: string; helm?: string };
   /** How many logins run at once (unset: the number of cores, at most LIMITS.parallelLogins.max). */
   parallelLogins?: number;
 }
@@ -61,6 +61,7 @@ export const SETTING_LABELS: Record<string, string> = {
   toolPaths: 'Login tool paths',
   'toolPaths.docker': 'docker path',
   'toolPaths.podman': 'podman path',
+  'toolPaths.helm': 'helm path',
 };
 
 /** How a problem names a setting: by its key (CLI) or by the label the window shows. */
@@ -115,7 +116,7 @@ export function validateSettingsPatch(patch: unknown, names: SettingNames = 'key
     else {
       const tp: Settings['toolPaths'] = {};
       for (const [k, v] of Object.entries(t)) {
-        if (k !== 'docker' && k !== 'podman') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker or podman.` }); continue; }
+        if (k !== 'docker' && k !== 'podman' && k !== 'helm') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker, podman or helm.` }); continue; }
         if (v === '' || v === null || v === undefined) continue;
         if (typeof v !== 'string' || v.length > 1024 || !/^(\/|[A-Za-z]:\\|~\/)/.test(v) || /[\0\n\r]/.test(v)) {
           errors.push({ field: `toolPaths.${k}`, message: `${names === 'label' ? `The ${n(`toolPaths.${k}`)}` : `toolPaths.${k}`} must be an absolute path to the program, like /usr/local/bin/${k}.` });

@@ -31,7 +31,7 @@ export const SETTINGS_SCHEMA = {
     type: 'object',
     properties: { expiring: { type: 'boolean' }, failed: { type: 'boolean' }, recovered: { type: 'boolean' } },
   },
-  toolPaths: { type: 'object', properties: { docker: { type: 'string' }, podman: { type: 'string' } } },
+  toolPaths: { type: 'object', properties: { docker: { type: 'string' }, podman: { type: 'string' }, helm: { type: 'string' } } },
 } as const;
 
 function minMax(l: { min: number; max: number }) { return { minimum: l.min, maximum: l.max }; }

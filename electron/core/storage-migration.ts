@@ -16,11 +16,11 @@
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { canonicalPath, readCredentialFile, updateCredentialFile, withFileLock, writeFileKeepingMode } from './cred-file';
-import { dockerConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig, type HostStorage } from './docker-config';
+import { dockerConfigPath, helmRegistryConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig, type HostStorage } from './docker-config';
 import { withHelper, withoutPlaintext } from './login';
 import { KeeperError, sanitize } from './errors';
 import { detectStore, detectStores, isStoreName, listStore, STORE_NAMES, type StoreName, type StoreStatus } from './cred-stores';
-import { validateHostPort, type LoginTool } from './registry';
+import { LOGIN_TOOLS, validateHostPort, type LoginTool } from './registry';
 
 export interface ManagedHost {
   host: string;
@@ -48,6 +48,7 @@ export interface StorageDeps {
   /** Override the files (default: from env as docker/podman resolve them). */
   dockerConfigPath?: string;
   podmanAuthPath?: string;
+  helmRegistryConfigPath?: string;
 }
 
 export interface UseStoreResult {
@@ -225,7 +226,7 @@ export async function readJournal(file: string): Promise<MoveJournal | null> {
   try {
     const v = JSON.parse(text) as Partial<MoveJournal>;
     if (!isStoreName(v.store) || !Array.isArray(v.hosts) || typeof v.stamp !== 'string') return null;
-    return { store: v.store, hosts: v.hosts.filter((h): h is ManagedHost => typeof h?.host === 'string' && (h.tool === 'docker' || h.tool === 'podman')), stamp: v.stamp };
+    return { store: v.store, hosts: v.hosts.filter((h): h is ManagedHost => typeof h?.host === 'string' && LOGIN_TOOLS.includes(h.tool)), stamp: v.stamp };
   } catch {
     return null;
   }
@@ -233,11 +234,16 @@ export async function readJournal(file: string): Promise<MoveJournal | null> {
 
 // ---------- the operations ----------
 
-function pathsFor(deps: Pick<StorageDeps, 'env' | 'platform' | 'dockerConfigPath' | 'podmanAuthPath'>): Record<LoginTool, string> {
+type PathDeps = Pick<StorageDeps, 'env' | 'platform' | 'dockerConfigPath' | 'podmanAuthPath' | 'helmRegistryConfigPath'>;
+
+function pathsFor(deps: PathDeps): Record<LoginTool, string> {
   const env = deps.env ?? process.env;
   return {
     docker: deps.dockerConfigPath ?? dockerConfigPath(env),
     podman: deps.podmanAuthPath ?? podmanAuthPath(env, deps.platform ?? process.platform),
+    // helm reads credsStore/credHelpers the docker way (docker-config.ts usesCredsStore), so a
+    // move maps its hosts to the store in helm's own file.
+    helm: deps.helmRegistryConfigPath ?? helmRegistryConfigPath(env, deps.platform ?? process.platform),
   };
 }
 
@@ -285,7 +291,7 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
   const skipped: { host: string; reason: string }[] = [];
   const moving: ManagedHost[] = [];
   for (const h of hosts) {
-    const where = storageForHost(originals.get(paths[h.tool])!, h.host);
+    const where = storageForHost(originals.get(paths[h.tool])!, h.host, h.tool);
     if (where.storage === 'ecr-login') skipped.push({ host: h.host, reason: 'handled by the ecr-login credential helper' });
     else moving.push(h);
   }
@@ -386,9 +392,9 @@ async function withFileLocks<T>(files: string[], job: () => Promise<T>): Promise
  * Restores the newest backup set exactly (byte for byte; a file that did not exist before is
  * removed) and deletes that set, so a second undo goes one step further back.
  */
-export async function undo(deps: Pick<StorageDeps, 'env' | 'platform' | 'dockerConfigPath' | 'podmanAuthPath'> = {}): Promise<UndoResult> {
+export async function undo(deps: PathDeps = {}): Promise<UndoResult> {
   const paths = pathsFor(deps);
-  const files = [...new Set([paths.docker, paths.podman])].flatMap((f) => [f, recordPathFor(f)]);
+  const files = [...new Set([paths.docker, paths.podman, paths.helm])].flatMap((f) => [f, recordPathFor(f)]);
   const sets = await backupSets(files);
   const first = sets.entries().next();
   if (first.done) {
@@ -459,24 +465,24 @@ function describe(storage: RegistryStorageView['storage'], helper: string | null
 /** Where each registry's login lives and which stores work here. Reads only. */
 export async function storageReport(
   regs: readonly { name: string; host: string | null; tool: LoginTool }[],
-  opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; detect?: () => Promise<StoreStatus[]>; dockerConfigPath?: string; podmanAuthPath?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; detect?: () => Promise<StoreStatus[]>; dockerConfigPath?: string; podmanAuthPath?: string; helmRegistryConfigPath?: string } = {},
 ): Promise<StorageReport> {
   const paths = pathsFor(opts);
   const configs = new Map<LoginTool, DockerConfig | null>();
-  for (const tool of ['docker', 'podman'] as const) {
+  for (const tool of LOGIN_TOOLS) {
     if (!regs.some((r) => r.tool === tool)) continue;
     configs.set(tool, (await readDockerConfig(paths[tool])).config);
   }
   const registries = regs.map((r): RegistryStorageView => {
     const file = paths[r.tool];
     if (!r.host) return { name: r.name, host: null, tool: r.tool, file, storage: 'unknown', helper: null, description: describe('unknown', null, file) };
-    const where = storageForHost(configs.get(r.tool) ?? null, r.host);
+    const where = storageForHost(configs.get(r.tool) ?? null, r.host, r.tool);
     const helper = where.helper ?? null;
     return { name: r.name, host: r.host, tool: r.tool, file, storage: where.storage, helper, description: describe(where.storage, helper, file) };
   });
   const stores = await (opts.detect ?? (() => detectStores({ env: opts.env, platform: opts.platform })))();
   const record = await readStoreRecord(paths.docker);
-  const sets = await backupSets([paths.docker, recordPathFor(paths.docker), paths.podman]);
+  const sets = await backupSets([paths.docker, recordPathFor(paths.docker), paths.podman, paths.helm]);
   const journal = await readJournal(paths.docker);
   return { registries, stores, chosen: record?.store ?? null, canUndo: sets.size > 0, interrupted: journal?.store ?? null };
 }

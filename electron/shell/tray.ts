@@ -78,7 +78,8 @@ export function buildTrayMenu(
   if (snap.registries.length) items.push({ type: 'separator' });
   for (const r of snap.registries) {
     const details: MenuItemConstructorOptions[] = [];
-    if (r.host) details.push({ label: t(r.host), enabled: false });
+    // The tool too: one host can be kept for docker and for helm as two registries.
+    if (r.host) details.push({ label: t(`${r.host} (${r.tool})`), enabled: false });
     if (r.error && (r.state === 'error' || r.state === 'signin-required')) details.push({ label: t(clip(r.error.message, ERROR_MAX)), enabled: false });
     if (details.length) details.push({ type: 'separator' });
     items.push({

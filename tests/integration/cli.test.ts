@@ -80,7 +80,7 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
       [['add', 'x', '--region', 'mars-1'], /not an AWS region/],
       [['add', 'x', '--region', 'us-east-1', '--registry-host', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example'], /looks like an ECR host but is not one/],
       [['add', 'x', '--region', 'us-east-1', '--api-endpoint', 'ftp://example.com'], /https:\/\//],
-      [['add', 'x', '--region', 'us-east-1', '--tool', 'nerdctl'], /"docker" or "podman"/],
+      [['add', 'x', '--region', 'us-east-1', '--tool', 'nerdctl'], /"docker", "podman", "helm"/],
       [['add', 'x;touch /tmp/pwned', '--region', 'us-east-1'], /Name .* is not valid/],
       [['add', 'reg0', '--region', 'us-east-1'], /already exists/],
       // A second registry for reg0's host and tool would overwrite its login.

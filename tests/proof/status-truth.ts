@@ -1,7 +1,7 @@
 // The invariant the proof suite checks after every test that writes: each registry that a fresh
 // `ecr-keeper status` calls valid has its credential where its tool reads it, and that
 // credential opens the registry. It is checked independently of the keeper's own code: the
-// credential is looked up the way docker and podman look it up (credHelpers, credsStore, auths),
+// credential is looked up the way docker, podman and helm look it up (credHelpers, credsStore, auths),
 // read from the real credential helper when one is configured, and tried against the real
 // registry with HTTP basic auth.
 import assert from 'node:assert/strict';
@@ -13,10 +13,20 @@ import { runCli } from '../fixtures/stack';
 const VALID = new Set(['valid', 'expiring']);
 
 interface Row { name: string; host: string | null; state: string }
-interface Reg { name: string; tool: 'docker' | 'podman' }
+type Tool = 'docker' | 'podman' | 'helm';
+interface Reg { name: string; tool: Tool }
 
-/** docker: $DOCKER_CONFIG/config.json; podman: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json (podman 4), else the runtime dir. */
-export function toolFile(tool: 'docker' | 'podman', env: NodeJS.ProcessEnv): string {
+/**
+ * docker: $DOCKER_CONFIG/config.json; podman: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json
+ * (podman 4), else the runtime dir; helm (on Linux): $HELM_REGISTRY_CONFIG, else
+ * $HELM_CONFIG_HOME/registry/config.json, else $XDG_CONFIG_HOME/helm/registry/config.json, else ~/.config/helm/...
+ */
+export function toolFile(tool: Tool, env: NodeJS.ProcessEnv): string {
+  if (tool === 'helm') {
+    if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
+    const home = env.HELM_CONFIG_HOME ?? join(env.XDG_CONFIG_HOME ?? join(env.HOME!, '.config'), 'helm');
+    return join(home, 'registry', 'config.json');
+  }
   if (tool === 'podman') {
     if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
     if (!env.DOCKER_CONFIG) return join(env.XDG_RUNTIME_DIR!, 'containers', 'auth.json');
@@ -25,7 +35,7 @@ export function toolFile(tool: 'docker' | 'podman', env: NodeJS.ProcessEnv): str
 }
 
 /** The user name and secret the tool would use for `host`, or why there is none. */
-export function credentialFor(tool: 'docker' | 'podman', host: string, env: NodeJS.ProcessEnv): { user: string; secret: string } | string {
+export function credentialFor(tool: Tool, host: string, env: NodeJS.ProcessEnv): { user: string; secret: string } | string {
   const file = toolFile(tool, env);
   if (!existsSync(file)) return `${file} does not exist`;
   let cfg: { auths?: Record<string, { auth?: string }>; credHelpers?: Record<string, string>; credsStore?: string };
@@ -34,7 +44,8 @@ export function credentialFor(tool: 'docker' | 'podman', host: string, env: Node
   } catch (err) {
     return `${file} does not parse: ${(err as Error).message}`;
   }
-  const helper = cfg.credHelpers?.[host] ?? (tool === 'docker' ? cfg.credsStore : undefined);
+  // helm reads credsStore as docker does (oras-go); podman (containers/image) does not.
+  const helper = cfg.credHelpers?.[host] ?? (tool !== 'podman' ? cfg.credsStore : undefined);
   if (helper) {
     const r = spawnSync(`docker-credential-${helper}`, ['get'], { input: host, env, encoding: 'utf8', timeout: 20_000 });
     if (r.status !== 0) return `docker-credential-${helper} get ${host} failed: ${r.stdout}${r.stderr}`;

@@ -57,7 +57,7 @@ test('every rejection names the problem and what is expected', () => {
   assert.match(problems({ name: 'x', region: 'moon-1' })[0]!, /^region: Region "moon-1" is not an AWS region: expected something like us-east-1/);
   assert.match(problems({ name: 'x' })[0]!, /^region: Region is required/);
   assert.match(problems({ name: 'x', region: 'us-east-1', accountId: '1234' })[0]!, /^accountId: .*exactly 12 digits/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', tool: 'nerdctl' })[0]!, /^tool: .*use "docker" or "podman"/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', tool: 'nerdctl' })[0]!, /^tool: .*use "docker", "podman", "helm"/);
   assert.match(problems({ name: 'x', region: 'us-east-1', profile: 'dev$(id)' })[0]!, /^profile: /);
   assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example' })[0]!, /^registryHost: .*looks like an ECR host but is not one/);
   assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: 'https://x.example' })[0]!, /^registryHost: .*no scheme/);

@@ -99,7 +99,7 @@ describe('buildTrayMenu', () => {
     assert.equal(m[0]!.label, '1 of 2 needs attention');
     assert.equal(byId(m, 'registry:r1').label, 'prod: refresh failed');
     const sub = byId(m, 'registry:r1').submenu as MenuItemConstructorOptions[];
-    assert.deepEqual(labels(sub), ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'The registry rejected the login.', '---', 'Refresh now', 'Refresh automatically']);
+    assert.deepEqual(labels(sub), ['123456789012.dkr.ecr.eu-west-1.amazonaws.com (docker)', 'The registry rejected the login.', '---', 'Refresh now', 'Refresh automatically']);
     assert.ok(sub.slice(0, 2).every((i) => i.enabled === false), 'info lines are not clickable');
   });
 
