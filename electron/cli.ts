@@ -32,6 +32,7 @@ Commands:
   status [--json]                 show each registry's state and time left
   watch                           stay in the foreground keeping logins fresh
   storage [use STORE | undo]      where logins are stored; move them into a keychain/store
+  discover [--json] [--add]       find the ECR registries already in docker/podman/helm files
 
 Global options:
   --config-dir DIR   settings folder (default: $ECR_KEEPER_CONFIG_DIR or the app's folder)
@@ -66,6 +67,16 @@ const HELP: Record<string, string> = {
   status: `Usage: ecr-keeper status [--json]
 
   --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error}`,
+  discover: `Usage: ecr-keeper discover [--json] [--add]
+
+  Lists every Amazon ECR registry found in the credential files on this machine (docker's
+  config.json: auths and credHelpers; podman's auth.json; helm's registry/config.json), with its
+  account, region, the files it is in, the credential helper that handles it, the AWS profile whose
+  account matches (sso_account_id, role_arn, or an account seen in an earlier token) and whether
+  ECR Keeper already keeps it. Reads local files only: no network call.
+  --json   an array of {host, accountId, region, kind, foundIn, helper, profile, candidates, kept}
+  --add    add every found registry not yet kept (named like 111122223333-eu-west-1), with the
+           matching profile and the tool whose file it was found in; changes none of those files`,
   watch: `Usage: ecr-keeper watch
 
   Stays in the foreground refreshing every enabled registry before its token expires, one log
@@ -211,6 +222,60 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+async function cmdDiscover(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, add: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.discover!); return EXIT.ok; }
+  if (positionals.length) throw new UsageError('discover takes no arguments.');
+  const d = await import('./core/discover');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const look = () => d.discoverOnMachine({
+    env: io.env,
+    keptHosts: keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : [])),
+    knownAccounts: keeper.knownAccounts(),
+  });
+  let found = await look();
+  for (const w of found.warnings) io.err(`warning: ${w}`);
+  let failed = false;
+  if (values.add) {
+    const plan = d.planAdditions(found.hosts, keeper.registries());
+    for (const p of plan) {
+      let reg;
+      try {
+        reg = keeper.addRegistry(p.input);
+      } catch (err) {
+        failed = true;
+        const msg = err instanceof KeeperError ? err.message : (err as Error).message;
+        io.err(`x ${p.host}: not added: ${msg}`);
+        continue;
+      }
+      const via = p.input.profile ? `profile ${p.input.profile}` : 'the default credential chain';
+      (values.json ? io.err : io.out)(`Added ${reg.name} (${p.host}, ${reg.tool}, ${via}).`);
+      const note = (t: string) => (values.json ? io.err : io.out)(`    note: ${t}`);
+      if (p.discovered.candidates.length > 1) note(`several profiles match account ${p.discovered.accountId} (${p.discovered.candidates.join(', ')}); choose one: ecr-keeper edit ${reg.name} --profile PROFILE`);
+      if (p.ecrLogin) note(d.handOverHint(p.discovered));
+    }
+    if (!plan.length && !values.json && found.hosts.length) io.out('Every ECR registry found is already kept.');
+    if (plan.length) found = await look();
+  }
+  if (values.json) { io.out(JSON.stringify(found.hosts.map(d.discoveredJson), null, 2)); return failed ? EXIT.failed : EXIT.ok; }
+  if (!found.hosts.length) {
+    io.out(`No ECR registries found in ${found.searched.join(', ')}.\nAdd one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]`);
+    return failed ? EXIT.failed : EXIT.ok;
+  }
+  if (!values.add) {
+    io.out(table([
+      ['HOST', 'REGION', 'PROFILE', 'HELPER', 'KEPT', 'FOUND IN'],
+      ...found.hosts.map((h) => [
+        h.host, h.region ?? '-',
+        h.profile ?? (h.candidates.length ? `one of ${h.candidates.join(', ')}` : '-'),
+        h.helper ?? '-', h.kept ? 'yes' : 'no', h.foundIn.join(', '),
+      ]),
+    ]));
+    if (found.hosts.some((h) => !h.kept)) io.out('\nAdd the ones not kept yet: ecr-keeper discover --add');
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
 /** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
 async function signInWhereNeeded(keeper: Keeper, results: RegistrySnapshot[], io: Io): Promise<RegistrySnapshot[]> {
   const profiles = new Set(results.filter((r) => r.error?.category === 'signin-required' && r.profile && r.error.fix.includes('aws sso login')).map((r) => r.profile!));
@@ -332,6 +397,7 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
       case 'login': return await cmdLogin(rest, io);
       case 'signin': return await cmdSignin(rest, io);
       case 'watch': return await cmdWatch(rest, io, signals);
+      case 'discover': return await cmdDiscover(rest, io);
       case 'storage': return await (await import('./cli-storage')).cmdStorage(rest, io, openKeeper);
       default:
         throw new UsageError(`Unknown command "${String(cmd).slice(0, 40)}".`);

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { parseEcrHost, registryHostOf, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
 import { validateSettingsPatch, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
@@ -61,6 +61,8 @@ interface Runtime {
   error: ErrorInfo | null;
   retryAt?: number;
   host?: string;
+  /** The account the last token was for (from its proxyEndpoint): what the profile signs in to. */
+  tokenAccount?: string;
   storage: CredentialStorage;
   notices: RegistryNotice[];
   helperManaged: boolean;
@@ -117,6 +119,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** The settings file this keeper reads and writes. */
   get settingsPath(): string {
     return this.deps.settings.path;
+  }
+
+  /** Accounts learned from previous tokens, per profile (null: the default chain); for `discover`. */
+  knownAccounts(): { profile: string | null; accountId: string }[] {
+    return this.settingsCache.registries.flatMap((r) => {
+      const a = this.runtime.get(r.id)?.tokenAccount;
+      return a ? [{ profile: r.profile ?? null, accountId: a }] : [];
+    });
   }
 
   activity(): ActivityEntry[] {
@@ -285,6 +295,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
         { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE, force },
       );
+      rt.tokenAccount = parseEcrHost(token.proxyEndpoint ?? '')?.accountId ?? rt.tokenAccount;
       if (!host) {
         host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
         if (!host) {
@@ -346,7 +357,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     rt.storage = storage;
     // docker's own "stored unencrypted" warning says what our notice says (with less help): keep one.
     rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && !(storage === 'plaintext' && /unencrypted/i.test(n.message)));
-    if (storage === 'plaintext') {
+    // Never logged in by us: an entry someone else left is not "the login" this card is about.
+    if (storage === 'plaintext' && rt.lastSuccess !== undefined) {
       rt.notices.push({
         kind: 'plaintext-credentials',
         message: `The login for ${host} is stored unencrypted (base64) in the ${r.tool} config file.`,
@@ -370,7 +382,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await Promise.all(this.settingsCache.registries.map(async (r) => {
       const rt = this.rt(r.id);
       const host = registryHostOf(r, rt.host);
-      if (host && !rt.inflight) await this.inspect(r, rt, host);
+      if (!host || rt.inflight) return;
+      // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
+      // file decides, so status never calls a login valid that docker no longer reads.
+      rt.helperManaged = (await this.inspect(r, rt, host)) === 'ecr-login';
     }));
     this.afterChange();
   }
@@ -513,6 +528,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.lastAttempt = parseMs(p.lastAttempt);
       rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
       rt.host = typeof p.host === 'string' ? p.host : undefined;
+      rt.tokenAccount = typeof p.tokenAccount === 'string' && /^\d{12}$/.test(p.tokenAccount) ? p.tokenAccount : undefined;
       if (p.lastError && typeof p.lastError.message === 'string') rt.error = { ...(p.lastError as ErrorInfo) };
       if (rt.failures === 0) rt.error = null;
       this.runtime.set(r.id, rt);
@@ -529,6 +545,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
       if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
       if (rt.host) entry.host = rt.host;
+      if (rt.tokenAccount) entry.tokenAccount = rt.tokenAccount;
       out.registries[r.id] = entry;
     }
     try {
