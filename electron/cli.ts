@@ -170,10 +170,27 @@ async function cmdAdd(args: string[], io: Io): Promise<number> {
   };
   if (values.disabled) input.enabled = false;
   for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+  const warnings = await doorWarnings(keeper, input, io.env);
   const reg = keeper.addRegistry(input);
   const host = keeper.snapshot().registries.find((r) => r.id === reg.id)?.host;
   io.out(`Added ${reg.name} (${reg.kind === 'public' ? 'ECR Public' : reg.region}${host ? `, ${host}` : ', host from the first token'}).`);
+  for (const w of warnings) io.err(`warning: ${w.message}`);
   return EXIT.ok;
+}
+
+/**
+ * The warnings the one validation module gives for this input (a region newer than our SDK, a
+ * profile not in the AWS files); the keeper validates again when it saves, so errors surface there.
+ */
+async function doorWarnings(keeper: Keeper, input: Record<string, unknown>, env: NodeJS.ProcessEnv, base?: import('./core/registry').Registry) {
+  const [{ validateRegistryInput }, aws] = await Promise.all([import('./core/registry'), import('./core/aws-profiles')]);
+  let profiles: { names: string[]; files: string[] } | undefined;
+  try {
+    const f = aws.awsFiles(env);
+    profiles = { names: (await aws.listProfiles(env)).map((p) => p.name), files: [f.configFile, f.credentialsFile] };
+  } catch { /* unreadable AWS files: the first refresh will say so with its fix */ }
+  const v = validateRegistryInput(input, { existing: keeper.registries(), editingId: base?.id, base, profiles });
+  return v.ok ? v.warnings : [];
 }
 
 async function cmdRemove(args: string[], io: Io): Promise<number> {

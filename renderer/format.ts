@@ -122,6 +122,7 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'tool-missing': 'Login tool not found',
   'credential-store': 'Credential store failed',
   'login-rejected': 'Login rejected',
+  'account-mismatch': 'Different AWS account',
   'helper-managed': 'Handled by credential helper',
   'internal': 'Unexpected error',
 };

@@ -6,6 +6,10 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
 
+import { writeRegions } from './aws-regions.mjs';
+
+// Region validation uses the installed SDK's region list: refresh it before bundling.
+writeRegions();
 const common = { bundle: true, platform: 'node', target: 'node20', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 const jobs = [];
 rmSync('dist', { recursive: true, force: true });

@@ -310,7 +310,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         password: token.password,
         timeoutMs: s.loginTimeoutSeconds * 1000,
         toolPath: s.toolPaths[r.tool],
-      });
+      }).catch((err: unknown) => { throw accountMismatch(r, host!, token.proxyEndpoint, err) ?? err; });
       rt.host = host;
       rt.expiresAt = token.expiresAt.getTime();
       rt.lastSuccess = this.clock.now();
@@ -591,6 +591,26 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.plannerMemory = memory;
     for (const n of notices) this.emit('notify', n);
   }
+}
+
+/**
+ * A login that failed for a registry in another account than the token's: that difference is the
+ * likely cause (a typo in the account, or a cross-account pull the repository policy does not
+ * allow), so say it instead of the tool's symptom (an unknown host reads as "check the VPN").
+ * Cross-account pulls that work are fine: only a failure is reported.
+ */
+export function accountMismatch(r: Registry, host: string, proxyEndpoint: string | undefined, cause: unknown): KeeperError | null {
+  const want = parseEcrHost(host)?.accountId ?? r.accountId;
+  const got = parseEcrHost(proxyEndpoint ?? '')?.accountId;
+  if (!want || !got || want === got) return null;
+  const why = toErrorInfo(cause);
+  const creds = r.profile ? `AWS profile ${r.profile}` : 'the default AWS credentials';
+  return new KeeperError(
+    'account-mismatch',
+    `${r.name} is set to account ${want}, but ${creds} sign in to account ${got}; logging in to ${host} failed (${why.category}: ${why.message})`,
+    `If ${want} is a typo: ecr-keeper edit ${r.name} --account ${got} (or fix it in the window). If you pull from ${want} on purpose, its repository policy must allow account ${got}.`,
+    { cause },
+  );
 }
 
 function freshRuntime(jitter: number): Runtime {

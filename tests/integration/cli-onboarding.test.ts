@@ -94,3 +94,40 @@ describe('ecr-keeper discover on the real stack', { skip }, () => {
     assert.ok(rows.every((x) => x.kept));
   });
 });
+
+describe('add catches mistakes at the door', { skip }, () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ registries: 1 }); });
+  after(async () => { await stack?.stop(); });
+
+  it('a mistyped region is refused naming the likely one; a region newer than the SDK and a missing profile pass with warning: lines', async () => {
+    const settings = join(stack.configDir, 'config.json');
+    const typo = await stack.cli(['add', 'x', '--region', 'us-esat-1']);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /^error: Region "us-esat-1" is not an AWS region: did you mean us-east-1\?$/m);
+    assert.match(typo.stderr, /Nothing was changed/);
+    const newer = await stack.cli(['add', 'newer', '--region', 'eu-west-9']);
+    assert.equal(newer.code, 0, newer.stderr);
+    assert.match(newer.stderr, /^warning: Region "eu-west-9" is not in the region list of this ECR Keeper's AWS SDK/m);
+    const prof = await stack.cli(['add', 'prof', '--region', 'us-east-1', '--profile', 'nope']);
+    assert.equal(prof.code, 0, prof.stderr);
+    const lines = prof.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    assert.deepEqual(lines, [`warning: AWS profile "nope" is not in ${stack.env.AWS_CONFIG_FILE} or ${stack.env.AWS_SHARED_CREDENTIALS_FILE}: refreshes will fail with profile-not-found until it is added there.`]);
+    const ok = await stack.cli(['add', 'fine', '--region', 'us-east-1', '--profile', 'default']);
+    assert.equal(ok.code, 0);
+    assert.equal(ok.stderr, '');
+    const names = (JSON.parse(readFileSync(settings, 'utf8')) as { registries: { name: string }[] }).registries.map((r) => r.name);
+    assert.deepEqual(names, ['newer', 'prof', 'fine']);
+  });
+
+  it('an --account other than the token\'s is reported as such after the first token, not as a network error', async () => {
+    const add = await stack.cli(['add', 'other', '--region', 'us-east-1', '--account', '999988887777', '--api-endpoint', stack.emu.url]);
+    assert.equal(add.code, 0, add.stderr);
+    const r = await stack.cli(['login', 'other']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /account-mismatch: other is set to account 999988887777, but the default AWS credentials sign in to account 123456789012; logging in to 999988887777\.dkr\.ecr\.us-east-1\.amazonaws\.com failed/);
+    assert.match(r.stderr, /fix: If 999988887777 is a typo: ecr-keeper edit other --account 123456789012/);
+    const s = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; error: { category: string } | null }[];
+    assert.equal(s.find((x) => x.name === 'other')!.error!.category, 'account-mismatch');
+  });
+});

@@ -72,7 +72,7 @@ test('every ECR host form is recognised with its account, region and flavour; lo
 });
 
 test('discoverHosts lists every ECR host of every file once, with files, tools and helper; nothing else', () => {
-  const auths: Record<string, unknown> = {};
+  const auths: Record<string, typeof AUTH> = {};
   for (const k of [...Object.keys(ECR_KEYS), ...NOT_ECR]) auths[k] = AUTH;
   const files = [
     file('docker', '/h/.docker/config.json', { auths, credHelpers: { '111122223333.dkr.ecr.eu-west-1.amazonaws.com': 'ecr-login', 'ghcr.io': 'gh', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example': 'ecr-login', '123456789012.dkr.ecr.us-west-1.amazonaws.com': 'ecr-login' } }),
