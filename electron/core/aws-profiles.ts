@@ -107,7 +107,7 @@ export function profileNotFound(profile: string, env: NodeJS.ProcessEnv = proces
   return new KeeperError(
     'profile-not-found',
     `AWS profile "${profile}" was not found in ${f.configFile} or ${f.credentialsFile}.`,
-    `Add a [profile ${profile}] section to ${f.configFile} (or [${profile}] to ${f.credentialsFile}), or choose an existing profile.`,
+    `Add a [profile ${profile}] section to ${f.configFile} (or [${profile}] to ${f.credentialsFile}), or choose an existing profile (aws configure list-profiles lists them; ecr-keeper edit NAME --profile P switches).`,
   );
 }
 

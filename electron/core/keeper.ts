@@ -299,7 +299,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (!host) {
         host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
         if (!host) {
-          throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, 'Set the account ID (or the registry host) for this registry.');
+          throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, `Set the account ID (or the registry host): ecr-keeper edit ${r.name} --account ID, or Edit in the window.`);
         }
         if (await this.checkHelperManaged(r, rt, host)) return;
       }

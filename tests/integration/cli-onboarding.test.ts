@@ -131,3 +131,158 @@ describe('add catches mistakes at the door', { skip }, () => {
     assert.equal(s.find((x) => x.name === 'other')!.error!.category, 'account-mismatch');
   });
 });
+
+describe('CLI parity and everyday use: edit, config, status exit codes and times, remove, closed pipes', { skip }, () => {
+  let stack: Stack;
+  before(async () => { stack = await startStack({ registries: 2 }); });
+  after(async () => { await stack?.stop(); });
+  const settingsFile = () => join(stack.configDir, 'config.json');
+  const regs = () => (JSON.parse(readFileSync(settingsFile(), 'utf8')) as { registries: Record<string, unknown>[] }).registries;
+
+  it('status exits 1 while a registry was never logged in, 0 once every enabled one is valid (JSON unchanged); times are local with the zone', async () => {
+    for (const [i, r] of stack.registries.entries()) assert.equal((await stack.cli(addArgs(stack, `r${i}`, r.host))).code, 0);
+    const idle = await stack.cli(['status']);
+    assert.equal(idle.code, 1, 'never logged in: not valid');
+    const idleJson = await stack.cli(['status', '--json']);
+    assert.equal(idleJson.code, 1);
+    assert.equal((await stack.cli(['login', '--all'])).code, 0);
+    const env = { ...stack.env, TZ: 'America/New_York' };
+    const ok = await stack.cli(['status'], { env });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /r0 .*valid .* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T$/m);
+    const json = JSON.parse((await stack.cli(['status', '--json'], { env })).stdout) as { lastRefresh: string; expiresAt: string }[];
+    assert.match(json[0]!.lastRefresh, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const login = await stack.cli(['login', 'r0'], { env: { ...stack.env, TZ: 'Asia/Kolkata' } });
+    assert.match(login.stdout, /until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+5:30\)/);
+    // A failing registry: exit 1.
+    stack.emu.fault('badpassword', 1);
+    assert.equal((await stack.cli(['login', 'r1'])).code, 1);
+    const bad = await stack.cli(['status']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /r1: login-rejected/);
+    // Disabled registries do not count.
+    assert.equal((await stack.cli(['edit', 'r1', '--disable'])).code, 0);
+    assert.equal((await stack.cli(['status'])).code, 0);
+    const help = await stack.cli(['status', '--help']);
+    assert.match(help.stdout, /Exit code: 0 when every enabled registry has a valid login/);
+  });
+
+  it('a host later handed to the ecr-login helper no longer shows valid in status', async () => {
+    const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
+    const host = stack.registries[0]!.host;
+    writeFileSync(stack.dockerConfigFile, JSON.stringify({ ...cfg, credHelpers: { ...(cfg.credHelpers ?? {}), [host]: 'ecr-login' } }, null, '\t'));
+    const rows = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
+    assert.equal(rows.find((r) => r.name === 'r0')!.state, 'helper-managed');
+    writeFileSync(stack.dockerConfigFile, JSON.stringify(cfg, null, '\t'));
+    const back = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
+    assert.equal(back.find((r) => r.name === 'r0')!.state, 'valid');
+  });
+
+  it('edit changes only what is given, clears with an empty value, checks like add, and --enable/--auto-refresh work', async () => {
+    const r = await stack.cli(['edit', 'r1', '--enable', '--auto-refresh', 'off', '--profile', 'default']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Updated r1: .*enabled = true/);
+    let r1 = regs().find((x) => x.name === 'r1')!;
+    assert.equal(r1.autoRefresh, false);
+    assert.equal(r1.profile, 'default');
+    assert.equal(r1.registryHost, stack.registries[1]!.host, 'untouched');
+    assert.equal((await stack.cli(['edit', 'r1', '--profile', ''])).code, 0);
+    r1 = regs().find((x) => x.name === 'r1')!;
+    assert.equal('profile' in r1, false, 'cleared');
+    const before = readFileSync(settingsFile(), 'utf8');
+    const cases: [string[], RegExp][] = [
+      [['edit', 'r1', '--region', 'us-esat-1'], /did you mean us-east-1\?/],
+      [['edit', 'r1', '--name', 'r0'], /already exists/],
+      [['edit', 'nope', '--disable'], /No registry named "nope"/],
+      [['edit', 'r1'], /at least one change/],
+      [['edit', 'r1', '--auto-refresh', 'maybe'], /on or off/],
+      [['edit', 'r1', '--enable', '--disable'], /not both/],
+    ];
+    for (const [args, msg] of cases) {
+      const x = await stack.cli(args);
+      assert.equal(x.code, 2, `${args.join(' ')}: ${x.stderr}`);
+      assert.match(x.stderr, msg);
+    }
+    assert.equal(readFileSync(settingsFile(), 'utf8'), before);
+    const warn = await stack.cli(['edit', 'r1', '--profile', 'ghost']);
+    assert.equal(warn.code, 0);
+    assert.match(warn.stderr, /^warning: AWS profile "ghost" is not in /m);
+    assert.equal((await stack.cli(['edit', 'r1', '--name', 'renamed', '--profile', ''])).code, 0);
+    assert.ok(regs().some((x) => x.name === 'renamed'));
+  });
+
+  it('config get/set covers the preferences with the window\'s checks', async () => {
+    const all = await stack.cli(['config']);
+    assert.equal(all.code, 0);
+    for (const k of ['autoRefresh', 'refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'startAtLogin', 'notifications.expiring', 'notifications.failed', 'notifications.recovered', 'toolPaths.docker', 'toolPaths.podman']) {
+      assert.match(all.stdout, new RegExp(`^${k.replace('.', '\\.')} = `, 'm'), k);
+    }
+    assert.equal((await stack.cli(['config', 'set', 'refreshLeadMinutes', '45'])).code, 0);
+    assert.equal((await stack.cli(['config', 'get', 'refreshLeadMinutes'])).stdout.trim(), '45');
+    assert.equal((await stack.cli(['config', 'set', 'notifications.expiring', 'off'])).code, 0);
+    assert.equal((await stack.cli(['config', 'set', 'toolPaths.podman', '/usr/bin/podman'])).code, 0);
+    assert.equal((await stack.cli(['config', 'set', 'toolPaths.docker', '/usr/bin/docker'])).code, 0);
+    assert.equal((await stack.cli(['config', 'set', 'autoRefresh', 'false'])).code, 0);
+    const s = JSON.parse(readFileSync(settingsFile(), 'utf8'));
+    assert.equal(s.refreshLeadMinutes, 45);
+    assert.deepEqual(s.notifications, { expiring: false, failed: true, recovered: true });
+    assert.deepEqual(s.toolPaths, { podman: '/usr/bin/podman', docker: '/usr/bin/docker' });
+    assert.equal(s.autoRefresh, false);
+    assert.equal((await stack.cli(['config', 'set', 'toolPaths.docker', ''])).code, 0);
+    assert.deepEqual(JSON.parse(readFileSync(settingsFile(), 'utf8')).toolPaths, { podman: '/usr/bin/podman' });
+    const json = JSON.parse((await stack.cli(['config', 'get', '--json'])).stdout);
+    assert.equal(json['notifications.expiring'], false);
+    const before = readFileSync(settingsFile(), 'utf8');
+    const cases: [string[], RegExp][] = [
+      [['config', 'set', 'refreshLeadMinutes', '2'], /refreshLeadMinutes must be a whole number from 5 to 360/],
+      [['config', 'set', 'refreshLeadMinutes', 'soon'], /whole number/],
+      [['config', 'set', 'autoRefresh', 'maybe'], /autoRefresh must be true or false/],
+      [['config', 'set', 'toolPaths.docker', 'docker'], /absolute path/],
+      [['config', 'set', 'colour', 'blue'], /Unknown setting "colour"/],
+      [['config', 'set', 'refreshLeadMinutes'], /needs KEY and VALUE/],
+      [['config', 'frob'], /get or set/],
+    ];
+    for (const [args, msg] of cases) {
+      const x = await stack.cli(args);
+      assert.equal(x.code, 2, `${args.join(' ')}: ${x.stderr}`);
+      assert.match(x.stderr, msg, args.join(' '));
+    }
+    assert.equal(readFileSync(settingsFile(), 'utf8'), before);
+    assert.equal((await stack.cli(['config', 'set', 'autoRefresh', 'on'])).code, 0);
+  });
+
+  it('remove says the login stays until it expires; remove --logout takes it out of the file, keeping every other entry', async () => {
+    const host = stack.registries[0]!.host;
+    assert.equal((await stack.cli(['login', 'r0'])).code, 0);
+    const rm = await stack.cli(['remove', 'r0']);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.match(rm.stdout, new RegExp(`Its login to ${host.replace(/[.]/g, '\\.')} stays in docker's credentials until it expires \\(\\d{4}-`));
+    assert.ok(JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8')).auths[host], 'still there');
+    assert.equal((await stack.cli(addArgs(stack, 'again', host))).code, 0);
+    assert.equal((await stack.cli(['login', 'again'])).code, 0);
+    const cfgBefore = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
+    const out = await stack.cli(['remove', 'again', '--logout']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, new RegExp(`Removed again and its login to ${host.replace(/[.]/g, '\\.')} \\(from ${stack.dockerConfigFile.replace(/[.]/g, '\\.')}\\)`));
+    const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
+    assert.equal(cfg.auths[host], undefined);
+    const { [host]: _gone, ...others } = cfgBefore.auths;
+    assert.deepEqual(cfg.auths, others, 'every other entry kept');
+    assert.ok(Object.keys(others).length >= 2);
+    assert.match(readFileSync(stack.dockerConfigFile, 'utf8'), /^\{\n\t"/, 'docker\'s tab indentation kept');
+  });
+
+  it('a closed pipe (status | head -1) ends quietly with the command\'s own exit code', async () => {
+    const { spawn } = await import('node:child_process');
+    for (const cmd of ['status', 'list', 'config']) {
+      // The reader is gone before the CLI writes anything: every write meets EPIPE.
+      const child = spawn(process.execPath, ['dist/cli.js', cmd], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let err = '';
+      child.stderr.on('data', (d) => { err += d; });
+      const code = await new Promise((r) => child.on('close', r));
+      assert.equal(err, '', `${cmd}: ${err}`);
+      assert.equal(code, cmd === 'status' ? 1 : 0, cmd);
+    }
+  });
+});
