@@ -372,25 +372,16 @@ async function cmdDiscover(args: string[], io: Io): Promise<number> {
   for (const w of found.warnings) io.err(`warning: ${w}`);
   let failed = false;
   if (values.add) {
-    const plan = d.planAdditions(found.hosts, keeper.registries());
-    for (const p of plan) {
-      let reg;
-      try {
-        reg = keeper.addRegistry(p.input);
-      } catch (err) {
-        failed = true;
-        const msg = err instanceof KeeperError ? err.message : (err as Error).message;
-        io.err(`x ${p.host}: not added: ${msg}`);
-        continue;
-      }
-      const via = p.input.profile ? `profile ${p.input.profile}` : 'the default credential chain';
-      (values.json ? io.err : io.out)(`Added ${reg.name} (${p.host}, ${reg.tool}, ${via}).`);
-      const note = (t: string) => (values.json ? io.err : io.out)(`    note: ${t}`);
-      if (p.discovered.candidates.length > 1) note(`several profiles match account ${p.discovered.accountId} (${p.discovered.candidates.join(', ')}); choose one: ecr-keeper edit ${reg.name} --profile PROFILE`);
-      if (p.ecrLogin) note(d.handOverHint(p.discovered));
+    const say = values.json ? io.err : io.out;
+    const { added, failed: notAdded } = d.addDiscovered(keeper, found.hosts);
+    for (const a of added) {
+      say(`Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'the default credential chain'}).`);
+      for (const n of a.notes) say(`    note: ${n.message}`);
     }
-    if (!plan.length && !values.json && found.hosts.length) io.out('Every ECR registry found is already kept.');
-    if (plan.length) found = await look();
+    for (const f of notAdded) io.err(`x ${f.host}: not added: ${f.message}`);
+    failed = notAdded.length > 0;
+    if (!added.length && !notAdded.length && !values.json && found.hosts.length) io.out('Every ECR registry found is already kept.');
+    if (added.length) found = await look();
   }
   if (values.json) { io.out(JSON.stringify(found.hosts.map(d.discoveredJson), null, 2)); return failed ? EXIT.failed : EXIT.ok; }
   if (!found.hosts.length) {

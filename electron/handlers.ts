@@ -6,6 +6,8 @@ import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/err
 import { isProfileName, isRegionName, KNOWN_REGIONS } from './core/registry';
 import { isStoreName } from './core/cred-stores';
 import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
+import { awsFiles } from './core/aws-profiles';
+import { addDiscovered, discoverOnMachine, ecrHostOfKey } from './core/discover';
 import type { Keeper } from './core/keeper';
 import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
 
@@ -15,8 +17,6 @@ export interface HandlerServices {
   listProfiles(): Promise<AwsProfileView[]> | AwsProfileView[];
   /** The account id a profile's token belongs to (from its proxy endpoint). */
   detectAccount(profile: string | null, region: string): Promise<string>;
-  /** ECR hosts present in the user's docker config. */
-  dockerEcrHosts(): Promise<string[]>;
   /** Resolves a pending MFA prompt; false when no such prompt is waiting. */
   answerMfa(requestId: string, code: string | null): boolean;
   /** Starts `aws sso login` for a profile; resolves when sign-in finished and registries refreshed. */
@@ -43,6 +43,10 @@ function idArg(v: unknown): string {
 function plainObject(v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) bad(`${what} must be a plain object.`);
   return v as Record<string, unknown>;
+}
+
+function keptHosts(keeper: Keeper): string[] {
+  return keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : []));
 }
 
 export function settingsView(keeper: Keeper, configDir: string): SettingsView {
@@ -72,12 +76,23 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     },
     'aws:profiles': () => services.listProfiles(),
     'aws:regions': () => [...KNOWN_REGIONS],
+    'aws:files': () => { const f = awsFiles(services.env ?? process.env); return [f.configFile, f.credentialsFile]; },
     'aws:detectAccount': (profile, region) => {
       if (profile !== null && !isProfileName(profile)) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
       if (!isRegionName(region)) bad('Region must look like us-east-1.', 'region');
       return services.detectAccount(profile, region);
     },
-    'docker:ecrHosts': () => services.dockerEcrHosts(),
+    'discover:list': async () => {
+      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      return { hosts: r.hosts, warnings: r.warnings };
+    },
+    'discover:add': async (hosts) => {
+      if (!Array.isArray(hosts) || hosts.length === 0 || hosts.length > 500) bad('Hosts must be a list of 1 to 500 ECR hosts.', 'hosts');
+      for (const h of hosts) if (typeof h !== 'string' || h.length > 253 || !ecrHostOfKey(h)) bad('Each host must be an ECR registry host found on this machine.', 'hosts');
+      // Found again now, not trusted from the window: only hosts really in the files are added.
+      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      return addDiscovered(keeper, r.hosts, hosts as string[]);
+    },
     'activity:get': () => keeper.activity(),
     'mfa:answer': (requestId, code) => {
       if (typeof requestId !== 'string' || !ID_RE.test(requestId)) bad('Unknown MFA request.', 'requestId');
@@ -110,8 +125,10 @@ export const ARITY: Record<InvokeChannel, number> = {
   'settings:update': 1,
   'aws:profiles': 0,
   'aws:regions': 0,
+  'aws:files': 0,
   'aws:detectAccount': 2,
-  'docker:ecrHosts': 0,
+  'discover:list': 0,
+  'discover:add': 1,
   'activity:get': 0,
   'mfa:answer': 2,
   'signin:start': 1,

@@ -241,3 +241,42 @@ export function handOverHint(d: DiscoveredHost): string {
   const file = d.foundIn[0] ?? 'the docker config';
   return `${d.host} is handled by the ecr-login credential helper, so ECR Keeper reports it instead of logging in. To let ECR Keeper keep it, remove its "ecr-login" entry from "credHelpers" (or "credsStore") in ${file}; \`ecr-keeper storage\` shows where each login lives.`;
 }
+
+export interface AddedFromDiscovery {
+  id: string;
+  name: string;
+  host: string;
+  tool: LoginTool;
+  profile: string | null;
+  /** What the person should know: several matching profiles, or an ecr-login host to hand over. */
+  notes: { kind: 'several-profiles' | 'ecr-login'; message: string }[];
+}
+
+/**
+ * Adds the planned registries through the keeper (its validation applies as for any add): the
+ * CLI's `discover --add` and the window's "Add from this machine" both come here.
+ */
+export function addDiscovered(
+  keeper: { registries(): Registry[]; addRegistry(input: unknown): Registry },
+  found: readonly DiscoveredHost[],
+  only?: readonly string[],
+): { added: AddedFromDiscovery[]; failed: { host: string; message: string }[] } {
+  const added: AddedFromDiscovery[] = [];
+  const failed: { host: string; message: string }[] = [];
+  for (const p of planAdditions(found, keeper.registries(), only)) {
+    let reg: Registry;
+    try {
+      reg = keeper.addRegistry(p.input);
+    } catch (err) {
+      failed.push({ host: p.host, message: (err as Error).message });
+      continue;
+    }
+    const notes: AddedFromDiscovery['notes'] = [];
+    if (p.discovered.candidates.length > 1) {
+      notes.push({ kind: 'several-profiles', message: `several profiles match account ${p.discovered.accountId} (${p.discovered.candidates.join(', ')}); choose one: ecr-keeper edit ${reg.name} --profile PROFILE (or Edit in the window)` });
+    }
+    if (p.ecrLogin) notes.push({ kind: 'ecr-login', message: handOverHint(p.discovered) });
+    added.push({ id: reg.id, name: reg.name, host: p.host, tool: reg.tool, profile: reg.profile ?? null, notes });
+  }
+  return { added, failed };
+}

@@ -83,6 +83,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The known region closest to a mistyped one (at most 2 edits away), for "did you mean". */
 export function closestRegion(region: string): string | undefined {
+  // Regions are short: anything long is not a typo of one (and would cost length x region count).
+  if (region.length > 30) return undefined;
   let best: string | undefined;
   let bestD = 3;
   for (const r of KNOWN_REGIONS) {
