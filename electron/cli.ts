@@ -97,9 +97,9 @@ const HELP: Record<string, string> = {
   Shows each registry's state, time left and last refresh (local time), as the credential files
   are now: a host handed to the ecr-login helper since shows as helper-managed.
   --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error} (ISO times)
-  Exit code: 0 when every enabled registry has a valid login (valid, expiring, or handled by the
-  ecr-login helper); 1 when any needs attention (error, sign-in needed, expired) or was never
-  logged in. Scripts can test it without parsing the output.`,
+  Exit code: 1 when any enabled registry needs attention (error, sign-in needed, expired), as the
+  tray and the window count them; else 0 (valid, expiring, not logged in yet, or handled by the
+  ecr-login helper). Scripts can test it without parsing the output.`,
   discover: `Usage: ecr-keeper discover [--json] [--add]
 
   Lists every Amazon ECR registry found in the credential files on this machine (docker's
@@ -342,7 +342,8 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   await keeper.recheckStorage();
   const snap = keeper.snapshot();
   const now = Date.parse(snap.at);
-  const code = snap.registries.some((r) => r.enabled && (needsAttention(r) || r.state === 'idle')) ? EXIT.failed : EXIT.ok;
+  // The one "needs attention" predicate the tray and the window use.
+  const code = snap.registries.some((r) => r.enabled && needsAttention(r)) ? EXIT.failed : EXIT.ok;
   if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return code; }
   if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION (or find them: ecr-keeper discover)'); return code; }
   io.out(table([

@@ -594,16 +594,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 }
 
 /**
- * A login that failed for a registry in another account than the token's: that difference is the
- * likely cause (a typo in the account, or a cross-account pull the repository policy does not
- * allow), so say it instead of the tool's symptom (an unknown host reads as "check the VPN").
- * Cross-account pulls that work are fine: only a failure is reported.
+ * A login that could not reach a registry in another account than the token's: that difference is
+ * the likely cause (a typo in the account), so say it instead of the tool's symptom (an unknown
+ * host reads as "check the VPN"). Cross-account logins that work are fine, and failures that have
+ * nothing to do with the host (docker missing, a timeout, a rejected password) keep their own category.
  */
 export function accountMismatch(r: Registry, host: string, proxyEndpoint: string | undefined, cause: unknown): KeeperError | null {
   const want = parseEcrHost(host)?.accountId ?? r.accountId;
   const got = parseEcrHost(proxyEndpoint ?? '')?.accountId;
-  if (!want || !got || want === got) return null;
   const why = toErrorInfo(cause);
+  if (!want || !got || want === got || why.category !== 'network') return null;
   const creds = r.profile ? `AWS profile ${r.profile}` : 'the default AWS credentials';
   return new KeeperError(
     'account-mismatch',
