@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright';
 import { bridgePage } from './bridge';
 import { buildRenderer, launch, serve, type Site } from './harness';
 import { keeperFor, stackRegistry, startStack, type KeeperUnderTest } from './stack';
+import { startRegistry, type RunningRegistry } from '../fixtures/registry';
 
 const OUT = 'docs/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -23,16 +24,18 @@ const site = await serve(buildRenderer());
 const stack = await startStack();
 const browser = await launch();
 const written: string[] = [];
+// One loopback registry per card, so each card shows its own host (as real registries would).
+const extra: RunningRegistry[] = await Promise.all([0, 1, 2].map(() => startRegistry({ password: stack.registry.password })));
 try {
   // A dashboard with three healthy registries and one whose login the registry rejects.
   const k = keeperFor(stack);
   k.keeper.addRegistry(stackRegistry(stack, 'prod', { accountId: '111122223333' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2' }));
+  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0]!.host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra[1]!.host }));
   await k.keeper.refresh('prod');
   await k.keeper.refresh('staging');
   stack.emulator.fault('badpassword');
-  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1' }));
+  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: extra[2]!.host }));
   await k.keeper.refresh('legacy');
   await k.keeper.refresh('build-cache');
 
@@ -70,6 +73,7 @@ try {
   await k.stop();
   for (const f of written) console.log(`wrote ${f}`);
 } finally {
+  await Promise.all(extra.map((r) => r.stop()));
   await browser.close();
   await stack.stop();
   await site.close();
