@@ -274,7 +274,7 @@ describe('ECR Keeper window', { skip }, () => {
     await page.getByLabel('Refresh before expiry').fill('45');
     await page.getByLabel('A failed registry works again').uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('Saved.').waitFor();
+    await page.getByText('Saved.', { exact: true }).waitFor();
     const s = k.keeper.settings();
     assert.equal(s.refreshLeadMinutes, 45);
     assert.equal(s.notifications.recovered, false);
