@@ -6,9 +6,10 @@ import * as nodeModule from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, KeeperError } from './core/errors';
 import { watchSettingsFile } from './core/settings-watch';
-import { formatLeft } from './core/time-text';
+import { formatLeft, formatLocalTime } from './core/time-text';
+import { CONFIG_KEYS } from './core/config-keys';
 import type { Keeper } from './core/keeper';
-import type { RegistrySnapshot } from './core/snapshot';
+import { needsAttention, type RegistrySnapshot } from './core/snapshot';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -26,20 +27,25 @@ Usage: ecr-keeper <command> [options]
 
 Commands:
   add NAME --region R [options]   add a registry
-  remove NAME                     remove a registry
+  edit NAME [options]             change a registry (region, profile, tool, host, on/off...)
+  remove NAME [--logout]          remove a registry (--logout: also remove its login)
   list                            list configured registries
   login [NAME...] [--all]         log in now (exit 0 only if every one logged in)
   signin PROFILE                  sign in to AWS SSO (aws sso login), then refresh its registries
-  status [--json]                 show each registry's state and time left
+  status [--json]                 show each registry's state and time left (exit 1: needs attention)
+  config [get KEY | set KEY VALUE]  show or change preferences (refresh lead, notifications...)
   watch                           stay in the foreground keeping logins fresh
   storage [use STORE | undo]      where logins are stored; move them into a keychain/store
+  discover [--json] [--add]       find the ECR registries already in docker/podman/helm files
 
 Global options:
   --config-dir DIR   settings folder (default: $ECR_KEEPER_CONFIG_DIR or the app's folder)
   -h, --help         help for a command, e.g. ecr-keeper add --help
   -v, --version      print the version
 
-Exit codes: 0 success, 1 an operation failed, 2 bad usage or invalid input.`;
+Times are local with their zone; --json output uses ISO 8601.
+Exit codes: 0 success, 1 an operation failed (status: a registry needs attention),
+2 bad usage or invalid input.`;
 
 const HELP: Record<string, string> = {
   add: `Usage: ecr-keeper add NAME --region R [options]
@@ -56,7 +62,30 @@ const HELP: Record<string, string> = {
   --api-endpoint URL     call the ECR API here (FIPS, VPC endpoints, emulators)
   --public               an ECR Public registry (public.ecr.aws; token from us-east-1)
   --disabled             add it switched off`,
-  remove: 'Usage: ecr-keeper remove NAME',
+  remove: `Usage: ecr-keeper remove NAME [--logout]
+
+  Removes the registry from ECR Keeper. Its login stays in the tool's credential file until the
+  token expires (at most 12 hours).
+  --logout   also remove that login now (from the file, and from the credential store it uses)`,
+  edit: `Usage: ecr-keeper edit NAME [options]
+
+  Changes only what is given; an empty value clears an optional setting (--profile '').
+  --name NEW             rename
+  --region R             AWS region
+  --account ID           12-digit account id ('' : from the token)
+  --profile P            AWS profile ('' : the default credential chain)
+  --tool docker|podman   login tool
+  --registry-host HOST   log in to this host ('' : the derived one)
+  --api-endpoint URL     call the ECR API here ('' : the default endpoint)
+  --enable | --disable   switch the registry on or off
+  --auto-refresh on|off  refresh this registry automatically`,
+  config: `Usage: ecr-keeper config [get [KEY] | set KEY VALUE]
+
+  Shows or changes the preferences the app's Settings view shows (same checks, same file).
+  Keys: ${CONFIG_KEYS.join(', ')}
+  Examples: ecr-keeper config set refreshLeadMinutes 45
+            ecr-keeper config set notifications.expiring off
+            ecr-keeper config set toolPaths.docker /usr/local/bin/docker   ('' clears it)`,
   list: 'Usage: ecr-keeper list [--json]',
   login: `Usage: ecr-keeper login [NAME...] [--all] [--signin]
 
@@ -70,7 +99,22 @@ const HELP: Record<string, string> = {
   registry using that profile. Exits 0 only if sign-in and every refresh succeeded.`,
   status: `Usage: ecr-keeper status [--json]
 
-  --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error}`,
+  Shows each registry's state, time left and last refresh (local time), as the credential files
+  are now: a host handed to the ecr-login helper since shows as helper-managed.
+  --json   an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error} (ISO times)
+  Exit code: 1 when any enabled registry needs attention (error, sign-in needed, expired), as the
+  tray and the window count them; else 0 (valid, expiring, not logged in yet, or handled by the
+  ecr-login helper). Scripts can test it without parsing the output.`,
+  discover: `Usage: ecr-keeper discover [--json] [--add]
+
+  Lists every Amazon ECR registry found in the credential files on this machine (docker's
+  config.json: auths and credHelpers; podman's auth.json; helm's registry/config.json), with its
+  account, region, the files it is in, the credential helper that handles it, the AWS profile whose
+  account matches (sso_account_id, role_arn, or an account seen in an earlier token) and whether
+  ECR Keeper already keeps it. Reads local files only: no network call.
+  --json   an array of {host, accountId, region, kind, foundIn, helper, profile, candidates, kept}
+  --add    add every found registry not yet kept (named like 111122223333-eu-west-1), with the
+           matching profile and the tool whose file it was found in; changes none of those files`,
   watch: `Usage: ecr-keeper watch
 
   Stays in the foreground refreshing every enabled registry before its token expires, one log
@@ -133,10 +177,10 @@ export function statusJson(snaps: RegistrySnapshot[], now: number) {
 
 function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: string } {
   if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
-  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${r.error.retryAt}` : ''}` };
+  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${formatLocalTime(r.error.retryAt)}` : ''}` };
   const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
   const notes = r.notices.map((n) => `\n    note: ${n.message}${n.fix ? ` ${n.fix}` : ''}`).join('');
-  return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt})${notes}` };
+  return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt ? formatLocalTime(r.expiresAt) : 'unknown'})${notes}` };
 }
 
 async function cmdAdd(args: string[], io: Io): Promise<number> {
@@ -165,19 +209,117 @@ async function cmdAdd(args: string[], io: Io): Promise<number> {
   };
   if (values.disabled) input.enabled = false;
   for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+  const warnings = await doorWarnings(keeper, input, io.env);
   const reg = keeper.addRegistry(input);
   const host = keeper.snapshot().registries.find((r) => r.id === reg.id)?.host;
   io.out(`Added ${reg.name} (${reg.kind === 'public' ? 'ECR Public' : reg.region}${host ? `, ${host}` : ', host from the first token'}).`);
+  for (const w of warnings) io.err(`warning: ${w.message}`);
   return EXIT.ok;
 }
 
+/**
+ * The warnings the one validation module gives for this input (a region newer than our SDK, a
+ * profile not in the AWS files); the keeper validates again when it saves, so errors surface there.
+ */
+async function doorWarnings(keeper: Keeper, input: Record<string, unknown>, env: NodeJS.ProcessEnv, base?: import('./core/registry').Registry) {
+  const [{ validateRegistryInput }, aws] = await Promise.all([import('./core/registry'), import('./core/aws-profiles')]);
+  let profiles: { names: string[]; files: string[] } | undefined;
+  try {
+    const f = aws.awsFiles(env);
+    profiles = { names: (await aws.listProfiles(env)).map((p) => p.name), files: [f.configFile, f.credentialsFile] };
+  } catch { /* unreadable AWS files: the first refresh will say so with its fix */ }
+  const v = validateRegistryInput(input, { existing: keeper.registries(), editingId: base?.id, base, profiles });
+  return v.ok ? v.warnings : [];
+}
+
 async function cmdRemove(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { logout: { type: 'boolean' } });
   if (values.help) { io.out(HELP.remove!); return EXIT.ok; }
   if (positionals.length !== 1) throw new UsageError('remove needs exactly one NAME.');
   const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const snap = keeper.snapshot().registries.find((x) => x.id === keeper.find(positionals[0]!)?.id);
   const r = keeper.removeRegistry(positionals[0]!);
-  io.out(`Removed ${r.name}.`);
+  const host = snap?.host;
+  if (!values.logout || !host) {
+    io.out(`Removed ${r.name}.`);
+    if (host && snap.state !== 'helper-managed' && snap.expiresAt) {
+      io.out(`Its login to ${host} stays in ${r.tool}'s credentials until it expires (${formatLocalTime(snap.expiresAt)}); \`ecr-keeper remove NAME --logout\` also removes the login.`);
+    } else if (values.logout) io.out('It had no host yet, so there was no login to remove.');
+    return EXIT.ok;
+  }
+  const { removeHostEntry } = await import('./core/logout');
+  try {
+    const out = await removeHostEntry(r.tool, host, { env: io.env });
+    const where = [out.removedKeys.length ? out.file : '', out.erasedFrom ? `the ${out.erasedFrom} credential store` : ''].filter(Boolean).join(' and ');
+    io.out(`Removed ${r.name} and its login to ${host}${where ? ` (from ${where})` : ' (there was none)'}.`);
+    return EXIT.ok;
+  } catch (err) {
+    io.out(`Removed ${r.name}.`);
+    const k = err instanceof KeeperError ? err : new KeeperError('internal', (err as Error).message, 'Try again.');
+    io.err(`error: the login to ${host} could not be removed: ${k.category}: ${k.message}\n  fix: ${k.fix}`);
+    return EXIT.failed;
+  }
+}
+
+async function cmdEdit(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    name: { type: 'string' },
+    region: { type: 'string' },
+    account: { type: 'string' },
+    profile: { type: 'string' },
+    tool: { type: 'string' },
+    'registry-host': { type: 'string' },
+    'api-endpoint': { type: 'string' },
+    enable: { type: 'boolean' },
+    disable: { type: 'boolean' },
+    'auto-refresh': { type: 'string' },
+  });
+  if (values.help) { io.out(HELP.edit!); return EXIT.ok; }
+  if (positionals.length !== 1) throw new UsageError('edit needs exactly one NAME, e.g. ecr-keeper edit prod --profile prod-admin');
+  if (values.enable && values.disable) throw new UsageError('give --enable or --disable, not both.');
+  const auto = values['auto-refresh'];
+  if (auto !== undefined && !['on', 'off'].includes(auto as string)) throw new UsageError('--auto-refresh takes on or off.');
+  const input: Record<string, unknown> = {
+    name: values.name,
+    region: values.region,
+    accountId: values.account,
+    profile: values.profile,
+    tool: values.tool,
+    registryHost: values['registry-host'],
+    apiEndpoint: values['api-endpoint'],
+    enabled: values.enable ? true : values.disable ? false : undefined,
+    autoRefresh: auto === undefined ? undefined : auto === 'on',
+  };
+  for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
+  if (!Object.keys(input).length) throw new UsageError('edit needs at least one change, e.g. --region eu-west-1 or --disable.');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const cur = keeper.find(positionals[0]!);
+  if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${positionals[0]!.slice(0, 80)}". Run \`ecr-keeper list\` to see them.` }]);
+  const warnings = await doorWarnings(keeper, input, io.env, cur);
+  const next = keeper.updateRegistry(cur.id, input);
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== cur[k]);
+  for (const k of Object.keys(cur) as (keyof typeof cur)[]) if (!(k in next) && !changed.includes(k)) changed.push(k);
+  io.out(changed.length ? `Updated ${next.name}: ${changed.map((k) => `${k} ${next[k] === undefined ? '(cleared)' : `= ${String(next[k])}`}`).join(', ')}.` : `${next.name}: nothing changed.`);
+  for (const w of warnings) io.err(`warning: ${w.message}`);
+  return EXIT.ok;
+}
+
+async function cmdConfig(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.config!); return EXIT.ok; }
+  const [verb = 'get', key, value, ...extra] = positionals;
+  const cfg = await import('./core/config-keys');
+  if (verb !== 'get' && verb !== 'set') throw new UsageError(`config takes get or set, not "${verb.slice(0, 20)}".`);
+  if (key !== undefined && !cfg.isConfigKey(key)) throw new UsageError(`Unknown setting "${key.slice(0, 40)}". Settings: ${cfg.CONFIG_KEYS.join(', ')}.`);
+  if (verb === 'get' && (value !== undefined || extra.length)) throw new UsageError('config get takes at most one KEY.');
+  if (verb === 'set' && (key === undefined || value === undefined || extra.length)) throw new UsageError('config set needs KEY and VALUE, e.g. ecr-keeper config set refreshLeadMinutes 45');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  if (verb === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key as import('./core/config-keys').ConfigKey, value!));
+  const s = keeper.settings();
+  const keys = key ? [key as import('./core/config-keys').ConfigKey] : [...cfg.CONFIG_KEYS];
+  if (values.json) { io.out(JSON.stringify(Object.fromEntries(keys.map((k) => [k, cfg.readKey(s, k) ?? null])), null, 2)); return EXIT.ok; }
+  if (verb === 'get' && key) { io.out(String(cfg.readKey(s, key as import('./core/config-keys').ConfigKey) ?? '')); return EXIT.ok; }
+  io.out(keys.map((k) => `${k} = ${cfg.readKey(s, k) ?? '(not set)'}`).join('\n'));
   return EXIT.ok;
 }
 
@@ -201,23 +343,72 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   if (values.help) { io.out(HELP.status!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('status takes no arguments.');
   const keeper = await openKeeper(values['config-dir'] as string | undefined, io, { readOnly: true });
-  // What is on disk, not what was last done: a login removed since (docker logout, another
-  // tool, a crash) is not reported valid.
+  // The files decide, not what this process remembers: a host since handed to ecr-login (or a
+  // login moved to a store) is reported as it is now, and a login removed since (docker logout,
+  // another tool, a crash) is not reported valid.
+  await keeper.recheckStorage();
   await keeper.verifyDisk();
   const snap = keeper.snapshot();
   const now = Date.parse(snap.at);
-  if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return EXIT.ok; }
-  if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION'); return EXIT.ok; }
+  // The one "needs attention" predicate the tray and the window use.
+  const code = snap.registries.some((r) => r.enabled && needsAttention(r)) ? EXIT.failed : EXIT.ok;
+  if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return code; }
+  if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION (or find them: ecr-keeper discover)'); return code; }
   io.out(table([
     ['NAME', 'HOST', 'STATE', 'TIME LEFT', 'LAST REFRESH'],
     ...snap.registries.map((r) => [
       r.name, r.host ?? '-', r.state,
       r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : '-',
-      r.lastRefresh ?? 'never',
+      r.lastRefresh ? formatLocalTime(r.lastRefresh) : 'never',
     ]),
   ]));
   for (const r of snap.registries) if (r.error) io.out(`\n${r.name}: ${r.error.category}: ${r.error.message}\n  fix: ${r.error.fix}`);
-  return EXIT.ok;
+  return code;
+}
+
+async function cmdDiscover(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, add: { type: 'boolean' } });
+  if (values.help) { io.out(HELP.discover!); return EXIT.ok; }
+  if (positionals.length) throw new UsageError('discover takes no arguments.');
+  const d = await import('./core/discover');
+  const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
+  const look = () => d.discoverOnMachine({
+    env: io.env,
+    keptHosts: keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : [])),
+    knownAccounts: keeper.knownAccounts(),
+  });
+  let found = await look();
+  for (const w of found.warnings) io.err(`warning: ${w}`);
+  let failed = false;
+  if (values.add) {
+    const say = values.json ? io.err : io.out;
+    const { added, failed: notAdded } = d.addDiscovered(keeper, found.hosts);
+    for (const a of added) {
+      say(`Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'the default credential chain'}).`);
+      for (const n of a.notes) say(`    note: ${n.message}`);
+    }
+    for (const f of notAdded) io.err(`x ${f.host}: not added: ${f.message}`);
+    failed = notAdded.length > 0;
+    if (!added.length && !notAdded.length && !values.json && found.hosts.length) io.out('Every ECR registry found is already kept.');
+    if (added.length) found = await look();
+  }
+  if (values.json) { io.out(JSON.stringify(found.hosts.map(d.discoveredJson), null, 2)); return failed ? EXIT.failed : EXIT.ok; }
+  if (!found.hosts.length) {
+    io.out(`No ECR registries found in ${found.searched.join(', ')}.\nAdd one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]`);
+    return failed ? EXIT.failed : EXIT.ok;
+  }
+  if (!values.add) {
+    io.out(table([
+      ['HOST', 'REGION', 'PROFILE', 'HELPER', 'KEPT', 'FOUND IN'],
+      ...found.hosts.map((h) => [
+        h.host, h.region ?? '-',
+        h.profile ?? (h.candidates.length ? `one of ${h.candidates.join(', ')}` : '-'),
+        h.helper ?? '-', h.kept ? 'yes' : 'no', h.foundIn.join(', '),
+      ]),
+    ]));
+    if (found.hosts.some((h) => !h.kept)) io.out('\nAdd the ones not kept yet: ecr-keeper discover --add');
+  }
+  return failed ? EXIT.failed : EXIT.ok;
 }
 
 /** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
@@ -297,9 +488,9 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   const keepAlive = setInterval(() => {}, 2 ** 30);
   const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
   const enabled = keeper.registries().filter((r) => r.enabled).length;
-  keeper.on('activity', (e) => io.out(`${e.at} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}${e.fix ? ` ${e.fix}` : ''}`));
-  keeper.on('notify', (n) => io.out(`${new Date().toISOString()} notice: ${n.title}: ${n.body}`));
-  io.out(`${new Date().toISOString()} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
+  keeper.on('activity', (e) => io.out(`${formatLocalTime(e.at)} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}${e.fix ? ` ${e.fix}` : ''}`));
+  keeper.on('notify', (n) => io.out(`${formatLocalTime(Date.now())} notice: ${n.title}: ${n.body}`));
+  io.out(`${formatLocalTime(Date.now())} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
   keeper.start();
   // Registries added or edited by another `ecr-keeper` (or the tray app) join without a restart.
   const settingsWatch = watchSettingsFile(keeper.settingsPath, () => keeper.reload());
@@ -307,7 +498,7 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   settingsWatch.close();
   clearInterval(keepAlive);
   await keeper.stop();
-  io.out(`${new Date().toISOString()} stopped`);
+  io.out(`${formatLocalTime(Date.now())} stopped`);
   return EXIT.ok;
 }
 
@@ -336,11 +527,14 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
         return EXIT.ok;
       case 'add': return await cmdAdd(rest, io);
       case 'remove': return await cmdRemove(rest, io);
+      case 'edit': return await cmdEdit(rest, io);
+      case 'config': return await cmdConfig(rest, io);
       case 'list': return await cmdList(rest, io);
       case 'status': return await cmdStatus(rest, io);
       case 'login': return await cmdLogin(rest, io);
       case 'signin': return await cmdSignin(rest, io);
       case 'watch': return await cmdWatch(rest, io, signals);
+      case 'discover': return await cmdDiscover(rest, io);
       case 'storage': return await (await import('./cli-storage')).cmdStorage(rest, io, openKeeper);
       default:
         throw new UsageError(`Unknown command "${String(cmd).slice(0, 40)}".`);
@@ -380,9 +574,16 @@ if (invokedDirectly) {
   // reuses it on the next start (Node >= 22.1; a no-op where it is missing or disabled with
   // NODE_DISABLE_COMPILE_CACHE=1). Measured in docs/PERFORMANCE.md.
   nodeModule.enableCompileCache?.();
-  main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
-    env: process.env,
-  }).then((code) => { process.exitCode = code; });
+  // A reader that closes the pipe early (`ecr-keeper status | head -1`) is not an error: stop
+  // writing to it, finish the command, exit with its code, and print no EPIPE trace.
+  const closed = new Set<NodeJS.WriteStream>();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') closed.add(stream);
+      else throw err;
+    });
+  }
+  const write = (stream: NodeJS.WriteStream) => (s: string) => { if (!closed.has(stream)) stream.write(`${s}\n`); };
+  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env })
+    .then((code) => { process.exitCode = code; });
 }

@@ -13,8 +13,15 @@ import type { Settings } from './core/settings';
 import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from './core/snapshot';
 import type { KeeperMove, StorageReport, UndoResult } from './core/storage-migration';
 import type { StoreName } from './core/cred-stores';
+import type { AddedFromDiscovery, DiscoveredHost } from './core/discover';
 
-export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry, StorageReport, KeeperMove, UndoResult, StoreName };
+export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry, StorageReport, KeeperMove, UndoResult, StoreName, DiscoveredHost, AddedFromDiscovery };
+
+/** The ECR registries found in this machine's credential files (no network), and files that could not be read. */
+export interface DiscoveryView {
+  hosts: DiscoveredHost[];
+  warnings: string[];
+}
 
 export interface ErrorView {
   category: ErrorCategory;
@@ -77,10 +84,14 @@ export interface Invokes {
   'settings:update': (patch: Partial<Omit<SettingsView, 'configDir'>>) => SettingsView;
   'aws:profiles': () => AwsProfileView[];
   'aws:regions': () => string[];
+  /** The AWS config and credentials files profiles are read from (named in "profile not found" warnings). */
+  'aws:files': () => string[];
   /** The account behind a profile (from a token's proxy endpoint), for "detect from profile". */
   'aws:detectAccount': (profile: string | null, region: string) => string;
-  /** ECR hosts already present in the user's docker config, offered on first run. */
-  'docker:ecrHosts': () => string[];
+  /** The ECR registries in docker/podman/helm credential files (same as `ecr-keeper discover`). */
+  'discover:list': () => DiscoveryView;
+  /** Adds the found hosts given (those not kept yet), as `ecr-keeper discover --add` would. */
+  'discover:add': (hosts: string[]) => { added: AddedFromDiscovery[]; failed: { host: string; message: string }[] };
   'activity:get': () => ActivityEntry[];
   'activity:clear': () => boolean;
   /** Answers an MFA prompt (null cancels). */
@@ -127,8 +138,10 @@ export const METHODS = {
   updateSettings: 'settings:update',
   listProfiles: 'aws:profiles',
   listRegions: 'aws:regions',
+  awsFiles: 'aws:files',
   detectAccount: 'aws:detectAccount',
-  dockerEcrHosts: 'docker:ecrHosts',
+  discover: 'discover:list',
+  addDiscovered: 'discover:add',
   getActivity: 'activity:get',
   answerMfa: 'mfa:answer',
   startSignIn: 'signin:start',

@@ -3,12 +3,14 @@
 // table into Chromium. Every argument is checked here before the keeper sees it; anything
 // malformed is rejected with an `invalid-input` error and nothing changes.
 import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
-import { isProfileName, isRegionName, KNOWN_REGIONS, PUBLIC_REGION } from './core/registry';
+import { isProfileName, isRegionName, KNOWN_REGIONS, LOGIN_TOOLS, PUBLIC_REGION } from './core/registry';
 import { consoleUrl, isConsoleUrlFor } from './core/console-url';
 import { isStoreName } from './core/cred-stores';
 import { isExecutableFile } from './core/find-program';
 import { settingName, validateSettingsPatch } from './core/settings-model';
 import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
+import { awsFiles } from './core/aws-profiles';
+import { addDiscovered, discoverOnMachine, ecrHostOfKey } from './core/discover';
 import type { Keeper } from './core/keeper';
 import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
 
@@ -18,8 +20,6 @@ export interface HandlerServices {
   listProfiles(): Promise<AwsProfileView[]> | AwsProfileView[];
   /** The account id a profile's token belongs to (from its proxy endpoint). */
   detectAccount(profile: string | null, region: string): Promise<string>;
-  /** ECR hosts present in the user's docker config. */
-  dockerEcrHosts(): Promise<string[]>;
   /** Resolves a pending MFA prompt; false when no such prompt is waiting. */
   answerMfa(requestId: string, code: string | null): boolean;
   /** Starts `aws sso login` for a profile; resolves when sign-in finished and registries refreshed. */
@@ -56,12 +56,16 @@ function plainObject(v: unknown, what: string): Record<string, unknown> {
 export function missingTools(toolPaths: unknown): { field: string; message: string }[] {
   if (typeof toolPaths !== 'object' || toolPaths === null) return [];
   const out: { field: string; message: string }[] = [];
-  for (const tool of ['docker', 'podman'] as const) {
+  for (const tool of LOGIN_TOOLS) {
     const p = (toolPaths as Record<string, unknown>)[tool];
     if (typeof p !== 'string' || !p.startsWith('/') || isExecutableFile(p)) continue;
     out.push({ field: `toolPaths.${tool}`, message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.` });
   }
   return out;
+}
+
+function keptHosts(keeper: Keeper): string[] {
+  return keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : []));
 }
 
 export function settingsView(keeper: Keeper, configDir: string): SettingsView {
@@ -120,12 +124,23 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     },
     'aws:profiles': () => services.listProfiles(),
     'aws:regions': () => [...KNOWN_REGIONS],
+    'aws:files': () => { const f = awsFiles(services.env ?? process.env); return [f.configFile, f.credentialsFile]; },
     'aws:detectAccount': (profile, region) => {
       if (profile !== null && !isProfileName(profile)) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
       if (!isRegionName(region)) bad('Region must look like us-east-1.', 'region');
       return services.detectAccount(profile, region);
     },
-    'docker:ecrHosts': () => services.dockerEcrHosts(),
+    'discover:list': async () => {
+      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      return { hosts: r.hosts, warnings: r.warnings };
+    },
+    'discover:add': async (hosts) => {
+      if (!Array.isArray(hosts) || hosts.length === 0 || hosts.length > 500) bad('Hosts must be a list of 1 to 500 ECR hosts.', 'hosts');
+      for (const h of hosts) if (typeof h !== 'string' || h.length > 253 || !ecrHostOfKey(h)) bad('Each host must be an ECR registry host found on this machine.', 'hosts');
+      // Found again now, not trusted from the window: only hosts really in the files are added.
+      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      return addDiscovered(keeper, r.hosts, hosts as string[]);
+    },
     'activity:get': () => keeper.activity(),
     'activity:clear': () => { keeper.clearActivity(); return true; },
     'mfa:answer': (requestId, code) => {
@@ -162,8 +177,10 @@ export const ARITY: Record<InvokeChannel, number> = {
   'settings:update': 1,
   'aws:profiles': 0,
   'aws:regions': 0,
+  'aws:files': 0,
   'aws:detectAccount': 2,
-  'docker:ecrHosts': 0,
+  'discover:list': 0,
+  'discover:add': 1,
   'activity:get': 0,
   'activity:clear': 0,
   'mfa:answer': 2,

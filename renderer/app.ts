@@ -5,10 +5,11 @@ import { identityChanged } from '../electron/core/registry';
 import { call, errorView } from './api';
 import { ActivityLog } from './activity';
 import { Dashboard } from './dashboard';
-import { fill, h, LiveText } from './dom';
-import { prefillFromHost, RegistryForm } from './form';
+import { fill, h, LiveText, richText } from './dom';
+import { RegistryForm } from './form';
+import { DiscoverPanel } from './discover-view';
 import { MfaDialog } from './mfa-dialog';
-import { formatClock, formatIn, overallView, parseTime, suggestName, TONE_ICON } from './format';
+import { formatClock, formatIn, overallView, parseTime, TONE_ICON } from './format';
 import { SettingsPanel } from './settings-view';
 import { StorageView } from './storage-view';
 import { Ticker } from './ticker';
@@ -16,8 +17,8 @@ import { Ticker } from './ticker';
 /** How long "Removed X. Undo" stays. */
 const UNDO_MS = 8000;
 
-type ViewName = 'dashboard' | 'form' | 'activity' | 'storage' | 'settings';
-type TabName = Exclude<ViewName, 'form'>;
+type ViewName = 'dashboard' | 'form' | 'discover' | 'activity' | 'storage' | 'settings';
+type TabName = Exclude<ViewName, 'form' | 'discover'>;
 
 class App {
   private snapshot: KeeperSnapshot | null = null;
@@ -32,7 +33,12 @@ class App {
   private readonly dashboard: Dashboard;
   private readonly dashView: HTMLElement;
   private readonly emptyState: HTMLElement;
-  private readonly hostOffers = h('div', { class: 'host-offers' });
+  // One panel: on the first-run screen, and moved into its own view for "Add from this machine".
+  private readonly discover: DiscoverPanel;
+  private readonly firstRunSlot = h('div', { class: 'first-run-found' });
+  private readonly discoverSlot = h('div', { class: 'discover-slot' });
+  private readonly discoverView: HTMLElement;
+  private readonly discoverBtn = h('button', { type: 'button', class: 'btn', id: 'discover-open', onclick: () => void this.openDiscover() }, 'Add from this machine');
   private readonly form: RegistryForm;
   private readonly settings: SettingsPanel;
   private readonly storage: StorageView;
@@ -63,6 +69,22 @@ class App {
     this.settings.onEdit = (dirty) => { this.dirtyMark.hidden = !dirty; };
     this.storage = new StorageView({ announce: (t) => this.announce(t) });
     this.mfa = new MfaDialog((t) => this.announce(t));
+    this.discover = new DiscoverPanel({
+      // Show what was added, with its notes, in the panel's own view (the first-run screen goes away).
+      added: (ids) => {
+        if (this.view !== 'discover') void this.show('discover', false, false);
+        // As after the form: logged in right away rather than at the next alarm.
+        for (const id of ids) void this.dashboard.refreshOne(id);
+      },
+      edit: (prefill) => void this.openForm(null, prefill),
+      announce: (t) => this.announce(t),
+      takenNames: () => this.snapshot?.registries.map((r) => r.name) ?? [],
+    }, 'found-heading', 'Found on this computer');
+    this.discoverView = h('section', { class: 'view view-discover', 'aria-labelledby': 'discover-heading', hidden: true },
+      h('h2', { id: 'discover-heading', tabindex: -1 }, 'Add from this machine'),
+      h('p', { class: 'hint' }, ...richText('ECR registries docker, podman or helm already log in to here, with the AWS profile whose account matches: the same list as `ecr-keeper discover`.')),
+      this.discoverSlot,
+      h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'btn', 'data-action': 'discover-done', onclick: () => void this.show('dashboard') }, 'Back to registries')));
     this.ticker = new Ticker((now) => this.tick(now));
 
     const tab = (name: TabName, label: string) =>
@@ -75,7 +97,7 @@ class App {
       h('p', {}, 'ECR tokens last 12 hours. ECR Keeper logs docker, podman or helm in to your registries and refreshes each login before it expires, even after sleep, and tells you what to do when it cannot.'),
       h('p', {}, 'Add a registry to start: a name, an AWS region and, if you use several, the AWS profile to sign in with.'),
       h('button', { type: 'button', class: 'btn primary', id: 'add-first', onclick: () => void this.openForm(null) }, 'Add your first registry'),
-      this.hostOffers);
+      this.firstRunSlot);
     this.dashView = h('section', { class: 'view view-dashboard', 'aria-labelledby': 'dash-heading' },
       h('h2', { id: 'dash-heading', class: 'sr-only', tabindex: -1 }, 'Registries'),
       this.emptyState, this.dashboard.tools, this.dashboard.el);
@@ -87,9 +109,9 @@ class App {
         this.overall),
       this.nextExpiryEl,
       this.autoOffNote,
-      h('div', { class: 'header-actions' }, this.refreshAllBtn, this.addBtn),
+      h('div', { class: 'header-actions' }, this.refreshAllBtn, this.addBtn, this.discoverBtn),
       h('nav', { class: 'tabs', 'aria-label': 'Views' }, this.tabs.dashboard, this.tabs.activity, this.tabs.storage, this.tabs.settings));
-    fill(this.main, this.dashView, this.form.el, this.activity.el, this.storage.el, this.settings.el);
+    fill(this.main, this.dashView, this.form.el, this.discoverView, this.activity.el, this.storage.el, this.settings.el);
     document.body.appendChild(this.mfa.el);
     document.body.appendChild(this.toast);
   }
@@ -129,8 +151,10 @@ class App {
     this.refreshAllBtn.disabled = empty || !snap.registries.some((r) => r.enabled);
     this.emptyState.hidden = !empty;
     this.dashboard.el.hidden = empty;
-    if (!empty) this.hostOffers.dataset.loaded = 'false';
-    else if (this.hostOffers.dataset.loaded !== 'true') void this.offerHosts();
+    if (empty && this.view === 'dashboard' && this.discover.el.parentNode !== this.firstRunSlot) {
+      this.firstRunSlot.appendChild(this.discover.el);
+      void this.discover.load();
+    }
     this.dashboard.render(snap.registries);
     this.tick(Date.now());
   }
@@ -143,24 +167,24 @@ class App {
     if (this.view === 'dashboard') this.dashboard.tick(now);
   }
 
-  /** First run: offer the ECR hosts already in the docker config as one-click prefills. */
-  private async offerHosts(): Promise<void> {
-    this.hostOffers.dataset.loaded = 'true';
-    let hosts: string[] = [];
-    try { hosts = await call('dockerEcrHosts'); } catch { /* nothing to offer */ }
-    if (!hosts.length) { fill(this.hostOffers); return; }
-    const taken = this.snapshot?.registries.map((r) => r.name) ?? [];
-    fill(this.hostOffers,
-      h('h3', { id: 'offers-heading' }, 'Found in your docker config'),
-      h('ul', { 'aria-labelledby': 'offers-heading' }, ...hosts.map((host) =>
-        h('li', {}, h('button', { type: 'button', class: 'btn host-offer', 'data-host': host, onclick: () => void this.openForm(null, prefillFromHost(host, taken, suggestName)) },
-          h('span', { class: 'sr-only' }, 'Add '), host)))));
+  /** "Add from this machine": a fresh look at the credential files. */
+  private async openDiscover(): Promise<void> {
+    this.discover.reset();
+    await this.show('discover');
   }
 
-  private async show(view: ViewName, focus = true): Promise<void> {
+  private async show(view: ViewName, focus = true, reload = true): Promise<void> {
     this.view = view;
     this.dashView.hidden = view !== 'dashboard';
     this.form.el.hidden = view !== 'form';
+    this.discoverView.hidden = view !== 'discover';
+    if (view === 'discover') {
+      this.discoverSlot.appendChild(this.discover.el);
+      if (reload) void this.discover.load();
+    } else if (view === 'dashboard' && this.snapshot?.registries.length === 0 && this.discover.el.parentNode !== this.firstRunSlot) {
+      this.firstRunSlot.appendChild(this.discover.el);
+      void this.discover.load();
+    }
     this.activity.el.hidden = view !== 'activity';
     this.storage.el.hidden = view !== 'storage';
     this.settings.el.hidden = view !== 'settings';

@@ -39,6 +39,9 @@ export class RegistryForm {
   private editing: Registry | null = null;
   private regions: string[] = [...KNOWN_REGIONS];
   private profiles: AwsProfileView[] = [];
+  private awsFiles: string[] = [];
+  /** The input whose warnings were shown: submitting it unchanged saves it anyway. */
+  private warnedFor: string | null = null;
   private busy = false;
 
   constructor(private readonly hooks: FormHooks) {
@@ -110,8 +113,9 @@ export class RegistryForm {
 
   /** Loads the region and profile lists (once per opening: the user may have edited ~/.aws meanwhile). */
   async loadLists(): Promise<void> {
-    const [regions, profiles] = await Promise.allSettled([call('listRegions'), call('listProfiles')]);
+    const [regions, profiles, files] = await Promise.allSettled([call('listRegions'), call('listProfiles'), call('awsFiles')]);
     if (regions.status === 'fulfilled' && regions.value.length) this.regions = regions.value;
+    this.awsFiles = files.status === 'fulfilled' ? files.value : [];
     this.profiles = profiles.status === 'fulfilled' ? profiles.value : [];
     const regionSel = this.fields.region.control as HTMLSelectElement;
     fill(regionSel, h('option', { value: '' }, 'Choose a region…'), ...this.regions.map((r) => h('option', { value: r }, r)));
@@ -127,6 +131,7 @@ export class RegistryForm {
     this.heading.textContent = reg ? `Edit ${reg.name}` : 'Add registry';
     this.submitBtn.textContent = reg ? 'Save changes' : 'Add registry';
     this.clearErrors();
+    this.warnedFor = null;
     this.detectStatus.textContent = '';
     await this.loadLists();
     const v: RegistryInputView = reg ? { ...reg } : { kind: 'private', tool: 'docker', autoRefresh: true, ...prefill };
@@ -194,6 +199,8 @@ export class RegistryForm {
 
   private clearErrors(): void {
     this.summary.hidden = true;
+    this.summary.classList.remove('warnings');
+    this.submitBtn.textContent = this.editing ? 'Save changes' : 'Add registry';
     fill(this.summary);
     for (const f of Object.values(this.fields)) {
       f.error.hidden = true;
@@ -229,14 +236,31 @@ export class RegistryForm {
     revealBelowHeader(firstWrap ?? this.summary, this.summary);
   }
 
+  /** Accepted but worth a look (a region newer than the SDK, a profile not in the AWS files): shown once, then saved on the next press. */
+  private showWarnings(warnings: { field: string; message: string }[]): void {
+    this.clearErrors();
+    fill(this.summary,
+      h('p', { class: 'summary-title' }, 'Check before saving:'),
+      ...warnings.map((w) => h('p', { 'data-warning': w.field }, `${labelOf(w.field as RegistryField)}: ${w.message}`)),
+      h('p', {}, `Press ${this.editing ? 'Save anyway' : 'Add anyway'} to save it as it is.`));
+    this.summary.classList.add('warnings');
+    this.summary.hidden = false;
+    this.submitBtn.textContent = this.editing ? 'Save anyway' : 'Add anyway';
+    this.summary.focus?.();
+  }
+
   async submit(): Promise<void> {
     if (this.busy) return;
     const input = this.values();
     let existing: Registry[] = [];
     try { existing = await call('listRegistries'); } catch { /* the keeper checks names again */ }
     const base = this.editing ? existing.find((r) => r.id === this.editing!.id) ?? this.editing : undefined;
-    const v = validateRegistryInput(input, { existing, editingId: this.editing?.id, base });
+    // Profiles are checked only when the files could be read (otherwise every profile would look missing).
+    const profiles = this.awsFiles.length ? { names: this.profiles.map((p) => p.name), files: this.awsFiles } : undefined;
+    const v = validateRegistryInput(input, { existing, editingId: this.editing?.id, base, profiles });
     if (!v.ok) { this.showProblems(v.errors); return; }
+    const key = JSON.stringify(input);
+    if (v.warnings.length && this.warnedFor !== key) { this.showWarnings(v.warnings); this.warnedFor = key; return; }
     this.busy = true;
     this.submitBtn.disabled = true;
     try {

@@ -127,6 +127,7 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'config-invalid': 'Credential file cannot be read',
   'file-access': 'File not accessible',
   'login-rejected': 'Login rejected',
+  'account-mismatch': 'Different AWS account',
   'helper-managed': 'Handled by credential helper',
   'internal': 'Unexpected error',
 };

@@ -6,6 +6,10 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync } from 'node:fs';
 
+import { writeRegions } from './aws-regions.mjs';
+
+// Region validation uses the installed SDK's region list: refresh it before bundling.
+writeRegions();
 const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 // `ecr-keeper --version` prints package.json's version (electron/cli.ts reads __VERSION__).
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));

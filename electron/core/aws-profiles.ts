@@ -107,7 +107,7 @@ export function profileNotFound(profile: string, env: NodeJS.ProcessEnv = proces
   return new KeeperError(
     'profile-not-found',
     `AWS profile "${profile}" was not found in ${f.configFile} or ${f.credentialsFile}.`,
-    `Add a [profile ${profile}] section to ${f.configFile} (or [${profile}] to ${f.credentialsFile}), or choose an existing profile.`,
+    `Add a [profile ${profile}] section to ${f.configFile} (or [${profile}] to ${f.credentialsFile}), or choose an existing profile (aws configure list-profiles lists them; ecr-keeper edit NAME --profile P switches).`,
   );
 }
 
@@ -153,4 +153,28 @@ export async function profileEndpoints(profile: string, env: NodeJS.ProcessEnv =
     if (url) out[s] = url;
   }
   return out;
+}
+
+/** A profile and the AWS account its credentials belong to, where the files say so. */
+export interface ProfileAccountHint {
+  name: string;
+  type: AwsProfileType;
+  /** From role_arn (the role's account, which is what a token is for), else sso_account_id; null when the files do not say. */
+  accountId: string | null;
+}
+
+const ROLE_ARN_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):role\//;
+
+/** Pure: the account of one profile section (role_arn wins: an assumed role's token is the role account's). */
+export function accountOfSection(section: Section): string | null {
+  const role = ROLE_ARN_ACCOUNT.exec((section.role_arn ?? '').trim());
+  if (role) return role[1]!;
+  const sso = (section.sso_account_id ?? '').trim();
+  return /^\d{12}$/.test(sso) ? sso : null;
+}
+
+/** Every profile with the account its files name (for `discover`'s profile suggestion). Reads only local files. */
+export async function profileAccountHints(env: NodeJS.ProcessEnv = process.env): Promise<ProfileAccountHint[]> {
+  const sections = await readSections(env);
+  return Object.entries(sections).map(([name, s]) => ({ name, type: profileType(s), accountId: accountOfSection(s) }));
 }

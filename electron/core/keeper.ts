@@ -15,7 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { identityChanged, registryHostOf, validateHostPort, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { identityChanged, parseEcrHost, registryHostOf, validateHostPort, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
@@ -79,6 +79,8 @@ interface Runtime {
   error: ErrorInfo | null;
   retryAt?: number;
   host?: string;
+  /** The account the last token was for (from its proxyEndpoint): what the profile signs in to. */
+  tokenAccount?: string;
   storage: CredentialStorage;
   notices: RegistryNotice[];
   helperManaged: boolean;
@@ -142,6 +144,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** The settings file this keeper reads and writes. */
   get settingsPath(): string {
     return this.deps.settings.path;
+  }
+
+  /** Accounts learned from previous tokens, per profile (null: the default chain); for `discover`. */
+  knownAccounts(): { profile: string | null; accountId: string }[] {
+    return this.settingsCache.registries.flatMap((r) => {
+      const a = this.runtime.get(r.id)?.tokenAccount;
+      return a ? [{ profile: r.profile ?? null, accountId: a }] : [];
+    });
   }
 
   activity(): ActivityEntry[] {
@@ -402,10 +412,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
         { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE, force },
       );
+      rt.tokenAccount = parseEcrHost(token.proxyEndpoint ?? '')?.accountId ?? rt.tokenAccount;
       if (!host) {
         host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
         if (!host) {
-          throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, 'Set the account ID (or the registry host) for this registry.');
+          throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, `Set the account ID (or the registry host): ecr-keeper edit ${r.name} --account ID, or Edit in the window.`);
         }
         if (await this.checkHelperManaged(r, rt, host)) return;
       }
@@ -419,7 +430,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         password: token.password,
         timeoutMs: s.loginTimeoutSeconds * 1000,
         toolPath: s.toolPaths[r.tool],
-      });
+      }).catch((err: unknown) => { throw accountMismatch(r, host!, token.proxyEndpoint, err) ?? err; });
       rt.expiresAt = token.expiresAt.getTime();
       rt.lastSuccess = this.clock.now();
       rt.failures = 0;
@@ -477,7 +488,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     rt.storage = storage;
     // docker's own "stored unencrypted" warning says what our notice says (with less help): keep one.
     rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && !(storage === 'plaintext' && /unencrypted/i.test(n.message)));
-    if (storage === 'plaintext') {
+    // Never logged in by us: an entry someone else left is not "the login" this card is about.
+    if (storage === 'plaintext' && rt.lastSuccess !== undefined) {
       rt.notices.push({
         kind: 'plaintext-credentials',
         message: `The login for ${host} is stored unencrypted (base64) in the ${r.tool} config file.`,
@@ -501,7 +513,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     await Promise.all(this.settingsCache.registries.map(async (r) => {
       const rt = this.rt(r.id);
       const host = registryHostOf(r, rt.host);
-      if (host && !rt.inflight) await this.inspect(r, rt, host);
+      if (!host || rt.inflight) return;
+      // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
+      // file decides, so status never calls a login valid that docker no longer reads.
+      rt.helperManaged = (await this.inspect(r, rt, host)) === 'ecr-login';
     }));
     this.afterChange();
   }
@@ -721,6 +736,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
       if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
       if (rt.host) entry.host = rt.host;
+      if (rt.tokenAccount) entry.tokenAccount = rt.tokenAccount;
     }
     try {
       this.deps.state.update((cur) => {
@@ -773,6 +789,26 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 }
 
+/**
+ * A login that could not reach a registry in another account than the token's: that difference is
+ * the likely cause (a typo in the account), so say it instead of the tool's symptom (an unknown
+ * host reads as "check the VPN"). Cross-account logins that work are fine, and failures that have
+ * nothing to do with the host (docker missing, a timeout, a rejected password) keep their own category.
+ */
+export function accountMismatch(r: Registry, host: string, proxyEndpoint: string | undefined, cause: unknown): KeeperError | null {
+  const want = parseEcrHost(host)?.accountId ?? r.accountId;
+  const got = parseEcrHost(proxyEndpoint ?? '')?.accountId;
+  const why = toErrorInfo(cause);
+  if (!want || !got || want === got || why.category !== 'network') return null;
+  const creds = r.profile ? `AWS profile ${r.profile}` : 'the default AWS credentials';
+  return new KeeperError(
+    'account-mismatch',
+    `${r.name} is set to account ${want}, but ${creds} sign in to account ${got}; logging in to ${host} failed (${why.category}: ${why.message})`,
+    `If ${want} is a typo: ecr-keeper edit ${r.name} --account ${got} (or fix it in the window). If you pull from ${want} on purpose, its repository policy must allow account ${got}.`,
+    { cause },
+  );
+}
+
 function freshRuntime(jitter: number): Runtime {
   return { failures: 0, jitter, error: null, storage: 'unknown', notices: [], helperManaged: false };
 }
@@ -784,6 +820,7 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
   rt.lastAttempt = parseMs(p.lastAttempt);
   rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
   rt.host = typeof p.host === 'string' && validateHostPort(p.host) === null ? p.host : undefined;
+  rt.tokenAccount = typeof p.tokenAccount === 'string' && /^\d{12}$/.test(p.tokenAccount) ? p.tokenAccount : undefined;
   // The state file is text anyone can edit: its strings are outside input like any other.
   if (p.lastError && typeof p.lastError.message === 'string') {
     rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')) };

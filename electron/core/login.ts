@@ -133,9 +133,9 @@ const CONFIG_NAME: Record<LoginTool, string> = { docker: 'the docker config.json
 const LOGIN_COMMAND: Record<LoginTool, string> = { docker: 'docker login', podman: 'podman login', helm: 'helm registry login' };
 
 const INSTALL_HINT: Record<LoginTool, string> = {
-  docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings.',
-  podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings.',
-  helm: `Install Helm ${MIN_HELM.join('.')} or later (https://helm.sh/docs/intro/install/) or set the helm path in Settings.`,
+  docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings (CLI: ecr-keeper config set toolPaths.docker /path/to/docker).',
+  podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings (CLI: ecr-keeper config set toolPaths.podman /path/to/podman).',
+  helm: `Install Helm ${MIN_HELM.join('.')} or later (https://helm.sh/docs/intro/install/) or set the helm path in Settings (CLI: ecr-keeper config set toolPaths.helm /path/to/helm).`,
 };
 
 // Re-exported: the tool search is shared with the credential-store and AWS CLI lookups.
@@ -245,7 +245,7 @@ export function parseLoginWarnings(output: string, password: string): string[] {
 function checkRequest(req: LoginRequest): void {
   const problem = validateHostPort(req.host);
   // The host is the one positional argument; anything not a plain host[:port] could be taken as a flag.
-  if (problem) throw new KeeperError('invalid-input', `Registry host "${sanitize(req.host.slice(0, 100))}" ${problem}`, 'Correct the registry host in the registry settings.');
+  if (problem) throw new KeeperError('invalid-input', `Registry host "${sanitize(req.host.slice(0, 100))}" ${problem}`, 'Correct the registry host: Edit in the window, or ecr-keeper edit NAME --registry-host HOST.');
   if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(req.username)) {
     throw new KeeperError('invalid-input', 'The login user name is not valid.', 'ECR logins use the user name AWS; check the registry settings.');
   }

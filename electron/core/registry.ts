@@ -1,6 +1,7 @@
 // The registry model, its validation, and the ECR host rules for every partition.
 // This is the one validation module: the CLI, the IPC handlers and the window's form all call
 // validateRegistryInput, so the same bad input gets the same message everywhere.
+import SDK_PARTITIONS from './aws-regions.json';
 
 // podman's auth file is also the one buildah and skopeo read (containers/image); helm logs in to
 // OCI registries for charts with its own file.
@@ -47,24 +48,68 @@ export interface FieldError {
   message: string;
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+/** Accepted, but worth saying (a region the SDK does not know yet, a profile not in the AWS files). */
+export type FieldWarning = FieldError;
+
+export type Validation<T> = { ok: true; value: T; warnings: FieldWarning[] } | { ok: false; errors: FieldError[] };
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f';
 
 export const PUBLIC_HOST = 'public.ecr.aws';
 export const PUBLIC_REGION = 'us-east-1';
 
-/** Regions offered in the form's list; validation accepts any well-formed region (new ones appear). */
-export const KNOWN_REGIONS: readonly string[] = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2',
-  'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-  'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1',
-];
 
 const REGION_RE = /^(?:[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2})$/;
+
+/** Every region in the AWS SDK's partition data (scripts/aws-regions.mjs extracts it at build time). */
+export const KNOWN_REGIONS: readonly string[] = SDK_PARTITIONS.partitions.flatMap((p) => p.regions).filter((r) => REGION_RE.test(r));
+// The words regions are made of (east, southeast, gov, isob...): a region built only from these, in a
+// partition's own pattern, is plausibly a region newer than the SDK; anything else is a typo.
+const REGION_WORDS = new Set(KNOWN_REGIONS.flatMap((r) => r.split('-').slice(1, -1)));
+const PARTITION_PATTERNS = SDK_PARTITIONS.partitions.map((p) => new RegExp(p.regionRegex));
+
+/** Optimal-string-alignment distance: like Levenshtein, with a swap of two neighbours costing 1 (esat -> east). */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The known region closest to a mistyped one (at most 2 edits away), for "did you mean". */
+export function closestRegion(region: string): string | undefined {
+  // Regions are short: anything long is not a typo of one (and would cost length x region count).
+  if (region.length > 30) return undefined;
+  let best: string | undefined;
+  let bestD = 3;
+  for (const r of KNOWN_REGIONS) {
+    const dist = editDistance(region.toLowerCase(), r);
+    if (dist < bestD) { best = r; bestD = dist; }
+  }
+  return best;
+}
+
+/**
+ * A region the SDK knows is fine; one shaped like a region (a partition's pattern, known words) is
+ * accepted with a warning, as AWS adds regions before our SDK knows them; anything else is refused,
+ * naming the likely region.
+ */
+export function checkRegion(region: string): { ok: true; warning?: string } | { ok: false; message: string } {
+  if (KNOWN_REGIONS.includes(region)) return { ok: true };
+  const words = region.split('-').slice(1, -1);
+  if (REGION_RE.test(region) && PARTITION_PATTERNS.some((re) => re.test(region)) && words.every((w) => REGION_WORDS.has(w))) {
+    return { ok: true, warning: `Region "${region}" is not in the region list of this ECR Keeper's AWS SDK (${SDK_PARTITIONS.source}): fine if it is a new region, otherwise check the spelling.` };
+  }
+  const near = closestRegion(region);
+  return { ok: false, message: `Region "${region.slice(0, 40)}" is not an AWS region: ${near ? `did you mean ${near}?` : 'expected something like us-east-1, eu-west-1 or cn-north-1.'}` };
+}
 const ACCOUNT_RE = /^\d{12}$/;
 const NAME_MAX = 63;
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -256,6 +301,10 @@ export interface ValidateOptions {
   base?: Registry;
   /** The host an existing registry logs in to, including one learnt from a token (default: from its settings). */
   hostOf?: (r: Registry) => string | undefined;
+  /** The profiles in the AWS files and those files: a profile not among them is accepted with a warning. */
+  profiles?: { names: readonly string[]; files: readonly string[] };
+  /** A registry read back from the settings file: accepted at the door once, so only its shape is checked (a stricter rule or other SDK data must not drop it). */
+  stored?: boolean;
 }
 
 const KNOWN_FIELDS = new Set(['name', 'kind', 'region', 'accountId', 'profile', 'tool', 'enabled', 'autoRefresh', 'registryHost', 'apiEndpoint']);
@@ -266,6 +315,7 @@ const KNOWN_FIELDS = new Set(['name', 'kind', 'region', 'accountId', 'profile', 
  */
 export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}): Validation<Omit<Registry, 'id'>> {
   const errors: FieldError[] = [];
+  const warnings: FieldWarning[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: 'input', message: 'Registry details must be an object with a name and a region.' }] };
   }
@@ -310,8 +360,13 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   if (kind === 'public') region = region ?? PUBLIC_REGION;
 
   if (!region) errors.push({ field: 'region', message: 'Region is required, like us-east-1 or eu-west-1.' });
-  else if (!REGION_RE.test(region)) errors.push({ field: 'region', message: `Region "${region.slice(0, 40)}" is not an AWS region: expected something like us-east-1, eu-west-1 or cn-north-1.` });
   else if (kind === 'public' && region !== PUBLIC_REGION) errors.push({ field: 'region', message: `ECR Public tokens come only from ${PUBLIC_REGION}: set the region to ${PUBLIC_REGION}.` });
+  else if (opts.stored) { if (!REGION_RE.test(region)) errors.push({ field: 'region', message: `Region "${region.slice(0, 40)}" is not an AWS region.` }); }
+  else {
+    const rc = checkRegion(region);
+    if (!rc.ok) errors.push({ field: 'region', message: rc.message });
+    else if (rc.warning) warnings.push({ field: 'region', message: rc.warning });
+  }
 
   if (accountId !== undefined && !ACCOUNT_RE.test(accountId)) {
     errors.push({ field: 'accountId', message: `Account ID "${accountRaw!.slice(0, 40)}" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).` });
@@ -320,6 +375,9 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
 
   if (profile !== undefined && !PROFILE_RE.test(profile)) {
     errors.push({ field: 'profile', message: `Profile "${profile.slice(0, 40)}" is not a valid AWS profile name: use letters, digits and - _ . @ + = , only.` });
+  } else if (profile !== undefined && opts.profiles && !opts.profiles.names.includes(profile)) {
+    // Accepted: the files may gain the profile later (aws configure sso), but say so now rather than at the first refresh.
+    warnings.push({ field: 'profile', message: `AWS profile "${profile}" is not in ${opts.profiles.files.join(' or ')}: refreshes will fail with profile-not-found until it is added there.` });
   }
 
   if (!LOGIN_TOOLS.includes(toolRaw as LoginTool)) errors.push({ field: 'tool', message: `Login tool "${toolRaw.slice(0, 40)}" is not supported: use ${LOGIN_TOOLS.map((t) => `"${t}"`).join(', ')}.` });
@@ -366,7 +424,7 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     const field: RegistryField = registryHost ? 'registryHost' : kind === 'public' ? 'kind' : 'accountId';
     return { ok: false, errors: [{ field, message: `Registry "${clash.name}" already logs ${value.tool} in to ${host}: two would overwrite each other's login. Edit "${clash.name}" instead.` }] };
   }
-  return { ok: true, value };
+  return { ok: true, value, warnings };
 }
 
 /** A change to what identifies a login: the old login says nothing about the new one. */
@@ -397,5 +455,5 @@ export function isRegistry(v: unknown): v is Registry {
   const r = v as Record<string, unknown>;
   if (typeof r.id !== 'string' || !r.id) return false;
   const { id: _id, ...rest } = r;
-  return validateRegistryInput(rest).ok;
+  return validateRegistryInput(rest, { stored: true }).ok;
 }

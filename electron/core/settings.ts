@@ -45,6 +45,8 @@ export interface PersistedRegistryState {
   lastError?: { category: string; message: string; fix: string; stage?: 'aws' | 'registry' } | null;
   /** The host actually logged in to (derived from proxyEndpoint when no account is set). */
   host?: string;
+  /** The account of the last token (its proxyEndpoint), so `discover` can match static-key profiles. */
+  tokenAccount?: string;
 }
 
 export interface PersistedState {

@@ -12,3 +12,18 @@ export function formatLeft(ms: number): string {
   const m = min % 60;
   return m ? `${h} h ${m} min` : `${h} h`;
 }
+
+/**
+ * A moment in this machine's local time with its zone, for people reading the CLI
+ * ("2026-11-29 14:03:07 CET"); --json keeps ISO 8601 for programs. TZ is honoured.
+ */
+export function formatLocalTime(at: string | number | Date, timeZone?: string): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hourCycle: 'h23', timeZoneName: 'short', ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(d);
+  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} ${p('timeZoneName')}`;
+}

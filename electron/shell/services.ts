@@ -1,10 +1,9 @@
 // The main process's side services for the IPC handler table (electron/handlers.ts): the window's
-// profile list, "detect account", docker's known ECR hosts, MFA answers and SSO sign-in.
+// profile list, "detect account", MFA answers and SSO sign-in.
 // Electron-free, so it runs under plain Node; the token source is injectable.
 import type { Keeper } from '../core/keeper';
 import type { HandlerServices } from '../handlers';
 import { listProfiles, toProfileView } from '../core/aws-profiles';
-import { dockerConfigPath, ecrHostsInConfig, readDockerConfig } from '../core/docker-config';
 import { KeeperError } from '../core/errors';
 import type { MfaBroker } from '../core/mfa';
 import { accountFromProxyEndpoint, type TokenSource } from '../core/tokens';
@@ -38,9 +37,6 @@ export function createServices(deps: ServiceDeps): HandlerServices {
       const account = t.proxyEndpoint ? accountFromProxyEndpoint(t.proxyEndpoint) : undefined;
       if (!account) throw new KeeperError('config', 'AWS did not say which account this profile belongs to.', 'Enter the 12-digit account ID yourself.');
       return account;
-    },
-    async dockerEcrHosts() {
-      return ecrHostsInConfig((await readDockerConfig(dockerConfigPath(deps.env))).config);
     },
     answerMfa: (requestId, code) => deps.mfa.answer(requestId, code),
     ...(deps.openExternal ? { openExternal: deps.openExternal } : {}),

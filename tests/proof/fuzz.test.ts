@@ -209,7 +209,6 @@ describe(`fuzz (seed ${SEED}, ${N} cases each)`, () => {
         env: {},
         listProfiles: () => [],
         detectAccount: async (p: unknown, r: unknown) => { serviceCalls.push(`detectAccount ${String(p)} ${String(r)}`); return '123456789012'; },
-        dockerEcrHosts: async () => [],
         answerMfa: (id: unknown, c: unknown) => { serviceCalls.push(`answerMfa ${String(id)} ${String(c)}`); return false; },
         signIn: async (p: unknown) => { serviceCalls.push(`signIn ${String(p)}`); return false; },
       } as unknown as HandlerServices;

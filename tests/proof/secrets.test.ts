@@ -138,7 +138,6 @@ describe('the password never leaks', { skip }, () => {
         const t = await tokens.get({ kind: 'private', region, ...(profile ? { profile } : {}) });
         return accountFromProxyEndpoint(t.proxyEndpoint!)!;
       },
-      dockerEcrHosts: async () => [],
       answerMfa: () => false,
       signIn: async () => false,
     } as unknown as HandlerServices;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { bridgePage } from './bridge';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { keeperFor, localAlias, stackRegistry, startStack, type KeeperUnderTest } from './stack';
-import { startRegistry } from '../fixtures/registry';
+import { keeperFor, stackRegistry, startStack, type KeeperUnderTest } from './stack';
+import { startRegistry, type RunningRegistry } from '../fixtures/registry';
 
 const OUT = 'docs/screenshots';
 mkdirSync(OUT, { recursive: true });
@@ -23,20 +23,19 @@ async function page(browser: Browser, site: Site, k: KeeperUnderTest, dark: bool
 const site = await serve(buildRenderer());
 const stack = await startStack();
 const browser = await launch();
-const extra = await startRegistry({ password: stack.registry.password });
 const written: string[] = [];
+// One loopback registry per card, so each card shows its own host (as real registries would).
+const extra: RunningRegistry[] = await Promise.all([0, 1, 2].map(() => startRegistry({ password: stack.registry.password })));
 try {
   // A dashboard with three healthy registries and one whose login the registry rejects.
   const k = keeperFor(stack);
   k.keeper.addRegistry(stackRegistry(stack, 'prod', { accountId: '111122223333' }));
-  // Each registry its own host (two may not share one): the loopback registry's second name, and a
-  // second registry server with the same password.
-  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }));
-  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra.host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0]!.host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra[1]!.host }));
   await k.keeper.refresh('prod');
   await k.keeper.refresh('staging');
   stack.emulator.fault('badpassword');
-  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: `localhost:${extra.port}` }));
+  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: extra[2]!.host }));
   await k.keeper.refresh('legacy');
   await k.keeper.refresh('build-cache');
 
@@ -74,8 +73,8 @@ try {
   await k.stop();
   for (const f of written) console.log(`wrote ${f}`);
 } finally {
+  await Promise.all(extra.map((r) => r.stop()));
   await browser.close();
-  await extra.stop();
   await stack.stop();
   await site.close();
 }

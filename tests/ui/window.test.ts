@@ -49,15 +49,16 @@ describe('ECR Keeper window', { skip }, () => {
   const card = (page: Page, name: string): Locator => page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
   const seconds = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return h! * 3600 + m! * 60 + s!; };
 
-  test('first run explains the app, offers docker-config hosts, and adds a registry through the form', async () => {
+  test('first run explains the app, offers the hosts found on this machine, and adds a registry through the form', async () => {
     const k = keeper();
     const { page, errors } = await open(k);
     await page.getByRole('heading', { name: 'Keep your Amazon ECR logins fresh' }).waitFor();
     assert.match(await page.locator('#overall').innerText(), /No registries yet/);
     assert.equal(await page.locator('#refresh-all').isDisabled(), true);
 
-    // The host already in the docker config is offered; one click prefills the form.
-    await page.getByRole('button', { name: `Add ${KNOWN_DOCKER_HOST}` }).click();
+    // The host already in the docker config is offered; "Edit before adding" prefills the form.
+    await page.locator(`.found-row[data-host="${KNOWN_DOCKER_HOST}"]`).waitFor();
+    await page.getByRole('button', { name: `${KNOWN_DOCKER_HOST}: Edit before adding` }).click();
     await page.getByRole('heading', { name: 'Add registry' }).waitFor();
     assert.equal(await page.getByLabel('Account ID').inputValue(), ACCOUNT);
     assert.equal(await page.getByLabel('Region', { exact: true }).inputValue(), 'eu-west-1');

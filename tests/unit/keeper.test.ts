@@ -240,3 +240,45 @@ test('the activity log keeps the last 200 entries', () => {
   assert.equal(log.length, 200);
   assert.match(log[199]!.message, /Removed registry r119/);
 });
+
+test('a registry never logged in does not say "Stored unencrypted" about an entry someone else left', async () => {
+  const { keeper, s } = makeKeeper();
+  s.storage = 'plaintext';
+  s.tokenFailures.push(new KeeperError('network', 'Cannot reach AWS.', 'Check the network.'));
+  keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
+  const failed = await keeper.refresh('a');
+  assert.equal(failed.state, 'error');
+  assert.equal(failed.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  await keeper.recheckStorage();
+  assert.equal(keeper.snapshot().registries[0]!.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  const ok = await keeper.refresh('a');
+  assert.equal(ok.notices.some((n) => n.kind === 'plaintext-credentials'), true, 'our own login in plain text is pointed out');
+});
+
+test('re-checking storage follows a host handed to (and taken back from) the ecr-login helper', async () => {
+  const { keeper, s } = makeKeeper();
+  keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
+  assert.equal((await keeper.refresh('a')).state, 'valid');
+  s.storage = 'ecr-login';
+  await keeper.recheckStorage();
+  assert.equal(keeper.snapshot().registries[0]!.state, 'helper-managed');
+  s.storage = 'none';
+  await keeper.recheckStorage();
+  assert.equal(keeper.snapshot().registries[0]!.state, 'valid');
+});
+
+test('the token\'s account is recorded per profile (survives a restart) for discover; a failed login to another account says so', async () => {
+  const h = makeKeeper();
+  h.keeper.addRegistry({ name: 'a', region: 'us-east-1', profile: 'keys', registryHost: 'localhost:5000' });
+  await h.keeper.refresh('a');
+  assert.deepEqual(h.keeper.knownAccounts(), [{ profile: 'keys', accountId: '123456789012' }]);
+  const again = makeKeeper({ dir: h.dir });
+  assert.deepEqual(again.keeper.knownAccounts(), [{ profile: 'keys', accountId: '123456789012' }]);
+  again.keeper.addRegistry({ name: 'other', region: 'us-east-1', accountId: '999988887777' });
+  again.s.loginFailures.push(new KeeperError('network', 'no such host', 'Check the VPN.'));
+  const snap = await again.keeper.refresh('other');
+  assert.equal(snap.error!.category, 'account-mismatch');
+  assert.match(snap.error!.message, /set to account 999988887777, but the default AWS credentials sign in to account 123456789012/);
+  // A cross-account login that works is fine.
+  assert.equal((await again.keeper.refresh('other')).state, 'valid');
+});

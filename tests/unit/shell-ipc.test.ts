@@ -32,7 +32,6 @@ const standInServices = (): HandlerServices => ({
   configDir: '/tmp/config',
   listProfiles: () => [{ name: 'default', type: 'static', region: 'us-east-1' }],
   detectAccount: async () => '123456789012',
-  dockerEcrHosts: async () => [],
   answerMfa: () => false,
   signIn: async () => true,
 });

@@ -38,7 +38,7 @@ describe('AWS console URL', () => {
 
 describe('window action handlers', () => {
   const services = (opened: string[], copied: string[]): HandlerServices => ({
-    configDir: '/tmp/config', listProfiles: () => [], detectAccount: async () => '123456789012', dockerEcrHosts: async () => [],
+    configDir: '/tmp/config', listProfiles: () => [], detectAccount: async () => '123456789012',
     answerMfa: () => false, signIn: async () => true,
     openExternal: async (url) => { opened.push(url); },
     writeClipboard: (text) => { copied.push(text); },
