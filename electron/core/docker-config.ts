@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { readCredentialFile } from './cred-file';
-import { isEcrHost, type LoginTool } from './registry';
+import type { LoginTool } from './registry';
 
 export interface DockerAuthEntry {
   auth?: string;
@@ -152,19 +152,4 @@ export function containsAuth(config: DockerConfig | null): boolean {
   if (!config) return false;
   const size = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
   return (typeof config.credsStore === 'string' && config.credsStore !== '') || size(config.credHelpers) > 0 || size(config.auths) > 0;
-}
-
-/** ECR hosts the user already logs in to (auths or credHelpers), offered on the first-run screen. */
-export function ecrHostsInConfig(config: DockerConfig | null): string[] {
-  if (!config) return [];
-  const keys = [
-    ...(config.auths && typeof config.auths === 'object' ? Object.keys(config.auths) : []),
-    ...(config.credHelpers && typeof config.credHelpers === 'object' ? Object.keys(config.credHelpers) : []),
-  ];
-  const hosts = new Set<string>();
-  for (const key of keys) {
-    const host = normalizeHostKey(key).replace(/:443$/, '');
-    if (isEcrHost(host)) hosts.add(host);
-  }
-  return [...hosts].sort();
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerConfigPath, ecrHostsInConfig, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig } from '../../electron/core/docker-config';
+import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from '../../electron/core/docker-config';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const OTHER = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
@@ -59,22 +59,6 @@ test('missing config or host is none', () => {
   assert.deepEqual(storageForHost(null, HOST), { storage: 'none' });
   assert.deepEqual(storageForHost({}, HOST), { storage: 'none' });
   assert.deepEqual(storageForHost({ auths: { [OTHER]: { auth: FAKE_AUTH } } }, HOST), { storage: 'none' });
-});
-
-test('ecrHostsInConfig lists ECR hosts from auths and credHelpers, normalised, without look-alikes', () => {
-  const config: DockerConfig = {
-    auths: {
-      [`https://${HOST}`]: { auth: FAKE_AUTH },
-      'ghcr.io': { auth: FAKE_AUTH },
-      'https://index.docker.io/v1/': { auth: FAKE_AUTH },
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example': { auth: FAKE_AUTH },
-      'public.ecr.aws': {},
-    },
-    credHelpers: { [OTHER]: 'ecr-login', [HOST]: 'ecr-login', 'gcr.io': 'gcloud' },
-  };
-  assert.deepEqual(ecrHostsInConfig(config), [OTHER, HOST, 'public.ecr.aws'].sort());
-  assert.deepEqual(ecrHostsInConfig(null), []);
-  assert.deepEqual(ecrHostsInConfig({}), []);
 });
 
 test('dockerConfigPath honours DOCKER_CONFIG, else ~/.docker', () => {
