@@ -111,7 +111,7 @@ function start(): void {
       }),
     });
     tray.update();
-    if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'The ecr-keeper command is on your PATH.', detail: 'In a new terminal: ecr-keeper status' });
+    if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'The command line tool (ecr-keeper) is on your PATH.', detail: 'In a new terminal: ecr-keeper status' });
     else if (!r.cancelled) await dialog.showMessageBox({ type: 'warning', message: `Could not link ${MAC_CLI_LINK}.`, detail: r.message });
   };
 

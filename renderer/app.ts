@@ -28,7 +28,9 @@ class App {
   private readonly nextExpiry = new LiveText();
   private readonly nextExpiryEl = h('p', { class: 'next-expiry' }, this.nextExpiry.node);
   private readonly refreshAllBtn = h('button', { type: 'button', class: 'btn primary', id: 'refresh-all', onclick: () => void this.refreshAll() }, 'Refresh all');
-  private readonly addBtn = h('button', { type: 'button', class: 'btn', id: 'add-registry', onclick: () => void this.openForm(null) }, 'Add registry');
+  // Narrow windows show the short labels (styles.css), so the header keeps to one row of buttons.
+  private readonly addBtn = h('button', { type: 'button', class: 'btn', id: 'add-registry', 'aria-label': 'Add registry', onclick: () => void this.openForm(null) },
+    h('span', { class: 'label-long' }, 'Add registry'), h('span', { class: 'label-short', 'aria-hidden': 'true' }, 'Add'));
   private readonly tabs: Record<TabName, HTMLButtonElement>;
   private readonly dashboard: Dashboard;
   private readonly dashView: HTMLElement;
@@ -38,7 +40,8 @@ class App {
   private readonly firstRunSlot = h('div', { class: 'first-run-found' });
   private readonly discoverSlot = h('div', { class: 'discover-slot' });
   private readonly discoverView: HTMLElement;
-  private readonly discoverBtn = h('button', { type: 'button', class: 'btn', id: 'discover-open', onclick: () => void this.openDiscover() }, 'Add from this machine');
+  private readonly discoverBtn = h('button', { type: 'button', class: 'btn', id: 'discover-open', 'aria-label': 'Add from this machine', onclick: () => void this.openDiscover() },
+    h('span', { class: 'label-long' }, 'Add from this machine'), h('span', { class: 'label-short', 'aria-hidden': 'true' }, 'Find'));
   private readonly form: RegistryForm;
   private readonly settings: SettingsPanel;
   private readonly storage: StorageView;

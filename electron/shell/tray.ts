@@ -116,7 +116,7 @@ export function buildTrayMenu(
     { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: toggles.startAtLogin, click: (item) => actions.setStartAtLogin(item.checked) },
   );
   if (toggles.cliOnPath === false && actions.installCli) {
-    items.push({ id: 'cli-path', label: 'Put ecr-keeper command on PATH…', click: () => actions.installCli?.() });
+    items.push({ id: 'cli-path', label: 'Put the command line tool (ecr-keeper) on PATH…', click: () => actions.installCli?.() });
   }
   items.push(
     { type: 'separator' },

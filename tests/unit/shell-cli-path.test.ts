@@ -87,7 +87,7 @@ describe('the tray item', () => {
   it('is offered while the command is not on PATH, and runs the action', () => {
     const menu = buildTrayMenu(snap, { autoRefresh: true, startAtLogin: false, cliOnPath: false }, 0, actions, 'darwin');
     const item = menu.find((i) => i.id === 'cli-path');
-    assert.equal(item?.label, 'Put ecr-keeper command on PATH…');
+    assert.equal(item?.label, 'Put the command line tool (ecr-keeper) on PATH…');
     (item!.click as () => void)();
     assert.deepEqual(calls, ['installCli']);
     assert.deepEqual(ids(false).slice(-3), ['cli-path', 'separator', 'quit'], 'just above Quit');
