@@ -413,7 +413,7 @@ async function cmdDiscover(args: string[], io: Io): Promise<number> {
 
 /** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
 async function signInWhereNeeded(keeper: Keeper, results: RegistrySnapshot[], io: Io): Promise<RegistrySnapshot[]> {
-  const profiles = new Set(results.filter((r) => r.error?.category === 'signin-required' && r.profile && r.error.fix.includes('aws sso login')).map((r) => r.profile!));
+  const profiles = new Set(results.flatMap((r) => (r.error?.action?.kind === 'sso-login' ? [r.error.action.profile] : [])));
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const profile of profiles) {
     io.err(`Signing in: aws sso login --profile ${profile}`);

@@ -8,7 +8,7 @@ import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
   errorTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
-  ssoLoginCommand, STATE_LABEL, STATE_TONE, TONE_ICON,
+  STATE_LABEL, STATE_TONE, TONE_ICON,
 } from './format';
 import { needsAttention } from '../electron/core/snapshot';
 
@@ -181,7 +181,8 @@ class Card {
     // docker's own "stored unencrypted" warning says the same as our plaintext notice: show one.
     const plaintext = snap.notices.some((n) => n.kind === 'plaintext-credentials');
     for (const n of snap.notices) {
-      if (plaintext && n.kind === 'tool-warning' && /unencrypted|credential helper|credentials-store/i.test(n.message)) continue;
+      // (The tool's warnings are only ever docker's "stored unencrypted": login.ts keeps no other.)
+      if (plaintext && n.kind === 'tool-warning') continue;
       // Notices are not errors: a compact line that opens to the explanation and the fix.
       const title = n.kind === 'plaintext-credentials' ? 'Stored unencrypted' : n.kind === 'helper-managed' ? 'Handled by the ecr-login helper' : `Note from ${snap.tool}`;
       // The plain-text notice's fix names the CLI verb; in the window the Storage view does that job.
@@ -209,11 +210,11 @@ class Card {
     if (err.category === 'throttled' || this.retryMs !== null) {
       extra.push(h('p', { class: 'retry' }, this.retryText.node));
     }
-    const sso = err.category === 'signin-required' ? ssoLoginCommand(err.fix) : null;
-    if (sso) {
-      // An SSO session to renew: the keeper runs the command the fix names (the AWS CLI opens the
-      // browser), so the button does what the fix says.
-      if (snap.profile) {
+    const action = err.action;
+    if (action?.kind === 'sso-login') {
+      // An SSO session to renew: the keeper runs aws sso login for the profile (the AWS CLI opens
+      // the browser), as the fix says.
+      {
         const btn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sign-in', onclick: () => void this.signIn() },
           this.signingIn ? 'Signing in…' : 'Sign in', h('span', { class: 'sr-only' }, ` to ${snap.profile}`));
         // aria-disabled, not disabled: the button keeps focus while the browser sign-in runs.
@@ -226,12 +227,12 @@ class Card {
             h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(this.signInError.fix))));
         }
       }
-    } else if ((err.category === 'mfa-required' || (err.category === 'signin-required' && /MFA code/.test(err.message))) && snap.enabled) {
+    } else if (action?.kind === 'enter-mfa' && snap.enabled) {
       // A code is asked for when the registry refreshes: offer that refresh right here.
       extra.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'enter-mfa', disabled: this.busy, onclick: () => void this.refresh() },
         'Enter MFA code', h('span', { class: 'sr-only' }, ` for ${snap.name}`)));
     }
-    if (err.category === 'tool-missing') {
+    if (action?.kind === 'set-tool-path') {
       extra.push(h('button', { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() }, 'Set tool path in Settings'));
     }
     return h('div', { class: 'error-panel', role: 'group', 'aria-label': `Error: ${errorTitle(err)}`, 'data-category': err.category, 'data-stage': err.stage ?? '' },
@@ -306,7 +307,8 @@ class Card {
 
   /** Runs `aws sso login` for this card's profile; the keeper refreshes the profile's registries after. */
   private async signIn(): Promise<void> {
-    const profile = this.snap.profile;
+    const action = this.snap.error?.action;
+    const profile = action?.kind === 'sso-login' ? action.profile : null;
     if (!profile || this.signingIn) return;
     this.signingIn = true;
     this.signInError = null;
