@@ -1,6 +1,7 @@
 // The registry cards. Each card is built once and then patched: a snapshot change rewrites only
 // that card's changed parts, and the shared per-second tick (ticker.ts) touches only a few text
 // nodes and one transform per card, so hundreds of registries tick cheaply.
+import { withFix } from '../electron/core/errors';
 import type { ErrorView, Registry, RegistrySnapshot } from '../electron/contract';
 import { consoleUrl } from '../electron/core/console-url';
 import { loginCommand } from '../electron/core/login-command';
@@ -187,7 +188,7 @@ class Card {
       const title = n.kind === 'plaintext-credentials' ? 'Stored unencrypted' : n.kind === 'helper-managed' ? 'Handled by the ecr-login helper' : `Note from ${snap.tool}`;
       // The plain-text notice's fix names the CLI verb; in the window the Storage view does that job.
       const body = n.kind === 'plaintext-credentials'
-        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (a keychain, pass or secretservice).'),
+        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (the macOS keychain, Windows Credential Manager, secretservice or pass).'),
           h('button', { type: 'button', class: 'link-btn', 'data-action': 'open-storage', onclick: () => this.dash.hooks.openStorage() }, 'See credential storage and move logins')]
         : [n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null];
       blocks.push(h('details', { class: 'notice', role: 'note', 'data-kind': n.kind, 'aria-label': `Notice: ${title}` },
@@ -294,7 +295,7 @@ class Card {
     } catch (err) {
       this.setPending(false);
       const v = errorView(err);
-      this.dash.hooks.announce(`${this.snap.name}: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`${this.snap.name}: ${withFix(v.message, v.fix)}`);
     }
   }
 
@@ -326,7 +327,7 @@ class Card {
       this.signingIn = false;
       this.signInError = v;
       this.update(this.snap, true);
-      this.dash.hooks.announce(`Sign-in for ${profile} failed: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`Sign-in for ${profile} failed: ${withFix(v.message, v.fix)}`);
       this.focusAction('sign-in');
     }
   }
@@ -372,7 +373,7 @@ class Card {
       this.dash.hooks.announce(`Opened the AWS console for ${this.snap.name} in your browser.`);
     } catch (err) {
       const v = errorView(err);
-      this.dash.hooks.announce(`Could not open the AWS console: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`Could not open the AWS console: ${withFix(v.message, v.fix)}`);
     }
   }
 
@@ -559,7 +560,7 @@ export class Dashboard {
       this.hooks.announce(failed ? `Refreshed ${results.length - failed} of ${results.length}; ${failed} failed.` : `Refreshed ${results.length} registr${results.length === 1 ? 'y' : 'ies'}.`);
     } catch (err) {
       const v = errorView(err);
-      this.hooks.announce(`Refresh failed: ${v.message} ${v.fix}`);
+      this.hooks.announce(`Refresh failed: ${withFix(v.message, v.fix)}`);
     } finally {
       for (const c of cards) if (c.pending) c.setPending(false);
       this.apply();

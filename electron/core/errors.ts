@@ -114,6 +114,19 @@ export function sanitize(text: string, secrets: readonly string[] = []): string 
   return out.trim().slice(0, 2000);
 }
 
+/**
+ * A message and its fix as one text (a notification, a screen-reader announcement, a log line):
+ * a message that does not end a sentence ("... 401 Unauthorized") gets a full stop, so the fix
+ * does not read as its continuation.
+ */
+export function withFix(message: string, fix?: string | null): string {
+  const m = message.trim();
+  const f = (fix ?? '').trim();
+  if (!f) return m;
+  if (!m) return f;
+  return `${/[.!?…:]$/.test(m) ? m : `${m}.`} ${f}`;
+}
+
 export interface InputProblem {
   field: string;
   message: string;

@@ -494,7 +494,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.notices.push({
         kind: 'plaintext-credentials',
         message: `The login for ${host} is stored unencrypted (base64) in the ${r.tool} config file.`,
-        fix: 'Use a credential store (keychain, pass, secretservice): `ecr-keeper storage` shows the ones that work here.',
+        fix: 'Move it into a credential store: `ecr-keeper storage` lists the ones that work here (osxkeychain, wincred, desktop, secretservice, pass), then `ecr-keeper storage use STORE`.',
       });
     } else if (storage === 'ecr-login') {
       rt.notices.push({

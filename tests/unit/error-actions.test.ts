@@ -52,3 +52,14 @@ describe('errors carry their action', () => {
     assert.deepEqual(again.keeper.snapshot().registries[0]!.error?.action, { kind: 'sso-login', profile: 'dev-sso' });
   });
 });
+
+describe('a message and its fix read as two sentences', () => {
+  it('withFix puts a full stop where the message has none, and nothing twice', async () => {
+    const { withFix } = await import('../../electron/core/errors');
+    assert.equal(withFix('The registry rejected the docker login: 401 Unauthorized', 'Check that the host matches.'), 'The registry rejected the docker login: 401 Unauthorized. Check that the host matches.');
+    assert.equal(withFix('not authorized to perform: ecr:GetAuthorizationToken', 'Ask your AWS administrator.'), 'not authorized to perform: ecr:GetAuthorizationToken. Ask your AWS administrator.');
+    assert.equal(withFix('Timed out.', 'Retry.'), 'Timed out. Retry.');
+    assert.equal(withFix('Done!', ''), 'Done!');
+    assert.equal(withFix('', 'Only a fix.'), 'Only a fix.');
+  });
+});
