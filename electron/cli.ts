@@ -4,7 +4,7 @@
 // need them, through dynamic import.
 import * as nodeModule from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError, KeeperError } from './core/errors';
+import { InputError, KeeperError, withFix } from './core/errors';
 import { watchSettingsFile } from './core/settings-watch';
 import { formatLeft, formatLocalTime } from './core/time-text';
 import { CONFIG_KEYS } from './core/config-keys';
@@ -179,7 +179,7 @@ function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: 
   if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
   if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${r.error.category}: ${r.error.message}\n    fix: ${r.error.fix}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${formatLocalTime(r.error.retryAt)}` : ''}` };
   const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
-  const notes = r.notices.map((n) => `\n    note: ${n.message}${n.fix ? ` ${n.fix}` : ''}`).join('');
+  const notes = r.notices.map((n) => `\n    note: ${withFix(n.message, n.fix)}`).join('');
   return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt ? formatLocalTime(r.expiresAt) : 'unknown'})${notes}` };
 }
 
@@ -413,7 +413,7 @@ async function cmdDiscover(args: string[], io: Io): Promise<number> {
 
 /** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
 async function signInWhereNeeded(keeper: Keeper, results: RegistrySnapshot[], io: Io): Promise<RegistrySnapshot[]> {
-  const profiles = new Set(results.filter((r) => r.error?.category === 'signin-required' && r.profile && r.error.fix.includes('aws sso login')).map((r) => r.profile!));
+  const profiles = new Set(results.flatMap((r) => (r.error?.action?.kind === 'sso-login' ? [r.error.action.profile] : [])));
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const profile of profiles) {
     io.err(`Signing in: aws sso login --profile ${profile}`);
@@ -488,7 +488,7 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   const keepAlive = setInterval(() => {}, 2 ** 30);
   const keeper: Keeper = await openKeeper(values['config-dir'] as string | undefined, io);
   const enabled = keeper.registries().filter((r) => r.enabled).length;
-  keeper.on('activity', (e) => io.out(`${formatLocalTime(e.at)} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${e.message}${e.fix ? ` ${e.fix}` : ''}`));
+  keeper.on('activity', (e) => io.out(`${formatLocalTime(e.at)} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${withFix(e.message, e.fix)}`));
   keeper.on('notify', (n) => io.out(`${formatLocalTime(Date.now())} notice: ${n.title}: ${n.body}`));
   io.out(`${formatLocalTime(Date.now())} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
   keeper.start();

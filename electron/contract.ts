@@ -7,7 +7,7 @@
 //
 // Nothing here ever carries a token or password: snapshots, registry configs, settings and
 // activity entries are all secret-free by construction.
-import type { ErrorCategory } from './core/errors';
+import type { ErrorAction, ErrorCategory } from './core/errors';
 import type { Registry } from './core/registry';
 import type { Settings } from './core/settings';
 import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from './core/snapshot';
@@ -31,6 +31,8 @@ export interface ErrorView {
   problems?: { field: string; message: string }[];
   /** What failed in a refresh: the AWS API or the registry login. */
   stage?: 'aws' | 'registry';
+  /** What the person can do (a Sign in button, an MFA prompt, a tool path): decided on this, never on the text. */
+  action?: ErrorAction;
 }
 
 export type Result<T> = { result: T } | { error: ErrorView };

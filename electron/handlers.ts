@@ -192,7 +192,7 @@ export const ARITY: Record<InvokeChannel, number> = {
 
 export function toErrorView(err: unknown): ErrorView {
   const info: ErrorInfo = toErrorInfo(err);
-  const view: ErrorView = { category: info.category, message: info.message, fix: info.fix };
+  const view: ErrorView = { category: info.category, message: info.message, fix: info.fix, ...(info.action ? { action: info.action } : {}) };
   if (err instanceof InputError) view.problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
   return view;
 }

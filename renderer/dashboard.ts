@@ -1,6 +1,7 @@
 // The registry cards. Each card is built once and then patched: a snapshot change rewrites only
 // that card's changed parts, and the shared per-second tick (ticker.ts) touches only a few text
 // nodes and one transform per card, so hundreds of registries tick cheaply.
+import { withFix } from '../electron/core/errors';
 import type { ErrorView, Registry, RegistrySnapshot } from '../electron/contract';
 import { consoleUrl } from '../electron/core/console-url';
 import { loginCommand } from '../electron/core/login-command';
@@ -8,7 +9,7 @@ import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
   errorTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
-  ssoLoginCommand, STATE_LABEL, STATE_TONE, TONE_ICON,
+  STATE_LABEL, STATE_TONE, TONE_ICON,
 } from './format';
 import { needsAttention } from '../electron/core/snapshot';
 
@@ -181,12 +182,13 @@ class Card {
     // docker's own "stored unencrypted" warning says the same as our plaintext notice: show one.
     const plaintext = snap.notices.some((n) => n.kind === 'plaintext-credentials');
     for (const n of snap.notices) {
-      if (plaintext && n.kind === 'tool-warning' && /unencrypted|credential helper|credentials-store/i.test(n.message)) continue;
+      // (The tool's warnings are only ever docker's "stored unencrypted": login.ts keeps no other.)
+      if (plaintext && n.kind === 'tool-warning') continue;
       // Notices are not errors: a compact line that opens to the explanation and the fix.
       const title = n.kind === 'plaintext-credentials' ? 'Stored unencrypted' : n.kind === 'helper-managed' ? 'Handled by the ecr-login helper' : `Note from ${snap.tool}`;
       // The plain-text notice's fix names the CLI verb; in the window the Storage view does that job.
       const body = n.kind === 'plaintext-credentials'
-        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (a keychain, pass or secretservice).'),
+        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (the macOS keychain, Windows Credential Manager, secretservice or pass).'),
           h('button', { type: 'button', class: 'link-btn', 'data-action': 'open-storage', onclick: () => this.dash.hooks.openStorage() }, 'See credential storage and move logins')]
         : [n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null];
       blocks.push(h('details', { class: 'notice', role: 'note', 'data-kind': n.kind, 'aria-label': `Notice: ${title}` },
@@ -209,11 +211,11 @@ class Card {
     if (err.category === 'throttled' || this.retryMs !== null) {
       extra.push(h('p', { class: 'retry' }, this.retryText.node));
     }
-    const sso = err.category === 'signin-required' ? ssoLoginCommand(err.fix) : null;
-    if (sso) {
-      // An SSO session to renew: the keeper runs the command the fix names (the AWS CLI opens the
-      // browser), so the button does what the fix says.
-      if (snap.profile) {
+    const action = err.action;
+    if (action?.kind === 'sso-login') {
+      // An SSO session to renew: the keeper runs aws sso login for the profile (the AWS CLI opens
+      // the browser), as the fix says.
+      {
         const btn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sign-in', onclick: () => void this.signIn() },
           this.signingIn ? 'Signing in…' : 'Sign in', h('span', { class: 'sr-only' }, ` to ${snap.profile}`));
         // aria-disabled, not disabled: the button keeps focus while the browser sign-in runs.
@@ -226,12 +228,12 @@ class Card {
             h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(this.signInError.fix))));
         }
       }
-    } else if ((err.category === 'mfa-required' || (err.category === 'signin-required' && /MFA code/.test(err.message))) && snap.enabled) {
+    } else if (action?.kind === 'enter-mfa' && snap.enabled) {
       // A code is asked for when the registry refreshes: offer that refresh right here.
       extra.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'enter-mfa', disabled: this.busy, onclick: () => void this.refresh() },
         'Enter MFA code', h('span', { class: 'sr-only' }, ` for ${snap.name}`)));
     }
-    if (err.category === 'tool-missing') {
+    if (action?.kind === 'set-tool-path') {
       extra.push(h('button', { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() }, 'Set tool path in Settings'));
     }
     return h('div', { class: 'error-panel', role: 'group', 'aria-label': `Error: ${errorTitle(err)}`, 'data-category': err.category, 'data-stage': err.stage ?? '' },
@@ -293,7 +295,7 @@ class Card {
     } catch (err) {
       this.setPending(false);
       const v = errorView(err);
-      this.dash.hooks.announce(`${this.snap.name}: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`${this.snap.name}: ${withFix(v.message, v.fix)}`);
     }
   }
 
@@ -306,7 +308,8 @@ class Card {
 
   /** Runs `aws sso login` for this card's profile; the keeper refreshes the profile's registries after. */
   private async signIn(): Promise<void> {
-    const profile = this.snap.profile;
+    const action = this.snap.error?.action;
+    const profile = action?.kind === 'sso-login' ? action.profile : null;
     if (!profile || this.signingIn) return;
     this.signingIn = true;
     this.signInError = null;
@@ -324,7 +327,7 @@ class Card {
       this.signingIn = false;
       this.signInError = v;
       this.update(this.snap, true);
-      this.dash.hooks.announce(`Sign-in for ${profile} failed: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`Sign-in for ${profile} failed: ${withFix(v.message, v.fix)}`);
       this.focusAction('sign-in');
     }
   }
@@ -370,7 +373,7 @@ class Card {
       this.dash.hooks.announce(`Opened the AWS console for ${this.snap.name} in your browser.`);
     } catch (err) {
       const v = errorView(err);
-      this.dash.hooks.announce(`Could not open the AWS console: ${v.message} ${v.fix}`);
+      this.dash.hooks.announce(`Could not open the AWS console: ${withFix(v.message, v.fix)}`);
     }
   }
 
@@ -557,7 +560,7 @@ export class Dashboard {
       this.hooks.announce(failed ? `Refreshed ${results.length - failed} of ${results.length}; ${failed} failed.` : `Refreshed ${results.length} registr${results.length === 1 ? 'y' : 'ies'}.`);
     } catch (err) {
       const v = errorView(err);
-      this.hooks.announce(`Refresh failed: ${v.message} ${v.fix}`);
+      this.hooks.announce(`Refresh failed: ${withFix(v.message, v.fix)}`);
     } finally {
       for (const c of cards) if (c.pending) c.setPending(false);
       this.apply();

@@ -1,6 +1,7 @@
 // Add / edit a registry. Validation is the shared module's (electron/core/registry.ts), run here
 // before anything is sent, so the form shows exactly the CLI's messages; the keeper validates again
 // and any problem it reports lands next to its field the same way. Nothing is saved until valid.
+import { withFix } from '../electron/core/errors';
 import type { AwsProfileView, Registry, RegistryInputView } from '../electron/contract';
 import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type RegistryField } from '../electron/core/registry';
 import { ApiError, call, errorView } from './api';
@@ -297,7 +298,7 @@ export class RegistryForm {
     } catch (err) {
       const ev = errorView(err);
       this.detectStatus.textContent = '';
-      f.error.textContent = `${ev.message} ${ev.fix}`;
+      f.error.textContent = withFix(ev.message, ev.fix);
       f.error.hidden = false;
       f.control.setAttribute('aria-invalid', 'true');
       f.wrap.classList.add('invalid');

@@ -175,15 +175,6 @@ export function suggestName(base: string, taken: readonly string[]): string {
 }
 
 /**
- * The `aws sso login` command a fix names, or null when the fix is about something else (an MFA
- * code, a missing AWS CLI): only then does a card offer "Sign in".
- */
-export function ssoLoginCommand(fix: string): string | null {
-  const m = /`(aws sso login[^`]*)`/.exec(fix) ?? /(aws sso login(?: --profile [A-Za-z0-9_.@+=,-]+)?)/.exec(fix);
-  return m ? m[1]! : null;
-}
-
-/**
  * An MFA code as typed (spaces allowed, as authenticator apps show "123 456"), or null when it is
  * not 6 digits. The same rule as the keeper's normalizeMfaCode, without importing Node code.
  */

@@ -24,10 +24,33 @@ export type ErrorCategory =
   | 'helper-managed'     // not an error: ecr-login credential helper handles this host
   | 'internal';          // a bug: anything we did not expect
 
+/**
+ * What a person can do about an error, as data: set where the error is made, so the CLI and the
+ * window decide what to offer (a Sign in button, an MFA prompt, a tool path field) from this and
+ * never from the wording of the message or the fix.
+ */
+export type ErrorAction =
+  | { kind: 'sso-login'; profile: string }
+  | { kind: 'enter-mfa'; profile: string }
+  | { kind: 'set-tool-path'; tool: 'docker' | 'podman' | 'helm' };
+
+export const ACTION_KINDS: readonly ErrorAction['kind'][] = ['sso-login', 'enter-mfa', 'set-tool-path'];
+
+/** An action read back from a file (the state file): kept only if it has the right shape. */
+export function parseAction(v: unknown): ErrorAction | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const a = v as Record<string, unknown>;
+  if ((a.kind === 'sso-login' || a.kind === 'enter-mfa') && typeof a.profile === 'string' && /^[A-Za-z0-9_.@+=,-]{1,128}$/.test(a.profile)) return { kind: a.kind, profile: a.profile };
+  if (a.kind === 'set-tool-path' && (a.tool === 'docker' || a.tool === 'podman' || a.tool === 'helm')) return { kind: a.kind, tool: a.tool };
+  return undefined;
+}
+
 export interface ErrorInfo {
   category: ErrorCategory;
   message: string;
   fix: string;
+  /** What the person can do, for the CLI and the window to offer. */
+  action?: ErrorAction;
   /** When the engine will try again on its own (ISO 8601), if it will. */
   retryAt?: string | null;
   /** What failed: getting the token from AWS, or logging in to the registry with it. */
@@ -37,14 +60,16 @@ export interface ErrorInfo {
 export class KeeperError extends Error {
   readonly category: ErrorCategory;
   readonly fix: string;
-  constructor(category: ErrorCategory, message: string, fix: string, options?: { cause?: unknown }) {
+  readonly action?: ErrorAction;
+  constructor(category: ErrorCategory, message: string, fix: string, options?: { cause?: unknown; action?: ErrorAction }) {
     super(message, options);
     this.name = 'KeeperError';
     this.category = category;
     this.fix = fix;
+    if (options?.action) this.action = options.action;
   }
   toInfo(): ErrorInfo {
-    return { category: this.category, message: this.message, fix: this.fix };
+    return { category: this.category, message: this.message, fix: this.fix, ...(this.action ? { action: this.action } : {}) };
   }
 }
 
@@ -87,6 +112,19 @@ export function sanitize(text: string, secrets: readonly string[] = []): string 
   out = out.replace(/[A-Za-z0-9+/=_-]{80,}/g, '[redacted]');
   out = out.replace(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '[redacted-key-id]');
   return out.trim().slice(0, 2000);
+}
+
+/**
+ * A message and its fix as one text (a notification, a screen-reader announcement, a log line):
+ * a message that does not end a sentence ("... 401 Unauthorized") gets a full stop, so the fix
+ * does not read as its continuation.
+ */
+export function withFix(message: string, fix?: string | null): string {
+  const m = message.trim();
+  const f = (fix ?? '').trim();
+  if (!f) return m;
+  if (!m) return f;
+  return `${/[.!?…:]$/.test(m) ? m : `${m}.`} ${f}`;
 }
 
 export interface InputProblem {

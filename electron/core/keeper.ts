@@ -14,7 +14,7 @@
 // is made under the file's lock on what is on disk now, never from a copy read earlier.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { InputError, KeeperError, sanitize, toErrorInfo, type ErrorInfo } from './errors';
+import { InputError, KeeperError, parseAction, sanitize, toErrorInfo, type ErrorInfo } from './errors';
 import { identityChanged, parseEcrHost, registryHostOf, validateHostPort, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
 import { watchFileInFolder } from './settings-watch';
@@ -486,14 +486,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private applyStorage(r: Registry, rt: Runtime, host: string, found: DiskView['storage']): CredentialStorage {
     const storage: CredentialStorage = found.storage === 'none' ? 'unknown' : found.storage;
     rt.storage = storage;
-    // docker's own "stored unencrypted" warning says what our notice says (with less help): keep one.
-    rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && !(storage === 'plaintext' && /unencrypted/i.test(n.message)));
+    // The tool's warnings are docker's "stored unencrypted" ones (parseLoginWarnings keeps no
+    // other): our plain-text notice says the same with more help, so keep one.
+    rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && storage !== 'plaintext');
     // Never logged in by us: an entry someone else left is not "the login" this card is about.
     if (storage === 'plaintext' && rt.lastSuccess !== undefined) {
       rt.notices.push({
         kind: 'plaintext-credentials',
         message: `The login for ${host} is stored unencrypted (base64) in the ${r.tool} config file.`,
-        fix: 'Use a credential store (keychain, pass, secretservice): `ecr-keeper storage` shows the ones that work here.',
+        fix: 'Move it into a credential store: `ecr-keeper storage` lists the ones that work here (osxkeychain, wincred, desktop, secretservice, pass), then `ecr-keeper storage use STORE`.',
       });
     } else if (storage === 'ecr-login') {
       rt.notices.push({
@@ -731,7 +732,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const known = this.settingsCache.registries.some((r) => r.id === id);
     let entry: PersistedRegistryState | undefined;
     if (rt && known) {
-      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix, ...(rt.error.stage ? { stage: rt.error.stage } : {}) } : null };
+      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix, ...(rt.error.stage ? { stage: rt.error.stage } : {}), ...(rt.error.action ? { action: rt.error.action } : {}) } : null };
       if (rt.expiresAt !== undefined) entry.expiresAt = iso(rt.expiresAt)!;
       if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
       if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
@@ -823,7 +824,9 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
   rt.tokenAccount = typeof p.tokenAccount === 'string' && /^\d{12}$/.test(p.tokenAccount) ? p.tokenAccount : undefined;
   // The state file is text anyone can edit: its strings are outside input like any other.
   if (p.lastError && typeof p.lastError.message === 'string') {
-    rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')) };
+    const action = parseAction(p.lastError.action);
+    rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')), action };
+    if (!action) delete rt.error.action;
   }
   if (rt.failures === 0) rt.error = null;
   return rt;

@@ -102,6 +102,11 @@ interface StagedLogin {
   detectedStore?: string;
 }
 
+/** A login tool that cannot be run: its install hint, and the action of setting its path. */
+function toolMissing(tool: LoginTool, message: string): KeeperError {
+  return new KeeperError('tool-missing', message, INSTALL_HINT[tool], { action: { kind: 'set-tool-path', tool } });
+}
+
 const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_CONCURRENT_LOGINS = LIMITS.parallelLogins.max;
 /** Staging folders older than this are left over from a crash and are removed. */
@@ -226,13 +231,16 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
       'Check the network, VPN or proxy and that the registry host is spelled correctly; the keeper will retry.');
   }
   if (/executable file not found|command not found|no such file or directory/i.test(lines) && exitCode === 127) {
-    return new KeeperError('tool-missing', `${tool} could not be run: ${detail}`, INSTALL_HINT[tool]);
+    return toolMissing(tool, `${tool} could not be run: ${detail}`);
   }
   return new KeeperError('internal', `${tool} login failed (${code}): ${detail}`,
     `Run "${LOGIN_COMMAND[tool]}" by hand to see the full error; if it works there, report this with the activity log.`);
 }
 
-/** docker's plaintext-storage warning, reduced to one sanitized line for the window and CLI. */
+/**
+ * docker's plaintext-storage warning, reduced to one sanitized line for the window and CLI. It is
+ * the only warning kept (the keeper relies on that: a tool warning means "stored unencrypted").
+ */
 export function parseLoginWarnings(output: string, password: string): string[] {
   const warnings: string[] = [];
   for (const line of output.split(/\r?\n/)) {
@@ -501,7 +509,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     });
     if (r.spawnError) {
       const why = r.spawnError === 'ENOENT' ? 'was not found' : r.spawnError === 'EACCES' ? 'is not executable' : `could not be started (${sanitize(r.spawnError)})`;
-      throw new KeeperError('tool-missing', `${tool} at ${toolPath} ${why}.`, INSTALL_HINT[tool]);
+      throw toolMissing(tool, `${tool} at ${toolPath} ${why}.`);
     }
     if (r.timedOut) {
       throw new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
@@ -534,9 +542,9 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   async function checkedHelm(toolPath: string): Promise<HelmVersion> {
     const v = await helmVersionOf(toolPath);
     const min = MIN_HELM.join('.');
-    if (!v) throw new KeeperError('tool-missing', `helm at ${toolPath} did not report its version ("helm version --short" failed).`, INSTALL_HINT.helm);
+    if (!v) throw toolMissing('helm', `helm at ${toolPath} did not report its version ("helm version --short" failed).`);
     if (!atLeast(v, MIN_HELM)) {
-      throw new KeeperError('tool-missing', `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`, INSTALL_HINT.helm);
+      throw toolMissing('helm', `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`);
     }
     return v;
   }
@@ -570,7 +578,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     const toolPath = findTool(req.tool, req.toolPath);
     if (!toolPath) {
       const where = req.toolPath ? `The ${req.tool} path set in Settings (${req.toolPath}) is not an executable file.` : `${req.tool} was not found on PATH or in the usual install places.`;
-      throw new KeeperError('tool-missing', where, INSTALL_HINT[req.tool]);
+      throw toolMissing(req.tool, where);
     }
     const helm = req.tool === 'helm' ? await checkedHelm(toolPath) : undefined;
     const credentialFile = credentialFileFor(req.tool);

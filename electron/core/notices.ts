@@ -2,6 +2,7 @@
 // snapshot, settings, now) to the notifications to raise. It decides *once per episode*: a
 // failure is told when it starts, not on every retry; recovery is told once; an expiring token
 // is told once per expiry. The shell (Electron Notification) and the CLI only display.
+import { withFix } from './errors';
 import type { KeeperSnapshot, RegistrySnapshot } from './snapshot';
 import { formatLeft } from './time-text';
 
@@ -59,7 +60,7 @@ export function planNotices(
             kind: signin ? 'signin-required' : 'failed',
             registryId: r.id,
             title: signin ? `${r.name}: sign-in needed` : `${r.name}: refresh failed`,
-            body: `${r.error.message} ${r.error.fix}`.trim(),
+            body: withFix(r.error.message, r.error.fix),
             refreshAction: !signin,
           });
         }

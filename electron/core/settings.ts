@@ -42,7 +42,7 @@ export interface PersistedRegistryState {
   lastSuccess?: string;
   lastAttempt?: string;
   failures?: number;
-  lastError?: { category: string; message: string; fix: string; stage?: 'aws' | 'registry' } | null;
+  lastError?: { category: string; message: string; fix: string; stage?: 'aws' | 'registry'; action?: unknown } | null;
   /** The host actually logged in to (derived from proxyEndpoint when no account is set). */
   host?: string;
   /** The account of the last token (its proxyEndpoint), so `discover` can match static-key profiles. */

@@ -7,7 +7,7 @@
 // web identity, SSO, MFA) and keeps temporary credentials in memory for their lifetime, so a
 // person asked for an MFA code is not asked again on every refresh. Nothing here writes to disk.
 import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { KeeperError, sanitize } from './errors';
+import { KeeperError, sanitize, type ErrorAction } from './errors';
 import { PUBLIC_REGION, parseEcrHost, validateApiEndpoint } from './registry';
 import { findProfile, profileEndpoints, sharedFileOptions, type EndpointService } from './aws-profiles';
 import { mfaCancelledError, type MfaPrompt } from './mfa';
@@ -401,10 +401,13 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
 }
 
 function noPromptError(req: { profile: string; mfaSerial: string }): KeeperError {
+  // The temporary session lives in the memory of the process that asked for the code, so another
+  // process's answer cannot help this one: only something that can ask here, or no MFA, can.
   return new KeeperError(
     'signin-required',
-    `AWS profile "${req.profile}" needs an MFA code (device ${req.mfaSerial}) and nobody can be asked for it here.`,
-    'Run ecr-keeper login in a terminal or use the ECR Keeper window to enter the code; the session is then reused until it expires.',
+    `AWS profile "${req.profile}" needs an MFA code (device ${req.mfaSerial}) and nobody can be asked for it here (no terminal).`,
+    'Run ecr-keeper watch in a terminal (it asks for the code there and reuses the session until it expires), use the ECR Keeper app (it asks in its window), or use a profile without mfa_serial, such as an SSO profile.',
+    { action: { kind: 'enter-mfa', profile: req.profile } },
   );
 }
 
@@ -527,7 +530,8 @@ export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.Pr
   const profileLabel = req.profile ? `profile "${req.profile}"` : 'the default AWS profile';
   const configFile = env.AWS_CONFIG_FILE || '~/.aws/config';
   const credsFile = env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials';
-  const make = (category: ConstructorParameters<typeof KeeperError>[0], msg: string, fix: string) => new KeeperError(category, msg, fix, { cause: err });
+  const make = (category: ConstructorParameters<typeof KeeperError>[0], msg: string, fix: string, action?: ErrorAction) => new KeeperError(category, msg, fix, { cause: err, action });
+  const mfa: ErrorAction | undefined = req.profile ? { kind: 'enter-mfa', profile: req.profile } : undefined;
 
   if (name === 'TimeoutError' || name === 'AbortError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /\btimed out\b/i.test(message)) {
     return make('timeout', `The ${api} did not answer in time.`, 'Check your network connection or proxy; the keeper will try again.');
@@ -545,15 +549,16 @@ export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.Pr
   }
   if (/requires multi-factor authentication/i.test(message)) {
     // The SDK says this only when no MFA callback was given (our resolver always gives one).
-    return make('mfa-required', `${cap(profileLabel)} needs an MFA code.`, 'Run ecr-keeper login in a terminal or use the ECR Keeper window to enter the code from your MFA device.');
+    return make('mfa-required', `${cap(profileLabel)} needs an MFA code.`, 'Run ecr-keeper login in a terminal or use the ECR Keeper window to enter the code from your MFA device.', mfa);
   }
   // STS AssumeRole with a wrong, stale or reused code (AccessDenied, so before the generic rule).
   if (/MultiFactorAuthentication failed|invalid MFA one time pass code|unable to validate MFA code/i.test(message)) {
-    return make('mfa-required', `AWS did not accept the MFA code for ${profileLabel} (wrong, expired or already used).`, 'Refresh again and enter the current 6-digit code from your MFA device (each code works once).');
+    return make('mfa-required', `AWS did not accept the MFA code for ${profileLabel} (wrong, expired or already used).`, 'Refresh again and enter the current 6-digit code from your MFA device (each code works once).', mfa);
   }
   if (/SSO session (?:associated with this profile )?(?:has expired|is invalid)|SSO session token|Token is expired|SSO Token|sso.*aws sso login|Session token not found or invalid/i.test(message)
     || (name === 'UnauthorizedException' && /session|token/i.test(message))) {
-    return make('signin-required', `The AWS SSO session for ${profileLabel} has expired or is missing.`, `Run: aws sso login${profileArg}`);
+    return make('signin-required', `The AWS SSO session for ${profileLabel} has expired or is missing.`, `Run: aws sso login${profileArg}`,
+      req.profile ? { kind: 'sso-login', profile: req.profile } : undefined);
   }
   // GetRoleCredentials refused: the SSO user is not assigned this account / permission set.
   if (/^ForbiddenException\b|ForbiddenException: /.test(name === 'ForbiddenException' ? `ForbiddenException: ${message}` : message)) {

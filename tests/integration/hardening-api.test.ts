@@ -155,7 +155,12 @@ describe('terminal control in outside text', () => {
   it('an AWS error carrying escape sequences reaches the CLI output and the state file clean', { skip: needTools(TOOLS.docker, TOOLS.registry) }, async () => {
     const stack = await startStack();
     try {
-      assert.equal((await stack.cli(addArgs(stack, 'h', stack.registries[0]!.host))).code, 0);
+      const add = await stack.cli(addArgs(stack, 'h', stack.registries[0]!.host));
+      assert.equal(add.code, 0, add.stderr);
+      // A registry host that is not ECR's is allowed, with a warning naming where the password goes.
+      assert.match(add.stderr, new RegExp(`^warning: The ECR password will be sent to ${stack.registries[0]!.host.replace(/\./g, '\\.')}`, 'm'));
+      const ecr = await stack.cli(['add', 'real', '--region', 'us-east-1', '--account', '123456789012']);
+      assert.doesNotMatch(ecr.stderr, /password will be sent/, 'no warning for the ECR host itself');
       stack.emu.fault('hostile-message', 5);
       const r = await stack.cli(['login', 'h']);
       assert.equal(r.code, 1);

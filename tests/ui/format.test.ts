@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, parseMfaCode, SECOND, ssoLoginCommand, storageBadge, suggestName,
+  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, parseMfaCode, SECOND, storageBadge, suggestName,
 } from '../../renderer/format';
 import { movable } from '../../renderer/storage-view';
 import { prefillFromHost } from '../../renderer/form';
@@ -42,14 +42,6 @@ test('life bar runs from the last refresh (or 12 h before expiry) to expiry', ()
 test('overall summary', () => {
   assert.equal(overallView('empty', []).text, 'No registries yet');
   assert.equal(overallView('error', [{ enabled: true, state: 'error' }, { enabled: true, state: 'expired' }] as never).text, '2 registries need attention');
-});
-
-test('the sign-in command is offered only when the fix names aws sso login', () => {
-  assert.equal(ssoLoginCommand('Run `aws sso login --profile dev` and refresh.'), 'aws sso login --profile dev');
-  assert.equal(ssoLoginCommand('Run: aws sso login --profile dev-sso'), 'aws sso login --profile dev-sso');
-  assert.equal(ssoLoginCommand('Sign in again.'), null);
-  // An MFA fix is not an SSO sign-in: the card offers "Enter MFA code" instead.
-  assert.equal(ssoLoginCommand('Refresh again and enter the current 6-digit code from your MFA device (each code works once).'), null);
 });
 
 test('MFA codes: 6 digits, spaces allowed, nothing else', () => {

@@ -90,3 +90,16 @@ test('registryHostOf: override, public, derived, from proxy endpoint', () => {
   assert.equal(registryHostOf(base), undefined);
   assert.equal(registryHostOf(base, '999999999999.dkr.ecr.us-west-2.amazonaws.com'), '999999999999.dkr.ecr.us-west-2.amazonaws.com');
 });
+
+test('a registry host that is not an ECR host is allowed with a warning about where the password goes', () => {
+  const warned = (input: Record<string, unknown>) => {
+    const v = validateRegistryInput(input);
+    assert.ok(v.ok);
+    return v.ok ? v.warnings.filter((w) => w.field === 'registryHost').map((w) => w.message) : [];
+  };
+  assert.match(warned({ name: 'm', region: 'us-east-1', registryHost: 'mirror.example.com' })[0] ?? '', /ECR password will be sent to mirror\.example\.com/);
+  assert.match(warned({ name: 'p', kind: 'public', registryHost: 'other.example' })[0] ?? '', /other\.example/);
+  assert.deepEqual(warned({ name: 'e', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com' }), []);
+  assert.deepEqual(warned({ name: 'v', region: 'us-east-1', registryHost: 'vpce-0abc-1234.dkr.ecr.us-east-1.vpce.amazonaws.com' }), []);
+  assert.deepEqual(warned({ name: 'q', kind: 'public', registryHost: 'public.ecr.aws' }), []);
+});
