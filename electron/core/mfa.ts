@@ -27,7 +27,10 @@ export function noTerminalError(req: MfaPromptRequest): KeeperError {
   return new KeeperError(
     'signin-required',
     `AWS profile "${req.profile}" needs an MFA code (device ${req.mfaSerial}) and there is no terminal to ask for it.`,
-    'Run ecr-keeper login (or watch) in a terminal to enter the code, or use the ECR Keeper window; the session is then reused until it expires.',
+    // The temporary session lives in the memory of the process that asked: another process's
+    // answer cannot help this one.
+    'Run ecr-keeper watch in a terminal (it asks for the code there and reuses the session until it expires), use the ECR Keeper app (it asks in its window), or use a profile without mfa_serial, such as an SSO profile.',
+    { action: { kind: 'enter-mfa', profile: req.profile } },
   );
 }
 
@@ -36,6 +39,7 @@ export function mfaCancelledError(req: MfaPromptRequest): KeeperError {
     'mfa-required',
     `No MFA code was entered for AWS profile "${req.profile}".`,
     'Refresh again and enter the 6-digit code from your MFA device when asked.',
+    { action: { kind: 'enter-mfa', profile: req.profile } },
   );
 }
 

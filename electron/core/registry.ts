@@ -388,8 +388,9 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     else if (looksLikeAws(registryHost) && !isEcrHost(registryHost) && !isVpcEndpointHost(registryHost)) {
       // Looks like an ECR host but is not one of ours: a typo or a look-alike such as ...amazonaws.com.evil.example
       errors.push({ field: 'registryHost', message: `Registry host "${registryHost.slice(0, 100)}" looks like an ECR host but is not one: expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (or .amazonaws.com.cn, or ACCOUNT.dkr-ecr.REGION.on.aws).` });
-    } else if (!isEcrHost(registryHost) && !isVpcEndpointHost(registryHost)) {
-      // Allowed (mirrors, test registries), but the person should know where the password goes.
+    } else if (!isEcrHost(registryHost) && !isVpcEndpointHost(registryHost) && !isLoopbackRegistryHost(registryHost)) {
+      // Allowed (mirrors, test registries), but the person should know where the password goes
+      // when it leaves this machine.
       warnings.push({ field: 'registryHost', message: `The ECR password will be sent to ${registryHost}, which is not an ECR registry host: use this only for a VPC endpoint, a mirror or a test registry you trust.` });
     } else if (region && REGION_RE.test(region)) {
       const parsed = parseEcrHost(registryHost);

@@ -102,4 +102,5 @@ test('a registry host that is not an ECR host is allowed with a warning about wh
   assert.deepEqual(warned({ name: 'e', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com' }), []);
   assert.deepEqual(warned({ name: 'v', region: 'us-east-1', registryHost: 'vpce-0abc-1234.dkr.ecr.us-east-1.vpce.amazonaws.com' }), []);
   assert.deepEqual(warned({ name: 'q', kind: 'public', registryHost: 'public.ecr.aws' }), []);
+  assert.deepEqual(warned({ name: 'l', region: 'us-east-1', registryHost: '127.0.0.1:5000' }), [], 'loopback: the password stays on this machine');
 });
