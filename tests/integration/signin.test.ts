@@ -213,7 +213,7 @@ describe('the CLI without a terminal', () => {
     const login = await cli(['login', 'm'], e);
     assert.equal(login.code, 1);
     assert.match(login.stderr, /signin-required: AWS profile "mfa" needs an MFA code .* no terminal/);
-    assert.match(login.stderr, /fix: Run ecr-keeper login \(or watch\) in a terminal/);
+    assert.match(login.stderr, /fix: Run ecr-keeper watch in a terminal/);
     assert.equal(sts.calls.length, 0);
     // The registry is in backoff after the failed login; watch reports its state without hanging.
     const watch = await cli(['watch'], e, { untilOutput: / m: .*no terminal/ });
