@@ -346,7 +346,6 @@ async function cmdStatus(args: string[], io: Io): Promise<number> {
   // The files decide, not what this process remembers: a host since handed to ecr-login (or a
   // login moved to a store) is reported as it is now, and a login removed since (docker logout,
   // another tool, a crash) is not reported valid.
-  await keeper.recheckStorage();
   await keeper.verifyDisk();
   const snap = keeper.snapshot();
   const now = Date.parse(snap.at);

@@ -47,6 +47,8 @@ export interface LoginProvider {
   login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
   /** What is on disk for a host now. Without it the keeper can only trust its own record. */
   inspect?(tool: LoginTool, host: string): Promise<DiskView>;
+  /** The same for many hosts at once (each file read once, each helper listed once). */
+  inspectAll?(targets: readonly { tool: LoginTool; host: string }[]): Promise<DiskView[]>;
   /** The credential file a tool writes (watched while the keeper runs). */
   credentialFileFor?(tool: LoginTool): string;
 }
@@ -256,22 +258,40 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return this.verifying;
   }
 
+  /** What is on disk for these hosts, in one pass when the login runner can (null: cannot tell). */
+  private async diskViews(targets: readonly { tool: LoginTool; host: string }[]): Promise<(DiskView | null)[]> {
+    const login = this.deps.login;
+    try {
+      if (login.inspectAll) return await login.inspectAll(targets);
+      if (login.inspect) return await Promise.all(targets.map((t) => login.inspect!(t.tool, t.host).catch(() => null)));
+    } catch { /* reported as "cannot tell": nothing changes */ }
+    return targets.map(() => null);
+  }
+
+  /**
+   * One look at the disk for every registry with a known host: where its login is stored (and
+   * whether the ecr-login helper took it over) for all of them, and, for the logins we count on,
+   * whether they are still there.
+   */
   private async checkDiskOnce(): Promise<void> {
-    const inspect = this.deps.login.inspect?.bind(this.deps.login);
-    if (!inspect) return;
-    let changed = false;
-    await Promise.all(this.settingsCache.registries.map(async (r) => {
+    if (!this.deps.login.inspect && !this.deps.login.inspectAll) return;
+    const regs = this.settingsCache.registries.flatMap((r) => {
       const rt = this.rt(r.id);
       const host = registryHostOf(r, rt.host);
-      // Only logins we made and still count on: in-flight ones are checked by their own read-back.
-      if (!r.enabled || !host || rt.inflight || rt.helperManaged || rt.expiresAt === undefined || (rt.failures > 0 && rt.error)) return;
-      let disk: DiskView;
-      try {
-        disk = await inspect(r.tool, host);
-      } catch {
-        return;
-      }
-      if (rt.inflight) return;
+      // In-flight logins are checked by their own read-back.
+      return host && !rt.inflight ? [{ r, rt, host }] : [];
+    });
+    const views = await this.diskViews(regs.map(({ r, host }) => ({ tool: r.tool, host })));
+    let changed = false;
+    regs.forEach(({ r, rt, host }, i) => {
+      const disk = views[i];
+      if (!disk || rt.inflight) return;
+      // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
+      // file decides, so status never calls a login valid that docker no longer reads.
+      const helperManaged = this.applyStorage(r, rt, host, disk.storage) === 'ecr-login';
+      if (helperManaged !== rt.helperManaged) { rt.helperManaged = helperManaged; changed = true; }
+      // Presence only for logins we made and still count on.
+      if (!r.enabled || rt.helperManaged || rt.expiresAt === undefined || (rt.failures > 0 && rt.error)) return;
       let why: string | undefined;
       const file = this.deps.login.credentialFileFor?.(r.tool) ?? `the ${r.tool} credential file`;
       if (disk.error) why = disk.error.message;
@@ -298,7 +318,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         if (why) this.record('notice', `${why} Logging in again.`, r);
         rt.missing = why;
       }
-    }));
+    });
     if (changed) {
       this.afterChange();
       if (this.running) this.onAlarm();
@@ -511,14 +531,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * or restored), so notices such as "stored unencrypted" match the config files now.
    */
   async recheckStorage(): Promise<void> {
-    await Promise.all(this.settingsCache.registries.map(async (r) => {
-      const rt = this.rt(r.id);
-      const host = registryHostOf(r, rt.host);
-      if (!host || rt.inflight) return;
-      // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
-      // file decides, so status never calls a login valid that docker no longer reads.
-      rt.helperManaged = (await this.inspect(r, rt, host)) === 'ecr-login';
-    }));
+    await this.verifyDisk();
+    // Notices may have changed even where no state did.
     this.afterChange();
   }
 

@@ -78,6 +78,8 @@ export interface LoginRunner {
   credentialFileFor(tool: LoginTool): string;
   /** Where `host`'s login is on disk now, with the fingerprint of a plain-text entry. */
   inspect(tool: LoginTool, host: string): Promise<DiskCredential>;
+  /** The same for many hosts: each file read once, each credential helper listed once. */
+  inspectAll(targets: readonly { tool: LoginTool; host: string }[]): Promise<DiskCredential[]>;
 }
 
 /** What is on disk for one host, where its tool reads it. */
@@ -426,13 +428,35 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     return out;
   }
 
+  /** Many hosts at once: each credential file read once, each helper listed once. */
+  async function inspectAll(targets: readonly { tool: LoginTool; host: string }[]): Promise<DiskCredential[]> {
+    const files = new Map<string, Promise<Awaited<ReturnType<typeof readCredentialFile>>>>();
+    const read = (tool: LoginTool) => {
+      const path = credentialFileFor(tool);
+      let f = files.get(path);
+      if (!f) { f = readCredentialFile(path); files.set(path, f); }
+      return f;
+    };
+    const configs = await Promise.all(targets.map(async (t) => {
+      const file = await read(t.tool);
+      return file.kind === 'invalid' ? file.error : file.kind === 'ok' ? (file.value as DockerConfig) : null;
+    }));
+    const helpers = targets.flatMap((t, i) => {
+      const c = configs[i];
+      if (c instanceof KeeperError) return [];
+      const st = storageForHost(c ?? null, t.host, t.tool);
+      return st.storage === 'helper' || st.storage === 'store' ? [st.helper!] : [];
+    });
+    const listed = await listAll(helpers);
+    return targets.map((t, i) => {
+      const c = configs[i];
+      if (c instanceof KeeperError) return { storage: { storage: 'none' as const }, present: false, error: c };
+      return readBack(c ?? null, t.host, t.tool, listed);
+    });
+  }
+
   async function inspect(tool: LoginTool, host: string): Promise<DiskCredential> {
-    const file = await readCredentialFile(credentialFileFor(tool));
-    if (file.kind === 'invalid') return { storage: { storage: 'none' }, present: false, error: file.error };
-    const config = file.kind === 'ok' ? (file.value as DockerConfig) : null;
-    const storage = storageForHost(config, host, tool);
-    const helpers = storage.storage === 'helper' || storage.storage === 'store' ? [storage.helper!] : [];
-    return readBack(config, host, tool, await listAll(helpers));
+    return (await inspectAll([{ tool, host }]))[0]!;
   }
 
   /**
@@ -601,5 +625,5 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     return { host: req.host, tool: req.tool, credentialFile, warnings: staged.warnings, storage: disk.storage, fingerprint: disk.fingerprint };
   }
 
-  return { login, findTool, credentialFileFor, inspect };
+  return { login, findTool, credentialFileFor, inspect, inspectAll };
 }

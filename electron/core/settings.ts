@@ -263,6 +263,16 @@ export interface StateRepo {
   update(change: (current: PersistedState) => PersistedState): PersistedState;
 }
 
+/** Read-modify-write of one of our files under its lock, from what is on disk now; an unchanged value is not written. */
+function lockedUpdate<T>(store: JsonStore, read: () => T): (change: (current: T) => T) => T {
+  return (change) => withFileLockSync(store.path, () => {
+    const current = read();
+    const next = change(current);
+    if (next !== current) store.store = next as unknown as Record<string, unknown>;
+    return next;
+  });
+}
+
 /** Our own files hold no secrets, but they describe the user's accounts: private, in a private folder. */
 export const OWN_FILE_MODE = 0o600;
 
@@ -313,29 +323,11 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   if (st.warning) warnings.push(st.warning);
 
   const readSettings = () => normalise(s.store.store).settings;
-  const repo: SettingsRepo = {
-    path: s.store.path,
-    read: readSettings,
-    update: (change) => withFileLockSync(s.store.path, () => {
-      const current = readSettings();
-      const next = change(current);
-      if (next !== current) s.store.store = next as unknown as Record<string, unknown>;
-      return next;
-    }),
-  };
   const readState = (): PersistedState => {
     const v = st.store.store as unknown as PersistedState;
     return { registries: { ...(v.registries ?? {}) } };
   };
-  const state: StateRepo = {
-    path: st.store.path,
-    read: readState,
-    update: (change) => withFileLockSync(st.store.path, () => {
-      const current = readState();
-      const next = change(current);
-      if (next !== current) st.store.store = next as unknown as Record<string, unknown>;
-      return next;
-    }),
-  };
+  const repo: SettingsRepo = { path: s.store.path, read: readSettings, update: lockedUpdate(s.store, readSettings) };
+  const state: StateRepo = { path: st.store.path, read: readState, update: lockedUpdate(st.store, readState) };
   return { repo, state, warnings };
 }
