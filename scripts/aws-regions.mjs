@@ -1,5 +1,5 @@
 // Extracts the region list from the AWS SDK's own partition data (the partitions table that
-// @aws-sdk/core ships for endpoint resolution) into electron/core/aws-regions.json, so region
+// @aws-sdk/core ships for endpoint resolution) into src/core/aws-regions.json, so region
 // validation knows every region the installed SDK knows: new regions arrive with SDK updates
 // (the build runs this), and nothing is copied by hand. The SDK exports only a lookup function,
 // not the table, so the table is read from the package's published file.
@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'electron', 'core', 'aws-regions.json');
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'aws-regions.json');
 
 export function readSdkPartitions() {
   const require = createRequire(import.meta.url);

@@ -11,7 +11,7 @@ import { writeRegions } from './aws-regions.mjs';
 // Region validation uses the installed SDK's region list: refresh it before bundling.
 writeRegions();
 const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
-// `ecr-keeper --version` prints package.json's version (electron/cli.ts reads __VERSION__).
+// `ecr-keeper --version` prints package.json's version (src/cli/ecr-keeper.ts reads __VERSION__).
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 // Built into a fresh folder and swapped in at the end, so a rebuild (npm install's prepare, npm
 // run smoke, an npx run) never leaves a test or a running CLI without dist/ for more than a rename.
@@ -20,26 +20,26 @@ const jobs = [];
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-if (existsSync('electron/cli.ts')) {
+if (existsSync('src/cli/ecr-keeper.ts')) {
   jobs.push(build({
-    ...common, entryPoints: { cli: 'electron/cli.ts' }, outdir: out, format: 'esm', splitting: true,
+    ...common, entryPoints: { cli: 'src/cli/ecr-keeper.ts' }, outdir: out, format: 'esm', splitting: true,
     chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) },
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
   }).then(() => chmodSync(`${out}/cli.js`, 0o755)));
 }
-if (existsSync('electron/main.ts')) {
+if (existsSync('src/electron/main.ts')) {
   jobs.push(build({
-    ...common, entryPoints: { main: 'electron/main.ts' }, outdir: out, format: 'esm', external: ['electron'],
+    ...common, entryPoints: { main: 'src/electron/main.ts' }, outdir: out, format: 'esm', external: ['electron'],
     banner: { js: "import { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
   }));
 }
-if (existsSync('electron/preload.ts')) {
-  jobs.push(build({ ...common, entryPoints: ['electron/preload.ts'], outfile: `${out}/preload.cjs`, format: 'cjs', external: ['electron'] }));
+if (existsSync('src/electron/preload.ts')) {
+  jobs.push(build({ ...common, entryPoints: ['src/electron/preload.ts'], outfile: `${out}/preload.cjs`, format: 'cjs', external: ['electron'] }));
 }
-if (existsSync('renderer/app.ts')) {
-  jobs.push(build({ ...common, platform: 'browser', target: 'chrome120', entryPoints: ['renderer/app.ts'], outfile: `${out}/renderer/app.js`, format: 'iife' })
+if (existsSync('src/renderer/app.ts')) {
+  jobs.push(build({ ...common, platform: 'browser', target: 'chrome120', entryPoints: ['src/renderer/app.ts'], outfile: `${out}/renderer/app.js`, format: 'iife' })
     .then(() => {
-      for (const f of ['index.html', 'styles.css']) if (existsSync(`renderer/${f}`)) cpSync(`renderer/${f}`, `${out}/renderer/${f}`);
+      for (const f of ['index.html', 'styles.css']) if (existsSync(`src/renderer/${f}`)) cpSync(`src/renderer/${f}`, `${out}/renderer/${f}`);
     }));
 }
 try {

@@ -5,11 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { Keeper, type DiskView, type LoginProvider, type TokenProvider } from '../../electron/core/keeper';
-import { FakeClock } from '../../electron/core/scheduler';
-import { openSettings, type JsonStore, type StoreOpener } from '../../electron/core/settings';
-import { KeeperError } from '../../electron/core/errors';
-import type { PlannedNotice } from '../../electron/core/notices';
+import { Keeper, type DiskView, type LoginProvider, type TokenProvider } from '../../src/core/keeper';
+import { FakeClock } from '../../src/core/scheduler';
+import { openSettings, type JsonStore, type StoreOpener } from '../../src/core/settings';
+import { KeeperError } from '../../src/core/errors';
+import type { PlannedNotice } from '../../src/core/notices';
 
 export const confOpener: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
 

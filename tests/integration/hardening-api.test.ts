@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KeeperError } from '../../electron/core/errors';
-import { createTokenSource, refuseInsecureEndpoints, type TokenClientFactory } from '../../electron/core/tokens';
+import { KeeperError } from '../../src/core/errors';
+import { createTokenSource, refuseInsecureEndpoints, type TokenClientFactory } from '../../src/core/tokens';
 import { HOSTILE_MESSAGE, startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { addArgs, startStack } from '../fixtures/stack';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { readFileSync } from 'node:fs';
-import { sanitize, stripControl } from '../../electron/core/errors';
+import { sanitize, stripControl } from '../../src/core/errors';
 
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

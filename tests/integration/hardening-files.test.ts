@@ -7,8 +7,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createLoginRunner } from '../../electron/core/login';
-import { KeeperError } from '../../electron/core/errors';
+import { createLoginRunner } from '../../src/core/login';
+import { KeeperError } from '../../src/core/errors';
 import { CLI, FAKE_ACCOUNT, FAKE_KEY_ID, FAKE_SECRET, startStack, type Stack } from '../fixtures/stack';
 import { needTools, TOOLS } from '../fixtures/tools';
 

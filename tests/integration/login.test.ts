@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLoginRunner } from '../../electron/core/login';
-import type { KeeperError } from '../../electron/core/errors';
+import { createLoginRunner } from '../../src/core/login';
+import type { KeeperError } from '../../src/core/errors';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 

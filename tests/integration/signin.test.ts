@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { KeeperError } from '../../electron/core/errors';
-import { Keeper, type LoginProvider } from '../../electron/core/keeper';
-import type { MfaPrompt } from '../../electron/core/mfa';
-import { openSettings } from '../../electron/core/settings';
-import { createSignIn, detectAwsCli, runSsoLogin } from '../../electron/core/signin';
-import { createTokenSource } from '../../electron/core/tokens';
+import { KeeperError } from '../../src/core/errors';
+import { Keeper, type LoginProvider } from '../../src/core/keeper';
+import type { MfaPrompt } from '../../src/core/mfa';
+import { openSettings } from '../../src/core/settings';
+import { createSignIn, detectAwsCli, runSsoLogin } from '../../src/core/signin';
+import { createTokenSource } from '../../src/core/tokens';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { writeFakeAwsCli } from '../fixtures/fake-aws-cli';
 import { startSsoEmulator, type SsoEmulator } from '../fixtures/sso-emulator';
@@ -187,7 +187,7 @@ describe('MFA through the keeper', () => {
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv, opts: { untilOutput?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli.ts'), ...args], { cwd: ROOT, env: extraEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'ecr-keeper.ts'), ...args], { cwd: ROOT, env: extraEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);

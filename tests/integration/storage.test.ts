@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectStore } from '../../electron/core/cred-stores';
-import { createLoginRunner as createRunner, type LoginRunnerOptions } from '../../electron/core/login';
+import { detectStore } from '../../src/core/cred-stores';
+import { createLoginRunner as createRunner, type LoginRunnerOptions } from '../../src/core/login';
 
 /** The runner as the engine wires it: hosts follow the store `storage use` chose. */
 const createLoginRunner = (o: LoginRunnerOptions) => createRunner({ ...o, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
-import { storeMappingFor, undo, useStore } from '../../electron/core/storage-migration';
-import type { KeeperError } from '../../electron/core/errors';
-import { main } from '../../electron/cli';
+import { storeMappingFor, undo, useStore } from '../../src/core/storage-migration';
+import type { KeeperError } from '../../src/core/errors';
+import { main } from '../../src/cli/ecr-keeper';
 import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome, run } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';

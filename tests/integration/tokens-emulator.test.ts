@@ -7,8 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { KeeperError } from '../../electron/core/errors';
-import { accountFromProxyEndpoint, createTokenSource, type TokenSourceOptions } from '../../electron/core/tokens';
+import type { KeeperError } from '../../src/core/errors';
+import { accountFromProxyEndpoint, createTokenSource, type TokenSourceOptions } from '../../src/core/tokens';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { accountFromProxyEndpoint, createTokenSource } from '../../electron/core/tokens';
+import { accountFromProxyEndpoint, createTokenSource } from '../../src/core/tokens';
 import { needTools, TOOLS } from '../fixtures/tools';
 
 const skip = needTools(TOOLS.moto);

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeKeeper } from '../helpers/keeper-harness';
-import { KeeperError } from '../../electron/core/errors';
-import { MINUTE } from '../../electron/core/scheduler';
+import { KeeperError } from '../../src/core/errors';
+import { MINUTE } from '../../src/core/scheduler';
 
 const H = 60 * MINUTE;
 const N = 20;

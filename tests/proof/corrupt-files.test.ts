@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { CLI, runCli } from '../fixtures/stack';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { openSettings } from '../../electron/core/settings';
-import { Keeper } from '../../electron/core/keeper';
+import { openSettings } from '../../src/core/settings';
+import { Keeper } from '../../src/core/keeper';
 import { confOpener } from './helpers';
 
 const CORRUPTIONS: [string, string][] = [

@@ -14,16 +14,16 @@ import { dirname, join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
 import type { EcrFault } from '../fixtures/ecr-emulator';
-import { FakeClock, MIN_ATTEMPT_GAP_MS, MINUTE } from '../../electron/core/scheduler';
-import type { ErrorCategory } from '../../electron/core/errors';
-import type { ActivityEntry } from '../../electron/core/snapshot';
+import { FakeClock, MIN_ATTEMPT_GAP_MS, MINUTE } from '../../src/core/scheduler';
+import type { ErrorCategory } from '../../src/core/errors';
+import type { ActivityEntry } from '../../src/core/snapshot';
 import { hostsOf, leaks, readJson, realKeeper, registryInput, sleep, waitFor, waitIdle, type RealKeeper } from './helpers';
 import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 /** Real-time bound for one API call in these tests (the product default is 20 s). */
 const API_TIMEOUT_MS = 1500;
-/** The SDK's attempts per token fetch (electron/core/tokens.ts MAX_ATTEMPTS). */
+/** The SDK's attempts per token fetch (src/core/tokens.ts MAX_ATTEMPTS). */
 const SDK_ATTEMPTS = 2;
 
 interface Run {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateRegistryInput } from '../../electron/core/registry';
-import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../electron/handlers';
-import type { Handlers, InvokeChannel } from '../../electron/contract';
+import { validateRegistryInput } from '../../src/core/registry';
+import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../src/electron/handlers';
+import type { Handlers, InvokeChannel } from '../../src/electron/contract';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed) >>> 0;

@@ -3,18 +3,18 @@
 // short API timeout, plus small waiting and file helpers.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKeeper, type Engine } from '../../electron/core/engine';
-import type { Keeper } from '../../electron/core/keeper';
+import { createKeeper, type Engine } from '../../src/core/engine';
+import type { Keeper } from '../../src/core/keeper';
 import { confOpener } from '../helpers/keeper-harness';
-import type { Clock } from '../../electron/core/scheduler';
-import type { LoginTool } from '../../electron/core/registry';
+import type { Clock } from '../../src/core/scheduler';
+import type { LoginTool } from '../../src/core/registry';
 import { FAKE_ACCOUNT, type Stack } from '../fixtures/stack';
 
 export { confOpener } from '../helpers/keeper-harness';
 
 export type RealKeeper = Engine;
 
-/** The product's own wiring (electron/core/engine.ts) with the knobs a test needs: clock, API timeout. */
+/** The product's own wiring (src/core/engine.ts) with the knobs a test needs: clock, API timeout. */
 export function realKeeper(stack: Stack, opts: { configDir?: string; clock?: Clock; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): RealKeeper {
   return createKeeper({
     configDir: opts.configDir ?? stack.configDir,

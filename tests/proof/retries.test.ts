@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeKeeper, rejected } from '../helpers/keeper-harness';
-import { KeeperError, type ErrorCategory } from '../../electron/core/errors';
-import { BACKOFF_MAX_MS, MIN_ATTEMPT_GAP_MS, MINUTE } from '../../electron/core/scheduler';
+import { KeeperError, type ErrorCategory } from '../../src/core/errors';
+import { BACKOFF_MAX_MS, MIN_ATTEMPT_GAP_MS, MINUTE } from '../../src/core/scheduler';
 
 const H = 60 * MINUTE;
 const DAY = 24 * H;

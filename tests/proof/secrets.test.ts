@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
-import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../electron/handlers';
-import type { InvokeChannel } from '../../electron/contract';
-import { createTokenSource } from '../../electron/core/tokens';
-import { accountFromProxyEndpoint } from '../../electron/core/tokens';
+import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../src/electron/handlers';
+import type { InvokeChannel } from '../../src/electron/contract';
+import { createTokenSource } from '../../src/core/tokens';
+import { accountFromProxyEndpoint } from '../../src/core/tokens';
 import { filesBelow, hostsOf, leaks, realKeeper, registryInput, sleep, type RealKeeper } from './helpers';
 import { assertStatusTruth } from './status-truth';
 

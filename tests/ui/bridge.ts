@@ -1,10 +1,10 @@
 // Puts a real keeper behind `window.ecrKeeper` in a Playwright page, the way the preload does in the
 // app: every method is one request channel, answered in Node by the same handler table and
-// dispatcher the main process uses (electron/handlers.ts), and keeper events are pushed as the
+// dispatcher the main process uses (src/electron/handlers.ts), and keeper events are pushed as the
 // contract's events. Nothing is canned: what the page sees is what the keeper did.
 import type { Page } from 'playwright';
-import { EVENT_CHANNELS, METHODS, type EventChannel, type Events } from '../../electron/contract';
-import { dispatch } from '../../electron/handlers';
+import { EVENT_CHANNELS, METHODS, type EventChannel, type Events } from '../../src/electron/contract';
+import { dispatch } from '../../src/electron/handlers';
 import type { KeeperUnderTest } from './stack';
 
 declare global {

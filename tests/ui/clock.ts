@@ -2,7 +2,7 @@
 // jumps it forward (as a sleep or a long wait would) in the keeper and the page together, firing
 // whatever came due. The keeper's timers are this clock's; the page's are Playwright's fake clock.
 import type { Page } from 'playwright';
-import type { Clock } from '../../electron/core/scheduler';
+import type { Clock } from '../../src/core/scheduler';
 
 export class TestClock implements Clock {
   private offset = 0;

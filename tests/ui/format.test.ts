@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, parseMfaCode, SECOND, storageBadge, suggestName,
-} from '../../renderer/format';
-import { movable } from '../../renderer/storage-view';
-import { prefillFromHost } from '../../renderer/form';
+} from '../../src/renderer/format';
+import { movable } from '../../src/renderer/storage-view';
+import { prefillFromHost } from '../../src/renderer/form';
 
 test('countdown is hh:mm:ss, floored to the second, and null once expired', () => {
   assert.equal(formatCountdown(12 * HOUR), '12:00:00');

@@ -14,7 +14,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 function rendererStale(): boolean {
   const built = ['app.js', 'index.html', 'styles.css'].map((f) => { try { return statSync(join('dist/renderer', f)).mtimeMs; } catch { return 0; } });
   const oldest = Math.min(...built);
-  const sources = [...readdirSync('renderer').map((f) => join('renderer', f)), ...readdirSync('electron', { recursive: true }).map((f) => join('electron', String(f)))]
+  const sources = readdirSync('src', { recursive: true }).map((f) => join('src', String(f)))
     .filter((f) => /\.(ts|html|css)$/.test(f));
   return oldest === 0 || sources.some((f) => statSync(f).mtimeMs > oldest);
 }

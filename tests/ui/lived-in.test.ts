@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { validateSettingsPatch } from '../../electron/core/settings-model';
+import { validateSettingsPatch } from '../../src/core/settings-model';
 import { card, openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
 import { ACCOUNT, KEY_ID, keeperFor, localAlias, SECRET, stackRegistry, startStack, type KeeperOptions, type KeeperUnderTest, type Stack } from './stack';

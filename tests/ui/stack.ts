@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { createHandlers } from '../../electron/handlers';
-import { createKeeper } from '../../electron/core/engine';
-import type { Keeper } from '../../electron/core/keeper';
-import type { Clock } from '../../electron/core/scheduler';
-import { MfaBroker } from '../../electron/core/mfa';
-import type { JsonStore } from '../../electron/core/settings';
-import { createServices } from '../../electron/shell/services';
-import type { Handlers } from '../../electron/contract';
+import { createHandlers } from '../../src/electron/handlers';
+import { createKeeper } from '../../src/core/engine';
+import type { Keeper } from '../../src/core/keeper';
+import type { Clock } from '../../src/core/scheduler';
+import { MfaBroker } from '../../src/core/mfa';
+import type { JsonStore } from '../../src/core/settings';
+import { createServices } from '../../src/electron/services';
+import type { Handlers } from '../../src/electron/contract';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 
@@ -101,7 +101,7 @@ export interface KeeperOptions {
 
 /**
  * A keeper over `configDir` (created fresh when omitted) with the shell's real services, wired as
- * electron/main.ts wires it: MFA codes are asked through the broker (mfa:request -> mfa:answer, so
+ * src/electron/main.ts wires it: MFA codes are asked through the broker (mfa:request -> mfa:answer, so
  * the bridge's page answers them) and `aws sso login` runs with its output piped.
  */
 export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-')), opts: KeeperOptions = {}): KeeperUnderTest {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright';
-import { validateRegistryInput } from '../../electron/core/registry';
+import { validateRegistryInput } from '../../src/core/registry';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';

@@ -1,8 +1,8 @@
 // Every credential failure maps to a category, a message naming the profile, and a one-line fix.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeeperError } from '../../electron/core/errors';
-import { classifyAwsError, type TokenRequest } from '../../electron/core/tokens';
+import { KeeperError } from '../../src/core/errors';
+import { classifyAwsError, type TokenRequest } from '../../src/core/tokens';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 const REQ: TokenRequest = { kind: 'private', region: 'eu-west-1', profile: 'team' };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { KeeperError } from '../../electron/core/errors';
-import { MfaBroker, noPrompt, normalizeMfaCode, serializePrompts, terminalMfaPrompt, type MfaBrokerRequest } from '../../electron/core/mfa';
+import { KeeperError } from '../../src/core/errors';
+import { MfaBroker, noPrompt, normalizeMfaCode, serializePrompts, terminalMfaPrompt, type MfaBrokerRequest } from '../../src/core/mfa';
 
 const REQ = { profile: 'dev', mfaSerial: 'arn:aws:iam::111122223333:mfa/me' };
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { awsFiles, findProfile, listProfiles, profileEndpoint, profileNotFound, profileType } from '../../electron/core/aws-profiles';
-import { KeeperError } from '../../electron/core/errors';
+import { awsFiles, findProfile, listProfiles, profileEndpoint, profileNotFound, profileType } from '../../src/core/aws-profiles';
+import { KeeperError } from '../../src/core/errors';
 
 let dir = '';
 let env: NodeJS.ProcessEnv = {};

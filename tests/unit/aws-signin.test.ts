@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
-import { KeeperError } from '../../electron/core/errors';
-import { awsCandidates, createSignIn, detectAwsCli, parseAwsVersion, ssoLoginCommand, type Spawner } from '../../electron/core/signin';
+import { KeeperError } from '../../src/core/errors';
+import { awsCandidates, createSignIn, detectAwsCli, parseAwsVersion, ssoLoginCommand, type Spawner } from '../../src/core/signin';
 
 /** A spawner stand-in: records argv and answers like the AWS CLI would. */
 function fakeSpawn(answer: (args: readonly string[]) => { out?: string; err?: string; code?: number; delayMs?: number; enoent?: boolean }) {

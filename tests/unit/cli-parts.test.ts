@@ -2,10 +2,10 @@
 // and the host removal `remove --logout` applies to a credential file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLocalTime } from '../../electron/core/time-text';
-import { CONFIG_KEYS, isConfigKey, patchFor, readKey } from '../../electron/core/config-keys';
-import { DEFAULT_SETTINGS, validateSettingsPatch } from '../../electron/core/settings-model';
-import { withoutHost } from '../../electron/core/logout';
+import { formatLocalTime } from '../../src/core/time-text';
+import { CONFIG_KEYS, isConfigKey, patchFor, readKey } from '../../src/core/config-keys';
+import { DEFAULT_SETTINGS, validateSettingsPatch } from '../../src/core/settings-model';
+import { withoutHost } from '../../src/core/logout';
 
 test('formatLocalTime: local wall time with the zone name', () => {
   const at = '2026-11-29T13:03:07.000Z';

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectStore, detectStores, findHelper, type RunResult, type Runner, type StoreStatus } from '../../electron/core/cred-stores';
-import { runProgram } from '../../electron/core/run-program';
-import { journalPathFor, moveKeeperLogins, readJournal, readStoreRecord, storageReport, storeMappingFor, undo, useStore, type StorageDeps } from '../../electron/core/storage-migration';
-import { formatLike } from '../../electron/core/cred-file';
-import { withHelper, withoutPlaintext } from '../../electron/core/login';
-import { KeeperError } from '../../electron/core/errors';
+import { detectStore, detectStores, findHelper, type RunResult, type Runner, type StoreStatus } from '../../src/core/cred-stores';
+import { runProgram } from '../../src/core/run-program';
+import { journalPathFor, moveKeeperLogins, readJournal, readStoreRecord, storageReport, storeMappingFor, undo, useStore, type StorageDeps } from '../../src/core/storage-migration';
+import { formatLike } from '../../src/core/cred-file';
+import { withHelper, withoutPlaintext } from '../../src/core/login';
+import { KeeperError } from '../../src/core/errors';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentialFiles, discoverHosts, discoverOnMachine, ecrHostOfKey, helmRegistryConfigPath, matchingProfiles, nameForHost, planAdditions, type ReadCredentialFile } from '../../electron/core/discover';
-import { accountOfSection } from '../../electron/core/aws-profiles';
-import { validateRegistryInput } from '../../electron/core/registry';
+import { credentialFiles, discoverHosts, discoverOnMachine, ecrHostOfKey, helmRegistryConfigPath, matchingProfiles, nameForHost, planAdditions, type ReadCredentialFile } from '../../src/core/discover';
+import { accountOfSection } from '../../src/core/aws-profiles';
+import { validateRegistryInput } from '../../src/core/registry';
 
 const AUTH = { auth: Buffer.from('AWS:not-a-real-password').toString('base64') };
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from '../../electron/core/docker-config';
+import { dockerConfigPath, podmanAuthPath, readDockerConfig, storageForHost } from '../../src/core/docker-config';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const OTHER = '210987654321.dkr.ecr.us-east-1.amazonaws.com';

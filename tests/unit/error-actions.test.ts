@@ -3,9 +3,9 @@
 // branch on it, so rewording a message or a fix can change nothing they decide.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeeperError, parseAction, toErrorInfo } from '../../electron/core/errors';
-import { classifyAwsError, type TokenRequest } from '../../electron/core/tokens';
-import { createLoginRunner } from '../../electron/core/login';
+import { KeeperError, parseAction, toErrorInfo } from '../../src/core/errors';
+import { classifyAwsError, type TokenRequest } from '../../src/core/tokens';
+import { createLoginRunner } from '../../src/core/login';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 const REQ: TokenRequest = { kind: 'private', region: 'eu-west-1', profile: 'team' };
@@ -55,7 +55,7 @@ describe('errors carry their action', () => {
 
 describe('a message and its fix read as two sentences', () => {
   it('withFix puts a full stop where the message has none, and nothing twice', async () => {
-    const { withFix } = await import('../../electron/core/errors');
+    const { withFix } = await import('../../src/core/errors');
     assert.equal(withFix('The registry rejected the docker login: 401 Unauthorized', 'Check that the host matches.'), 'The registry rejected the docker login: 401 Unauthorized. Check that the host matches.');
     assert.equal(withFix('not authorized to perform: ecr:GetAuthorizationToken', 'Ask your AWS administrator.'), 'not authorized to perform: ecr:GetAuthorizationToken. Ask your AWS administrator.');
     assert.equal(withFix('Timed out.', 'Retry.'), 'Timed out. Retry.');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../electron/cli';
+import { main } from '../../src/cli/ecr-keeper';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -22,7 +22,7 @@ async function help(cmd: string): Promise<string> {
 }
 
 test('every ecr-keeper command in the sources exists and takes the options used with it', async () => {
-  const cli = readFileSync('electron/cli.ts', 'utf8');
+  const cli = readFileSync('src/cli/ecr-keeper.ts', 'utf8');
   const commands = new Set([...cli.matchAll(/case '([a-z-]+)': return await/g)].map((m) => m[1]!));
   assert.ok(commands.has('discover') && commands.has('edit') && commands.has('config'), [...commands].join(' '));
   const uses: { file: string; cmd: string; flags: string[] }[] = [];

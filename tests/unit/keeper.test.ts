@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { makeKeeper, rejected } from '../helpers/keeper-harness';
-import { KeeperError, InputError } from '../../electron/core/errors';
+import { KeeperError, InputError } from '../../src/core/errors';
 
 const MIN = 60_000;
 const H = 60 * MIN;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyLoginFailure, createLoginRunner, parseLoginWarnings, usualToolDirs } from '../../electron/core/login';
+import { classifyLoginFailure, createLoginRunner, parseLoginWarnings, usualToolDirs } from '../../src/core/login';
 
 const PW = 'fake-password-for-tests-0123';
 const CHATTER = 'time="2026-11-27T00:11:18Z" level=info msg="Error logging in to endpoint, trying next endpoint" endpoint="{false https://127.0.0.1:38339 false false false 0xc0003930e0}" error="Get \\"https://127.0.0.1:38339/v2/\\": http: server gave HTTP response to HTTPS client"\n';

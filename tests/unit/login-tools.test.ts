@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyLoginFailure, createLoginRunner, loginArgs, parseHelmVersion, stagingConfig } from '../../electron/core/login';
-import { helmRegistryConfigPath, storageForHost } from '../../electron/core/docker-config';
-import { isLoopbackRegistryHost, validateRegistryInput } from '../../electron/core/registry';
-import type { KeeperError } from '../../electron/core/errors';
+import { classifyLoginFailure, createLoginRunner, loginArgs, parseHelmVersion, stagingConfig } from '../../src/core/login';
+import { helmRegistryConfigPath, storageForHost } from '../../src/core/docker-config';
+import { isLoopbackRegistryHost, validateRegistryInput } from '../../src/core/registry';
+import type { KeeperError } from '../../src/core/errors';
 import { needTools, TOOLS } from '../fixtures/tools';
 
 const PW = 'pw-not-a-secret-0123456789';

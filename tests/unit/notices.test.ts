@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyMemory, planNotices, type NoticePrefs } from '../../electron/core/notices';
-import type { KeeperSnapshot, RegistrySnapshot } from '../../electron/core/snapshot';
+import { emptyMemory, planNotices, type NoticePrefs } from '../../src/core/notices';
+import type { KeeperSnapshot, RegistrySnapshot } from '../../src/core/snapshot';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
 const prefs: NoticePrefs = { notifyLeadMs: 15 * 60_000, expiring: true, failed: true, recovered: true };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { partition } from '@aws-sdk/core/client';
-import { checkRegion, closestRegion, editDistance, isRegistry, KNOWN_REGIONS, validateRegistryInput } from '../../electron/core/registry';
+import { checkRegion, closestRegion, editDistance, isRegistry, KNOWN_REGIONS, validateRegistryInput } from '../../src/core/registry';
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { readSdkPartitions } from '../../scripts/aws-regions.mjs';
 

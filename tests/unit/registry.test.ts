@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deriveHost, isEcrHost, parseEcrHost, partitionOf, registryHostOf, validateRegistryInput, type Registry } from '../../electron/core/registry';
+import { deriveHost, isEcrHost, parseEcrHost, partitionOf, registryHostOf, validateRegistryInput, type Registry } from '../../src/core/registry';
 
 test('host derivation per partition', () => {
   assert.equal(deriveHost('123456789012', 'us-east-1'), '123456789012.dkr.ecr.us-east-1.amazonaws.com');

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../electron/core/settings';
+import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../src/core/settings';
 
 const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
 const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LoginItemSettings, LoginItemSettingsOptions, Settings } from 'electron';
-import { createAutostart, desktopEntry, execArg, HIDDEN_ARG, launchCommand, launchedAtLogin, syncStartAtLogin, type Autostart } from '../../electron/shell/autostart';
+import { createAutostart, desktopEntry, execArg, HIDDEN_ARG, launchCommand, launchedAtLogin, syncStartAtLogin, type Autostart } from '../../src/electron/autostart';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 /** Stand-in for app's login item API: remembers the last settings per (path,args). */

@@ -1,11 +1,11 @@
-// The preload's window.ecrKeeper (built by electron/shell/bridge.ts) over a stand-in ipcRenderer,
+// The preload's window.ecrKeeper (built by src/electron/bridge.ts) over a stand-in ipcRenderer,
 // the electron-store opener, and the built preload bundle's shape.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { EVENT_CHANNELS, METHODS } from '../../electron/contract';
-import { createBridgeApi } from '../../electron/shell/bridge';
-import { electronStoreOpener } from '../../electron/shell/store';
+import { EVENT_CHANNELS, METHODS } from '../../src/electron/contract';
+import { createBridgeApi } from '../../src/electron/bridge';
+import { electronStoreOpener } from '../../src/electron/store';
 
 class StandInIpcRenderer {
   invoked: [string, unknown[]][] = [];

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { KeeperSnapshot } from '../../electron/core/snapshot';
-import { adminLinkScript, cliLinkState, launcherPath, linkCli, offersCliLink, type LinkFs } from '../../electron/shell/cli-path';
-import { buildTrayMenu, type TrayActions } from '../../electron/shell/tray';
+import type { KeeperSnapshot } from '../../src/core/snapshot';
+import { adminLinkScript, cliLinkState, launcherPath, linkCli, offersCliLink, type LinkFs } from '../../src/electron/cli-path';
+import { buildTrayMenu, type TrayActions } from '../../src/electron/tray';
 
 const dir = mkdtempSync(join(tmpdir(), 'ek-clipath-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,12 @@
 // IPC: the shell's registration (sender check first) over the real handler table
-// (electron/handlers.ts) and a real keeper with stand-in token source and login runner.
+// (src/electron/handlers.ts) and a real keeper with stand-in token source and login runner.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INVOKE_CHANNELS, type Result } from '../../electron/contract';
-import type { HandlerServices } from '../../electron/handlers';
-import { createHandlers } from '../../electron/handlers';
-import { FOREIGN_SENDER, registerIpc } from '../../electron/shell/ipc';
-import { isOwnFrame } from '../../electron/shell/window';
+import { INVOKE_CHANNELS, type Result } from '../../src/electron/contract';
+import type { HandlerServices } from '../../src/electron/handlers';
+import { createHandlers } from '../../src/electron/handlers';
+import { FOREIGN_SENDER, registerIpc } from '../../src/electron/ipc';
+import { isOwnFrame } from '../../src/electron/window';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 const PAGE_URL = 'file:///app/dist/renderer/index.html';

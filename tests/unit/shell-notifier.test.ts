@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import type { PlannedNotice } from '../../electron/core/notices';
-import { createNotifier, notificationOptions, PREF_OF_KIND, REFRESH_ACTION_TEXT } from '../../electron/shell/notifier';
+import type { PlannedNotice } from '../../src/core/notices';
+import { createNotifier, notificationOptions, PREF_OF_KIND, REFRESH_ACTION_TEXT } from '../../src/electron/notifier';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 class StandInNotification extends EventEmitter {

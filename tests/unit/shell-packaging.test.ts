@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { APP_ID } from '../../electron/shell/identity';
+import { APP_ID } from '../../src/electron/identity';
 
 const require = createRequire(import.meta.url);
 const text = readFileSync('build/electron-builder.yml', 'utf8');

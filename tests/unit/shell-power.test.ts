@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { watchPower } from '../../electron/shell/power';
-import { FakeClock } from '../../electron/core/scheduler';
+import { watchPower } from '../../src/electron/power';
+import { FakeClock } from '../../src/core/scheduler';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 /** Hand-driven timers: `advance(ms)` runs what has come due. */

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createServices } from '../../electron/shell/services';
-import type { TokenSource } from '../../electron/core/tokens';
-import type { KeeperError } from '../../electron/core/errors';
+import { createServices } from '../../src/electron/services';
+import type { TokenSource } from '../../src/core/tokens';
+import type { KeeperError } from '../../src/core/errors';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 function dirs() {

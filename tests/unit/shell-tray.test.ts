@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { KeeperSnapshot, RegistrySnapshot } from '../../electron/core/snapshot';
-import { buildTrayMenu, createTray, iconState, TRAY_TICK_MS, trayIconFile, tooltipText, type TrayActions } from '../../electron/shell/tray';
+import type { KeeperSnapshot, RegistrySnapshot } from '../../src/core/snapshot';
+import { buildTrayMenu, createTray, iconState, TRAY_TICK_MS, trayIconFile, tooltipText, type TrayActions } from '../../src/electron/tray';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 const NOW = Date.UTC(2026, 10, 27, 12);

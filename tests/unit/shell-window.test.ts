@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CSP, createWindowController, guardContents, guardSession, isOwnFrame, webPreferences, windowOptions } from '../../electron/shell/window';
+import { CSP, createWindowController, guardContents, guardSession, isOwnFrame, webPreferences, windowOptions } from '../../src/electron/window';
 
 const PAGE = '/opt/ECR Keeper/resources/app.asar/dist/renderer/index.html';
 const PAGE_URL = pathToFileURL(PAGE).href;
@@ -114,8 +114,8 @@ describe('guards', () => {
     assert.ok(!/unsafe-(inline|eval)/.test(CSP));
   });
 
-  it('renderer/index.html carries a CSP meta tag with no unsafe sources', () => {
-    const html = readFileSync('renderer/index.html', 'utf8');
+  it('src/renderer/index.html carries a CSP meta tag with no unsafe sources', () => {
+    const html = readFileSync('src/renderer/index.html', 'utf8');
     const m = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
     assert.ok(m, 'CSP meta tag present');
     assert.match(m[1]!, /default-src 'none'/);

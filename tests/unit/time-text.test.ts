@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLeft } from '../../electron/core/time-text';
+import { formatLeft } from '../../src/core/time-text';
 
 test('time left reads the same in the CLI, the tray and notifications, rounded down', () => {
   const S = 1000, M = 60 * S, H = 60 * M;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeeperError } from '../../electron/core/errors';
+import { KeeperError } from '../../src/core/errors';
 import {
   accountFromProxyEndpoint,
   classifyAwsError,
@@ -10,7 +10,7 @@ import {
   type TokenClientConfig,
   type TokenClientFactory,
   type TokenRequest,
-} from '../../electron/core/tokens';
+} from '../../src/core/tokens';
 
 const PRIVATE: TokenRequest = { kind: 'private', region: 'eu-west-1', profile: 'prod' };
 const PUBLIC: TokenRequest = { kind: 'public', region: 'us-east-1' };

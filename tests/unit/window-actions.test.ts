@@ -4,11 +4,11 @@
 // registry per host and tool, over-long input reported rather than cut).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { consoleUrl, isConsoleUrlFor } from '../../electron/core/console-url';
-import { loginCommand } from '../../electron/core/login-command';
-import { validateRegistryInput, type Registry } from '../../electron/core/registry';
-import { validateSettingsPatch } from '../../electron/core/settings-model';
-import { createHandlers, dispatch, missingTools, type HandlerServices } from '../../electron/handlers';
+import { consoleUrl, isConsoleUrlFor } from '../../src/core/console-url';
+import { loginCommand } from '../../src/core/login-command';
+import { validateRegistryInput, type Registry } from '../../src/core/registry';
+import { validateSettingsPatch } from '../../src/core/settings-model';
+import { createHandlers, dispatch, missingTools, type HandlerServices } from '../../src/electron/handlers';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 describe('AWS console URL', () => {

@@ -1,9 +1,9 @@
-// Add / edit a registry. Validation is the shared module's (electron/core/registry.ts), run here
+// Add / edit a registry. Validation is the shared module's (src/core/registry.ts), run here
 // before anything is sent, so the form shows exactly the CLI's messages; the keeper validates again
 // and any problem it reports lands next to its field the same way. Nothing is saved until valid.
-import { withFix } from '../electron/core/errors';
+import { withFix } from '../core/errors';
 import type { AwsProfileView, Registry, RegistryInputView } from '../electron/contract';
-import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type RegistryField } from '../electron/core/registry';
+import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type RegistryField } from '../core/registry';
 import { ApiError, call, errorView } from './api';
 import { fill, h, revealBelowHeader, uid } from './dom';
 

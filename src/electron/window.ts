@@ -5,10 +5,10 @@
 // file:// page is ever loaded.
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents, WebPreferences } from 'electron';
-import type { EventChannel, Events } from '../contract';
+import type { EventChannel, Events } from './contract';
 
 /**
- * The policy for the window. The page (renderer/index.html) carries the same policy in a <meta>
+ * The policy for the window. The page (src/renderer/index.html) carries the same policy in a <meta>
  * tag, which is what applies to a file:// load; the session header is defence in depth for any
  * response that does pass through the network stack.
  */

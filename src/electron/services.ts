@@ -1,8 +1,8 @@
-// The main process's side services for the IPC handler table (electron/handlers.ts): the window's
+// The main process's side services for the IPC handler table (src/electron/handlers.ts): the window's
 // profile list, "detect account", MFA answers and SSO sign-in.
 // Electron-free, so it runs under plain Node; the token source is injectable.
 import type { Keeper } from '../core/keeper';
-import type { HandlerServices } from '../handlers';
+import type { HandlerServices } from './handlers';
 import { listProfiles, toProfileView } from '../core/aws-profiles';
 import { KeeperError } from '../core/errors';
 import type { MfaBroker } from '../core/mfa';

@@ -1,10 +1,10 @@
 // Registers one ipcMain handler per contract channel. Each first checks that the request came
 // from our own window (electron/fiddle's lesson: a handler must not trust whoever calls it), then
-// hands the untrusted arguments to the Electron-free dispatcher in electron/handlers.ts, which
+// hands the untrusted arguments to the Electron-free dispatcher in src/electron/handlers.ts, which
 // checks the argument count, validates each argument and wraps the outcome as {result} | {error}.
 import type { IpcMainInvokeEvent } from 'electron';
-import { INVOKE_CHANNELS, type ErrorView, type Handlers, type Result } from '../contract';
-import { dispatch } from '../handlers';
+import { INVOKE_CHANNELS, type ErrorView, type Handlers, type Result } from './contract';
+import { dispatch } from './handlers';
 import type { SenderInfo } from './window';
 
 /** The part of Electron's ipcMain used here; tests pass a stand-in. */

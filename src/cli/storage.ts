@@ -2,9 +2,9 @@
 // and the one-step move into a store (`use STORE`) and back (`undo`).
 // Exit codes as in cli.ts: 0 success, 1 an operation failed, 2 bad usage or invalid input.
 import { parseArgs } from 'node:util';
-import { KeeperError } from './core/errors';
-import type { Keeper } from './core/keeper';
-import type { StorageReport } from './core/storage-migration';
+import { KeeperError } from '../core/errors';
+import type { Keeper } from '../core/keeper';
+import type { StorageReport } from '../core/storage-migration';
 
 export const STORAGE_HELP = `Usage: ecr-keeper storage [--json]
        ecr-keeper storage use STORE
@@ -84,7 +84,7 @@ export async function cmdStorage(args: string[], io: StorageIo, openKeeper: Open
   if (values.help) { io.out(STORAGE_HELP); return EXIT.ok; }
   const [verb, ...more] = positionals;
   const configDir = values['config-dir'] as string | undefined;
-  const core = await import('./core/storage-migration');
+  const core = await import('../core/storage-migration');
 
   try {
     if (verb === undefined) {
@@ -98,7 +98,7 @@ export async function cmdStorage(args: string[], io: StorageIo, openKeeper: Open
 
     if (verb === 'use') {
       if (more.length !== 1) return usage(io, more.length ? 'use takes one STORE.' : 'use needs a STORE, e.g. ecr-keeper storage use pass');
-      const { isStoreName, STORE_NAMES } = await import('./core/cred-stores');
+      const { isStoreName, STORE_NAMES } = await import('../core/cred-stores');
       if (!isStoreName(more[0])) return usage(io, `"${more[0]!.slice(0, 40)}" is not a credential store; choose one of ${STORE_NAMES.join(', ')}.`);
       const keeper = await openKeeper(configDir, io);
       const result = await core.moveKeeperLogins(keeper, more[0], { env: io.env });

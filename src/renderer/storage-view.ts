@@ -3,7 +3,7 @@
 // moving ECR Keeper's logins into a working store (after a confirm step: a backup is kept) and
 // undoing the last move. The keeper checks the store again before touching anything; this view
 // only offers what the report says can work.
-import { withFix } from '../electron/core/errors';
+import { withFix } from '../core/errors';
 import type { ErrorView, KeeperMove, StorageReport, StoreName, UndoResult } from '../electron/contract';
 import { call, errorView } from './api';
 import { fill, h, richText } from './dom';

@@ -7,21 +7,21 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createKeeper } from './core/engine';
-import { watchSettingsFile } from './core/settings-watch';
-import { MfaBroker } from './core/mfa';
-import { APP_NAME, defaultConfigDir } from './core/settings';
+import { createKeeper } from '../core/engine';
+import { watchSettingsFile } from '../core/settings-watch';
+import { MfaBroker } from '../core/mfa';
+import { APP_NAME, defaultConfigDir } from '../core/settings';
 import { createHandlers } from './handlers';
-import { createAutostart, launchedAtLogin, syncStartAtLogin } from './shell/autostart';
-import { cliLinkState, launcherPath, linkCli, MAC_CLI_LINK, offersCliLink } from './shell/cli-path';
-import { APP_ID } from './shell/identity';
-import { registerIpc } from './shell/ipc';
-import { createNotifier } from './shell/notifier';
-import { watchPower } from './shell/power';
-import { createServices } from './shell/services';
-import { electronStoreOpener, type StoreConstructor } from './shell/store';
-import { createTray } from './shell/tray';
-import { createWindowController, guardSession } from './shell/window';
+import { createAutostart, launchedAtLogin, syncStartAtLogin } from './autostart';
+import { cliLinkState, launcherPath, linkCli, MAC_CLI_LINK, offersCliLink } from './cli-path';
+import { APP_ID } from './identity';
+import { registerIpc } from './ipc';
+import { createNotifier } from './notifier';
+import { watchPower } from './power';
+import { createServices } from './services';
+import { electronStoreOpener, type StoreConstructor } from './store';
+import { createTray } from './tray';
+import { createWindowController, guardSession } from './window';
 
 // The tray app and the CLI share one folder. Setting the name and userData before anything reads
 // them makes electron-store, the single-instance lock and the CLI agree on it (also in

@@ -2,18 +2,18 @@
 //
 // Every request channel is declared once in `Invokes` (channel -> signature); the preload turns
 // each into one method of `window.ecrKeeper` (names in `METHODS`), and the main process registers
-// one handler per channel (electron/shell/ipc.ts). Results cross the bridge as `{result}` or
+// one handler per channel (src/electron/ipc.ts). Results cross the bridge as `{result}` or
 // `{error}` so a categorised error with its fix survives structured cloning.
 //
 // Nothing here ever carries a token or password: snapshots, registry configs, settings and
 // activity entries are all secret-free by construction.
-import type { ErrorAction, ErrorCategory } from './core/errors';
-import type { Registry } from './core/registry';
-import type { Settings } from './core/settings';
-import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from './core/snapshot';
-import type { KeeperMove, StorageReport, UndoResult } from './core/storage-migration';
-import type { StoreName } from './core/cred-stores';
-import type { AddedFromDiscovery, DiscoveredHost } from './core/discover';
+import type { ErrorAction, ErrorCategory } from '../core/errors';
+import type { Registry } from '../core/registry';
+import type { Settings } from '../core/settings';
+import type { ActivityEntry, KeeperSnapshot, RegistrySnapshot } from '../core/snapshot';
+import type { KeeperMove, StorageReport, UndoResult } from '../core/storage-migration';
+import type { StoreName } from '../core/cred-stores';
+import type { AddedFromDiscovery, DiscoveredHost } from '../core/discover';
 
 export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry, StorageReport, KeeperMove, UndoResult, StoreName, DiscoveredHost, AddedFromDiscovery };
 

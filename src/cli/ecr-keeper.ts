@@ -4,12 +4,12 @@
 // need them, through dynamic import.
 import * as nodeModule from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError, KeeperError, withFix } from './core/errors';
-import { watchSettingsFile } from './core/settings-watch';
-import { formatLeft, formatLocalTime } from './core/time-text';
-import { CONFIG_KEYS } from './core/config-keys';
-import type { Keeper } from './core/keeper';
-import { needsAttention, type RegistrySnapshot } from './core/snapshot';
+import { InputError, KeeperError, withFix } from '../core/errors';
+import { watchSettingsFile } from '../core/settings-watch';
+import { formatLeft, formatLocalTime } from '../core/time-text';
+import { CONFIG_KEYS } from '../core/config-keys';
+import type { Keeper } from '../core/keeper';
+import { needsAttention, type RegistrySnapshot } from '../core/snapshot';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -139,18 +139,18 @@ function parse(args: string[], options: ParseArgsConfig['options']): { values: V
 
 async function openKeeper(configDir: string | undefined, io: Io, opts: { readOnly?: boolean } = {}) {
   const [{ createKeeper }, { default: Conf }, { defaultConfigDir }] = await Promise.all([
-    import('./core/engine'),
+    import('../core/engine'),
     import('conf'),
-    import('./core/settings'),
+    import('../core/settings'),
   ]);
   const dir = configDir ?? defaultConfigDir(io.env);
   const { keeper, warnings } = createKeeper({
     configDir: dir,
     env: io.env,
-    openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as import('./core/settings').JsonStore,
+    openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as import('../core/settings').JsonStore,
     // Asks on the terminal; without one (services, CI, `watch` in the background) MFA profiles
     // fail at once with signin-required instead of hanging.
-    mfaPrompt: (await import('./core/mfa')).terminalMfaPrompt(),
+    mfaPrompt: (await import('../core/mfa')).terminalMfaPrompt(),
     signIn: { stdio: 'inherit' },
     readOnly: opts.readOnly,
   });
@@ -221,8 +221,8 @@ async function cmdAdd(args: string[], io: Io): Promise<number> {
  * The warnings the one validation module gives for this input (a region newer than our SDK, a
  * profile not in the AWS files); the keeper validates again when it saves, so errors surface there.
  */
-async function doorWarnings(keeper: Keeper, input: Record<string, unknown>, env: NodeJS.ProcessEnv, base?: import('./core/registry').Registry) {
-  const [{ validateRegistryInput }, aws] = await Promise.all([import('./core/registry'), import('./core/aws-profiles')]);
+async function doorWarnings(keeper: Keeper, input: Record<string, unknown>, env: NodeJS.ProcessEnv, base?: import('../core/registry').Registry) {
+  const [{ validateRegistryInput }, aws] = await Promise.all([import('../core/registry'), import('../core/aws-profiles')]);
   let profiles: { names: string[]; files: string[] } | undefined;
   try {
     const f = aws.awsFiles(env);
@@ -247,7 +247,7 @@ async function cmdRemove(args: string[], io: Io): Promise<number> {
     } else if (values.logout) io.out('It had no host yet, so there was no login to remove.');
     return EXIT.ok;
   }
-  const { removeHostEntry } = await import('./core/logout');
+  const { removeHostEntry } = await import('../core/logout');
   try {
     const out = await removeHostEntry(r.tool, host, { env: io.env });
     const where = [out.removedKeys.length ? out.file : '', out.erasedFrom ? `the ${out.erasedFrom} credential store` : ''].filter(Boolean).join(' and ');
@@ -308,17 +308,17 @@ async function cmdConfig(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) { io.out(HELP.config!); return EXIT.ok; }
   const [verb = 'get', key, value, ...extra] = positionals;
-  const cfg = await import('./core/config-keys');
+  const cfg = await import('../core/config-keys');
   if (verb !== 'get' && verb !== 'set') throw new UsageError(`config takes get or set, not "${verb.slice(0, 20)}".`);
   if (key !== undefined && !cfg.isConfigKey(key)) throw new UsageError(`Unknown setting "${key.slice(0, 40)}". Settings: ${cfg.CONFIG_KEYS.join(', ')}.`);
   if (verb === 'get' && (value !== undefined || extra.length)) throw new UsageError('config get takes at most one KEY.');
   if (verb === 'set' && (key === undefined || value === undefined || extra.length)) throw new UsageError('config set needs KEY and VALUE, e.g. ecr-keeper config set refreshLeadMinutes 45');
   const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
-  if (verb === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key as import('./core/config-keys').ConfigKey, value!));
+  if (verb === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key as import('../core/config-keys').ConfigKey, value!));
   const s = keeper.settings();
-  const keys = key ? [key as import('./core/config-keys').ConfigKey] : [...cfg.CONFIG_KEYS];
+  const keys = key ? [key as import('../core/config-keys').ConfigKey] : [...cfg.CONFIG_KEYS];
   if (values.json) { io.out(JSON.stringify(Object.fromEntries(keys.map((k) => [k, cfg.readKey(s, k) ?? null])), null, 2)); return EXIT.ok; }
-  if (verb === 'get' && key) { io.out(String(cfg.readKey(s, key as import('./core/config-keys').ConfigKey) ?? '')); return EXIT.ok; }
+  if (verb === 'get' && key) { io.out(String(cfg.readKey(s, key as import('../core/config-keys').ConfigKey) ?? '')); return EXIT.ok; }
   io.out(keys.map((k) => `${k} = ${cfg.readKey(s, k) ?? '(not set)'}`).join('\n'));
   return EXIT.ok;
 }
@@ -369,7 +369,7 @@ async function cmdDiscover(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, add: { type: 'boolean' } });
   if (values.help) { io.out(HELP.discover!); return EXIT.ok; }
   if (positionals.length) throw new UsageError('discover takes no arguments.');
-  const d = await import('./core/discover');
+  const d = await import('../core/discover');
   const keeper = await openKeeper(values['config-dir'] as string | undefined, io);
   const look = () => d.discoverOnMachine({
     env: io.env,
@@ -534,7 +534,7 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
       case 'signin': return await cmdSignin(rest, io);
       case 'watch': return await cmdWatch(rest, io, signals);
       case 'discover': return await cmdDiscover(rest, io);
-      case 'storage': return await (await import('./cli-storage')).cmdStorage(rest, io, openKeeper);
+      case 'storage': return await (await import('./storage')).cmdStorage(rest, io, openKeeper);
       default:
         throw new UsageError(`Unknown command "${String(cmd).slice(0, 40)}".`);
     }

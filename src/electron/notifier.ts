@@ -1,4 +1,4 @@
-// Shows the core planner's notices (electron/core/notices.ts decides what and when) as Electron
+// Shows the core planner's notices (src/core/notices.ts decides what and when) as Electron
 // Notifications. Clicking one opens the window at that registry; where the platform supports
 // action buttons (macOS, Windows) a "Refresh now" button refreshes without opening anything.
 import type { NativeImage, Notification, NotificationConstructorOptions } from 'electron';

@@ -2,16 +2,16 @@
 // the shell's ipc.ts registers these behind its sender check, and the UI tests bridge the same
 // table into Chromium. Every argument is checked here before the keeper sees it; anything
 // malformed is rejected with an `invalid-input` error and nothing changes.
-import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from './core/errors';
-import { isProfileName, isRegionName, KNOWN_REGIONS, LOGIN_TOOLS, PUBLIC_REGION } from './core/registry';
-import { consoleUrl, isConsoleUrlFor } from './core/console-url';
-import { isStoreName } from './core/cred-stores';
-import { isExecutableFile } from './core/find-program';
-import { settingName, validateSettingsPatch } from './core/settings-model';
-import { moveKeeperLogins, storageReport, undo } from './core/storage-migration';
-import { awsFiles } from './core/aws-profiles';
-import { addDiscovered, discoverOnMachine, ecrHostOfKey } from './core/discover';
-import type { Keeper } from './core/keeper';
+import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from '../core/errors';
+import { isProfileName, isRegionName, KNOWN_REGIONS, LOGIN_TOOLS, PUBLIC_REGION } from '../core/registry';
+import { consoleUrl, isConsoleUrlFor } from '../core/console-url';
+import { isStoreName } from '../core/cred-stores';
+import { isExecutableFile } from '../core/find-program';
+import { settingName, validateSettingsPatch } from '../core/settings-model';
+import { moveKeeperLogins, storageReport, undo } from '../core/storage-migration';
+import { awsFiles } from '../core/aws-profiles';
+import { addDiscovered, discoverOnMachine, ecrHostOfKey } from '../core/discover';
+import type { Keeper } from '../core/keeper';
 import type { AwsProfileView, ErrorView, Handlers, InvokeChannel, Result, SettingsView } from './contract';
 
 export interface HandlerServices {

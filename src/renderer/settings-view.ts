@@ -3,7 +3,7 @@
 import type { SettingsView } from '../electron/contract';
 import { call, errorView } from './api';
 import { fill, h, revealBelowHeader, uid } from './dom';
-import { LIMITS, SETTING_LABELS } from '../electron/core/settings-model';
+import { LIMITS, SETTING_LABELS } from '../core/settings-model';
 
 type NumKey = keyof typeof LIMITS;
 type Patch = Partial<Omit<SettingsView, 'configDir'>>;

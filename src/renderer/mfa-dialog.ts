@@ -3,7 +3,7 @@
 // or null to cancel. The refresh waits meanwhile, so every request is answered exactly once: by a
 // code, by Cancel, or by closing the dialog (Escape). Requests arriving while one is open wait
 // their turn. A code that is not 6 digits never leaves the window: it is refused inline.
-import { withFix } from '../electron/core/errors';
+import { withFix } from '../core/errors';
 import type { MfaRequest } from '../electron/contract';
 import { call, errorView } from './api';
 import { h } from './dom';

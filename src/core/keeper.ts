@@ -22,7 +22,7 @@ import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from
 import { validateSettingsPatch, type SettingNames, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
 import { needsAttention, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type OverallState, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
 
-/** What the keeper needs from the token source (electron/core/tokens.ts). */
+/** What the keeper needs from the token source (src/core/tokens.ts). */
 export interface TokenProvider {
   get(
     req: { kind: RegistryKind; region: string; profile?: string; apiEndpoint?: string },
@@ -32,7 +32,7 @@ export interface TokenProvider {
   forget?(profile?: string): void;
 }
 
-/** Where a host's login is on disk, where its tool reads it (electron/core/login.ts). */
+/** Where a host's login is on disk, where its tool reads it (src/core/login.ts). */
 export interface DiskView {
   storage: { storage: 'ecr-login' | 'helper' | 'store' | 'plaintext' | 'none'; helper?: string };
   present: boolean;
@@ -42,7 +42,7 @@ export interface DiskView {
   error?: KeeperError;
 }
 
-/** What the keeper needs from the login runner (electron/core/login.ts). */
+/** What the keeper needs from the login runner (src/core/login.ts). */
 export interface LoginProvider {
   login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
   /** What is on disk for a host now. Without it the keeper can only trust its own record. */
@@ -62,7 +62,7 @@ export interface KeeperDeps {
   random?: () => number;
   /** Warnings from opening settings (corrupt files backed up), shown once as activity. */
   warnings?: string[];
-  /** Runs `aws sso login --profile P` (electron/core/signin.ts); resolves once signed in. */
+  /** Runs `aws sso login --profile P` (src/core/signin.ts); resolves once signed in. */
   signIn?: (profile: string) => Promise<void>;
 }
 

@@ -1,17 +1,17 @@
 // The registry cards. Each card is built once and then patched: a snapshot change rewrites only
 // that card's changed parts, and the shared per-second tick (ticker.ts) touches only a few text
 // nodes and one transform per card, so hundreds of registries tick cheaply.
-import { withFix } from '../electron/core/errors';
+import { withFix } from '../core/errors';
 import type { ErrorView, Registry, RegistrySnapshot } from '../electron/contract';
-import { consoleUrl } from '../electron/core/console-url';
-import { loginCommand } from '../electron/core/login-command';
+import { consoleUrl } from '../core/console-url';
+import { loginCommand } from '../core/login-command';
 import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
   errorTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
   STATE_LABEL, STATE_TONE, TONE_ICON,
 } from './format';
-import { needsAttention } from '../electron/core/snapshot';
+import { needsAttention } from '../core/snapshot';
 
 export interface DashboardHooks {
   edit(id: string): void;

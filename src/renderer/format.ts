@@ -1,7 +1,7 @@
 // Pure formatters and labels for the window. No DOM, no clock: callers pass `now`, so these are
 // unit-tested under plain node and the countdown is always recomputed from absolute times.
-import type { ErrorCategory } from '../electron/core/errors';
-import { needsAttention, type OverallState, type RegistrySnapshot, type RegistryState } from '../electron/core/snapshot';
+import type { ErrorCategory } from '../core/errors';
+import { needsAttention, type OverallState, type RegistrySnapshot, type RegistryState } from '../core/snapshot';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;

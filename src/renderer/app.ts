@@ -1,7 +1,7 @@
 // The window: wires the views to window.ecrKeeper. Views are plain classes owning their DOM;
 // this file only routes between them and forwards the keeper's events.
 import type { KeeperSnapshot, Registry, RegistryInputView } from '../electron/contract';
-import { identityChanged } from '../electron/core/registry';
+import { identityChanged } from '../core/registry';
 import { call, errorView } from './api';
 import { ActivityLog } from './activity';
 import { Dashboard } from './dashboard';
