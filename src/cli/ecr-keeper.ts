@@ -564,7 +564,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 const invokedDirectly = (() => {
   try {
     const argv1 = process.argv[1] ?? '';
-    return /(?:^|[\\/])(cli\.(?:js|ts)|ecr-keeper)$/.test(argv1);
+    return /(?:^|[\\/])(cli\.js|ecr-keeper(?:\.ts)?)$/.test(argv1);
   } catch { return false; }
 })();
 
