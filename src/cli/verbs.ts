@@ -10,6 +10,18 @@ import { needsAttention, type RegistrySnapshot } from '../core/snapshot';
 import { EXIT, globalHelp, problemText, table, UsageError, verb, verbHelp, type Io, type OptionSpec, type Verb } from './command';
 import { storage } from './storage';
 
+interface FieldOption {
+  field: keyof Registry;
+  /** The value's placeholder in help. */
+  value: string;
+  help: string;
+  /** add's help: what an absent option means (or `onAdd` instead). */
+  default?: string;
+  onAdd?: string;
+  /** edit's help: an empty value clears the field, back to `default`. */
+  clearable?: boolean;
+}
+
 /**
  * The registry fields `add` and `edit` take as options, in one list so the two verbs and their
  * help cannot drift: add shows each field's default, edit (every field optional) says what an
@@ -26,13 +38,14 @@ const REGISTRY_FIELDS = {
     default: 'docker',
   },
   'registry-host': { field: 'registryHost', value: 'HOST', help: 'log in to this host', default: 'the derived one', clearable: true },
-  'api-endpoint': { field: 'apiEndpoint', value: 'URL', help: 'call the ECR API here: FIPS, VPC endpoints, emulators', default: "the region's ECR endpoint", clearable: true },
-} satisfies Record<string, { field: keyof Registry; value: string; help: string; onAdd?: string; default?: string; clearable?: boolean }>;
+  'api-endpoint': { field: 'apiEndpoint', value: 'URL', help: 'call the ECR API here: FIPS, VPC endpoints, emulators', default: "the AWS SDK's endpoint", clearable: true },
+} satisfies Record<string, FieldOption>;
 
 type FieldFlag = keyof typeof REGISTRY_FIELDS;
-const fieldEntries = Object.entries(REGISTRY_FIELDS) as [FieldFlag, (typeof REGISTRY_FIELDS)[FieldFlag] & { onAdd?: string; default?: string; clearable?: boolean }][];
+const fieldEntries = Object.entries(REGISTRY_FIELDS) as [FieldFlag, FieldOption][];
 
-function fieldOptions(help: (f: (typeof fieldEntries)[number][1]) => string): Record<FieldFlag, OptionSpec & { type: 'string' }> {
+/** The field options, each with the help `help` writes for it (add's or edit's wording). */
+function fieldOptions(help: (f: FieldOption) => string): Record<FieldFlag, OptionSpec & { type: 'string' }> {
   return Object.fromEntries(fieldEntries.map(([flag, f]) => [flag, { type: 'string', value: f.value, help: help(f) }])) as Record<FieldFlag, OptionSpec & { type: 'string' }>;
 }
 
