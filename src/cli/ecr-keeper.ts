@@ -59,11 +59,12 @@ function report(err: unknown, v: Verb | undefined, io: Io): number {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
-// Run when executed directly (dist/cli.js), not when imported by tests.
+// Run when executed directly (dist/cli.js, the installed `ecr-keeper` link, or this file under
+// tsx), not when imported by tests.
 const invokedDirectly = (() => {
   try {
     const argv1 = process.argv[1] ?? '';
-    return /(?:^|[\\/])(cli\.(?:js|ts)|ecr-keeper)$/.test(argv1);
+    return /(?:^|[\\/])(cli\.js|ecr-keeper(?:\.ts)?)$/.test(argv1);
   } catch { return false; }
 })();
 
