@@ -60,9 +60,9 @@ function runApp(name: string, appDir: string, env: NodeJS.ProcessEnv): Promise<W
 /** A fresh config folder with a registry that logs in and one whose AWS profile does not exist. */
 async function configure(stack: Stack, configDir: string): Promise<NodeJS.ProcessEnv> {
   const env = { ...stack.env, ECR_KEEPER_CONFIG_DIR: configDir };
-  const host = stack.registries[0]!.host;
+  const host = stack.registries[0].host;
   // Two names for one registry server: two registries may not share a host and tool.
-  const alias = `localhost:${stack.registries[0]!.port}`;
+  const alias = `localhost:${stack.registries[0].port}`;
   for (const args of [addArgs(stack, OK, host), addArgs(stack, BAD, alias, ['--profile', 'smoke-no-such-profile'])]) {
     const r = await stack.cli(args, { env });
     if (r.code !== 0) throw new Error(`ecr-keeper ${args.join(' ')} failed: ${r.stderr}`);

@@ -77,7 +77,7 @@ else describe('ECR Keeper in Electron', () => {
   let page: Page;
   let env: NodeJS.ProcessEnv;
   const hook = <K extends keyof Hooks>(name: K) =>
-    app.evaluate((_electron, n) => (globalThis as unknown as { __ecrKeeperTest: Record<string, () => unknown> }).__ecrKeeperTest[n]!(), name) as Promise<ReturnType<Hooks[K]>>;
+    app.evaluate((_electron, n) => (globalThis as unknown as { __ecrKeeperTest: Record<string, () => unknown> }).__ecrKeeperTest[n](), name) as Promise<ReturnType<Hooks[K]>>;
 
   before(async () => {
     const { _electron } = await import('playwright');
@@ -128,13 +128,13 @@ else describe('ECR Keeper in Electron', () => {
 
   it('a refresh through IPC lands in the docker credential file', { skip: skipLogin }, async () => {
     const [id] = await hook('registryIds');
-    const r = await page.evaluate((rid) => window.ecrKeeper.refresh(rid), id!);
+    const r = await page.evaluate((rid) => window.ecrKeeper.refresh(rid), id);
     assert.ok('result' in r, JSON.stringify(r));
     assert.equal(r.result.state, 'valid', JSON.stringify(r.result.error));
     assert.ok(!JSON.stringify(r).includes(stack.password), 'no password crosses IPC');
     const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8')) as { auths?: Record<string, { auth?: string }> };
-    const entry = cfg.auths?.[stack.registries[0]!.host];
-    assert.ok(entry?.auth, `docker config has ${stack.registries[0]!.host}: ${JSON.stringify(Object.keys(cfg.auths ?? {}))}`);
+    const entry = cfg.auths?.[stack.registries[0].host];
+    assert.ok(entry?.auth, `docker config has ${stack.registries[0].host}: ${JSON.stringify(Object.keys(cfg.auths ?? {}))}`);
     assert.equal(Buffer.from(entry.auth, 'base64').toString(), `AWS:${stack.password}`);
   });
 });

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import { Keeper, type DiskView, type LoginProvider, type TokenProvider } from '../../src/core/keeper';
 import { FakeClock } from '../../src/core/scheduler';
-import { openSettings, type JsonStore, type StoreOpener } from '../../src/core/settings';
+import { openSettings, type StoreOpener } from '../../src/core/settings';
 import { KeeperError } from '../../src/core/errors';
 import type { PlannedNotice } from '../../src/core/notices';
 
-export const confOpener: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
+export const confOpener: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]);
 
 export interface StandIns {
   tokenCalls: { region: string; profile?: string }[];

@@ -65,7 +65,7 @@ describe('ecr-keeper discover on the real stack', { skip }, () => {
   });
 
   it('static keys: the account seen in an earlier token makes discover suggest that profile', async () => {
-    const add = await stack.cli(addArgs(stack, 'loop', stack.registries[0]!.host, ['--profile', 'default']));
+    const add = await stack.cli(addArgs(stack, 'loop', stack.registries[0].host, ['--profile', 'default']));
     assert.equal(add.code, 0, add.stderr);
     const login = await stack.cli(['login', 'loop']);
     assert.equal(login.code, 0, login.stderr);
@@ -149,7 +149,7 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /r0 .*valid .* \d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T$/m);
     const json = JSON.parse((await stack.cli(['status', '--json'], { env })).stdout) as { lastRefresh: string; expiresAt: string }[];
-    assert.match(json[0]!.lastRefresh, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(json[0].lastRefresh, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const login = await stack.cli(['login', 'r0'], { env: { ...stack.env, TZ: 'Asia/Kolkata' } });
     assert.match(login.stdout, /until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+5:30\)/);
     // A failing registry: exit 1.
@@ -173,7 +173,7 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
 
   it('a host later handed to the ecr-login helper no longer shows valid in status', async () => {
     const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
-    const host = stack.registries[0]!.host;
+    const host = stack.registries[0].host;
     writeFileSync(stack.dockerConfigFile, JSON.stringify({ ...cfg, credHelpers: { ...(cfg.credHelpers ?? {}), [host]: 'ecr-login' } }, null, '\t'));
     const rows = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
     assert.equal(rows.find((r) => r.name === 'r0')!.state, 'helper-managed');
@@ -189,7 +189,7 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
     let r1 = regs().find((x) => x.name === 'r1')!;
     assert.equal(r1.autoRefresh, false);
     assert.equal(r1.profile, 'default');
-    assert.equal(r1.registryHost, stack.registries[1]!.host, 'untouched');
+    assert.equal(r1.registryHost, stack.registries[1].host, 'untouched');
     assert.equal((await stack.cli(['edit', 'r1', '--profile', ''])).code, 0);
     r1 = regs().find((x) => x.name === 'r1')!;
     assert.equal('profile' in r1, false, 'cleared');
@@ -256,7 +256,7 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
   });
 
   it('remove says the login stays until it expires; remove --logout takes it out of the file, keeping every other entry', async () => {
-    const host = stack.registries[0]!.host;
+    const host = stack.registries[0].host;
     assert.equal((await stack.cli(['login', 'r0'])).code, 0);
     const rm = await stack.cli(['remove', 'r0']);
     assert.equal(rm.code, 0, rm.stderr);

@@ -84,7 +84,7 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
       [['add', 'x;touch /tmp/pwned', '--region', 'us-east-1'], /Name .* is not valid/],
       [['add', 'reg0', '--region', 'us-east-1'], /already exists/],
       // A second registry for reg0's host and tool would overwrite its login.
-      [addArgs(stack, 'dup', hosts[0]!), /Registry "reg0" already logs docker in to /],
+      [addArgs(stack, 'dup', hosts[0]), /Registry "reg0" already logs docker in to /],
       [['add', 'n'.repeat(70), '--region', 'us-east-1'], /Name is too long \(70 characters\): use at most 63\./],
       [['add', '--region', 'us-east-1'], /needs a NAME/],
       [['add', 'x', '--region', 'us-east-1', '--bogus'], /Unknown option '--bogus'/],
@@ -153,7 +153,7 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
 
   it('watch refreshes what is due (only that), logs one line per event, and exits cleanly on SIGTERM', async () => {
     // The host reg9 had (removed above): two registries may not share a host and tool.
-    const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]!));
+    const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]));
     assert.equal(add.code, 0, add.stderr);
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -190,7 +190,7 @@ describe('ecr-keeper watch picks up registries added by another process', { skip
         assert.match(out, re);
       };
       await until(/watching 0 registries/);
-      const add = await stack.cli(addArgs(stack, 'late', stack.registries[0]!.host));
+      const add = await stack.cli(addArgs(stack, 'late', stack.registries[0].host));
       assert.equal(add.code, 0, add.stderr);
       await until(/ login late: Logged in to/);
     } finally {

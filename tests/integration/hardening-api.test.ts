@@ -155,7 +155,7 @@ describe('terminal control in outside text', () => {
   it('an AWS error carrying escape sequences reaches the CLI output and the state file clean', { skip: needTools(TOOLS.docker, TOOLS.registry) }, async () => {
     const stack = await startStack();
     try {
-      const add = await stack.cli(addArgs(stack, 'h', stack.registries[0]!.host));
+      const add = await stack.cli(addArgs(stack, 'h', stack.registries[0].host));
       assert.equal(add.code, 0, add.stderr);
       // A registry host that is not ECR's is allowed, with a warning naming where the password
       // goes when it leaves this machine; none for the ECR host itself or a loopback test registry.

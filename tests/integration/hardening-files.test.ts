@@ -32,8 +32,8 @@ describe('file problems are file problems', { skip }, () => {
     const file = join(dir, 'not-a-folder');
     writeFileSync(file, 'x');
     let spawned = 0;
-    const runner = createLoginRunner({ env: { ...stack.env, DOCKER_CONFIG: file }, spawn: (() => { spawned++; throw new Error('must not run'); }) as never });
-    await assert.rejects(runner.login({ tool: 'docker', host: stack.registries[0]!.host, username: 'AWS', password: 'fake-password-files' }), (e: KeeperError) => {
+    const runner = createLoginRunner({ env: { ...stack.env, DOCKER_CONFIG: file }, spawn: (() => { spawned++; throw new Error('must not run'); }) });
+    await assert.rejects(runner.login({ tool: 'docker', host: stack.registries[0].host, username: 'AWS', password: 'fake-password-files' }), (e: KeeperError) => {
       assert.equal(e.category, 'file-access');
       assert.match(e.message, /not-a-folder\/config\.json cannot be read: a part of its path is a file/);
       assert.match(e.fix, /DOCKER_CONFIG/);
@@ -68,7 +68,7 @@ describe('file problems are file problems', { skip }, () => {
       c.stderr.on('data', (d) => { out += d; });
       c.on('close', (code) => resolve({ code, out }));
     });
-    const add = await run(['add', 'ro', '--region', 'us-east-1', '--account', FAKE_ACCOUNT, '--registry-host', stack.registries[0]!.host, '--api-endpoint', stack.emu.url]);
+    const add = await run(['add', 'ro', '--region', 'us-east-1', '--account', FAKE_ACCOUNT, '--registry-host', stack.registries[0].host, '--api-endpoint', stack.emu.url]);
     assert.equal(add.code, 0, add.out);
     const r = await run(['login', 'ro']);
     assert.equal(r.code, 1, r.out);

@@ -62,7 +62,7 @@ after(async () => {
 });
 
 test('real docker login stores the host in DOCKER_CONFIG and surfaces the plaintext warning', { skip: dockerSkip }, async () => {
-  const reg = registries[0]!;
+  const reg = registries[0];
   const env = toolEnv(tempDir(), reg.registriesConf);
   const file = seedDockerConfig(env, { auths: UNRELATED });
   const runner = createLoginRunner({ env });
@@ -75,7 +75,7 @@ test('real docker login stores the host in DOCKER_CONFIG and surfaces the plaint
 });
 
 test('real podman login stores the host in REGISTRY_AUTH_FILE', { skip: podmanSkip }, async () => {
-  const reg = registries[0]!;
+  const reg = registries[0];
   const env = toolEnv(tempDir(), reg.registriesConf);
   const runner = createLoginRunner({ env });
   const res = await runner.login({ tool: 'podman', host: reg.host, username: reg.username, password: reg.password });
@@ -85,7 +85,7 @@ test('real podman login stores the host in REGISTRY_AUTH_FILE', { skip: podmanSk
 });
 
 test('a wrong password is login-rejected and the message does not contain it (docker)', { skip: dockerSkip }, async () => {
-  const reg = registries[1]!;
+  const reg = registries[1];
   const env = toolEnv(tempDir(), reg.registriesConf);
   seedDockerConfig(env, { auths: UNRELATED });
   const wrong = `fake-wrong-password-${randomBytes(4).toString('hex')}`;
@@ -100,7 +100,7 @@ test('a wrong password is login-rejected and the message does not contain it (do
 });
 
 test('a wrong password is login-rejected and the message does not contain it (podman)', { skip: podmanSkip }, async () => {
-  const reg = registries[1]!;
+  const reg = registries[1];
   const env = toolEnv(tempDir(), reg.registriesConf);
   const wrong = `fake-wrong-password-${randomBytes(4).toString('hex')}`;
   const runner = createLoginRunner({ env });
@@ -120,7 +120,7 @@ test('a registry that is not listening is a network failure', { skip: dockerSkip
 });
 
 test('docker with a credential store it cannot use is credential-store, naming the helper', { skip: dockerSkip }, async () => {
-  const reg = registries[2]!;
+  const reg = registries[2];
   const env = toolEnv(tempDir(), reg.registriesConf);
   seedDockerConfig(env, { credsStore: 'keeper-test-absent' });
   const runner = createLoginRunner({ env });
@@ -135,7 +135,7 @@ test('docker with a credential store it cannot use is credential-store, naming t
 });
 
 test('docker auto-selecting an uninitialised pass store is credential-store with a pass fix', { skip: dockerSkip || needTools(TOOLS.pass, TOOLS.credPass) }, async () => {
-  const reg = registries[2]!;
+  const reg = registries[2];
   // No config.json at all: docker on Linux then picks `pass`, whose store (PASSWORD_STORE_DIR) is empty.
   const env = toolEnv(tempDir(), reg.registriesConf);
   const runner = createLoginRunner({ env });
@@ -264,7 +264,7 @@ test('staged logins into one credential file run concurrently and every entry la
 });
 
 test('12 concurrent docker logins into a config with other entries lose nothing, and no password is on any command line', { skip: dockerSkip }, async () => {
-  const env = toolEnv(tempDir(), registries[0]!.registriesConf);
+  const env = toolEnv(tempDir(), registries[0].registriesConf);
   const file = seedDockerConfig(env, { auths: UNRELATED });
   const runner = createLoginRunner({ env });
   // Two spellings of each loopback registry give 12 distinct credential entries from 6 servers.

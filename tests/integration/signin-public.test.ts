@@ -73,7 +73,7 @@ describe('ECR Public login with the real docker CLI', { skip }, () => {
     assert.ok(hoursLeft > 2.9 && hoursLeft <= 3, `the ECR Public token's own expiry, got ${hoursLeft} h`);
 
     const cfg = JSON.parse(readFileSync(dockerConfig, 'utf8')) as { auths: Record<string, { auth?: string }> };
-    assert.equal(Buffer.from(cfg.auths[reg.host]!.auth!, 'base64').toString(), `AWS:${reg.password}`);
+    assert.equal(Buffer.from(cfg.auths[reg.host].auth!, 'base64').toString(), `AWS:${reg.password}`);
     assert.equal(cfg.auths['unrelated.example']?.auth, Buffer.from('someone:theirs').toString('base64'), 'other entries kept');
     // The password never shows in what the keeper reports.
     assert.ok(!JSON.stringify(keeper.snapshot()).includes(reg.password));

@@ -123,7 +123,7 @@ describe('AWS SSO sign-in', () => {
     keeper.addRegistry({ name: 'other', region: 'eu-west-1', accountId: '999988887777', profile: 'mfa', apiEndpoint: ecrMfa.url, enabled: false });
     const before = await keeper.refreshAll();
     assert.deepEqual(before.map((r) => r.state), ['signin-required', 'signin-required']);
-    assert.equal(before[0]!.error?.fix, 'Run: aws sso login --profile dev-sso');
+    assert.equal(before[0].error?.fix, 'Run: aws sso login --profile dev-sso');
     assert.equal(sso.calls.length + ecrSso.calls.length, 0, 'no API call while signed out');
 
     const after = await keeper.signIn('dev-sso');

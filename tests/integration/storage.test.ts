@@ -81,7 +81,7 @@ after(async () => {
 describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip }, () => {
   test('a store that does not work is refused with its reason and nothing changes', async () => {
     const env = gpgEnv(tempDir());
-    const file = seedDockerConfig(env, { ...UNRELATED, auths: { ...UNRELATED.auths, [registries[0]!.host]: { auth: fakeAuth('AWS') } } });
+    const file = seedDockerConfig(env, { ...UNRELATED, auths: { ...UNRELATED.auths, [registries[0].host]: { auth: fakeAuth('AWS') } } });
     const bytes = readFileSync(file);
     const relogin = async () => assert.fail('must not log in');
 
@@ -89,14 +89,14 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const uninit = await detectStore('pass', { env });
     assert.equal(uninit.works, false);
     assert.match(uninit.reason!, /no initialised password store/);
-    await assert.rejects(useStore('pass', [registries[0]!.host], { env, relogin }), (e: KeeperError) =>
+    await assert.rejects(useStore('pass', [registries[0].host], { env, relogin }), (e: KeeperError) =>
       e.category === 'credential-store' && /no initialised password store/.test(e.message) && /Nothing was changed/.test(e.fix));
     assert.ok(readFileSync(file).equals(bytes), 'file bytes identical');
 
     // 2. A store initialised for a gpg key this machine does not have.
     mkdirSync(env.PASSWORD_STORE_DIR!, { recursive: true });
     writeFileSync(join(env.PASSWORD_STORE_DIR!, '.gpg-id'), '0123456789ABCDEF0123456789ABCDEF01234567\n');
-    await assert.rejects(useStore('pass', [registries[0]!.host], { env, relogin }), (e: KeeperError) =>
+    await assert.rejects(useStore('pass', [registries[0].host], { env, relogin }), (e: KeeperError) =>
       e.category === 'credential-store' && /gpg has no key/.test(e.message));
     assert.ok(readFileSync(file).equals(bytes), 'file bytes identical');
     assert.deepEqual(readdirSync(env.DOCKER_CONFIG!), ['config.json'], 'no backup or record left');
@@ -145,7 +145,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
       assert.deepEqual(passSecretFor(env, h), { ServerURL: h, Username: 'AWS', Secret: PASSWORD });
     }
     assert.deepEqual(otherKeys(cfg, hosts), otherKeys(originalCfg, hosts), 'unrelated entries unchanged');
-    assert.equal(run('docker', ['logout', hosts[0]!], env).status, 0, 'docker itself reads the new config');
+    assert.equal(run('docker', ['logout', hosts[0]], env).status, 0, 'docker itself reads the new config');
 
     await undo({ env });
     assert.ok(readFileSync(file).equals(original), 'undo restores the original bytes');
@@ -153,7 +153,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
   });
 
   test('podman: its auth file moves to pass the same way, podman logs in through the helper, undo is byte-exact', async () => {
-    const r = registries[0]!;
+    const r = registries[0];
     const env = gpgEnv(tempDir(), r.registriesConf);
     initPassStore(env);
     const runner = createLoginRunner({ env });
@@ -185,13 +185,13 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
     const [good, bad] = registries;
-    await runner.login({ tool: 'docker', host: good!.host, username: 'AWS', password: PASSWORD });
+    await runner.login({ tool: 'docker', host: good.host, username: 'AWS', password: PASSWORD });
     const original = readFileSync(file);
-    await assert.rejects(useStore('pass', [good!.host, bad!.host], {
+    await assert.rejects(useStore('pass', [good.host, bad.host], {
       env,
       relogin: (hs) => Promise.all(hs.map(async (host) => {
         try {
-          await runner.login({ tool: 'docker', host, username: 'AWS', password: host === bad!.host ? 'wrong-password' : PASSWORD });
+          await runner.login({ tool: 'docker', host, username: 'AWS', password: host === bad.host ? 'wrong-password' : PASSWORD });
           return { host, ok: true };
         } catch (err) {
           return { host, ok: false, error: (err as KeeperError).category };
@@ -206,7 +206,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     initPassStore(env);
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
-    const [first, later] = [registries[0]!, registries[3]!];
+    const [first, later] = [registries[0], registries[3]];
     const relogin = (hs: string[]) => Promise.all(hs.map(async (host) => {
       await runner.login({ tool: 'docker', host, username: 'AWS', password: PASSWORD });
       return { host, ok: true };

@@ -89,7 +89,7 @@ describe('token source against the ECR emulator (real SDK)', () => {
     assert.equal(t.username, 'AWS');
     assert.equal(t.password, PASSWORD);
     assert.equal(t.proxyEndpoint, `https://${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`);
-    assert.equal(accountFromProxyEndpoint(t.proxyEndpoint!), ACCOUNT);
+    assert.equal(accountFromProxyEndpoint(t.proxyEndpoint), ACCOUNT);
     const hours = (t.expiresAt.getTime() - Date.now()) / 3600_000;
     assert.ok(hours > 11.9 && hours <= 12, `expires in ~12 h, got ${hours}`);
     assert.deepEqual(emu.calls.map((c) => [c.target, c.region, c.accessKeyId]), [['AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken', 'eu-west-1', KEY_ID]]);

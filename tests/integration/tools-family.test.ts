@@ -51,7 +51,7 @@ describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.nee
     stack = await startStack({ registries: 2 });
     env = withHelm(stack.env, H.path);
     assert.match(run('helm', ['version', '--short'], env).out, H.version);
-    host = stack.registries[0]!.host;
+    host = stack.registries[0].host;
     helmFile = toolFile('helm', env);
     // Resolved by helm's rule: $XDG_CONFIG_HOME/helm/registry/config.json (no HELM_* set in the stack).
     assert.equal(helmFile, join(stack.env.XDG_CONFIG_HOME!, 'helm', 'registry', 'config.json'));
@@ -80,7 +80,7 @@ describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.nee
     // The login is in helm's own file, next to the entries that were there; docker's file got nothing.
     const cfg = readJson(helmFile) as { auths: Record<string, { auth?: string }> };
     for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual(cfg.auths[k], v, `their entry ${k}`);
-    assert.equal(Buffer.from(cfg.auths[host]!.auth!, 'base64').toString(), `AWS:${stack.password}`);
+    assert.equal(Buffer.from(cfg.auths[host].auth!, 'base64').toString(), `AWS:${stack.password}`);
     assert.equal((readJson(stack.dockerConfigFile) as { auths: Record<string, unknown> }).auths[host], undefined);
 
     const push = run('helm', ['push', chart, `oci://${host}/charts`, '--plain-http'], env);
@@ -106,7 +106,7 @@ describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.nee
   });
 
   it('`helm registry logout` behind a running keeper: the login comes back within seconds, from the cached token', async () => {
-    const host2 = stack.registries[1]!.host;
+    const host2 = stack.registries[1].host;
     const dir = join(stack.dir, 'drift');
     mkdirSync(dir);
     const rk = realKeeper(stack, { configDir: dir, env });
@@ -119,7 +119,7 @@ describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.nee
       const out = run('helm', ['registry', 'logout', host2], env);
       assert.equal(out.code, 0, out.out);
       assert.equal((readJson(helmFile) as any).auths[host2], undefined, 'helm removed it');
-      await waitFor('the repair', () => Boolean((readJson(helmFile) as any).auths[host2]?.auth) && rk.keeper.snapshot().registries[0]!.state === 'valid', 15_000);
+      await waitFor('the repair', () => Boolean((readJson(helmFile) as any).auths[host2]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
       assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
       assert.ok(rk.keeper.activity().some((e) => e.message.includes(helmFile)), 'says which file changed');
       for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual((readJson(helmFile) as any).auths[k], v, `their entry ${k}`);
@@ -152,7 +152,7 @@ describe(`${H.label} and credential stores: the staging config makes the same st
   });
 
   it('no helm file yet: helm picks the platform store (pass) by itself, and so does the keeper\'s login; helm uses it', async () => {
-    const host = stack.registries[0]!.host;
+    const host = stack.registries[0].host;
     assert.ok(!existsSync(helmFile));
     assert.equal((await stack.cli(addArgs(stack, 'stored', host, ['--tool', 'helm']), { env })).code, 0);
     const login = await stack.cli(['login', 'stored'], { env });
@@ -167,7 +167,7 @@ describe(`${H.label} and credential stores: the staging config makes the same st
   });
 
   it('`storage use pass` maps a plain-text helm login to pass through credHelpers in helm\'s file, and helm reads it there', async () => {
-    const host = stack.registries[1]!.host;
+    const host = stack.registries[1].host;
     // A helm file with someone's plain-text login (so helm keeps its file store) and no credsStore.
     writeFileSync(helmFile, JSON.stringify({ auths: { 'ghcr.io': { auth: theirs('gh') } } }));
     assert.equal((await stack.cli(['remove', 'stored'], { env })).code, 0);
@@ -200,7 +200,7 @@ describe('containers family: --tool podman is the login podman, skopeo and build
 
   before(async () => {
     stack = await startStack({ registries: 1 });
-    host = stack.registries[0]!.host;
+    host = stack.registries[0].host;
     // No registries.conf marking the test registry insecure: loopback is plain HTTP by itself now.
     const emptyConf = join(stack.dir, 'registries-empty.conf');
     writeFileSync(emptyConf, '');

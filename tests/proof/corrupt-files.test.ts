@@ -40,7 +40,7 @@ describe('corrupt settings and state files', () => {
 
   let n = 0;
   for (const [what, settingsText] of CORRUPTIONS) {
-    const [stateWhat, stateText] = STATE_CORRUPTIONS[n % STATE_CORRUPTIONS.length]!;
+    const [stateWhat, stateText] = STATE_CORRUPTIONS[n % STATE_CORRUPTIONS.length];
     const k = n++;
     it(`CLI: settings (${what}) and state (${stateWhat}) both corrupt: both backed up intact and reported`, async () => {
       const dir = join(root, `cli-${k}`);
@@ -86,7 +86,7 @@ describe('corrupt settings and state files', () => {
     const r = await runCli(['--config-dir', dir, 'add', 'x', '--region', 'us-east-1'], env);
     assert.match(r.stderr, /could not be read/);
     const [b] = backupsOf(dir, 'config.json');
-    assert.equal(readFileSync(join(dir, b!), 'utf8'), text);
+    assert.equal(readFileSync(join(dir, b), 'utf8'), text);
   });
 
   it('engine: the warnings reach the activity log the window shows', () => {
@@ -103,8 +103,8 @@ describe('corrupt settings and state files', () => {
     });
     const notices = keeper.activity().filter((e) => e.kind === 'notice');
     assert.equal(notices.length, 2);
-    assert.match(notices[0]!.message, /config\.json could not be read.*backup/);
-    assert.match(notices[1]!.message, /state\.json could not be read.*backup/);
+    assert.match(notices[0].message, /config\.json could not be read.*backup/);
+    assert.match(notices[1].message, /state\.json could not be read.*backup/);
     assert.equal(backupsOf(dir, 'config.json').length, 1);
     assert.equal(backupsOf(dir, 'state.json').length, 1);
   });
@@ -129,7 +129,7 @@ describe('corrupt settings and state files', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /1 registry in .* did not pass validation.*kept as/);
     const [b] = backupsOf(dir, 'config.json');
-    assert.equal(readFileSync(join(dir, b!), 'utf8'), original);
+    assert.equal(readFileSync(join(dir, b), 'utf8'), original);
   });
 });
 

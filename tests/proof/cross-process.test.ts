@@ -126,7 +126,7 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       assert.ok(typeof cred !== 'string', String(cred));
     }
     // podman itself finds its logins there.
-    const got = spawnSync('podman', ['login', '--get-login', hosts[1]!], { env, encoding: 'utf8' });
+    const got = spawnSync('podman', ['login', '--get-login', hosts[1]], { env, encoding: 'utf8' });
     assert.equal(got.stdout.trim(), 'AWS', got.stderr);
     await assertStatusTruth(env, dir);
   });
@@ -136,7 +136,7 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     const dir = join(stack.dir, 'drift');
     mkdirSync(dir);
     const rk = realKeeper(stack, { configDir: dir });
-    rk.keeper.addRegistry(registryInput(stack, 'drift', hosts[0]!));
+    rk.keeper.addRegistry(registryInput(stack, 'drift', hosts[0]));
     try {
       const first = await rk.keeper.refresh('drift');
       assert.equal(first.state, 'valid');
@@ -144,11 +144,11 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       await sleep(300);
       const calls = stack.emu.calls.length;
       const states: string[] = [];
-      rk.keeper.on('change', (s) => states.push(s.registries[0]!.state));
-      const out = spawnSync('docker', ['logout', hosts[0]!], { env: stack.env, encoding: 'utf8' });
+      rk.keeper.on('change', (s) => states.push(s.registries[0].state));
+      const out = spawnSync('docker', ['logout', hosts[0]], { env: stack.env, encoding: 'utf8' });
       assert.equal(out.status, 0, out.stderr);
-      assert.equal((readJson(stack.dockerConfigFile) as any).auths[hosts[0]!], undefined, 'docker removed it');
-      await waitFor('the repair', () => Boolean((readJson(stack.dockerConfigFile) as any).auths[hosts[0]!]?.auth) && rk.keeper.snapshot().registries[0]!.state === 'valid', 15_000);
+      assert.equal((readJson(stack.dockerConfigFile) as any).auths[hosts[0]], undefined, 'docker removed it');
+      await waitFor('the repair', () => Boolean((readJson(stack.dockerConfigFile) as any).auths[hosts[0]]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
       assert.ok(states.includes('missing'), `went through missing: ${states.join(' ')}`);
       assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
       assert.ok(rk.keeper.activity().some((e) => /no longer in .*config\.json/.test(e.message)), 'says which file changed');
@@ -163,7 +163,7 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     const dir = join(stack.dir, 'two-keepers');
     mkdirSync(dir);
     const a = realKeeper(stack, { configDir: dir });
-    a.keeper.addRegistry(registryInput(stack, 'shared', hosts[2]!));
+    a.keeper.addRegistry(registryInput(stack, 'shared', hosts[2]));
     const b = realKeeper(stack, { configDir: dir });
     try {
       await a.keeper.refresh('shared');
@@ -175,11 +175,11 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       const aLogins = () => a.keeper.activity().filter((e) => e.kind === 'login').length;
       const before = { a: aLogins(), b: bLogins() };
       const refreshed = await a.keeper.refresh('shared');
-      await waitFor('b to take on a\'s refresh', () => b.keeper.snapshot().registries[0]!.expiresAt === refreshed.expiresAt, 10_000);
+      await waitFor('b to take on a\'s refresh', () => b.keeper.snapshot().registries[0].expiresAt === refreshed.expiresAt, 10_000);
       await sleep(4000);
       assert.equal(bLogins(), before.b, 'b did not log in again');
       assert.equal(aLogins(), before.a + 1, 'a logged in once, and nobody fought back');
-      assert.equal(b.keeper.snapshot().registries[0]!.state, 'valid');
+      assert.equal(b.keeper.snapshot().registries[0].state, 'valid');
     } finally {
       await a.keeper.stop();
       await b.keeper.stop();
@@ -209,13 +209,13 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     };
     // Two registries to begin with, and how long each command takes on this machine now: the
     // kills land at fractions of that, so they hit start-up, the logins and the writes alike.
-    const tAdd = (await timed(addArgs(stack, 'base1', hosts[0]!))) + (await timed(addArgs(stack, 'base2', hosts[1]!, ['--tool', 'podman']))) / 2;
+    const tAdd = (await timed(addArgs(stack, 'base1', hosts[0]))) + (await timed(addArgs(stack, 'base2', hosts[1], ['--tool', 'podman']))) / 2;
     const tLogin = await timed(['login', '--all']);
     const tStorage = await timed(['storage', 'use', 'pass']);
     await timed(['storage', 'undo']);
     let n = 2;
     for (const frac of [0.15, 0.35, 0.55, 0.75, 0.95]) {
-      await killAt(addArgs(stack, `k${n}`, hosts[n % hosts.length]!, n % 2 ? ['--tool', 'podman'] : []), tAdd * frac);
+      await killAt(addArgs(stack, `k${n}`, hosts[n % hosts.length], n % 2 ? ['--tool', 'podman'] : []), tAdd * frac);
       n++;
       await killAt(['login', '--all'], tLogin * frac);
       await assertStatusTruth(env, dir);

@@ -73,8 +73,8 @@ describe('faults: the in-process keeper survives each one and recovers when it c
       if (e.kind === 'failure') run.failures.push(e);
       if (e.kind === 'login') run.logins.push(e);
     });
-    rk.keeper.addRegistry(registryInput(stack, `${label}-a`, hosts[0]!));
-    rk.keeper.addRegistry(registryInput(stack, `${label}-b`, hosts[1]!));
+    rk.keeper.addRegistry(registryInput(stack, `${label}-a`, hosts[0]));
+    rk.keeper.addRegistry(registryInput(stack, `${label}-b`, hosts[1]));
     if (Object.keys(settings).length) rk.keeper.updateSettings(settings);
     runs.push(run);
     return run;
@@ -101,7 +101,7 @@ describe('faults: the in-process keeper survives each one and recovers when it c
       assert.equal(r.error?.category, category, `${r.name}: ${r.error?.category}: ${r.error?.message}`);
       assert.ok(r.error?.fix, 'a fix is offered');
       assert.ok(r.nextRefresh, 'a retry is scheduled');
-      assert.ok(Date.parse(r.nextRefresh!) - run.clock.now() >= MIN_ATTEMPT_GAP_MS - 1000, 'the retry is not immediate');
+      assert.ok(Date.parse(r.nextRefresh) - run.clock.now() >= MIN_ATTEMPT_GAP_MS - 1000, 'the retry is not immediate');
     }
 
     // While the fault lasts: retries happen, spaced and bounded.
@@ -113,8 +113,8 @@ describe('faults: the in-process keeper survives each one and recovers when it c
       // Backoff 30 s, 1, 2, 4, 8 min (+/-20%): in N minutes at most ~log2(N*2)+2 attempts.
       const bound = Math.ceil(Math.log2((faultMs / 30_000) + 1)) + 2;
       assert.ok(times.length <= bound, `${name}: ${times.length} attempts in ${faultMs / MINUTE} min (bound ${bound})`);
-      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= MIN_ATTEMPT_GAP_MS, `${name}: attempts ${i - 1} and ${i} only ${times[i]! - times[i - 1]!} ms apart`);
-      for (let i = 2; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= (times[i - 1]! - times[i - 2]!) * 0.6, `${name}: the backoff grows`);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= MIN_ATTEMPT_GAP_MS, `${name}: attempts ${i - 1} and ${i} only ${times[i] - times[i - 1]} ms apart`);
+      for (let i = 2; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= (times[i - 1] - times[i - 2]) * 0.6, `${name}: the backoff grows`);
     }
     // API calls: the two registries share one token fetch per attempt when they retry together;
     // each fetch is at most SDK_ATTEMPTS requests. Never a hot loop.
@@ -132,7 +132,7 @@ describe('faults: the in-process keeper survives each one and recovers when it c
       assert.equal(r.error, null);
     }
     const cfg = readJson(stack.dockerConfigFile) as { auths: Record<string, { auth: string }> };
-    assert.ok(cfg.auths[hosts[0]!]?.auth && cfg.auths[hosts[1]!]?.auth, 'both logins in the credential file');
+    assert.ok(cfg.auths[hosts[0]]?.auth && cfg.auths[hosts[1]]?.auth, 'both logins in the credential file');
     assert.ok(cfg.auths['ghcr.io'], 'their entry kept');
     // Nothing the keeper says about the fault carries the password.
     const said = JSON.stringify([run.failures, run.rk.keeper.activity(), run.rk.keeper.snapshot()]);

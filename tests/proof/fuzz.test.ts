@@ -28,7 +28,7 @@ function rng(seed: number) {
   };
 }
 const rand = rng(SEED);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 // Strings no field accepts: shell metacharacters, traversal, control characters, flags, huge.
 const BAD_STRINGS: readonly string[] = [
@@ -81,7 +81,7 @@ function badRegistryInput(forUpdate = false): unknown {
     const d = rand();
     if (d < 0.45) {
       const f = pick(STRING_FIELDS);
-      o[f] = pick([...BAD_FOR[f]!, ...WRONG_TYPES.filter((v) => v !== null)]);
+      o[f] = pick([...BAD_FOR[f], ...WRONG_TYPES.filter((v) => v !== null)]);
     } else if (d < 0.65) {
       o[pick(BOOL_FIELDS)] = pick(['true', 'false', 0, 1, NaN, [], {}, 'yes', [true]]);
     } else if (d < 0.8) {
@@ -91,7 +91,7 @@ function badRegistryInput(forUpdate = false): unknown {
       if (rand() < 0.5) delete o.region;
       o.kind = 'private';
     } else if (d < 0.9) {
-      o.name = pick(BAD_FOR.name!);
+      o.name = pick(BAD_FOR.name);
     } else {
       o.kind = 'public'; // public with an account id or another region is contradictory
       o.region = pick(['eu-west-1', 'us-west-2']);
@@ -147,7 +147,7 @@ function badCall(existingId: string): [unknown, unknown] {
     case 'registry:update': return rand() < 0.5 ? [ch, [ids(), validBase()]] : [ch, [existingId, badRegistryInput(true)]];
     case 'settings:update': return [ch, [badSettingsPatch()]];
     case 'aws:detectAccount':
-      return rand() < 0.5 ? [ch, [pick([...BAD_STRINGS, 1, {}, [], true]), 'us-east-1']] : [ch, [null, pick([...BAD_FOR.region!, 1, null, {}])]];
+      return rand() < 0.5 ? [ch, [pick([...BAD_STRINGS, 1, {}, [], true]), 'us-east-1']] : [ch, [null, pick([...BAD_FOR.region, 1, null, {}])]];
     case 'mfa:answer':
       return rand() < 0.5 ? [ch, [ids(), '123456']] : [ch, ['req1', pick(['12345', '1234567', 'abcdef', '123 456', 123456, NaN, [], {}, ...BAD_STRINGS])]];
     case 'signin:start': return [ch, [pick([...BAD_STRINGS, ...WRONG_TYPES, '', null])]];

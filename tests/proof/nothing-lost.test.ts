@@ -61,7 +61,7 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
 
   for (let round = 0; round < ROUNDS; round++) {
     it(`round ${round + 1}: every entry, ours and theirs, is present afterwards`, async () => {
-      const dockerSeed = DOCKER_SEEDS[round % DOCKER_SEEDS.length]!;
+      const dockerSeed = DOCKER_SEEDS[round % DOCKER_SEEDS.length];
       // Each round starts from the other people's entries only, so each round must add all 40.
       writeFileSync(stack.dockerConfigFile, JSON.stringify(dockerSeed, null, 2));
       writeFileSync(podmanFile, JSON.stringify(PODMAN_SEED, null, 2));

@@ -52,9 +52,9 @@ for (const [category, where] of [['throttled', 'token'], ['server', 'token'], ['
     const bound = maxAttempts(DAY);
     for (const [name, times] of perReg) {
       assert.ok(times.length >= bound - 1 && times.length <= bound, `${name}: ${times.length} attempts in a day (expected about ${bound})`);
-      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
       for (const g of gaps) assert.ok(g >= MIN_ATTEMPT_GAP_MS && g <= BACKOFF_MAX_MS + 1000, `${name}: gap ${g} ms`);
-      for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i]! >= gaps[i - 1]!, `${name}: gaps never shrink (${gaps.join(',')})`);
+      for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1], `${name}: gaps never shrink (${gaps.join(',')})`);
     }
     // Every attempt is one token call (and one login when the token came back).
     const attempts = [...perReg.values()].reduce((a, t) => a + t.length, 0);

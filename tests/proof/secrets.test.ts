@@ -117,7 +117,7 @@ describe('the password never leaks', { skip }, () => {
     rk.tokens.clear();
     await rk.keeper.refresh('s3');
     // podman: s0 already logs docker in to hosts[0], and two registries may not share a host and tool.
-    rk.keeper.addRegistry(registryInput(stack, 'late', hosts[0]!, 'podman'));
+    rk.keeper.addRegistry(registryInput(stack, 'late', hosts[0], 'podman'));
     await rk.keeper.refreshAll();
     assert.ok(events.length > 40);
     const everything = JSON.stringify([events, rk.keeper.activity(), rk.keeper.snapshot(), rk.keeper.settings(), rk.keeper.registries()]);
@@ -142,7 +142,7 @@ describe('the password never leaks', { skip }, () => {
       signIn: async () => false,
     } as unknown as HandlerServices;
     const handlers = createHandlers(rk.keeper, services);
-    const anId = rk.keeper.registries()[0]!.id;
+    const anId = rk.keeper.registries()[0].id;
     const argsFor: Partial<Record<InvokeChannel, unknown[]>> = {
       'registry:refresh': [anId],
       'registry:update': [anId, { enabled: true }],
@@ -161,7 +161,7 @@ describe('the password never leaks', { skip }, () => {
       const args = argsFor[ch] ?? [];
       if (args.length !== ARITY[ch]) { console.log(`# secrets: channel ${ch} takes arguments this test does not know yet; not dispatched`); continue; }
       results[ch] = await dispatch(handlers, ch, args);
-      assert.ok(results[ch] && typeof results[ch] === 'object' && 'result' in (results[ch] as object), `${ch}: ${JSON.stringify(results[ch])}`);
+      assert.ok(results[ch] && typeof results[ch] === 'object' && 'result' in (results[ch]), `${ch}: ${JSON.stringify(results[ch])}`);
     }
     const added = (results['registry:add'] as { result: { id: string } }).result.id;
     results['registry:refresh:added'] = await dispatch(handlers, 'registry:refresh', [added]);

@@ -138,7 +138,7 @@ describe('Add from this machine', { skip }, () => {
     await summary.waitFor();
     await page.locator('.view-form button[type="submit"]').click();
     await card(page, 'ghost-2').waitFor();
-    assert.equal(k.keeper.registries()[0]!.name, 'ghost-2');
+    assert.equal(k.keeper.registries()[0].name, 'ghost-2');
     assert.deepEqual(errors, []);
   });
 });

@@ -164,7 +164,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.equal(await page.locator('[data-field="loginTimeoutSeconds"] .field-error').innerText(), 'Login timeout must be a whole number from 5 to 300.');
     assert.doesNotMatch(await page.locator('.view-settings').innerText(), /notifyLeadMinutes|loginTimeoutSeconds/);
     const cli = validateSettingsPatch({ notifyLeadMinutes: 0 });
-    assert.equal(cli.ok ? '' : cli.errors[0]!.message, 'notifyLeadMinutes must be a whole number from 1 to 360.');
+    assert.equal(cli.ok ? '' : cli.errors[0].message, 'notifyLeadMinutes must be a whole number from 1 to 360.');
   });
 
   test('7. a card\'s Refresh gets a new token (one call); Refresh all still shares one', async () => {
@@ -216,7 +216,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     const { page } = await open(k);
     const c = card(page, 'edit-me');
     assert.equal(await c.getAttribute('data-state'), 'valid');
-    const lastBefore = k.keeper.snapshot().registries[0]!.lastRefresh;
+    const lastBefore = k.keeper.snapshot().registries[0].lastRefresh;
     // Auto refresh off: not part of what identifies the login, so it stays valid with no call.
     let calls = stack.emulator.calls.length;
     await c.getByRole('button', { name: 'Edit edit-me' }).click();
@@ -226,7 +226,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.waitForTimeout(300);
     assert.equal(await c.getAttribute('data-state'), 'valid');
     assert.equal(stack.emulator.calls.length, calls);
-    assert.equal(k.keeper.snapshot().registries[0]!.lastRefresh, lastBefore);
+    assert.equal(k.keeper.snapshot().registries[0].lastRefresh, lastBefore);
     // Another profile: a different login, made right away.
     calls = stack.emulator.calls.length;
     await c.getByRole('button', { name: 'Edit edit-me' }).click();
@@ -234,7 +234,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.locator('.view-form button[type="submit"]').click();
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'valid' && !document.querySelector('article.card[aria-busy="true"]'), undefined, { timeout: 30_000 });
     assert.equal(stack.emulator.calls.length, calls + 1);
-    assert.notEqual(k.keeper.snapshot().registries[0]!.lastRefresh, lastBefore);
+    assert.notEqual(k.keeper.snapshot().registries[0].lastRefresh, lastBefore);
     assert.doesNotMatch(await c.locator('.countdown').innerText(), /Not logged in yet/);
   });
 
@@ -248,7 +248,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.match(await c.locator('.card-host').innerText(), /Host known after the first login/);
     await c.getByRole('button', { name: 'Refresh learn-host' }).click();
     await c.locator('.error-panel').waitFor({ timeout: 60_000 });
-    const snap = k.keeper.snapshot().registries[0]!;
+    const snap = k.keeper.snapshot().registries[0];
     assert.equal(snap.error?.stage, 'registry');
     assert.equal(await c.locator('.card-host').innerText(), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`);
     const title = await c.locator('.error-category').innerText();
@@ -258,7 +258,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     stack.emulator.fault('denied');
     await c.getByRole('button', { name: 'Refresh learn-host' }).click();
     await c.locator('.error-category', { hasText: 'Access denied' }).waitFor({ timeout: 30_000 });
-    assert.equal(k.keeper.snapshot().registries[0]!.error?.stage, 'aws');
+    assert.equal(k.keeper.snapshot().registries[0].error?.stage, 'aws');
   });
 
   test('11. Escape cancels Remove; a settings draft survives a tab switch; a tool path must exist', async () => {
@@ -391,11 +391,11 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
     await more('toggle-enabled');
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'disabled');
-    assert.equal(k.keeper.registries()[0]!.enabled, false);
+    assert.equal(k.keeper.registries()[0].enabled, false);
     const calls = stack.emulator.calls.length;
     await more('toggle-enabled');
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'valid' && !document.querySelector('article.card[aria-busy="true"]'), undefined, { timeout: 30_000 });
-    assert.equal(k.keeper.registries()[0]!.enabled, true);
+    assert.equal(k.keeper.registries()[0].enabled, true);
     assert.ok(stack.emulator.calls.length >= calls, 'enabled again and logged in');
 
     // The form has the switch too.
@@ -403,7 +403,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.getByLabel('Enabled: keep this registry logged in').uncheck();
     await page.locator('.view-form button[type="submit"]').click();
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'disabled');
-    assert.equal(k.keeper.registries()[0]!.enabled, false);
+    assert.equal(k.keeper.registries()[0].enabled, false);
   });
 
   test('15. Remove offers Undo for a few seconds, which brings the registry back and logs it in', async () => {
@@ -559,7 +559,7 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
     try {
       const c = card(page, 'retry');
       await c.locator('.error-panel').waitFor({ timeout: 20_000 });
-      const retryAt = Date.parse(k.keeper.snapshot().registries[0]!.error!.retryAt!);
+      const retryAt = Date.parse(k.keeper.snapshot().registries[0].error!.retryAt!);
       assert.match(await c.locator('.retry').innerText(), /^Next retry in \d+ s, at \d\d:\d\d:\d\d$/);
       await clock.advance(retryAt - clock.now() + 1000);
       await page.locator('article.card[data-state="valid"]').waitFor({ timeout: 20_000 });

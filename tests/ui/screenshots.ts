@@ -30,12 +30,12 @@ try {
   // A dashboard with three healthy registries and one whose login the registry rejects.
   const k = keeperFor(stack);
   k.keeper.addRegistry(stackRegistry(stack, 'prod', { accountId: '111122223333' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0]!.host }));
-  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra[1]!.host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0].host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra[1].host }));
   await k.keeper.refresh('prod');
   await k.keeper.refresh('staging');
   stack.emulator.fault('badpassword');
-  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: extra[2]!.host }));
+  k.keeper.addRegistry(stackRegistry(stack, 'legacy', { region: 'eu-central-1', registryHost: extra[2].host }));
   await k.keeper.refresh('legacy');
   await k.keeper.refresh('build-cache');
 

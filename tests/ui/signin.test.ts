@@ -154,14 +154,14 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await code.press('Enter');
     await d.waitFor({ state: 'hidden' });
     await c.locator('.error-panel[data-category="mfa-required"]').waitFor({ timeout: 30_000 });
-    let snap = k.keeper.snapshot().registries[0]!;
+    let snap = k.keeper.snapshot().registries[0];
     assert.equal(snap.error?.category, 'mfa-required');
     assert.deepEqual(sts.calls.map((x) => [x.serialNumber, x.tokenCode, x.outcome === 'ok']), [[MFA_SERIAL, '111111', false]]);
     assert.equal(await c.getAttribute('data-state'), 'signin-required');
     assert.equal(await c.locator('.error-category').innerText(), 'MFA code needed');
-    assert.equal(await c.locator('.error-message').innerText(), snap.error!.message);
-    assert.match(snap.error!.message, /did not accept the MFA code/);
-    assert.equal(await c.locator('.error-panel .fix').innerText(), `Fix: ${snap.error!.fix}`);
+    assert.equal(await c.locator('.error-message').innerText(), snap.error.message);
+    assert.match(snap.error.message, /did not accept the MFA code/);
+    assert.equal(await c.locator('.error-panel .fix').innerText(), `Fix: ${snap.error.fix}`);
     assert.equal(await c.getByRole('button', { name: /^Sign in/ }).count(), 0, 'MFA is not an SSO sign-in');
     assert.ok(!(await c.innerText()).includes('aws sso login'));
     assert.equal(ecrMfa.calls.length, 0);
@@ -175,7 +175,7 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('aria-busy') === 'false');
     snap = k.keeper.snapshot().registries[0]!;
     assert.equal(snap.error?.category, 'mfa-required');
-    assert.match(snap.error!.message, /No MFA code was entered/);
+    assert.match(snap.error.message, /No MFA code was entered/);
     await c.locator('.error-message', { hasText: 'No MFA code was entered' }).waitFor();
     assert.equal(await c.getByRole('button', { name: 'Refresh mfa-reg' }).isDisabled(), false);
     assert.equal(await c.evaluate((el) => el.contains(document.activeElement)), true, 'focus returns to the card');
@@ -320,7 +320,7 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await page.locator('[data-action="sso-signin"]').click();
     await page.locator('[data-role="sso-status"]', { hasText: 'Signed in to dev-sso' }).waitFor({ timeout: 30_000 });
     assert.equal(readFileSync(callsLog, 'utf8').trim(), 'sso login --profile dev-sso');
-    assert.equal(k.keeper.snapshot().registries[0]!.state, 'valid');
+    assert.equal(k.keeper.snapshot().registries[0].state, 'valid');
     assert.deepEqual(ecrSso.calls.map((x) => x.accessKeyId), [SSO.accessKeyId]);
     assert.deepEqual(w.errors, []);
     await w.close();

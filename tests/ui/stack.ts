@@ -10,7 +10,6 @@ import { createKeeper } from '../../src/core/engine';
 import type { Keeper } from '../../src/core/keeper';
 import type { Clock } from '../../src/core/scheduler';
 import { MfaBroker } from '../../src/core/mfa';
-import type { JsonStore } from '../../src/core/settings';
 import { createServices } from '../../src/electron/services';
 import type { Handlers } from '../../src/electron/contract';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
@@ -110,7 +109,7 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
   const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
     env,
-    openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
+    openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]),
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
     ...(opts.clock ? { clock: opts.clock } : {}),

@@ -103,7 +103,7 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
       assert.match(await row(name).locator('.badge').innerText(), /Plain text/);
       assert.match(await row(name).innerText(), new RegExp(`plain text \\(base64\\) in ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
-    const report = (await k.handlers['storage:get']()) as Awaited<ReturnType<KeeperUnderTest['handlers']['storage:get']>>;
+    const report = (await k.handlers['storage:get']());
     assert.deepEqual(report.stores.filter((s) => s.works).map((s) => s.store), ['pass']);
     assert.equal(await page.locator('.store-row[data-store="pass"]').getAttribute('data-works'), 'true');
     for (const s of report.stores.filter((x) => !x.works)) {
@@ -192,7 +192,7 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     await page.locator('.storage-row[data-registry="solo"]').waitFor();
     assert.equal(await page.locator('.storage-row[data-registry="solo"]').getAttribute('data-storage'), 'plaintext');
 
-    const report = (await k.handlers['storage:get']()) as Awaited<ReturnType<KeeperUnderTest['handlers']['storage:get']>>;
+    const report = (await k.handlers['storage:get']());
     assert.equal(report.stores.length, 5);
     assert.ok(report.stores.every((s) => !s.works), JSON.stringify(report.stores));
     for (const s of report.stores) {

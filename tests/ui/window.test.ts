@@ -47,7 +47,7 @@ describe('ECR Keeper window', { skip }, () => {
   }
 
   const card = (page: Page, name: string): Locator => page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
-  const seconds = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return h! * 3600 + m! * 60 + s!; };
+  const seconds = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return h * 3600 + m * 60 + s; };
 
   test('first run explains the app, offers the hosts found on this machine, and adds a registry through the form', async () => {
     const k = keeper();
@@ -97,7 +97,7 @@ describe('ECR Keeper window', { skip }, () => {
     assert.match(await page.locator('#overall').innerText(), /Login valid/);
     const saved = k.keeper.registries();
     assert.equal(saved.length, 1);
-    assert.equal(saved[0]!.accountId, ACCOUNT);
+    assert.equal(saved[0].accountId, ACCOUNT);
     assert.match(k.settingsText(), /"prod"/);
     assert.deepEqual(errors, []);
     await page.context().close();
@@ -139,9 +139,9 @@ describe('ECR Keeper window', { skip }, () => {
       await page.waitForTimeout(100);
     }
     assert.ok(samples.length >= 4, `countdown changed ${samples.length} times in 4.2 s`);
-    for (let i = 1; i < samples.length; i++) assert.equal(samples[i - 1]!.left - samples[i]!.left, 1, `step ${i}: ${JSON.stringify(samples)}`);
+    for (let i = 1; i < samples.length; i++) assert.equal(samples[i - 1].left - samples[i].left, 1, `step ${i}: ${JSON.stringify(samples)}`);
     for (const s of samples) assert.ok(Math.abs((expiresAt - s.at) / 1000 - s.left) <= 1.2, 'countdown matches expiresAt');
-    assert.ok(samples[0]!.left > 11 * 3600 + 59 * 60, 'a fresh 12 h token');
+    assert.ok(samples[0].left > 11 * 3600 + 59 * 60, 'a fresh 12 h token');
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -164,8 +164,8 @@ describe('ECR Keeper window', { skip }, () => {
     assert.equal(rej.error?.category, 'login-rejected');
     assert.equal(await cr.locator('.badge').innerText(), '✕ Failed');
     assert.equal(await cr.locator('.error-category').innerText(), 'Login rejected');
-    assert.equal(await cr.locator('.error-message').innerText(), rej.error!.message);
-    assert.equal(await cr.locator('.fix').first().innerText(), `Fix: ${rej.error!.fix}`);
+    assert.equal(await cr.locator('.error-message').innerText(), rej.error.message);
+    assert.equal(await cr.locator('.fix').first().innerText(), `Fix: ${rej.error.fix}`);
     assert.ok(!(await page.content()).includes(stack.registry.password), 'the password never reaches the window');
 
     stack.emulator.fault('denied');
@@ -304,7 +304,7 @@ describe('ECR Keeper window', { skip }, () => {
     assert.ok(first.every((t) => /^\d\d:\d\d:\d\d$/.test(t)), 'every card counts down');
     await page.waitForTimeout(2100);
     const second = await texts();
-    const moved = first.map((t, i) => seconds(t) - seconds(second[i]!));
+    const moved = first.map((t, i) => seconds(t) - seconds(second[i]));
     assert.ok(moved.every((d) => d >= 1 && d <= 3), `each countdown advanced 1-3 s: ${[...new Set(moved)].join(',')}`);
     // The last card, scrolled to, shows its countdown on screen.
     const lastCard = page.locator('article.card').last();

@@ -1,0 +1,34 @@
+// ESLint for the TypeScript sources, tests and scripts: typescript-eslint's type-checked rules
+// (floating promises, unsafe `any`, misused promises), with formatting left to Prettier
+// (eslint-config-prettier turns off the rules that would disagree with it). `npm run lint` runs
+// both; .ci/run runs it before the tests.
+//
+// typescript-eslint needs TypeScript's JavaScript API, which the native TypeScript 7 compiler does
+// not ship: the `typescript` package here is 6.0 for ESLint (and editors), and `npm run typecheck`
+// runs TypeScript 7 from the `typescript-7` alias.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist.*/**', 'release/**', 'node_modules/**', '.cache/**', '.tools/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's test()/describe()/it() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+      ],
+    },
+  },
+  {
+    // Plain JavaScript build scripts: no type information, Node globals.
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+  },
+  prettier,
+);
