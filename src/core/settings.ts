@@ -5,10 +5,10 @@
 // or fails the schema is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
 // and the keeper starts from defaults with a warning the user sees.
 import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withFileLockSync } from './cred-file';
 import { KeeperError, sanitize } from './errors';
+import { homeDir } from './home';
 import { isRegistry, type Registry } from './registry';
 import { DEFAULT_SETTINGS, LIMITS, SETTINGS_VERSION, type Settings } from './settings-model';
 
@@ -103,7 +103,7 @@ export type StoreOpener = (options: StoreOptions) => JsonStore;
  */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.ECR_KEEPER_CONFIG_DIR) return env.ECR_KEEPER_CONFIG_DIR;
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = homeDir(env);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
   if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_NAME);
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_NAME);
