@@ -8,6 +8,7 @@ import { InputError, KeeperError, withFix } from '../core/errors';
 import { watchSettingsFile } from '../core/settings-watch';
 import { formatLeft, formatLocalTime } from '../core/time-text';
 import { CONFIG_KEYS } from '../core/config-keys';
+import { REGISTRY_FLAGS } from '../core/registry-fields';
 import type { Keeper } from '../core/keeper';
 import { needsAttention, type RegistrySnapshot } from '../core/snapshot';
 
@@ -183,14 +184,19 @@ function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: 
   return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt ? formatLocalTime(r.expiresAt) : 'unknown'})${notes}` };
 }
 
+/** The registry fields' `--flag VALUE` options (src/core/registry-fields.ts), and the input they give. */
+type FieldFlags = typeof REGISTRY_FLAGS;
+function fieldOptions(fields: FieldFlags): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(fields.map(([, flag]) => [flag, { type: 'string' as const }]));
+}
+function fieldValues(fields: FieldFlags, values: Values): Record<string, unknown> {
+  return Object.fromEntries(fields.map(([field, flag]) => [field, values[flag]]));
+}
+
 async function cmdAdd(args: string[], io: Io): Promise<number> {
+  const fields = REGISTRY_FLAGS.filter(([f]) => f !== 'name'); // the name is the positional NAME
   const { values, positionals } = parse(args, {
-    region: { type: 'string' },
-    account: { type: 'string' },
-    profile: { type: 'string' },
-    tool: { type: 'string' },
-    'registry-host': { type: 'string' },
-    'api-endpoint': { type: 'string' },
+    ...fieldOptions(fields),
     public: { type: 'boolean' },
     disabled: { type: 'boolean' },
   });
@@ -200,12 +206,7 @@ async function cmdAdd(args: string[], io: Io): Promise<number> {
   const input: Record<string, unknown> = {
     name: positionals[0],
     kind: values.public ? 'public' : 'private',
-    region: values.region,
-    accountId: values.account,
-    profile: values.profile,
-    tool: values.tool,
-    registryHost: values['registry-host'],
-    apiEndpoint: values['api-endpoint'],
+    ...fieldValues(fields, values),
   };
   if (values.disabled) input.enabled = false;
   for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
@@ -263,13 +264,7 @@ async function cmdRemove(args: string[], io: Io): Promise<number> {
 
 async function cmdEdit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
-    name: { type: 'string' },
-    region: { type: 'string' },
-    account: { type: 'string' },
-    profile: { type: 'string' },
-    tool: { type: 'string' },
-    'registry-host': { type: 'string' },
-    'api-endpoint': { type: 'string' },
+    ...fieldOptions(REGISTRY_FLAGS),
     enable: { type: 'boolean' },
     disable: { type: 'boolean' },
     'auto-refresh': { type: 'string' },
@@ -280,13 +275,7 @@ async function cmdEdit(args: string[], io: Io): Promise<number> {
   const auto = values['auto-refresh'];
   if (auto !== undefined && !['on', 'off'].includes(auto as string)) throw new UsageError('--auto-refresh takes on or off.');
   const input: Record<string, unknown> = {
-    name: values.name,
-    region: values.region,
-    accountId: values.account,
-    profile: values.profile,
-    tool: values.tool,
-    registryHost: values['registry-host'],
-    apiEndpoint: values['api-endpoint'],
+    ...fieldValues(REGISTRY_FLAGS, values),
     enabled: values.enable ? true : values.disable ? false : undefined,
     autoRefresh: auto === undefined ? undefined : auto === 'on',
   };
