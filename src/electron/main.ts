@@ -57,7 +57,7 @@ function start(): void {
   const mfa = new MfaBroker();
   const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
-    // The cast: electron-store types its schema generically; the core hands it conf's plain JSON schema.
+    // The cast: electron-store types its options generically; the core hands it conf's plain ones.
     openStore: electronStoreOpener(Store as unknown as StoreConstructor),
     env: process.env,
     mfaPrompt: mfa.prompt,
