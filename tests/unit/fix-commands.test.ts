@@ -26,7 +26,7 @@ test('every ecr-keeper command in the sources exists and takes the options used 
   const commands = new Set([...cli.matchAll(/case '([a-z-]+)': return await/g)].map((m) => m[1]!));
   assert.ok(commands.has('discover') && commands.has('edit') && commands.has('config'), [...commands].join(' '));
   const uses: { file: string; cmd: string; flags: string[] }[] = [];
-  for (const f of [...files('electron'), ...files('renderer')]) {
+  for (const f of files('src')) {
     const text = readFileSync(f, 'utf8');
     // The command and what follows it up to the end of the quoted/backticked command.
     // Not a path to the program (/usr/local/bin/ecr-keeper ...): that names a file, not a command.
