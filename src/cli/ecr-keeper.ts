@@ -139,16 +139,16 @@ function parse(args: string[], options: ParseArgsConfig['options']): { values: V
 }
 
 async function openKeeper(configDir: string | undefined, io: Io, opts: { readOnly?: boolean } = {}) {
-  const [{ createKeeper }, { default: Conf }, { defaultConfigDir }] = await Promise.all([
+  const [{ createKeeper }, { openJsonFile }, { defaultConfigDir }] = await Promise.all([
     import('../core/engine'),
-    import('conf'),
+    import('../core/json-store'),
     import('../core/settings'),
   ]);
   const dir = configDir ?? defaultConfigDir(io.env);
   const { keeper, warnings } = createKeeper({
     configDir: dir,
     env: io.env,
-    openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as import('../core/settings').JsonStore,
+    openStore: openJsonFile,
     // Asks on the terminal; without one (services, CI, `watch` in the background) MFA profiles
     // fail at once with signin-required instead of hanging.
     mfaPrompt: (await import('../core/mfa')).terminalMfaPrompt(),
@@ -466,7 +466,7 @@ async function cmdWatch(args: string[], io: Io, signals: NodeJS.EventEmitter): P
   if (positionals.length) throw new UsageError('watch takes no arguments.');
   // Listen for signals before anything is printed: a supervisor may send SIGTERM as soon as it
   // sees the first line, and an unhandled SIGTERM would kill the process without a clean stop.
-  // `on`, not `once`: conf's atomic writer (when-exit) re-sends the signal to the process after
+  // `on`, not `once`: the atomic writer (atomically's when-exit) re-sends the signal to the process after
   // its own cleanup; with no listener left, that second delivery would kill us mid-stop.
   const stopped = new Promise<void>((resolve) => {
     signals.on('SIGINT', () => resolve());

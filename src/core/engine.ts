@@ -1,6 +1,6 @@
 // Wires the real parts into a Keeper: the settings files, the AWS token source, the login runner
 // and the docker/podman config inspector. The tray app and the CLI both build their keeper here,
-// differing only in the JSON store they pass (electron-store vs conf).
+// differing only in the JSON store they pass (electron-store vs json-store.ts, same files).
 import { Keeper } from './keeper';
 import { openSettings, type StoreOpener } from './settings';
 import { createTokenSource, type TokenSource } from './tokens';

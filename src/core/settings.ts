@@ -1,7 +1,8 @@
-// Settings and persisted state: schema, defaults, migrations, and recovery from corrupt files.
+// Settings and persisted state: their checks, defaults, migrations, and recovery from corrupt files.
 //
-// The JSON store is injected: the CLI passes `conf`, the tray app passes `electron-store` (built on
-// conf), so both read and write the same files with the same checks. A file that cannot be parsed
+// The JSON store is injected: the CLI passes json-store.ts (conf's file format without conf), the
+// tray app passes `electron-store` (built on conf), so both read and write the same files with the
+// same checks. A file that cannot be parsed
 // or fails its check is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
 // and the keeper starts from defaults with a warning the user sees.
 import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
