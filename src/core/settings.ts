@@ -2,9 +2,9 @@
 //
 // The JSON store is injected: the CLI passes json-store.ts (conf's file format without conf), the
 // tray app passes `electron-store` (built on conf), so both read and write the same files with the
-// same checks. A file that cannot be parsed
-// or fails its check is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
-// and the keeper starts from defaults with a warning the user sees.
+// same checks. A file that cannot be parsed or fails its check is moved to
+// `<name>.json.backup-<timestamp>` beside itself (never deleted) and the keeper starts from
+// defaults with a warning the user sees.
 import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLockSync } from './cred-file';
@@ -146,9 +146,9 @@ function memoryStore(path: string, defaults: Record<string, unknown>): JsonStore
 
 /**
  * Opens a store. A file that cannot be read is an error (checkReadable). A file that was read but
- * is corrupt (bad JSON, not an object, refused by `shapeProblem`) is, for a command that writes, renamed to a backup beside
- * itself and a fresh store with defaults is opened; a command that only reads leaves it as it is
- * and sees defaults. Returns the warning to show.
+ * is corrupt (bad JSON, not an object, refused by `shapeProblem`) is, for a command that writes,
+ * renamed to a backup beside itself and a fresh store with defaults is opened; a command that only
+ * reads leaves it as it is and sees defaults. Returns the warning to show.
  */
 export function openWithRecovery(
   open: StoreOpener,
@@ -160,8 +160,8 @@ export function openWithRecovery(
   const file = join(options.cwd, `${options.configName}.json`);
   checkReadable(file, !readOnly);
   try {
-    // Checked before the store opens: conf writes its defaults into the file it opens, and a file
-    // we refuse must reach the backup byte for byte as the user left it.
+    // Checked before the store opens: a store writes its defaults into the file it opens (conf
+    // does, and json-store.ts as conf), and a file we refuse must reach the backup byte for byte.
     if (existsSync(file)) {
       const content: unknown = JSON.parse(readFileSync(file, 'utf8'));
       const problem = typeof content === 'object' && content !== null && !Array.isArray(content) ? shapeProblem(content as Record<string, unknown>) : 'the file must hold a JSON object';
