@@ -48,17 +48,17 @@ type SettingKey = Exclude<keyof Settings, 'version' | 'registries'>;
  * the CLI names settings by key instead) and what is accepted. The patch check, the settings file's
  * check (settings.ts), the limits, the labels and the CLI's config keys all derive from this, and
  * the `satisfies` ties it to Settings: a preference added to one and not the other does not
- * compile. In the order problems are reported.
+ * compile. In the order `ecr-keeper config` lists them and problems are reported.
  */
 export const SETTING_FIELDS = {
   autoRefresh: { type: 'boolean', label: 'Refresh logins automatically' },
-  startAtLogin: { type: 'boolean', label: 'Start ECR Keeper when I log in to this computer' },
   // Tokens last 12 h, so leads stay well under.
   refreshLeadMinutes: { type: 'integer', label: 'Refresh before expiry', min: 5, max: 360 },
   notifyLeadMinutes: { type: 'integer', label: 'Warn before expiry', min: 1, max: 360 },
   loginTimeoutSeconds: { type: 'integer', label: 'Login timeout', min: 5, max: 300 },
   // Each login is a docker/podman process of its own; past 8 they only queue for the CPU.
   parallelLogins: { type: 'integer', label: 'Logins at the same time', min: 1, max: 8 },
+  startAtLogin: { type: 'boolean', label: 'Start ECR Keeper when I log in to this computer' },
   notifications: {
     type: 'switches', label: 'Notifications',
     keys: { expiring: 'A login is about to expire', failed: 'A refresh failed', recovered: 'A failed registry works again' },
