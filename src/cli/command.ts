@@ -5,7 +5,6 @@
 // run loads what it needs through dynamic import.
 import { parseArgs } from 'node:util';
 import type { Keeper } from '../core/keeper';
-import type { JsonStore } from '../core/settings';
 
 /** The one table of exit codes; the global help's footer explains them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -105,16 +104,16 @@ export function checkArgs(v: Verb, positionals: string[]): void {
 }
 
 export async function openKeeper(configDir: string | undefined, io: Io, opts: { readOnly?: boolean } = {}): Promise<Keeper> {
-  const [{ createKeeper }, { default: Conf }, { defaultConfigDir }, { terminalMfaPrompt }] = await Promise.all([
+  const [{ createKeeper }, { openJsonFile }, { defaultConfigDir }, { terminalMfaPrompt }] = await Promise.all([
     import('../core/engine'),
-    import('conf'),
+    import('../core/json-store'),
     import('../core/settings'),
     import('../core/mfa'),
   ]);
   const { keeper, warnings } = createKeeper({
     configDir: configDir ?? defaultConfigDir(io.env),
     env: io.env,
-    openStore: (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore,
+    openStore: openJsonFile,
     // Asks on the terminal; without one (services, CI, `watch` in the background) MFA profiles
     // fail at once with signin-required instead of hanging.
     mfaPrompt: terminalMfaPrompt(),

@@ -6,12 +6,12 @@ import { formatLeft, formatLocalTime } from '../core/time-text';
 import { CONFIG_KEYS, type ConfigKey } from '../core/config-keys';
 import type { Keeper } from '../core/keeper';
 import type { Registry } from '../core/registry';
+import { REGISTRY_FIELDS, type RegistryFieldName } from '../core/registry-fields';
 import { needsAttention, type RegistrySnapshot } from '../core/snapshot';
 import { EXIT, globalHelp, problemText, table, UsageError, verb, verbHelp, type Io, type OptionSpec, type Verb } from './command';
 import { storage } from './storage';
 
 interface FieldOption {
-  field: keyof Registry;
   /** The value's placeholder in help. */
   value: string;
   help: string;
@@ -23,35 +23,36 @@ interface FieldOption {
 }
 
 /**
- * The registry fields `add` and `edit` take as options, in one list so the two verbs and their
- * help cannot drift: add shows each field's default, edit (every field optional) says what an
- * empty value falls back to. When src/core/registry.ts has its field table, `field` comes from it.
+ * The help add and edit give for the registry fields they take as `--flag VALUE` (the flag itself
+ * is the field table's, src/core/registry-fields.ts), in one list so the two verbs and their help
+ * cannot drift: add shows each field's default, edit (every field optional) says what an empty
+ * value falls back to. The name is add's positional NAME and edit's --name, so it is not here.
  */
-const REGISTRY_FIELDS = {
-  region: { field: 'region', value: 'R', help: 'AWS region, e.g. us-east-1', onAdd: 'required for private registries' },
-  account: { field: 'accountId', value: 'ID', help: '12-digit account id', default: "from the token's proxy endpoint", clearable: true },
-  profile: { field: 'profile', value: 'P', help: 'AWS profile from ~/.aws/config', default: 'the default credential chain', clearable: true },
+const FIELD_HELP = {
+  region: { value: 'R', help: 'AWS region, e.g. us-east-1', onAdd: 'required for private registries' },
+  accountId: { value: 'ID', help: '12-digit account id', default: "from the token's proxy endpoint", clearable: true },
+  profile: { value: 'P', help: 'AWS profile from ~/.aws/config', default: 'the default credential chain', clearable: true },
   tool: {
-    field: 'tool',
     value: 'docker|podman|helm',
     help: "login tool: docker writes docker's config.json (nerdctl and Finch read it too); podman writes the containers auth file that podman, buildah and skopeo all read; helm (3.8 or later) writes helm's registry config, as helm registry login does",
     default: 'docker',
   },
-  'registry-host': { field: 'registryHost', value: 'HOST', help: 'log in to this host', default: 'the derived one', clearable: true },
-  'api-endpoint': { field: 'apiEndpoint', value: 'URL', help: 'call the ECR API here: FIPS, VPC endpoints, emulators', default: "the AWS SDK's endpoint", clearable: true },
-} satisfies Record<string, FieldOption>;
+  registryHost: { value: 'HOST', help: 'log in to this host', default: 'the derived one', clearable: true },
+  apiEndpoint: { value: 'URL', help: 'call the ECR API here: FIPS, VPC endpoints, emulators', default: "the AWS SDK's endpoint", clearable: true },
+} satisfies { [F in Exclude<FlaggedField, 'name'>]: FieldOption };
 
-type FieldFlag = keyof typeof REGISTRY_FIELDS;
-const fieldEntries = Object.entries(REGISTRY_FIELDS) as [FieldFlag, FieldOption][];
+/** Every field with a flag in the field table but the name has its help above, or this does not compile. */
+type FlaggedField = { [F in RegistryFieldName]: (typeof REGISTRY_FIELDS)[F]['flag'] extends string ? F : never }[RegistryFieldName];
+const fieldEntries = (Object.keys(FIELD_HELP) as (keyof typeof FIELD_HELP)[]).map((field) => [REGISTRY_FIELDS[field].flag, field, FIELD_HELP[field] as FieldOption] as const);
 
 /** The field options, each with the help `help` writes for it (add's or edit's wording). */
-function fieldOptions(help: (f: FieldOption) => string): Record<FieldFlag, OptionSpec & { type: 'string' }> {
-  return Object.fromEntries(fieldEntries.map(([flag, f]) => [flag, { type: 'string', value: f.value, help: help(f) }])) as Record<FieldFlag, OptionSpec & { type: 'string' }>;
+function fieldOptions(help: (f: FieldOption) => string): Record<string, OptionSpec & { type: 'string' }> {
+  return Object.fromEntries(fieldEntries.map(([flag, , f]) => [flag, { type: 'string', value: f.value, help: help(f) }]));
 }
 
 /** The given field options as registry input (absent ones left out). */
-function fieldInput(values: Partial<Record<FieldFlag, string>>): Record<string, unknown> {
-  return Object.fromEntries(fieldEntries.flatMap(([flag, f]) => (values[flag] === undefined ? [] : [[f.field, values[flag]]])));
+function fieldInput(values: Partial<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(fieldEntries.flatMap(([flag, field]) => (values[flag] === undefined ? [] : [[field, values[flag]]])));
 }
 
 /**
@@ -357,7 +358,7 @@ line per event. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`,
   async run({ io, open, signals }) {
     // Listen for signals before anything is printed: a supervisor may send SIGTERM as soon as it
     // sees the first line, and an unhandled SIGTERM would kill the process without a clean stop.
-    // `on`, not `once`: conf's atomic writer (when-exit) re-sends the signal to the process after
+    // `on`, not `once`: the atomic writer (atomically's when-exit) re-sends the signal to the process after
     // its own cleanup; with no listener left, that second delivery would kill us mid-stop.
     const stopped = new Promise<void>((resolve) => {
       signals.on('SIGINT', () => resolve());

@@ -2,7 +2,7 @@
 // ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): for the window's profile
 // list, for "which profiles need `aws sso login`", and for a "profile not found" that names the
 // files actually searched. Never returns secrets: only names, kinds and regions.
-import { homedir } from 'node:os';
+import { expandHome, homeDir } from './home';
 import { join } from 'node:path';
 import { KeeperError, stripControl } from './errors';
 
@@ -27,21 +27,12 @@ export interface AwsFiles {
 
 type Section = Record<string, string | undefined>;
 
-function expandHome(p: string, home: string): string {
-  return p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
-}
-
-function homeOf(env: NodeJS.ProcessEnv): string {
-  // The SDK's order (HOME, USERPROFILE, HOMEPATH), so we search where it searches.
-  return env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : homedir());
-}
-
 /** The shared files the SDK reads for this environment, with `~` expanded. */
 export function awsFiles(env: NodeJS.ProcessEnv = process.env): AwsFiles {
-  const home = homeOf(env);
+  const home = homeDir(env);
   return {
-    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home),
-    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home),
+    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), env),
+    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), env),
   };
 }
 

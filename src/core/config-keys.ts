@@ -1,22 +1,13 @@
 // `ecr-keeper config`: the preferences as dotted keys (refreshLeadMinutes, notifications.expiring,
-// toolPaths.docker...), derived from the settings model so a new preference shows up here without
-// a second list. Values are turned into a settings patch; validateSettingsPatch (the window's
-// check too) decides what is acceptable and says why not.
-import { DEFAULT_SETTINGS, type Settings } from './settings-model';
-import type { LoginTool } from './registry';
+// toolPaths.docker...), derived from the settings model's SETTING_FIELDS so a new preference shows
+// up here without a second list. Values are turned into a settings patch; validateSettingsPatch
+// (the window's check too) decides what is acceptable and says why not.
+import { SETTING_FIELDS, SETTING_KEYS, type Settings } from './settings-model';
 
-// Not registry.ts's LOGIN_TOOLS: the CLI loads this module for its help text, and registry.ts
-// (with the SDK's region table) should load only in the verbs that validate registries.
-const TOOLS: readonly LoginTool[] = ['docker', 'podman'];
-
-const SCALARS = (Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[])
-  .filter((k) => typeof DEFAULT_SETTINGS[k] === 'boolean' || (typeof DEFAULT_SETTINGS[k] === 'number' && k !== 'version'));
-
-export const CONFIG_KEYS: readonly string[] = [
-  ...SCALARS,
-  ...Object.keys(DEFAULT_SETTINGS.notifications).map((k) => `notifications.${k}`),
-  ...TOOLS.map((t) => `toolPaths.${t}`),
-];
+export const CONFIG_KEYS: readonly string[] = SETTING_KEYS.flatMap((k) => {
+  const f = SETTING_FIELDS[k];
+  return 'keys' in f ? Object.keys(f.keys).map((sub) => `${k}.${sub}`) : [k];
+});
 
 export type ConfigKey = string & { readonly __configKey?: never };
 
@@ -39,17 +30,17 @@ function parseNumber(raw: string): number | string {
 
 /** The settings patch that sets `key` to `raw` (as typed on the command line). */
 export function patchFor(current: Settings, key: ConfigKey, raw: string): Record<string, unknown> {
-  const [head, sub] = key.split('.') as [string, string | undefined];
-  if (head === 'notifications' && sub) return { notifications: { [sub]: parseBool(raw) } };
-  // toolPaths is replaced as a whole by the keeper: carry the other tool's path along ('' clears this one).
-  if (head === 'toolPaths' && sub) return { toolPaths: { ...current.toolPaths, [sub]: raw } };
-  const def = DEFAULT_SETTINGS[head as keyof Settings];
-  return { [head]: typeof def === 'boolean' ? parseBool(raw) : parseNumber(raw) };
+  const [head, sub] = key.split('.') as [keyof typeof SETTING_FIELDS, string | undefined];
+  const type = SETTING_FIELDS[head].type;
+  if (type === 'switches' && sub) return { [head]: { [sub]: parseBool(raw) } };
+  // toolPaths is replaced as a whole by the keeper: carry the other tools' paths along ('' clears this one).
+  if (type === 'paths' && sub) return { [head]: { ...current.toolPaths, [sub]: raw } };
+  return { [head]: type === 'boolean' ? parseBool(raw) : parseNumber(raw) };
 }
 
 export function readKey(s: Settings, key: ConfigKey): string | number | boolean | undefined {
-  const [head, sub] = key.split('.') as [string, string | undefined];
-  if (head === 'notifications' && sub) return s.notifications[sub as keyof Settings['notifications']];
-  if (head === 'toolPaths' && sub) return s.toolPaths[sub as keyof Settings['toolPaths']];
-  return s[head as keyof Settings] as string | number | boolean | undefined;
+  const [head, sub] = key.split('.') as [keyof Settings, string | undefined];
+  const v = s[head] as unknown;
+  if (sub) return (v as Record<string, string | boolean | undefined> | undefined)?.[sub];
+  return v as string | number | boolean | undefined;
 }

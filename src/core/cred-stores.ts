@@ -4,7 +4,7 @@
 // and only fails later, when docker tries to save a login.
 import { runProgram, type RunResult } from './run-program';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeDir } from './home';
 import { posix } from 'node:path';
 import { envForTool, findProgram } from './find-program';
 
@@ -76,7 +76,7 @@ function firstLine(text: string): string {
 
 /** The password store pass uses, as pass resolves it. */
 export function passStoreDir(env: NodeJS.ProcessEnv): string {
-  return env.PASSWORD_STORE_DIR || posix.join(env.HOME || homedir(), '.password-store');
+  return env.PASSWORD_STORE_DIR || posix.join(homeDir(env), '.password-store');
 }
 
 /** The gpg ids in the store's top-level .gpg-id (what pass encrypts docker's entries for). */

@@ -3,7 +3,7 @@
 // only local files are read. The decisions (which keys are ECR hosts, which profile matches, what
 // to name an added registry) are pure functions over the files' contents, so they are tested
 // without a machine to look at; `discoverOnMachine` only gathers the inputs.
-import { homedir } from 'node:os';
+import { homeDir } from './home';
 import { join } from 'node:path';
 import { dockerConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig } from './docker-config';
 import { parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, type LoginTool, type Registry, type RegistryKind } from './registry';
@@ -56,10 +56,6 @@ export interface KnownAccount {
   accountId: string;
 }
 
-function homeOf(env: NodeJS.ProcessEnv): string {
-  return env.HOME || env.USERPROFILE || homedir();
-}
-
 /**
  * helm's registry config, resolved as helm 3/4 resolve it (pkg/cli/environment.go and
  * pkg/helmpath/lazypath*.go): $HELM_REGISTRY_CONFIG, else <config home>/registry/config.json,
@@ -71,9 +67,9 @@ export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, pla
   let configHome: string;
   if (env.HELM_CONFIG_HOME) configHome = env.HELM_CONFIG_HOME;
   else if (env.XDG_CONFIG_HOME) configHome = join(env.XDG_CONFIG_HOME, 'helm');
-  else if (platform === 'darwin') configHome = join(homeOf(env), 'Library', 'Preferences', 'helm');
-  else if (platform === 'win32') configHome = join(env.APPDATA || join(homeOf(env), 'AppData', 'Roaming'), 'helm');
-  else configHome = join(homeOf(env), '.config', 'helm');
+  else if (platform === 'darwin') configHome = join(homeDir(env), 'Library', 'Preferences', 'helm');
+  else if (platform === 'win32') configHome = join(env.APPDATA || join(homeDir(env), 'AppData', 'Roaming'), 'helm');
+  else configHome = join(homeDir(env), '.config', 'helm');
   return join(configHome, 'registry', 'config.json');
 }
 
@@ -82,7 +78,7 @@ export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, pla
  * $XDG_CONFIG_HOME/containers/auth.json (~/.config/containers/auth.json): both are listed.
  */
 export function credentialFiles(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): CredentialFile[] {
-  const podmanFallback = join(env.XDG_CONFIG_HOME || join(homeOf(env), '.config'), 'containers', 'auth.json');
+  const podmanFallback = join(env.XDG_CONFIG_HOME || join(homeDir(env), '.config'), 'containers', 'auth.json');
   const files: CredentialFile[] = [
     { tool: 'docker', path: dockerConfigPath(env) },
     { tool: 'podman', path: podmanAuthPath(env, platform) },

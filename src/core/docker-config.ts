@@ -2,7 +2,7 @@
 // in docker's ecr-login helper (so our login would be pointless), another helper or store, or
 // base64 plaintext in the file (worth a warning), and whether it is there at all. Pure functions
 // except readDockerConfig.
-import { homedir } from 'node:os';
+import { homeDir } from './home';
 import { join, posix, win32 } from 'node:path';
 import { readCredentialFile } from './cred-file';
 import type { LoginTool } from './registry';
@@ -24,14 +24,9 @@ export type HostStorage = { storage: 'ecr-login' | 'helper' | 'store' | 'plainte
 
 const ECR_LOGIN_HELPER = 'ecr-login';
 
-function homeOf(env: NodeJS.ProcessEnv): string {
-  // Prefer the env's HOME so an injected environment (tests, the CLI's --env) is honoured.
-  return env.HOME || env.USERPROFILE || homedir();
-}
-
 /** docker's config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json (as the docker CLI resolves it). */
 export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.DOCKER_CONFIG || join(homeOf(env), '.docker');
+  const dir = env.DOCKER_CONFIG || join(homeDir(env), '.docker');
   return join(dir, 'config.json');
 }
 
@@ -46,7 +41,7 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, uid: number = process.getuid?.() ?? 0): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, 'config.json');
-  if (platform !== 'linux') return join(homeOf(env), '.config', 'containers', 'auth.json');
+  if (platform !== 'linux') return join(homeDir(env), '.config', 'containers', 'auth.json');
   if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
   return `/run/containers/${uid}/auth.json`;
 }
@@ -64,9 +59,9 @@ export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, pla
   let home: string;
   if (env.HELM_CONFIG_HOME) home = env.HELM_CONFIG_HOME;
   else if (env.XDG_CONFIG_HOME) home = j(env.XDG_CONFIG_HOME, 'helm');
-  else if (platform === 'darwin') home = j(homeOf(env), 'Library', 'Preferences', 'helm');
-  else if (platform === 'win32') home = j(env.APPDATA || j(homeOf(env), 'AppData', 'Roaming'), 'helm');
-  else home = j(homeOf(env), '.config', 'helm');
+  else if (platform === 'darwin') home = j(homeDir(env), 'Library', 'Preferences', 'helm');
+  else if (platform === 'win32') home = j(env.APPDATA || j(homeDir(env), 'AppData', 'Roaming'), 'helm');
+  else home = j(homeDir(env), '.config', 'helm');
   return j(home, 'registry', 'config.json');
 }
 

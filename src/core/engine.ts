@@ -1,10 +1,11 @@
 // Wires the real parts into a Keeper: the settings files, the AWS token source, the login runner
 // and the docker/podman config inspector. The tray app and the CLI both build their keeper here,
-// differing only in the JSON store they pass (electron-store vs conf).
+// differing only in the JSON store they pass (electron-store vs json-store.ts, same files).
 import { Keeper } from './keeper';
 import { openSettings, type StoreOpener } from './settings';
 import { createTokenSource, type TokenSource } from './tokens';
 import { createLoginRunner, type LoginRunner } from './login';
+import { expandHome } from './home';
 import { storeMappingFor } from './storage-migration';
 import type { Clock } from './scheduler';
 import type { MfaPrompt } from './mfa';
@@ -39,12 +40,15 @@ export function createKeeper(opts: EngineOptions): Engine {
   const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir, undefined, { readOnly: opts.readOnly });
   const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
-  const login = createLoginRunner({
+  const runner = createLoginRunner({
     env,
     mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool),
     // Read at each login, so a changed setting applies without a restart.
     concurrency: () => keeper.settings().parallelLogins,
   });
+  // Settings accept a tool path in the home folder as ~/bin/docker (what people type, and what the
+  // Settings view and `config set` in quotes pass on unexpanded): expanded here, where it is used.
+  const login: LoginRunner = { ...runner, login: (req) => runner.login(req.toolPath ? { ...req, toolPath: expandHome(req.toolPath, env) } : req) };
   const keeper = new Keeper({
     settings: repo,
     state,

@@ -2,12 +2,12 @@
 // app started from Finder, the Dock or a desktop menu gets a minimal PATH (often /usr/bin:/bin),
 // so PATH alone misses Homebrew, Docker Desktop and Rancher Desktop installs. One search for all.
 import { accessSync, constants, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
+import { homeDir } from './home';
 
 /** Places the container tools (and their credential helpers) are installed to, per platform. */
 export function usualToolDirs(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = homeDir(env);
   if (platform === 'darwin') {
     return [
       '/usr/local/bin',

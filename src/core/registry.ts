@@ -2,46 +2,10 @@
 // This is the one validation module: the CLI, the IPC handlers and the window's form all call
 // validateRegistryInput, so the same bad input gets the same message everywhere.
 import SDK_PARTITIONS from './aws-regions.json';
+import { labelOf, REGISTRY_FIELD_NAMES, REGISTRY_FIELDS, LOGIN_TOOLS, type LoginTool, type Registry, type RegistryField, type RegistryInput, type RegistryKind } from './registry-fields';
 
-// podman's auth file is also the one buildah and skopeo read (containers/image); helm logs in to
-// OCI registries for charts with its own file.
-export type LoginTool = 'docker' | 'podman' | 'helm';
-export const LOGIN_TOOLS: readonly LoginTool[] = ['docker', 'podman', 'helm'];
-export type RegistryKind = 'private' | 'public';
-
-export interface Registry {
-  /** Stable id; survives renames. */
-  id: string;
-  name: string;
-  kind: RegistryKind;
-  region: string;
-  accountId?: string;
-  profile?: string;
-  tool: LoginTool;
-  enabled: boolean;
-  /** Per-registry auto-refresh (the global switch lives in settings). */
-  autoRefresh: boolean;
-  /** Log in to this host instead of the derived one (VPC endpoint names, test registries). */
-  registryHost?: string;
-  /** Call the ECR API here instead of the default endpoint (FIPS, VPC endpoints, emulators). */
-  apiEndpoint?: string;
-}
-
-/** What a person (CLI flags, the form, IPC) supplies; strings may be empty meaning "not set". */
-export interface RegistryInput {
-  name?: unknown;
-  kind?: unknown;
-  region?: unknown;
-  accountId?: unknown;
-  profile?: unknown;
-  tool?: unknown;
-  enabled?: unknown;
-  autoRefresh?: unknown;
-  registryHost?: unknown;
-  apiEndpoint?: unknown;
-}
-
-export type RegistryField = 'name' | 'kind' | 'region' | 'accountId' | 'profile' | 'tool' | 'enabled' | 'autoRefresh' | 'registryHost' | 'apiEndpoint' | 'input';
+// The fields themselves (names, labels, types, identity) are in registry-fields.ts.
+export * from './registry-fields';
 
 export interface FieldError {
   field: RegistryField;
@@ -307,8 +271,6 @@ export interface ValidateOptions {
   stored?: boolean;
 }
 
-const KNOWN_FIELDS = new Set(['name', 'kind', 'region', 'accountId', 'profile', 'tool', 'enabled', 'autoRefresh', 'registryHost', 'apiEndpoint']);
-
 /**
  * Validates and normalises user input into a Registry (without id). Returns every problem at once,
  * each naming what is wrong and what is expected.
@@ -321,18 +283,16 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   }
   const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_FIELDS.has(key)) errors.push({ field: 'input', message: `Unknown field "${key.slice(0, 40)}".` });
+    if (!Object.hasOwn(REGISTRY_FIELDS, key)) errors.push({ field: 'input', message: `Unknown field "${key.slice(0, 40)}".` });
   }
   const pick = (k: keyof RegistryInput): unknown => (Object.prototype.hasOwnProperty.call(raw, k) ? raw[k] : undefined);
   const base = opts.base;
-  const typeCheck = (field: RegistryField, v: unknown, kind: 'string' | 'boolean'): boolean => {
-    if (v === undefined || v === null || typeof v === kind) return true;
-    errors.push({ field, message: `${labelOf(field)} must be a ${kind === 'string' ? 'text value' : 'true/false value'}.` });
-    return false;
-  };
-
-  for (const f of ['name', 'kind', 'region', 'accountId', 'profile', 'tool', 'registryHost', 'apiEndpoint'] as const) typeCheck(f, pick(f), 'string');
-  for (const f of ['enabled', 'autoRefresh'] as const) typeCheck(f, pick(f), 'boolean');
+  for (const f of REGISTRY_FIELD_NAMES) {
+    const v = pick(f);
+    const type = REGISTRY_FIELDS[f].type;
+    if (v === undefined || v === null || typeof v === (type === 'text' ? 'string' : 'boolean')) continue;
+    errors.push({ field: f, message: `${labelOf(f)} must be a ${type === 'text' ? 'text value' : 'true/false value'}.` });
+  }
 
   const has = (k: keyof RegistryInput) => pick(k) !== undefined;
   const val = (k: keyof RegistryInput, current: string | undefined) => (has(k) ? str(pick(k)) : current);
@@ -429,28 +389,6 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     return { ok: false, errors: [{ field, message: `Registry "${clash.name}" already logs ${value.tool} in to ${host}: two would overwrite each other's login. Edit "${clash.name}" instead.` }] };
   }
   return { ok: true, value, warnings };
-}
-
-/** A change to what identifies a login: the old login says nothing about the new one. */
-export function identityChanged(a: Registry, b: Registry): boolean {
-  return a.kind !== b.kind || a.region !== b.region || a.accountId !== b.accountId || a.profile !== b.profile
-    || a.tool !== b.tool || a.registryHost !== b.registryHost || a.apiEndpoint !== b.apiEndpoint;
-}
-
-export function labelOf(field: RegistryField): string {
-  switch (field) {
-    case 'name': return 'Name';
-    case 'kind': return 'Kind';
-    case 'region': return 'Region';
-    case 'accountId': return 'Account ID';
-    case 'profile': return 'AWS profile';
-    case 'tool': return 'Login tool';
-    case 'enabled': return 'Enabled';
-    case 'autoRefresh': return 'Auto-refresh';
-    case 'registryHost': return 'Registry host';
-    case 'apiEndpoint': return 'API endpoint';
-    default: return 'Input';
-  }
 }
 
 /** A stored registry is re-checked on load; this tells whether it is still well-formed. */

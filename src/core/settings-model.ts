@@ -34,35 +34,58 @@ export const DEFAULT_SETTINGS: Settings = {
   toolPaths: {},
 };
 
-/** Limits shared by the CLI, IPC and the settings form. Tokens last 12 h, so leads stay well under. */
-export const LIMITS = {
-  refreshLeadMinutes: { min: 5, max: 360 },
-  notifyLeadMinutes: { min: 1, max: 360 },
-  loginTimeoutSeconds: { min: 5, max: 300 },
-  // Each login is a docker/podman process of its own; past 8 they only queue for the CPU.
-  parallelLogins: { min: 1, max: 8 },
-} as const;
+/** How one setting is described; the kind of description must fit the setting's type. */
+type SpecFor<T> =
+  [T] extends [boolean] ? { type: 'boolean'; label: string }
+  : [T] extends [number] ? { type: 'integer'; label: string; min: number; max: number }
+  : [T] extends [Record<string, boolean>] ? { type: 'switches'; label: string; keys: { [K in keyof T]-?: string }; unknown: (key: string) => string }
+  : { type: 'paths'; label: string; keys: { [K in keyof T]-?: string }; unknown: (key: string) => string };
 
+type SettingKey = Exclude<keyof Settings, 'version' | 'registries'>;
 
 /**
- * What the window calls each setting (its labels and its error messages). The CLI names settings
- * by key instead, as `config` takes them; this is the one place that maps keys to labels.
+ * Every preference, written once: what the window calls it (its labels and the problems' wording;
+ * the CLI names settings by key instead) and what is accepted. The patch check, the settings file's
+ * check (settings.ts), the limits, the labels and the CLI's config keys all derive from this, and
+ * the `satisfies` ties it to Settings: a preference added to one and not the other does not
+ * compile. In the order `ecr-keeper config` lists them and problems are reported.
  */
-export const SETTING_LABELS: Record<string, string> = {
-  autoRefresh: 'Refresh logins automatically',
-  refreshLeadMinutes: 'Refresh before expiry',
-  notifyLeadMinutes: 'Warn before expiry',
-  loginTimeoutSeconds: 'Login timeout',
-  startAtLogin: 'Start ECR Keeper when I log in to this computer',
-  notifications: 'Notifications',
-  'notifications.expiring': 'A login is about to expire',
-  'notifications.failed': 'A refresh failed',
-  'notifications.recovered': 'A failed registry works again',
-  toolPaths: 'Login tool paths',
-  'toolPaths.docker': 'docker path',
-  'toolPaths.podman': 'podman path',
-  'toolPaths.helm': 'helm path',
-};
+export const SETTING_FIELDS = {
+  autoRefresh: { type: 'boolean', label: 'Refresh logins automatically' },
+  // Tokens last 12 h, so leads stay well under.
+  refreshLeadMinutes: { type: 'integer', label: 'Refresh before expiry', min: 5, max: 360 },
+  notifyLeadMinutes: { type: 'integer', label: 'Warn before expiry', min: 1, max: 360 },
+  loginTimeoutSeconds: { type: 'integer', label: 'Login timeout', min: 5, max: 300 },
+  // Each login is a docker/podman process of its own; past 8 they only queue for the CPU.
+  parallelLogins: { type: 'integer', label: 'Logins at the same time', min: 1, max: 8 },
+  startAtLogin: { type: 'boolean', label: 'Start ECR Keeper when I log in to this computer' },
+  notifications: {
+    type: 'switches', label: 'Notifications',
+    keys: { expiring: 'A login is about to expire', failed: 'A refresh failed', recovered: 'A failed registry works again' },
+    unknown: (k) => `Unknown notification kind "${k}".`,
+  },
+  toolPaths: {
+    type: 'paths', label: 'Login tool paths',
+    keys: { docker: 'docker path', podman: 'podman path', helm: 'helm path' },
+    unknown: (k) => `Unknown tool "${k}": use docker, podman or helm.`,
+  },
+} as const satisfies { [K in SettingKey]-?: SpecFor<NonNullable<Settings[K]>> };
+
+export const SETTING_KEYS = Object.keys(SETTING_FIELDS) as SettingKey[];
+
+type IntegerKey = { [K in SettingKey]: (typeof SETTING_FIELDS)[K] extends { type: 'integer' } ? K : never }[SettingKey];
+
+/** The whole-number settings' ranges (the settings form's min and max, the login pool's size). */
+export const LIMITS = Object.fromEntries(SETTING_KEYS.flatMap((k) => {
+  const f = SETTING_FIELDS[k];
+  return f.type === 'integer' ? [[k, { min: f.min, max: f.max }]] : [];
+})) as { readonly [K in IntegerKey]: { readonly min: number; readonly max: number } };
+
+/** Setting key ("refreshLeadMinutes", "notifications.failed") -> what the window calls it. */
+export const SETTING_LABELS: Readonly<Record<string, string>> = Object.fromEntries(SETTING_KEYS.flatMap((k) => {
+  const f = SETTING_FIELDS[k];
+  return [[k, f.label], ...('keys' in f ? Object.entries(f.keys).map(([sub, label]) => [`${k}.${sub}`, label]) : [])];
+}));
 
 /** How a problem names a setting: by its key (CLI) or by the label the window shows. */
 export type SettingNames = 'key' | 'label';
@@ -71,59 +94,65 @@ export function settingName(key: string, names: SettingNames): string {
   return names === 'label' ? SETTING_LABELS[key] ?? key : key;
 }
 
-/** Validates a settings patch from the CLI, IPC or the form; returns problems, changes nothing. */
-export function validateSettingsPatch(patch: unknown, names: SettingNames = 'key'): { ok: true; value: Partial<Settings> } | { ok: false, errors: { field: string; message: string }[] } {
+export interface SettingProblem { field: string; message: string }
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// A program's path: absolute (or in the home folder, ~/...), one line, not absurdly long.
+function isToolPath(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 1024 && /^(\/|[A-Za-z]:\\|~\/)/.test(v) && !/[\0\n\r]/.test(v);
+}
+
+/**
+ * Checks the settings in `p` by SETTING_FIELDS, returning the problems and the accepted values.
+ * `strict` (a patch) refuses keys it does not know; a settings file passes them over, as a newer
+ * version of ECR Keeper may have written them.
+ */
+export function checkSettings(p: Record<string, unknown>, names: SettingNames, strict: boolean): { errors: SettingProblem[]; value: Partial<Settings> } {
   const n = (key: string) => settingName(key, names);
-  const errors: { field: string; message: string }[] = [];
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    return { ok: false, errors: [{ field: 'input', message: 'Settings must be an object.' }] };
-  }
-  const p = patch as Record<string, unknown>;
-  const out: Partial<Settings> = {};
-  const allowed = new Set(['autoRefresh', 'refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'parallelLogins', 'startAtLogin', 'notifications', 'toolPaths']);
-  for (const k of Object.keys(p)) if (!allowed.has(k)) errors.push({ field: 'input', message: `Unknown setting "${k.slice(0, 40)}".` });
-  for (const k of ['autoRefresh', 'startAtLogin'] as const) {
-    if (k in p) {
-      if (typeof p[k] !== 'boolean') errors.push({ field: k, message: `${n(k)} must be true or false.` });
-      else out[k] = p[k] as boolean;
-    }
-  }
-  for (const k of ['refreshLeadMinutes', 'notifyLeadMinutes', 'loginTimeoutSeconds', 'parallelLogins'] as const) {
-    if (k in p) {
-      const v = p[k];
-      const { min, max } = LIMITS[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-        errors.push({ field: k, message: `${n(k)} must be a whole number from ${min} to ${max}.` });
+  const errors: SettingProblem[] = [];
+  const out: Record<string, unknown> = {};
+  if (strict) for (const k of Object.keys(p)) if (!Object.hasOwn(SETTING_FIELDS, k)) errors.push({ field: 'input', message: `Unknown setting "${k.slice(0, 40)}".` });
+  for (const k of SETTING_KEYS) {
+    const v = p[k];
+    // In a file (or what is about to be written to one) undefined is absent: JSON drops it.
+    if (!(k in p) || (!strict && v === undefined)) continue;
+    const f = SETTING_FIELDS[k];
+    if (f.type === 'boolean') {
+      if (typeof v !== 'boolean') errors.push({ field: k, message: `${n(k)} must be true or false.` });
+      else out[k] = v;
+    } else if (f.type === 'integer') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < f.min || v > f.max) {
+        errors.push({ field: k, message: `${n(k)} must be a whole number from ${f.min} to ${f.max}.` });
       } else out[k] = v;
-    }
-  }
-  if ('notifications' in p) {
-    const nt = p.notifications;
-    if (typeof nt !== 'object' || nt === null || Array.isArray(nt)) errors.push({ field: 'notifications', message: `${n('notifications')} must be an object.` });
-    else {
-      const nn: Partial<Settings['notifications']> = {};
-      for (const [k, v] of Object.entries(nt)) {
-        if (!['expiring', 'failed', 'recovered'].includes(k)) errors.push({ field: 'notifications', message: `Unknown notification kind "${k.slice(0, 40)}".` });
-        else if (typeof v !== 'boolean') errors.push({ field: `notifications.${k}`, message: `${n(`notifications.${k}`)} must be true or false.` });
-        else nn[k as keyof Settings['notifications']] = v;
+    } else if (!isPlainObject(v)) {
+      errors.push({ field: k, message: `${n(k)} must be an object.` });
+    } else {
+      const group: Record<string, unknown> = {};
+      for (const [sub, sv] of Object.entries(v)) {
+        const field = `${k}.${sub}`;
+        if (!Object.hasOwn(f.keys, sub)) { if (strict) errors.push({ field: k, message: f.unknown(sub.slice(0, 40)) }); continue; }
+        if (f.type === 'switches') {
+          if (typeof sv !== 'boolean') errors.push({ field, message: `${n(field)} must be true or false.` });
+          else group[sub] = sv;
+        } else {
+          // Empty means "not set": search PATH and the usual places.
+          if (sv === '' || sv === null || sv === undefined) continue;
+          if (!isToolPath(sv)) errors.push({ field, message: `${names === 'label' ? `The ${n(field)}` : field} must be an absolute path to the program, like /usr/local/bin/${sub}.` });
+          else group[sub] = sv;
+        }
       }
-      out.notifications = nn as Settings['notifications'];
+      out[k] = group;
     }
   }
-  if ('toolPaths' in p) {
-    const t = p.toolPaths;
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) errors.push({ field: 'toolPaths', message: `${n('toolPaths')} must be an object.` });
-    else {
-      const tp: Settings['toolPaths'] = {};
-      for (const [k, v] of Object.entries(t)) {
-        if (k !== 'docker' && k !== 'podman' && k !== 'helm') { errors.push({ field: 'toolPaths', message: `Unknown tool "${k.slice(0, 40)}": use docker, podman or helm.` }); continue; }
-        if (v === '' || v === null || v === undefined) continue;
-        if (typeof v !== 'string' || v.length > 1024 || !/^(\/|[A-Za-z]:\\|~\/)/.test(v) || /[\0\n\r]/.test(v)) {
-          errors.push({ field: `toolPaths.${k}`, message: `${names === 'label' ? `The ${n(`toolPaths.${k}`)}` : `toolPaths.${k}`} must be an absolute path to the program, like /usr/local/bin/${k}.` });
-        } else tp[k] = v;
-      }
-      out.toolPaths = tp;
-    }
-  }
-  return errors.length ? { ok: false, errors } : { ok: true, value: out };
+  return { errors, value: out as Partial<Settings> };
+}
+
+/** Validates a settings patch from the CLI, IPC or the form; returns problems, changes nothing. */
+export function validateSettingsPatch(patch: unknown, names: SettingNames = 'key'): { ok: true; value: Partial<Settings> } | { ok: false, errors: SettingProblem[] } {
+  if (!isPlainObject(patch)) return { ok: false, errors: [{ field: 'input', message: 'Settings must be an object.' }] };
+  const { errors, value } = checkSettings(patch, names, true);
+  return errors.length ? { ok: false, errors } : { ok: true, value };
 }

@@ -1,40 +1,40 @@
-// Settings and persisted state: schema, defaults, migrations, and recovery from corrupt files.
+// Settings and persisted state: their checks, defaults, migrations, and recovery from corrupt files.
 //
-// The JSON store is injected: the CLI passes `conf`, the tray app passes `electron-store` (built on
-// conf), so both read and write the same files with the same schema. A file that cannot be parsed
-// or fails the schema is moved to `<name>.json.backup-<timestamp>` beside itself (never deleted)
-// and the keeper starts from defaults with a warning the user sees.
-import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+// The JSON store is injected: the CLI passes json-store.ts (conf's file format without conf), the
+// tray app passes `electron-store` (built on conf), so both read and write the same files with the
+// same checks. A file that cannot be parsed or fails its check is moved to
+// `<name>.json.backup-<timestamp>` beside itself (never deleted) and the keeper starts from
+// defaults with a warning the user sees.
+import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLockSync } from './cred-file';
 import { KeeperError, sanitize } from './errors';
+import { homeDir } from './home';
 import { isRegistry, type Registry } from './registry';
-import { DEFAULT_SETTINGS, LIMITS, SETTINGS_VERSION, type Settings } from './settings-model';
+import { checkSettings, DEFAULT_SETTINGS, SETTINGS_VERSION, type Settings } from './settings-model';
 
 // The model (types, defaults, limits, patch validation) lives in settings-model.ts so the window's
 // bundle can use it without Node; re-exported here for the engine's callers.
 export * from './settings-model';
 
 export const APP_NAME = 'ECR Keeper';
-// Top-level JSON schema handed to conf (ajv). Registries are checked in depth by isRegistry.
-export const SETTINGS_SCHEMA = {
-  version: { type: 'integer', minimum: 0 },
-  registries: { type: 'array', items: { type: 'object' } },
-  autoRefresh: { type: 'boolean' },
-  refreshLeadMinutes: { type: 'number', ...minMax(LIMITS.refreshLeadMinutes) },
-  notifyLeadMinutes: { type: 'number', ...minMax(LIMITS.notifyLeadMinutes) },
-  loginTimeoutSeconds: { type: 'number', ...minMax(LIMITS.loginTimeoutSeconds) },
-  parallelLogins: { type: 'integer', ...minMax(LIMITS.parallelLogins) },
-  startAtLogin: { type: 'boolean' },
-  notifications: {
-    type: 'object',
-    properties: { expiring: { type: 'boolean' }, failed: { type: 'boolean' }, recovered: { type: 'boolean' } },
-  },
-  toolPaths: { type: 'object', properties: { docker: { type: 'string' }, podman: { type: 'string' }, helm: { type: 'string' } } },
-} as const;
-
-function minMax(l: { min: number; max: number }) { return { minimum: l.min, maximum: l.max }; }
+/**
+ * The settings file's shape: each preference by the rules a change to it must pass
+ * (settings-model.ts's SETTING_FIELDS, so the file and the patch check cannot disagree), plus the
+ * file's own parts. Registries are checked one by one later (isRegistry), so one bad entry is set
+ * aside rather than the whole file. Keys this version does not know are passed over: a newer
+ * version may have written them. Checked by hand rather than by a JSON schema given to conf: conf
+ * would compile it with ajv at every start (~43 ms of the CLI's ~220 ms for `ecr-keeper status`).
+ */
+export function settingsShapeProblem(v: Record<string, unknown>): string | null {
+  const problems: string[] = [];
+  if (v.version !== undefined && !(Number.isInteger(v.version) && (v.version as number) >= 0)) problems.push('"version" must be a whole number');
+  if (v.registries !== undefined && !(Array.isArray(v.registries) && v.registries.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r)))) {
+    problems.push('"registries" must be a list of registries');
+  }
+  problems.push(...checkSettings(v, 'key', false).errors.map((e) => e.message.replace(/\.$/, '')));
+  return problems.length ? problems.join('; ') : null;
+}
 
 /** What the keeper persists per registry so countdowns survive a restart. Never a secret. */
 export interface PersistedRegistryState {
@@ -53,10 +53,7 @@ export interface PersistedState {
   registries: Record<string, PersistedRegistryState>;
 }
 
-/**
- * The state file's shape, checked by hand rather than by conf's schema: it is ours, it is small,
- * and compiling a second ajv schema would cost every CLI start ~35 ms (see docs/PERFORMANCE.md).
- */
+/** The state file's shape, checked by hand like the settings file's (settingsShapeProblem). */
 export function stateShapeProblem(v: Record<string, unknown>): string | null {
   const regs = v.registries;
   if (regs === undefined) return null;
@@ -67,14 +64,6 @@ export function stateShapeProblem(v: Record<string, unknown>): string | null {
   return null;
 }
 
-/**
- * conf compiles the schema with ajv on every start. By default ajv first checks the schema itself
- * against the JSON Schema meta-schema, which costs ~25 ms of every CLI command (about 35 ms in
- * all, measured; docs/PERFORMANCE.md). Our schema is a constant, so that check runs once, in
- * tests/unit/settings.test.ts, instead; the settings file itself is still validated every time.
- */
-export const SCHEMA_AJV_OPTIONS = { validateSchema: false, code: { optimize: false } } as const;
-
 /** The subset of conf / electron-store we use: whole-store reads and writes. */
 export interface JsonStore {
   readonly path: string;
@@ -84,13 +73,9 @@ export interface JsonStore {
 export interface StoreOptions {
   cwd: string;
   configName: string;
-  /** conf's JSON schema (ajv); omitted where a hand check is used instead. */
-  schema?: Record<string, unknown>;
   defaults: Record<string, unknown>;
   clearInvalidConfig: false;
   accessPropertiesByDotNotation: false;
-  /** Passed to conf's ajv; see SCHEMA_AJV_OPTIONS. */
-  ajvOptions?: Record<string, unknown>;
   /** conf writes its files with this mode. */
   configFileMode?: number;
 }
@@ -103,7 +88,7 @@ export type StoreOpener = (options: StoreOptions) => JsonStore;
  */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.ECR_KEEPER_CONFIG_DIR) return env.ECR_KEEPER_CONFIG_DIR;
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = homeDir(env);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
   if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), APP_NAME);
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), APP_NAME);
@@ -161,23 +146,28 @@ function memoryStore(path: string, defaults: Record<string, unknown>): JsonStore
 
 /**
  * Opens a store. A file that cannot be read is an error (checkReadable). A file that was read but
- * is corrupt (bad JSON, schema violation) is, for a command that writes, renamed to a backup beside
- * itself and a fresh store with defaults is opened; a command that only reads leaves it as it is
- * and sees defaults. Returns the warning to show.
+ * is corrupt (bad JSON, not an object, refused by `shapeProblem`) is, for a command that writes,
+ * renamed to a backup beside itself and a fresh store with defaults is opened; a command that only
+ * reads leaves it as it is and sees defaults. Returns the warning to show.
  */
 export function openWithRecovery(
   open: StoreOpener,
   options: StoreOptions,
   now: () => Date = () => new Date(),
-  shapeProblem?: (v: Record<string, unknown>) => string | null,
+  shapeProblem: (v: Record<string, unknown>) => string | null,
   readOnly = false,
 ): { store: JsonStore; warning?: string } {
   const file = join(options.cwd, `${options.configName}.json`);
   checkReadable(file, !readOnly);
   try {
+    // Checked before the store opens: a store writes its defaults into the file it opens (conf
+    // does, and json-store.ts as conf), and a file we refuse must reach the backup byte for byte.
+    if (existsSync(file)) {
+      const content: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const problem = typeof content === 'object' && content !== null && !Array.isArray(content) ? shapeProblem(content as Record<string, unknown>) : 'the file must hold a JSON object';
+      if (problem) throw new Error(`Invalid content: ${problem}.`);
+    }
     const store = open(options);
-    const problem = shapeProblem?.(store.store);
-    if (problem) throw new Error(`Invalid content: ${problem}.`);
     return { store };
   } catch (err) {
     if (!existsSync(file)) throw err;
@@ -292,14 +282,13 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
     }
   }
   // `version` is not among conf's defaults, so an old file still shows its own (or none) after
-  // conf has validated it: migration runs on the validated store, and a file that fails the
-  // schema reaches the recovery path byte for byte as the user left it.
+  // it has been checked: migration runs on the checked store.
   const { version: _v, ...defaults } = DEFAULT_SETTINGS;
   // Opening writes too (conf saves its defaults into a new file; migration; recovery), so it
   // takes the same lock as every change: a process starting beside `ecr-keeper add` must not
   // write an empty list over the registry just added.
   const s = withFileLockSync(join(dir, 'config.json'), () => {
-    const opened = openWithRecovery(open, { ...base, configName: 'config', schema: SETTINGS_SCHEMA, ajvOptions: SCHEMA_AJV_OPTIONS, defaults }, now, undefined, readOnly);
+    const opened = openWithRecovery(open, { ...base, configName: 'config', defaults }, now, settingsShapeProblem, readOnly);
     if (readOnly) {
       const { dropped } = normalise(opened.store.store);
       if (dropped.length) warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${opened.store.path} did not pass validation and ${dropped.length === 1 ? 'is' : 'are'} not shown; the file was left as it is (a command that changes settings sets ${dropped.length === 1 ? 'it' : 'them'} aside, keeping the file as a backup).`);
@@ -327,7 +316,16 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
     const v = st.store.store as unknown as PersistedState;
     return { registries: { ...(v.registries ?? {}) } };
   };
-  const repo: SettingsRepo = { path: s.store.path, read: readSettings, update: lockedUpdate(s.store, readSettings) };
+  const writeSettings = lockedUpdate(s.store, readSettings);
+  // What is written passes the check a file is read with (conf's schema checked writes too): a
+  // bug must not write a file the next start would set aside.
+  const update = (change: (current: Settings) => Settings) => writeSettings((cur) => {
+    const next = change(cur);
+    const problem = next === cur ? null : settingsShapeProblem(next as unknown as Record<string, unknown>);
+    if (problem) throw new KeeperError('internal', `Refused to write settings that would not read back: ${problem}.`, 'Nothing was written. Report this as a bug.');
+    return next;
+  });
+  const repo: SettingsRepo = { path: s.store.path, read: readSettings, update };
   const state: StateRepo = { path: st.store.path, read: readState, update: lockedUpdate(st.store, readState) };
   return { repo, state, warnings };
 }

@@ -40,19 +40,8 @@ export type Result<T> = { result: T } | { error: ErrorView };
 /** Settings as the window sees them: everything but the registry list (which has its own calls). */
 export type SettingsView = Omit<Settings, 'registries' | 'version'> & { configDir: string };
 
-/** What the registry form sends; empty strings mean "not set". */
-export interface RegistryInputView {
-  name?: string;
-  kind?: 'private' | 'public';
-  region?: string;
-  accountId?: string;
-  profile?: string;
-  tool?: 'docker' | 'podman' | 'helm';
-  enabled?: boolean;
-  autoRefresh?: boolean;
-  registryHost?: string;
-  apiEndpoint?: string;
-}
+/** What the registry form sends: any of a registry's fields (src/core/registry-fields.ts); empty strings mean "not set". */
+export type RegistryInputView = Partial<Omit<Registry, 'id'>>;
 
 export interface AwsProfileView {
   name: string;

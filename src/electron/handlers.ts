@@ -7,6 +7,7 @@ import { isProfileName, isRegionName, KNOWN_REGIONS, LOGIN_TOOLS, PUBLIC_REGION 
 import { consoleUrl, isConsoleUrlFor } from '../core/console-url';
 import { isStoreName } from '../core/cred-stores';
 import { isExecutableFile } from '../core/find-program';
+import { expandHome } from '../core/home';
 import { settingName, validateSettingsPatch } from '../core/settings-model';
 import { moveKeeperLogins, storageReport, undo } from '../core/storage-migration';
 import { awsFiles } from '../core/aws-profiles';
@@ -52,13 +53,14 @@ function plainObject(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Tool paths (as validation accepted them: absolute) that are not an executable program. */
+/** Tool paths (as validation accepted them: absolute, or in the home folder as ~/...) that are not an executable program. */
 export function missingTools(toolPaths: unknown): { field: string; message: string }[] {
   if (typeof toolPaths !== 'object' || toolPaths === null) return [];
   const out: { field: string; message: string }[] = [];
   for (const tool of LOGIN_TOOLS) {
     const p = (toolPaths as Record<string, unknown>)[tool];
-    if (typeof p !== 'string' || !p.startsWith('/') || isExecutableFile(p)) continue;
+    const full = typeof p === 'string' ? expandHome(p) : '';
+    if (typeof p !== 'string' || !full.startsWith('/') || isExecutableFile(full)) continue;
     out.push({ field: `toolPaths.${tool}`, message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.` });
   }
   return out;

@@ -5,9 +5,9 @@ import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net,
 import Store from 'electron-store';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createKeeper } from '../core/engine';
+import { homeDir } from '../core/home';
 import { watchSettingsFile } from '../core/settings-watch';
 import { MfaBroker } from '../core/mfa';
 import { APP_NAME, defaultConfigDir } from '../core/settings';
@@ -57,7 +57,7 @@ function start(): void {
   const mfa = new MfaBroker();
   const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
-    // The cast: electron-store types its schema generically; the core hands it conf's plain JSON schema.
+    // The cast: electron-store types its options generically; the core hands it conf's plain ones.
     openStore: electronStoreOpener(Store as unknown as StoreConstructor),
     env: process.env,
     mfaPrompt: mfa.prompt,
@@ -84,7 +84,7 @@ function start(): void {
   });
 
   const autostart = createAutostart({
-    app, platform: process.platform, env: process.env, home: homedir(), fs,
+    app, platform: process.platform, env: process.env, home: homeDir(process.env), fs,
     execPath: process.execPath, isPackaged: app.isPackaged, appPath: root,
   });
   const applyStartAtLogin = syncStartAtLogin(keeper, autostart, (msg) => console.warn(msg));

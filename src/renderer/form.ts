@@ -3,7 +3,7 @@
 // and any problem it reports lands next to its field the same way. Nothing is saved until valid.
 import { withFix } from '../core/errors';
 import type { AwsProfileView, Registry, RegistryInputView } from '../electron/contract';
-import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type RegistryField } from '../core/registry';
+import { KNOWN_REGIONS, labelOf, parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, validateRegistryInput, type LoginTool, type RegistryField, type RegistryFieldName } from '../core/registry';
 import { ApiError, call, errorView } from './api';
 import { fill, h, revealBelowHeader, uid } from './dom';
 
@@ -13,7 +13,7 @@ export interface FormHooks {
   cancel(): void;
 }
 
-type FieldName = Exclude<RegistryField, 'input'>;
+type FieldName = RegistryFieldName;
 
 const CHECK_LABEL: Partial<Record<FieldName, string>> = {
   enabled: 'Enabled: keep this registry logged in',
@@ -190,12 +190,12 @@ export class RegistryForm {
       region: kind === 'public' ? PUBLIC_REGION : val('region'),
       accountId: kind === 'public' ? '' : val('accountId'),
       profile: val('profile'),
-      tool: val('tool') as 'docker' | 'podman' | 'helm',
+      tool: val('tool') as LoginTool,
       autoRefresh: (this.fields.autoRefresh.control as HTMLInputElement).checked,
       enabled: (this.fields.enabled.control as HTMLInputElement).checked,
       registryHost: val('registryHost'),
       apiEndpoint: val('apiEndpoint'),
-    };
+    } satisfies Required<RegistryInputView>; // every field: one the form forgets does not compile
   }
 
   private clearErrors(): void {

@@ -17,7 +17,7 @@ test('formatLocalTime: local wall time with the zone name', () => {
 });
 
 test('config keys come from the settings model; values become patches the shared validation checks', () => {
-  assert.deepEqual([...CONFIG_KEYS].sort(), ['autoRefresh', 'loginTimeoutSeconds', 'notifications.expiring', 'notifications.failed', 'notifications.recovered', 'notifyLeadMinutes', 'refreshLeadMinutes', 'startAtLogin', 'toolPaths.docker', 'toolPaths.podman']);
+  assert.deepEqual([...CONFIG_KEYS].sort(), ['autoRefresh', 'loginTimeoutSeconds', 'notifications.expiring', 'notifications.failed', 'notifications.recovered', 'notifyLeadMinutes', 'parallelLogins', 'refreshLeadMinutes', 'startAtLogin', 'toolPaths.docker', 'toolPaths.helm', 'toolPaths.podman']);
   assert.equal(isConfigKey('version'), false);
   assert.equal(isConfigKey('registries'), false);
   const s = { ...DEFAULT_SETTINGS, toolPaths: { podman: '/usr/bin/podman' } };
@@ -26,6 +26,8 @@ test('config keys come from the settings model; values become patches the shared
   assert.deepEqual(patchFor(s, 'startAtLogin', 'yes'), { startAtLogin: true });
   assert.deepEqual(patchFor(s, 'notifications.failed', 'false'), { notifications: { failed: false } });
   assert.deepEqual(patchFor(s, 'toolPaths.docker', '/opt/docker'), { toolPaths: { podman: '/usr/bin/podman', docker: '/opt/docker' } });
+  assert.deepEqual(patchFor(s, 'toolPaths.helm', '~/bin/helm'), { toolPaths: { podman: '/usr/bin/podman', helm: '~/bin/helm' } });
+  assert.deepEqual(patchFor(s, 'parallelLogins', '4'), { parallelLogins: 4 });
   for (const [k, v] of [['refreshLeadMinutes', '4.5'], ['refreshLeadMinutes', 'ten'], ['autoRefresh', 'maybe'], ['toolPaths.docker', 'relative/docker']] as const) {
     assert.equal(validateSettingsPatch(patchFor(s, k, v)).ok, false, `${k}=${v}`);
   }

@@ -104,3 +104,19 @@ test('a registry host that is not an ECR host is allowed with a warning about wh
   assert.deepEqual(warned({ name: 'q', kind: 'public', registryHost: 'public.ecr.aws' }), []);
   assert.deepEqual(warned({ name: 'l', region: 'us-east-1', registryHost: '127.0.0.1:5000' }), [], 'loopback: the password stays on this machine');
 });
+
+test('the field table: a changed identity field makes the old login stale, a name or switch does not; labels and type checks per field', async () => {
+  const { identityChanged, labelOf, REGISTRY_FIELD_NAMES } = await import('../../src/core/registry');
+  const a: Registry = { id: '1', name: 'prod', kind: 'private', region: 'us-east-1', accountId: '123456789012', profile: 'p', tool: 'docker', enabled: true, autoRefresh: true, registryHost: 'h.example', apiEndpoint: 'https://e.example' };
+  const changed: Record<string, unknown> = { name: 'other', kind: 'public', region: 'eu-west-1', accountId: '210987654321', profile: 'q', tool: 'podman', enabled: false, autoRefresh: false, registryHost: 'g.example', apiEndpoint: undefined };
+  const stale = REGISTRY_FIELD_NAMES.filter((f) => identityChanged(a, { ...a, [f]: changed[f] }));
+  assert.deepEqual(stale.sort(), ['accountId', 'apiEndpoint', 'kind', 'profile', 'region', 'registryHost', 'tool']);
+  assert.equal(labelOf('accountId'), 'Account ID');
+  assert.equal(labelOf('input'), 'Input');
+  const v = validateRegistryInput({ name: 'x', region: 'us-east-1', enabled: 'yes', autoRefresh: 1, registryHost: 5 });
+  assert.deepEqual(v.ok ? [] : v.errors.map((e) => `${e.field}: ${e.message}`), [
+    'registryHost: Registry host must be a text value.',
+    'enabled: Enabled must be a true/false value.',
+    'autoRefresh: Auto-refresh must be a true/false value.',
+  ]);
+});

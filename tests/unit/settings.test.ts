@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, SETTINGS_SCHEMA, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../src/core/settings';
+import { DEFAULT_SETTINGS, LIMITS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../src/core/settings';
 
 const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
 const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));
@@ -104,16 +104,51 @@ test('a state file of the wrong shape is backed up like a corrupt one', () => {
   assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), text);
 });
 
-test("the settings schema is valid JSON Schema (conf skips that check at run time for speed)", async () => {
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({ allErrors: true });
-  const valid = ajv.validateSchema({ type: 'object', properties: SETTINGS_SCHEMA });
-  assert.equal(valid, true, JSON.stringify(ajv.errors));
-  // A bad schema is caught by the same check, so the test can fail.
-  assert.equal(ajv.validateSchema({ type: 'object', properties: { x: { type: 'no-such-type' } } }), false);
+test('the settings file is checked by the rules a change must pass: same limits, same words; keys it does not know are passed over', () => {
+  for (const [key, { min, max }] of Object.entries(LIMITS)) {
+    for (const [value, ok] of [[min, true], [max, true], [min - 1, false], [max + 1, false], [min + 0.5, false], [String(min), false]] as const) {
+      const dir = tmp();
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, registries: [], [key]: value, fromANewerVersion: { x: 1 } }));
+      const { repo, warnings } = openSettings(open, dir, fixedNow);
+      const patch = validateSettingsPatch({ [key]: value });
+      assert.equal(patch.ok, ok, `${key}=${value}`);
+      if (ok) {
+        assert.deepEqual(warnings, [], `${key}=${value}`);
+        assert.equal(repo.read()[key as keyof typeof LIMITS], value);
+      } else {
+        assert.equal(warnings.length, 1, `${key}=${value}`);
+        assert.ok(!patch.ok && warnings[0]!.includes(patch.errors[0]!.message.replace(/\.$/, '')), `${warnings[0]} names the patch's problem`);
+      }
+    }
+  }
+  const dir = tmp();
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, registries: [], notifications: { expiring: false, fromANewerVersion: true }, toolPaths: { docker: '~/bin/docker', nerdctl: '/x' } }));
+  const { repo, warnings } = openSettings(open, dir, fixedNow);
+  assert.deepEqual(warnings, []);
+  assert.equal(repo.read().notifications.expiring, false);
+  assert.equal(repo.read().toolPaths.docker, '~/bin/docker');
 });
 
-test('with the fast ajv options a file that breaks the schema is still refused and backed up', () => {
+test('a file that is JSON but not an object, or has bad parts, is refused whole and kept byte for byte', () => {
+  for (const text of ['[1, 2, 3]', '"text"', '{"version": -1}', '{"registries": {"a": 1}}', '{"registries": [1]}', '{"toolPaths": {"docker": "docker"}}', '{"notifications": {"failed": "yes"}}']) {
+    const dir = tmp();
+    writeFileSync(join(dir, 'config.json'), text);
+    const { repo, warnings } = openSettings(open, dir, fixedNow);
+    assert.match(warnings[0] ?? '', /config\.json could not be read \(Invalid content: .*\)\. It was kept as/, text);
+    assert.equal(readFileSync(join(dir, 'config.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), text);
+    assert.deepEqual(repo.read(), DEFAULT_SETTINGS);
+  }
+});
+
+test('settings that would not read back are never written', () => {
+  const dir = tmp();
+  const { repo } = openSettings(open, dir);
+  const before = readFileSync(join(dir, 'config.json'), 'utf8');
+  assert.throws(() => repo.update((cur) => ({ ...cur, refreshLeadMinutes: 1 })), /would not read back: refreshLeadMinutes must be a whole number from 5 to 360/);
+  assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), before);
+});
+
+test('a file that breaks a limit is refused and backed up', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, refreshLeadMinutes: 1, registries: [] }));
   const { warnings } = openSettings(open, dir, fixedNow);

@@ -64,7 +64,7 @@ describe('electronStoreOpener', () => {
     const made: Record<string, unknown>[] = [];
     class StandInStore { path = '/x/state.json'; store = {}; constructor(o: Record<string, unknown>) { made.push(o); } }
     const open = electronStoreOpener(StandInStore as never);
-    open({ cwd: '/cfg', configName: 'state', schema: {}, defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
-    assert.deepEqual(made[0], { cwd: '/cfg', name: 'state', schema: {}, defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
+    open({ cwd: '/cfg', configName: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
+    assert.deepEqual(made[0], { cwd: '/cfg', name: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
   });
 });
