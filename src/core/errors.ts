@@ -51,7 +51,7 @@ export interface ErrorInfo {
   fix: string;
   /** What the person can do, for the CLI and the window to offer. */
   action?: ErrorAction;
-  /** When the engine will try again on its own (ISO 8601), if it will. */
+  /** When the keeper will try again on its own (ISO 8601), if it will: set by its snapshot, from its schedule. */
   retryAt?: string | null;
   /** What failed: getting the token from AWS, or logging in to the registry with it. */
   stage?: 'aws' | 'registry';

@@ -79,7 +79,6 @@ interface Runtime {
   failures: number;
   jitter: number;
   error: ErrorInfo | null;
-  retryAt?: number;
   host?: string;
   /** The account the last token was for (from its proxyEndpoint): what the profile signs in to. */
   tokenAccount?: string;
@@ -369,7 +368,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // prompt in front of the person again and again. It waits for them to press Refresh.
     if (rt.failures > 0 && rt.error?.category === 'mfa-required') return undefined;
     return nextRefreshAt(
-      { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, retryAt: rt.retryAt, jitter: rt.jitter, missing: rt.missing !== undefined },
+      { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, jitter: rt.jitter, missing: rt.missing !== undefined },
       this.settingsCache.refreshLeadMinutes * MINUTE,
       now,
     );
@@ -454,7 +453,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.expiresAt = token.expiresAt.getTime();
       rt.lastSuccess = this.clock.now();
       rt.failures = 0;
-      rt.retryAt = undefined;
       rt.error = null;
       rt.missing = undefined;
       rt.fingerprint = result.fingerprint;
@@ -470,7 +468,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       rt.failures += 1;
       rt.jitter = this.random();
       rt.error = info;
-      rt.retryAt = parseMs(info.retryAt ?? undefined);
       this.record('failure', info.message, r, info.fix);
     }
     this.persist(r.id);

@@ -46,8 +46,6 @@ export interface RefreshFacts {
   lastAttempt?: number;
   /** Consecutive failures; 0 when the last attempt succeeded. */
   failures: number;
-  /** A retry time the failure itself asked for (throttling). */
-  retryAt?: number;
   /** Jitter drawn once per failure so the decision is stable between re-evaluations. */
   jitter: number;
   /** The login went missing from disk (logged out, overwritten): log in again soon. */
@@ -65,7 +63,7 @@ export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): num
   const earliest = f.lastAttempt !== undefined ? f.lastAttempt + MIN_ATTEMPT_GAP_MS : now;
   if (f.failures > 0) {
     const backoff = (f.lastAttempt ?? now) + backoffDelay(f.failures, f.jitter);
-    return Math.max(earliest, backoff, f.retryAt ?? 0);
+    return Math.max(earliest, backoff);
   }
   // A repair does not wait for the usual gap, but still cannot loop hot against a tool that
   // keeps removing the entry.
