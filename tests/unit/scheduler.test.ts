@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Alarm, backoffDelay, BACKOFF_MAX_MS, FakeClock, MAX_TIMER_MS, MIN_ATTEMPT_GAP_MS, nextRefreshAt } from '../../src/core/scheduler';
+import { Alarm, backoffDelay, BACKOFF_MAX_MS, MAX_TIMER_MS, MIN_ATTEMPT_GAP_MS, nextRefreshAt } from '../../src/core/scheduler';
+import { FakeClock } from '../helpers/fake-clock';
 
 const MIN = 60_000;
 
