@@ -21,7 +21,6 @@ export type ErrorCategory =
   | 'login-rejected'     // the registry refused the username/password
   | 'credential-missing' // the login is not (or no longer) where its tool reads it
   | 'account-mismatch'   // the registry's account is not the one the credentials are for, and the login failed
-  | 'helper-managed'     // not an error: ecr-login credential helper handles this host
   | 'internal';          // a bug: anything we did not expect
 
 /**
