@@ -20,7 +20,7 @@ import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './schedul
 import { watchFileInFolder } from './settings-watch';
 import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
 import { validateSettingsPatch, type SettingNames, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
-import { needsAttention, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type OverallState, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
+import { isActive, overallOf, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
 
 /** What the keeper needs from the token source (src/core/tokens.ts). */
 export interface TokenProvider {
@@ -168,8 +168,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const now = this.clock.now();
     const s = this.settingsCache;
     const registries = s.registries.map((r) => this.registrySnapshot(r, now));
-    const enabled = registries.filter((r) => r.enabled && r.state !== 'helper-managed');
-    const expiries = enabled.map((r) => parseMs(r.expiresAt)).filter((v): v is number => v !== undefined && v > now);
+    const expiries = registries.filter(isActive).map((r) => parseMs(r.expiresAt)).filter((v): v is number => v !== undefined && v > now);
     return {
       at: iso(now)!,
       autoRefresh: s.autoRefresh,
@@ -860,13 +859,4 @@ export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManag
   if (now >= rt.expiresAt) return 'expired';
   if (rt.expiresAt - now <= notifyLeadMs) return 'expiring';
   return 'valid';
-}
-
-export function overallOf(regs: readonly RegistrySnapshot[]): OverallState {
-  const active = regs.filter((r) => r.enabled && r.state !== 'helper-managed');
-  if (active.length === 0) return 'empty';
-  if (active.some(needsAttention)) return 'error';
-  if (active.some((r) => r.state === 'refreshing')) return 'refreshing';
-  if (active.some((r) => r.state === 'expiring' || r.state === 'idle')) return 'expiring';
-  return 'ok';
 }

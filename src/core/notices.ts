@@ -3,7 +3,7 @@
 // failure is told when it starts, not on every retry; recovery is told once; an expiring token
 // is told once per expiry. The shell (Electron Notification) and the CLI only display.
 import { withFix } from './errors';
-import type { KeeperSnapshot, RegistrySnapshot } from './snapshot';
+import { isActive, type KeeperSnapshot, type RegistrySnapshot } from './snapshot';
 import { formatLeft } from './time-text';
 
 export type NoticeKind = 'expiring' | 'failed' | 'signin-required' | 'recovered';
@@ -50,7 +50,7 @@ export function planNotices(
   const present = new Set(snap.registries.map((r) => r.id));
 
   for (const r of snap.registries) {
-    if (!r.enabled || r.state === 'helper-managed') { failing.delete(r.id); continue; }
+    if (!isActive(r)) { failing.delete(r.id); continue; }
     if (isFailing(r) && !r.refreshing) {
       if (!failing.has(r.id)) {
         failing.add(r.id);
