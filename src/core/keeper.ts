@@ -139,7 +139,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   find(nameOrId: string): Registry | undefined {
-    return findIn(this.settingsCache.registries, nameOrId);
+    return findRegistry(this.settingsCache.registries, nameOrId);
   }
 
   /** The settings file this keeper reads and writes. */
@@ -318,7 +318,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       }
     });
     if (changed) {
-      this.afterChange();
+      this.publish();
       if (this.running) this.onAlarm();
     }
   }
@@ -337,7 +337,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         if (due !== undefined && due <= now && !rt.inflight) void this.refreshOne(r, false);
       }
     }
-    this.publishIfStateChanged();
+    this.publish({ onlyIfStateChanged: true });
     this.rearm();
   }
 
@@ -382,9 +382,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * registries sharing credentials still share one call.
    */
   async refresh(nameOrId: string, opts: { fresh?: boolean } = {}): Promise<RegistrySnapshot> {
-    const r = this.find(nameOrId);
-    if (!r) throw new KeeperError('invalid-input', `No registry named "${nameOrId.slice(0, 80)}".`, 'Run `ecr-keeper list` to see the configured registries.');
-    return this.refreshOne(r, true, opts.fresh === true);
+    return this.refreshOne(requireRegistry(this.settingsCache.registries, nameOrId), true, opts.fresh === true);
   }
 
   /**
@@ -405,13 +403,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
         await this.runRefresh(r, rt, manual, fresh);
       } finally {
         rt.inflight = undefined;
-        this.afterChange();
+        this.publish();
         this.rearm();
       }
       return this.registrySnapshot(r, this.clock.now());
     })();
     rt.inflight = p;
-    this.afterChange();
+    this.publish();
     return p;
   }
 
@@ -529,7 +527,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   async recheckStorage(): Promise<void> {
     await this.verifyDisk();
     // Notices may have changed even where no state did.
-    this.afterChange();
+    this.publish();
   }
 
   addRegistry(input: unknown): Registry {
@@ -542,7 +540,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       return { ...cur, registries: [...cur.registries, reg] };
     });
     this.record('registry', `Added registry ${reg!.name} (${reg!.region}).`, reg);
-    this.afterChange();
+    this.publish();
     if (this.running) this.onAlarm();
     return { ...reg! };
   }
@@ -551,8 +549,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     let cur: Registry | undefined;
     let next: Registry | undefined;
     this.mutateSettings((s) => {
-      cur = findIn(s.registries, nameOrId);
-      if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
+      cur = requireRegistry(s.registries, nameOrId);
       const v = validateRegistryInput(input, { existing: s.registries, editingId: cur.id, base: cur, hostOf: this.knownHost });
       if (!v.ok) throw new InputError(v.errors);
       const updated: Registry = { id: cur.id, ...v.value };
@@ -570,7 +567,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (next!.enabled && this.running) void this.refreshOne(next!, true);
     } else if (!next!.enabled) rt.error = null;
     this.record('registry', `Updated registry ${next!.name}.`, next);
-    this.afterChange();
+    this.publish();
     if (this.running) this.onAlarm();
     return { ...next! };
   }
@@ -578,14 +575,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   removeRegistry(nameOrId: string): Registry {
     let cur: Registry | undefined;
     this.mutateSettings((s) => {
-      cur = findIn(s.registries, nameOrId);
-      if (!cur) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
+      cur = requireRegistry(s.registries, nameOrId);
       return { ...s, registries: s.registries.filter((r) => r.id !== cur!.id) };
     });
     this.runtime.delete(cur!.id);
     this.persist(cur!.id);
     this.record('registry', `Removed registry ${cur!.name}.`, cur);
-    this.afterChange();
+    this.publish();
     this.rearm();
     return cur!;
   }
@@ -602,7 +598,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }));
     const changed = Object.keys(v.value).join(', ');
     if (changed) this.record('settings', `Settings changed: ${changed}.`);
-    this.afterChange();
+    this.publish();
     if (this.running) this.onAlarm();
     return this.settings();
   }
@@ -612,7 +608,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.settingsCache = this.deps.settings.read();
     const ids = new Set(this.settingsCache.registries.map((r) => r.id));
     for (const id of [...this.runtime.keys()]) if (!ids.has(id)) this.runtime.delete(id);
-    this.afterChange();
+    this.publish();
     if (this.running) this.onAlarm();
   }
 
@@ -719,7 +715,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       changed = true;
     }
     if (changed) {
-      this.afterChange();
+      this.publish();
       if (this.running) this.onAlarm();
       void this.verifyDisk();
     }
@@ -770,17 +766,14 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.emit('activity', entry);
   }
 
-  private afterChange(): void {
+  /**
+   * Sends a snapshot to listeners and plans notifications from it. The alarm passes
+   * `onlyIfStateChanged`: time passing moves states (valid -> expiring -> expired) and only such a
+   * move is news; the notices are planned every time, as an expiry warning depends on the time.
+   */
+  private publish(opts: { onlyIfStateChanged?: boolean } = {}): void {
     const snap = this.snapshot();
-    for (const r of snap.registries) this.lastStates.set(r.id, r.state);
-    this.emit('change', snap);
-    this.plan(snap);
-  }
-
-  private publishIfStateChanged(): void {
-    const snap = this.snapshot();
-    const changed = snap.registries.some((r) => this.lastStates.get(r.id) !== r.state);
-    if (changed) {
+    if (!opts.onlyIfStateChanged || snap.registries.some((r) => this.lastStates.get(r.id) !== r.state)) {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);
       this.emit('change', snap);
     }
@@ -842,9 +835,17 @@ function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
   return rt;
 }
 
-function findIn(regs: readonly Registry[], nameOrId: string): Registry | undefined {
+/** A registry by id, or by name without regard to case. */
+export function findRegistry(regs: readonly Registry[], nameOrId: string): Registry | undefined {
   const lc = nameOrId.toLowerCase();
   return regs.find((r) => r.id === nameOrId) ?? regs.find((r) => r.name.toLowerCase() === lc);
+}
+
+/** The same, or the one "No registry named …" error (bad input about the name) for every caller. */
+export function requireRegistry(regs: readonly Registry[], nameOrId: string): Registry {
+  const r = findRegistry(regs, nameOrId);
+  if (!r) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
+  return r;
 }
 
 export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManaged' | 'error' | 'failures' | 'expiresAt' | 'missing'>, now: number, notifyLeadMs: number): RegistryState {
