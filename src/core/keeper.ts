@@ -1,10 +1,14 @@
 // The keeper: the one controller the tray app, the window (through IPC) and the CLI all drive.
-// It owns per-registry runtime state, schedules refreshes by wall-clock deadlines, runs
-// token -> login for each refresh, persists what must survive a restart, and publishes
-// snapshots, activity entries and planned notifications as events.
-//
-// The password exists only inside `runRefresh`: it is handed from the token source to the login
-// runner and never stored, logged, emitted or persisted.
+// It coordinates; the parts it drives each hold one job:
+// - the schedule (here): wall-clock deadlines from src/core/scheduler.ts, one alarm, and when to
+//   look at the disk again;
+// - refreshes: src/core/refresh.ts runs token -> login -> read-back and returns an Outcome, which
+//   `apply` below turns into state, activity and a saved record (the one place that happens);
+// - the per-registry runtime and its state file: src/core/runtime-store.ts;
+// - registry and settings changes: validated by registry.ts and settings.ts, written here under
+//   the settings file's lock;
+// - what is told: card notices and notifications are planned by src/core/notices.ts, the
+//   activity log is src/core/activity-log.ts; the keeper publishes them as events.
 //
 // What the keeper says is what is on disk: a registry is `valid` only while its credential is
 // retrievable where its tool reads it. The running keeper watches each credential file it wrote,
@@ -14,44 +18,18 @@
 // is made under the file's lock on what is on disk now, never from a copy read earlier.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { InputError, KeeperError, parseAction, sanitize, toErrorInfo, type ErrorInfo } from './errors';
-import { identityChanged, parseEcrHost, registryHostOf, validateHostPort, validateRegistryInput, type LoginTool, type Registry, type RegistryKind } from './registry';
+import { ActivityLog } from './activity-log';
+import { InputError, KeeperError, sanitize, toErrorInfo } from './errors';
+import { emptyMemory, noticesFor, planNotices, type PlannedNotice } from './notices';
+import { refreshRegistry, storageOf, type DiskView, type LoginProvider, type Outcome, type TokenProvider } from './refresh';
+import { identityChanged, registryHostOf, validateRegistryInput, type LoginTool, type Registry } from './registry';
+import { RuntimeStore, stateOf, type RegistryRuntime } from './runtime-store';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
+import { validateSettingsPatch, type SettingNames, type Settings, type SettingsRepo, type StateRepo } from './settings';
 import { watchFileInFolder } from './settings-watch';
-import { emptyMemory, planNotices, type PlannedNotice, type PlannerMemory } from './notices';
-import { validateSettingsPatch, type SettingNames, type PersistedRegistryState, type PersistedState, type Settings, type SettingsRepo, type StateRepo } from './settings';
-import { isActive, overallOf, type ActivityEntry, type ActivityKind, type CredentialStorage, type KeeperSnapshot, type RegistryNotice, type RegistrySnapshot, type RegistryState } from './snapshot';
+import { isActive, overallOf, type ActivityEntry, type ActivityKind, type KeeperSnapshot, type RegistrySnapshot, type RegistryState } from './snapshot';
 
-/** What the keeper needs from the token source (src/core/tokens.ts). */
-export interface TokenProvider {
-  get(
-    req: { kind: RegistryKind; region: string; profile?: string; apiEndpoint?: string },
-    opts?: { minValidityMs?: number; force?: boolean },
-  ): Promise<{ username: string; password: string; expiresAt: Date; proxyEndpoint?: string }>;
-  /** Drops tokens and temporary credentials cached for a profile (after sign-in or new keys). */
-  forget?(profile?: string): void;
-}
-
-/** Where a host's login is on disk, where its tool reads it (src/core/login.ts). */
-export interface DiskView {
-  storage: { storage: 'ecr-login' | 'helper' | 'store' | 'plaintext' | 'none'; helper?: string };
-  present: boolean;
-  /** Hash of the plain-text entry in the file (memory only), to notice it being replaced. */
-  fingerprint?: string;
-  /** The file cannot be read or parsed. */
-  error?: KeeperError;
-}
-
-/** What the keeper needs from the login runner (src/core/login.ts). */
-export interface LoginProvider {
-  login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
-  /** What is on disk for a host now. Without it the keeper can only trust its own record. */
-  inspect?(tool: LoginTool, host: string): Promise<DiskView>;
-  /** The same for many hosts at once (each file read once, each helper listed once). */
-  inspectAll?(targets: readonly { tool: LoginTool; host: string }[]): Promise<DiskView[]>;
-  /** The credential file a tool writes (watched while the keeper runs). */
-  credentialFileFor?(tool: LoginTool): string;
-}
+export type { DiskView, LoginProvider, TokenProvider } from './refresh';
 
 export interface KeeperDeps {
   settings: SettingsRepo;
@@ -72,45 +50,21 @@ export interface KeeperEvents {
   notify: [PlannedNotice];
 }
 
-interface Runtime {
-  expiresAt?: number;
-  lastSuccess?: number;
-  lastAttempt?: number;
-  failures: number;
-  jitter: number;
-  error: ErrorInfo | null;
-  host?: string;
-  /** The account the last token was for (from its proxyEndpoint): what the profile signs in to. */
-  tokenAccount?: string;
-  storage: CredentialStorage;
-  notices: RegistryNotice[];
-  helperManaged: boolean;
-  inflight?: Promise<RegistrySnapshot>;
-  /** Hash of the plain-text entry our last login wrote (memory only). */
-  fingerprint?: string;
-  /** Why the login is not on disk any more, while it is not (state `missing`). */
-  missing?: string;
-}
-
-export const ACTIVITY_LIMIT = 200;
 /** A token fetched for a manual refresh is reused only if it is this fresh (one batch shares it). */
 const MANUAL_MIN_VALIDITY_MS = 11 * 60 * MINUTE;
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-const parseMs = (s: string | undefined | null): number | undefined => {
-  if (!s) return undefined;
-  const v = Date.parse(s);
-  return Number.isFinite(v) ? v : undefined;
-};
 
 export class Keeper extends EventEmitter<KeeperEvents> {
   private settingsCache: Settings;
-  private readonly runtime = new Map<string, Runtime>();
+  private readonly store: RuntimeStore;
+  /** Refreshes in flight, by registry id: a second request for the same registry joins the first. */
+  private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly alarm: Alarm;
-  private readonly log: ActivityEntry[] = [];
-  private plannerMemory: PlannerMemory = emptyMemory();
+  private readonly log: ActivityLog;
+  private plannerMemory = emptyMemory();
   private running = false;
   private lastStates = new Map<string, RegistryState>();
   /** Watches on credential files (by path) and on our state file, while running. */
@@ -123,8 +77,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
     this.alarm = new Alarm(this.clock, () => this.onAlarm());
+    this.log = new ActivityLog(() => this.clock.now(), (entry) => this.emit('activity', entry));
+    this.store = new RuntimeStore(deps.state, this.random, (message) => this.record('notice', message));
     this.settingsCache = deps.settings.read();
-    this.loadRuntime();
+    this.store.load(this.settingsCache.registries.map((r) => r.id));
     for (const w of deps.warnings ?? []) this.record('notice', w);
   }
 
@@ -150,25 +106,25 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** Accounts learned from previous tokens, per profile (null: the default chain); for `discover`. */
   knownAccounts(): { profile: string | null; accountId: string }[] {
     return this.settingsCache.registries.flatMap((r) => {
-      const a = this.runtime.get(r.id)?.tokenAccount;
+      const a = this.store.peek(r.id)?.tokenAccount;
       return a ? [{ profile: r.profile ?? null, accountId: a }] : [];
     });
   }
 
   activity(): ActivityEntry[] {
-    return this.log.slice();
+    return this.log.list();
   }
 
   /** Empties the activity log (the window's Clear). */
   clearActivity(): void {
-    this.log.length = 0;
+    this.log.clear();
   }
 
   snapshot(): KeeperSnapshot {
     const now = this.clock.now();
     const s = this.settingsCache;
     const registries = s.registries.map((r) => this.registrySnapshot(r, now));
-    const expiries = registries.filter(isActive).map((r) => parseMs(r.expiresAt)).filter((v): v is number => v !== undefined && v > now);
+    const expiries = registries.filter(isActive).map((r) => (r.expiresAt ? Date.parse(r.expiresAt) : undefined)).filter((v): v is number => v !== undefined && v > now);
     return {
       at: iso(now)!,
       autoRefresh: s.autoRefresh,
@@ -179,13 +135,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   private registrySnapshot(r: Registry, now: number): RegistrySnapshot {
-    const rt = this.rt(r.id);
-    const state = stateOf(r, rt, now, this.settingsCache.notifyLeadMinutes * MINUTE);
+    const rt = this.store.get(r.id);
+    const host = registryHostOf(r, rt.host) ?? null;
+    const refreshing = this.inflight.has(r.id);
+    const next = iso(this.deadlineOf(r, rt, now));
     return {
       id: r.id,
       name: r.name,
       kind: r.kind,
-      host: registryHostOf(r, rt.host) ?? null,
+      host,
       region: r.region,
       accountId: r.accountId ?? null,
       profile: r.profile ?? null,
@@ -193,15 +151,15 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       apiEndpoint: r.apiEndpoint ?? null,
       enabled: r.enabled,
       autoRefresh: r.autoRefresh,
-      state,
-      refreshing: rt.inflight !== undefined,
+      state: stateOf(r, rt, refreshing, now, this.settingsCache.notifyLeadMinutes * MINUTE),
+      refreshing,
       expiresAt: iso(rt.expiresAt),
       lastRefresh: iso(rt.lastSuccess),
       lastAttempt: iso(rt.lastAttempt),
-      nextRefresh: iso(this.deadlineOf(r, rt, now)),
-      error: rt.error ? { ...rt.error, retryAt: rt.failures > 0 ? iso(this.deadlineOf(r, rt, now)) : null } : null,
+      nextRefresh: next,
+      error: rt.error ? { ...rt.error, retryAt: rt.failures > 0 ? next : null } : null,
       storage: rt.storage,
-      notices: rt.missing ? [{ kind: 'credential-missing', message: rt.missing, fix: 'ECR Keeper logs in again by itself; if this keeps happening, find the program that removes it.' }, ...rt.notices] : rt.notices.slice(),
+      notices: noticesFor({ tool: r.tool, host, storage: rt.storage, toolWarnings: rt.toolWarnings, loggedIn: rt.lastSuccess !== undefined, missing: rt.missing }),
     };
   }
 
@@ -211,7 +169,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   start(): void {
     this.running = true;
     // Another process (the CLI, the other of tray app and `watch`) records its logins here.
-    this.watchPath(this.deps.state.path, () => { this.adoptPersisted(); });
+    this.watchPath(this.store.path, () => { this.adoptPersisted(); });
     for (const file of this.credentialFiles()) this.watchPath(file, () => { void this.verifyDisk(); });
     this.onAlarm();
     void this.verifyDisk();
@@ -223,7 +181,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.alarm.clear();
     for (const w of this.watches.values()) w.close();
     this.watches.clear();
-    await Promise.allSettled([...this.runtime.values()].map((rt) => rt.inflight).filter(Boolean));
+    await Promise.allSettled([...this.inflight.values()]);
     await this.verifying;
   }
 
@@ -274,20 +232,22 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private async checkDiskOnce(): Promise<void> {
     if (!this.deps.login.inspect && !this.deps.login.inspectAll) return;
     const regs = this.settingsCache.registries.flatMap((r) => {
-      const rt = this.rt(r.id);
+      const rt = this.store.get(r.id);
       const host = registryHostOf(r, rt.host);
       // In-flight logins are checked by their own read-back.
-      return host && !rt.inflight ? [{ r, rt, host }] : [];
+      return host && !this.inflight.has(r.id) ? [{ r, rt, host }] : [];
     });
     const views = await this.diskViews(regs.map(({ r, host }) => ({ tool: r.tool, host })));
     let changed = false;
     regs.forEach(({ r, rt, host }, i) => {
       const disk = views[i];
-      if (!disk || rt.inflight) return;
+      // Removed, reset or refreshing since the look: what was seen is not about it now.
+      if (!disk || this.inflight.has(r.id) || this.store.peek(r.id) !== rt) return;
       // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
       // file decides, so status never calls a login valid that docker no longer reads.
-      const helperManaged = this.applyStorage(r, rt, host, disk.storage) === 'ecr-login';
-      if (helperManaged !== rt.helperManaged) { rt.helperManaged = helperManaged; changed = true; }
+      const storage = storageOf(disk.storage);
+      this.store.storedAs(r.id, storage);
+      if (this.store.setHelperManaged(r.id, storage === 'ecr-login')) changed = true;
       // Presence only for logins we made and still count on.
       if (!r.enabled || rt.helperManaged || rt.expiresAt === undefined || (rt.failures > 0 && rt.error)) return;
       let why: string | undefined;
@@ -300,21 +260,21 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       } else if (disk.fingerprint && rt.fingerprint && disk.fingerprint !== rt.fingerprint) {
         // Another ECR Keeper process (the CLI beside the tray app) logging in writes a newer
         // entry and records it in the state file: take that on instead of fighting over it.
-        const theirs = this.readPersisted().registries[r.id];
-        if (theirs && this.persistedIsNewerThan(theirs, rt)) {
-          this.adoptOne(rt, theirs);
-          rt.fingerprint = disk.fingerprint;
+        const theirs = this.store.read().registries[r.id];
+        if (theirs && this.store.isNewer(r.id, theirs)) {
+          this.store.adopt(r.id, theirs);
+          this.store.setFingerprint(r.id, disk.fingerprint);
           changed = true;
         } else {
           why = `The login for ${host} in ${file} was replaced by another program.`;
         }
       } else if (disk.fingerprint && !rt.fingerprint) {
-        rt.fingerprint = disk.fingerprint;
+        this.store.setFingerprint(r.id, disk.fingerprint);
       }
       if (why !== rt.missing) {
         changed = true;
         if (why) this.record('notice', `${why} Logging in again.`, r);
-        rt.missing = why;
+        this.store.setMissing(r.id, why);
       }
     });
     if (changed) {
@@ -323,18 +283,17 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
+  // ---------- the schedule ----------
+
   private onAlarm(): void {
     const now = this.clock.now();
     // The clock went backwards (NTP step, manual change): an attempt "in the future" would push
     // its backoff out by the size of the jump, so count it as having happened now.
-    for (const rt of this.runtime.values()) {
-      if (rt.lastAttempt !== undefined && rt.lastAttempt > now) rt.lastAttempt = now;
-    }
+    this.store.clampAttempts(now);
     if (this.running && this.settingsCache.autoRefresh) {
       for (const r of this.settingsCache.registries) {
-        const rt = this.rt(r.id);
-        const due = this.deadlineOf(r, rt, now);
-        if (due !== undefined && due <= now && !rt.inflight) void this.refreshOne(r, false);
+        const due = this.deadlineOf(r, this.store.get(r.id), now);
+        if (due !== undefined && due <= now && !this.inflight.has(r.id)) void this.refreshOne(r, false);
       }
     }
     this.publish({ onlyIfStateChanged: true });
@@ -348,9 +307,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const consider = (t: number | undefined) => { if (t !== undefined && (next === undefined || t < next)) next = t; };
     const notifyLead = this.settingsCache.notifyLeadMinutes * MINUTE;
     for (const r of this.settingsCache.registries) {
-      if (!r.enabled) continue;
-      const rt = this.rt(r.id);
-      if (rt.inflight) continue;
+      if (!r.enabled || this.inflight.has(r.id)) continue;
+      const rt = this.store.get(r.id);
       consider(this.deadlineOf(r, rt, now));
       // State changes with time (valid -> expiring -> expired) are published and may notify.
       if (rt.expiresAt !== undefined) {
@@ -361,7 +319,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   /** When this registry refreshes on its own next, or undefined when it will not. */
-  private deadlineOf(r: Registry, rt: Runtime, now: number): number | undefined {
+  private deadlineOf(r: Registry, rt: RegistryRuntime, now: number): number | undefined {
     if (!this.settingsCache.autoRefresh || !r.enabled || !r.autoRefresh || rt.helperManaged) return undefined;
     // An MFA code was refused or the prompt cancelled: retrying on a timer would only put the
     // prompt in front of the person again and again. It waits for them to press Refresh.
@@ -373,7 +331,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     );
   }
 
-  // ---------- commands ----------
+  // ---------- refreshing ----------
 
   /**
    * Refreshes one registry now; concurrent calls for the same registry share one refresh.
@@ -395,130 +353,70 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   private refreshOne(r: Registry, manual: boolean, fresh = false): Promise<RegistrySnapshot> {
-    const rt = this.rt(r.id);
-    if (rt.inflight) return rt.inflight;
+    const running = this.inflight.get(r.id);
+    if (running) return running;
     if (!r.enabled) return Promise.resolve(this.registrySnapshot(r, this.clock.now()));
-    const p = (async () => {
+    const rt = this.store.get(r.id);
+    const s = this.settingsCache;
+    this.store.attempted(r.id, this.clock.now());
+    const p: Promise<RegistrySnapshot> = refreshRegistry(r, {
+      tokens: this.deps.tokens,
+      login: this.deps.login,
+      knownStorage: rt.storage,
+      // A registry that rejected the last token's password gets a new token, not the cached one
+      // (concurrent refreshes still share the one new call).
+      forceToken: fresh || (rt.failures > 0 && rt.error?.category === 'login-rejected'),
+      minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE,
+      loginTimeoutMs: s.loginTimeoutSeconds * 1000,
+      toolPath: s.toolPaths[r.tool],
+    }).then((outcome) => {
       try {
-        await this.runRefresh(r, rt, manual, fresh);
+        this.apply(r, rt, outcome);
       } finally {
-        rt.inflight = undefined;
+        if (this.inflight.get(r.id) === p) this.inflight.delete(r.id);
         this.publish();
         this.rearm();
       }
       return this.registrySnapshot(r, this.clock.now());
-    })();
-    rt.inflight = p;
+    });
+    this.inflight.set(r.id, p);
     this.publish();
     return p;
   }
 
-  private async runRefresh(r: Registry, rt: Runtime, manual: boolean, fresh = false): Promise<void> {
-    const s = this.settingsCache;
-    rt.lastAttempt = this.clock.now();
-    let stage: ErrorInfo['stage'] = 'aws';
-    try {
-      let host = registryHostOf(r, undefined);
-      if (host && (await this.checkHelperManaged(r, rt, host))) return;
-
-      // A registry that rejected the last token's password gets a new token, not the cached one
-      // (concurrent refreshes still share the one new call).
-      const force = fresh || (rt.failures > 0 && rt.error?.category === 'login-rejected');
-      const token = await this.deps.tokens.get(
-        { kind: r.kind, region: r.region, profile: r.profile, apiEndpoint: r.apiEndpoint },
-        { minValidityMs: manual ? MANUAL_MIN_VALIDITY_MS : s.refreshLeadMinutes * MINUTE + 5 * MINUTE, force },
-      );
-      rt.tokenAccount = parseEcrHost(token.proxyEndpoint ?? '')?.accountId ?? rt.tokenAccount;
-      if (!host) {
-        host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
-        if (!host) {
-          throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, `Set the account ID (or the registry host): ecr-keeper edit ${r.name} --account ID, or Edit in the window.`);
-        }
-        if (await this.checkHelperManaged(r, rt, host)) return;
+  /**
+   * The one place a refresh's outcome becomes state; the activity log and the state file follow.
+   * `rt` is the record the refresh started from: a registry removed or reset (its identity
+   * changed) meanwhile keeps its new record, and only the activity log hears what happened.
+   */
+  private apply(r: Registry, rt: RegistryRuntime, o: Outcome): void {
+    if (this.store.peek(r.id) === rt) {
+      this.store.learnt(r.id, { host: o.host, tokenAccount: o.tokenAccount });
+      if (o.kind === 'helper-managed') this.store.handedToHelper(r.id, o.host);
+      else if (o.kind === 'logged-in') {
+        this.store.setHelperManaged(r.id, false);
+        this.store.loggedIn(r.id, { at: this.clock.now(), expiresAt: o.expiresAt, fingerprint: o.fingerprint, warnings: o.warnings });
+      } else {
+        if (o.helperChecked) this.store.setHelperManaged(r.id, false);
+        this.store.failed(r.id, o.error);
       }
-      // Known now, whatever the login does: the card and any error name the same host.
-      rt.host = host;
-      stage = 'registry';
-      const result = await this.deps.login.login({
-        tool: r.tool,
-        host,
-        username: token.username,
-        password: token.password,
-        timeoutMs: s.loginTimeoutSeconds * 1000,
-        toolPath: s.toolPaths[r.tool],
-      }).catch((err: unknown) => { throw accountMismatch(r, host!, token.proxyEndpoint, err) ?? err; });
-      rt.expiresAt = token.expiresAt.getTime();
-      rt.lastSuccess = this.clock.now();
-      rt.failures = 0;
-      rt.error = null;
-      rt.missing = undefined;
-      rt.fingerprint = result.fingerprint;
-      rt.notices = result.warnings.map((w) => ({ kind: 'tool-warning' as const, message: w }));
-      if (result.storage) this.applyStorage(r, rt, host, result.storage);
-      else await this.inspect(r, rt, host);
+      // After the login: the tool's warnings give way to what the storage says.
+      if (o.storage) this.store.storedAs(r.id, o.storage);
+    }
+    if (o.kind === 'helper-managed') {
+      this.record('notice', `${o.host} is handled by the amazon-ecr-credential-helper (ecr-login); not logging in.`, r);
+    } else if (o.kind === 'logged-in') {
       // The file may be new (first login): watch it from now on.
       const file = this.deps.login.credentialFileFor?.(r.tool);
       if (file && this.running) this.watchPath(file, () => { void this.verifyDisk(); });
-      this.record('login', `Logged in to ${host} with ${r.tool}; valid until ${new Date(rt.expiresAt).toISOString()}.`, r);
-    } catch (err) {
-      const info = { ...toErrorInfo(err), stage };
-      rt.failures += 1;
-      rt.jitter = this.random();
-      rt.error = info;
-      this.record('failure', info.message, r, info.fix);
+      this.record('login', `Logged in to ${o.host} with ${r.tool}; valid until ${new Date(o.expiresAt).toISOString()}.`, r);
+    } else {
+      this.record('failure', o.error.message, r, o.error.fix);
     }
-    this.persist(r.id);
+    this.store.save(r.id);
   }
 
-  /** ecr-login credential helper configured for this host: logging in would be pointless. */
-  private async checkHelperManaged(r: Registry, rt: Runtime, host: string): Promise<boolean> {
-    const storage = await this.inspect(r, rt, host);
-    rt.helperManaged = storage === 'ecr-login';
-    if (rt.helperManaged) {
-      rt.failures = 0;
-      rt.error = null;
-      rt.host = host;
-      rt.missing = undefined;
-      this.record('notice', `${host} is handled by the amazon-ecr-credential-helper (ecr-login); not logging in.`, r);
-      this.persist(r.id);
-    }
-    return rt.helperManaged;
-  }
-
-  private async inspect(r: Registry, rt: Runtime, host: string): Promise<CredentialStorage> {
-    if (!this.deps.login.inspect) return rt.storage;
-    let found: DiskView['storage'];
-    try {
-      found = (await this.deps.login.inspect(r.tool, host)).storage;
-    } catch {
-      return rt.storage;
-    }
-    return this.applyStorage(r, rt, host, found);
-  }
-
-  /** Notices that follow from where the login is stored (plain text, the ecr-login helper). */
-  private applyStorage(r: Registry, rt: Runtime, host: string, found: DiskView['storage']): CredentialStorage {
-    const storage: CredentialStorage = found.storage === 'none' ? 'unknown' : found.storage;
-    rt.storage = storage;
-    // The tool's warnings are docker's "stored unencrypted" ones (parseLoginWarnings keeps no
-    // other): our plain-text notice says the same with more help, so keep one.
-    rt.notices = rt.notices.filter((n) => n.kind === 'tool-warning' && storage !== 'plaintext');
-    // Never logged in by us: an entry someone else left is not "the login" this card is about.
-    if (storage === 'plaintext' && rt.lastSuccess !== undefined) {
-      rt.notices.push({
-        kind: 'plaintext-credentials',
-        message: `The login for ${host} is stored unencrypted (base64) in the ${r.tool} config file.`,
-        fix: 'Move it into a credential store: `ecr-keeper storage` lists the ones that work here (osxkeychain, wincred, desktop, secretservice, pass), then `ecr-keeper storage use STORE`.',
-      });
-    } else if (storage === 'ecr-login') {
-      rt.notices.push({
-        kind: 'helper-managed',
-        message: `${host} is mapped to the ecr-login credential helper, which fetches tokens itself.`,
-        fix: 'Nothing to do; remove the credHelpers entry for this host if you want ECR Keeper to manage it.',
-      });
-    }
-    return storage;
-  }
+  // ---------- commands ----------
 
   /**
    * Looks again at where each registry's login is stored (after the credential storage was moved
@@ -557,15 +455,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       // Optional fields cleared in the edit must disappear, not linger from the old record.
       return { ...s, registries: s.registries.map((r) => (r.id === updated.id ? updated : r)) };
     });
-    const rt = this.rt(cur!.id);
     if (identityChanged(cur!, next!)) {
-      // A different account, region, host or tool: the old login says nothing about the new one.
-      this.runtime.set(cur!.id, freshRuntime(this.random()));
-      this.persist(cur!.id);
+      // A different account, region, host or tool: the old login says nothing about the new one,
+      // and a refresh still running for the old one is not this registry's any more.
+      this.store.reset(cur!.id);
+      this.inflight.delete(cur!.id);
+      this.store.save(cur!.id);
       // ...so it logs in at once, as a new registry does, rather than waiting for an alarm.
       // (The window asks for it itself; a CLI edit stays a settings change.)
       if (next!.enabled && this.running) void this.refreshOne(next!, true);
-    } else if (!next!.enabled) rt.error = null;
+    } else if (!next!.enabled) this.store.clearError(cur!.id);
     this.record('registry', `Updated registry ${next!.name}.`, next);
     this.publish();
     if (this.running) this.onAlarm();
@@ -578,8 +477,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       cur = requireRegistry(s.registries, nameOrId);
       return { ...s, registries: s.registries.filter((r) => r.id !== cur!.id) };
     });
-    this.runtime.delete(cur!.id);
-    this.persist(cur!.id);
+    this.store.remove(cur!.id);
+    this.store.save(cur!.id);
     this.record('registry', `Removed registry ${cur!.name}.`, cur);
     this.publish();
     this.rearm();
@@ -606,8 +505,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** Re-reads the settings file (another process, such as the CLI, may have changed it). */
   reload(): void {
     this.settingsCache = this.deps.settings.read();
-    const ids = new Set(this.settingsCache.registries.map((r) => r.id));
-    for (const id of [...this.runtime.keys()]) if (!ids.has(id)) this.runtime.delete(id);
+    this.store.retain(new Set(this.settingsCache.registries.map((r) => r.id)));
     this.publish();
     if (this.running) this.onAlarm();
   }
@@ -647,7 +545,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   // ---------- internals ----------
 
   /** The host a registry logs in to, including one learnt from a token's proxy endpoint. */
-  private readonly knownHost = (r: Registry): string | undefined => registryHostOf(r, this.runtime.get(r.id)?.host);
+  private readonly knownHost = (r: Registry): string | undefined => registryHostOf(r, this.store.peek(r.id)?.host);
 
   /** Changes the settings file under its lock, from what is on disk now. */
   private mutateSettings(change: (current: Settings) => Settings): void {
@@ -659,8 +557,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       throw new KeeperError('config', `Could not save settings to ${this.deps.settings.path}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full.');
     }
     this.settingsCache = next;
-    const ids = new Set(next.registries.map((r) => r.id));
-    for (const id of [...this.runtime.keys()]) if (!ids.has(id)) this.runtime.delete(id);
+    this.store.retain(new Set(next.registries.map((r) => r.id)));
   }
 
   /** The credential files of the tools the registries use. */
@@ -675,43 +572,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.watches.set(path, watchFileInFolder(path, onChange));
   }
 
-  private rt(id: string): Runtime {
-    let rt = this.runtime.get(id);
-    if (!rt) {
-      rt = freshRuntime(this.random());
-      this.runtime.set(id, rt);
-    }
-    return rt;
-  }
-
-  private readPersisted(): PersistedState {
-    try {
-      return this.deps.state.read();
-    } catch {
-      return { registries: {} };
-    }
-  }
-
-  private loadRuntime(): void {
-    const persisted = this.readPersisted();
-    for (const r of this.settingsCache.registries) {
-      const p = persisted.registries[r.id];
-      if (p) this.runtime.set(r.id, runtimeFrom(p, this.random()));
-    }
-  }
-
   /**
    * Takes on what another process recorded (its newer logins and failures), so the tray app shows
    * what `ecr-keeper login` just did and does not redo it.
    */
   private adoptPersisted(): void {
-    const persisted = this.readPersisted();
+    const persisted = this.store.read();
     let changed = false;
     for (const r of this.settingsCache.registries) {
-      const rt = this.rt(r.id);
+      this.store.get(r.id);
       const p = persisted.registries[r.id];
-      if (!p || rt.inflight || !this.persistedIsNewerThan(p, rt)) continue;
-      this.adoptOne(rt, p);
+      if (!p || this.inflight.has(r.id) || !this.store.isNewer(r.id, p)) continue;
+      this.store.adopt(r.id, p);
       changed = true;
     }
     if (changed) {
@@ -721,49 +593,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
-  /** Takes on one registry's newer record from another process; the disk check that follows sets its fingerprint. */
-  private adoptOne(rt: Runtime, p: PersistedRegistryState): void {
-    const next = runtimeFrom(p, rt.jitter);
-    Object.assign(rt, { expiresAt: next.expiresAt, lastSuccess: next.lastSuccess, lastAttempt: next.lastAttempt, failures: next.failures, error: next.error, host: next.host ?? rt.host, missing: undefined, fingerprint: undefined });
-  }
-
-  private persistedIsNewerThan(p: PersistedRegistryState, rt: Runtime): boolean {
-    const theirs = parseMs(p.lastAttempt);
-    return theirs !== undefined && (rt.lastAttempt === undefined || theirs > rt.lastAttempt);
-  }
-
-  /** Records one registry's state (or its removal) in the shared state file, under its lock. */
-  private persist(id: string): void {
-    const rt = this.runtime.get(id);
-    const known = this.settingsCache.registries.some((r) => r.id === id);
-    let entry: PersistedRegistryState | undefined;
-    if (rt && known) {
-      entry = { failures: rt.failures, lastError: rt.error ? { category: rt.error.category, message: rt.error.message, fix: rt.error.fix, ...(rt.error.stage ? { stage: rt.error.stage } : {}), ...(rt.error.action ? { action: rt.error.action } : {}) } : null };
-      if (rt.expiresAt !== undefined) entry.expiresAt = iso(rt.expiresAt)!;
-      if (rt.lastSuccess !== undefined) entry.lastSuccess = iso(rt.lastSuccess)!;
-      if (rt.lastAttempt !== undefined) entry.lastAttempt = iso(rt.lastAttempt)!;
-      if (rt.host) entry.host = rt.host;
-      if (rt.tokenAccount) entry.tokenAccount = rt.tokenAccount;
-    }
-    try {
-      this.deps.state.update((cur) => {
-        const registries = { ...cur.registries };
-        if (entry) registries[id] = entry;
-        else delete registries[id];
-        return { ...cur, registries };
-      });
-    } catch (err) {
-      this.record('notice', `Could not save state to ${this.deps.state.path}: ${(err as Error).message}`);
-    }
-  }
-
   private record(kind: ActivityKind, message: string, r?: Registry, fix?: string): void {
-    const entry: ActivityEntry = { at: new Date(this.clock.now()).toISOString(), kind, message };
-    if (fix) entry.fix = fix;
-    if (r) { entry.registryId = r.id; entry.registryName = r.name; }
-    this.log.push(entry);
-    if (this.log.length > ACTIVITY_LIMIT) this.log.splice(0, this.log.length - ACTIVITY_LIMIT);
-    this.emit('activity', entry);
+    this.log.record(kind, message, r, fix);
   }
 
   /**
@@ -777,10 +608,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);
       this.emit('change', snap);
     }
-    this.plan(snap);
-  }
-
-  private plan(snap: KeeperSnapshot): void {
     const s = this.settingsCache;
     const { notices, memory } = planNotices(this.plannerMemory, snap, {
       notifyLeadMs: s.notifyLeadMinutes * MINUTE,
@@ -791,48 +618,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.plannerMemory = memory;
     for (const n of notices) this.emit('notify', n);
   }
-}
-
-/**
- * A login that could not reach a registry in another account than the token's: that difference is
- * the likely cause (a typo in the account), so say it instead of the tool's symptom (an unknown
- * host reads as "check the VPN"). Cross-account logins that work are fine, and failures that have
- * nothing to do with the host (docker missing, a timeout, a rejected password) keep their own category.
- */
-export function accountMismatch(r: Registry, host: string, proxyEndpoint: string | undefined, cause: unknown): KeeperError | null {
-  const want = parseEcrHost(host)?.accountId ?? r.accountId;
-  const got = parseEcrHost(proxyEndpoint ?? '')?.accountId;
-  const why = toErrorInfo(cause);
-  if (!want || !got || want === got || why.category !== 'network') return null;
-  const creds = r.profile ? `AWS profile ${r.profile}` : 'the default AWS credentials';
-  return new KeeperError(
-    'account-mismatch',
-    `${r.name} is set to account ${want}, but ${creds} sign in to account ${got}; logging in to ${host} failed (${why.category}: ${why.message})`,
-    `If ${want} is a typo: ecr-keeper edit ${r.name} --account ${got} (or fix it in the window). If you pull from ${want} on purpose, its repository policy must allow account ${got}.`,
-    { cause },
-  );
-}
-
-function freshRuntime(jitter: number): Runtime {
-  return { failures: 0, jitter, error: null, storage: 'unknown', notices: [], helperManaged: false };
-}
-
-function runtimeFrom(p: PersistedRegistryState, jitter: number): Runtime {
-  const rt = freshRuntime(jitter);
-  rt.expiresAt = parseMs(p.expiresAt);
-  rt.lastSuccess = parseMs(p.lastSuccess);
-  rt.lastAttempt = parseMs(p.lastAttempt);
-  rt.failures = typeof p.failures === 'number' && p.failures >= 0 ? Math.floor(p.failures) : 0;
-  rt.host = typeof p.host === 'string' && validateHostPort(p.host) === null ? p.host : undefined;
-  rt.tokenAccount = typeof p.tokenAccount === 'string' && /^\d{12}$/.test(p.tokenAccount) ? p.tokenAccount : undefined;
-  // The state file is text anyone can edit: its strings are outside input like any other.
-  if (p.lastError && typeof p.lastError.message === 'string') {
-    const action = parseAction(p.lastError.action);
-    rt.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')), action };
-    if (!action) delete rt.error.action;
-  }
-  if (rt.failures === 0) rt.error = null;
-  return rt;
 }
 
 /** A registry by id, or by name without regard to case. */
@@ -846,18 +631,4 @@ export function requireRegistry(regs: readonly Registry[], nameOrId: string): Re
   const r = findRegistry(regs, nameOrId);
   if (!r) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
   return r;
-}
-
-export function stateOf(r: Registry, rt: Pick<Runtime, 'inflight' | 'helperManaged' | 'error' | 'failures' | 'expiresAt' | 'missing'>, now: number, notifyLeadMs: number): RegistryState {
-  if (!r.enabled) return 'disabled';
-  if (rt.inflight) return 'refreshing';
-  if (rt.helperManaged) return 'helper-managed';
-  if (rt.failures > 0 && rt.error) {
-    return rt.error.category === 'signin-required' || rt.error.category === 'mfa-required' ? 'signin-required' : 'error';
-  }
-  if (rt.expiresAt === undefined) return 'idle';
-  if (rt.missing) return 'missing';
-  if (now >= rt.expiresAt) return 'expired';
-  if (rt.expiresAt - now <= notifyLeadMs) return 'expiring';
-  return 'valid';
 }
