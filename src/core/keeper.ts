@@ -1,33 +1,30 @@
 // The keeper: the one controller the tray app, the window (through IPC) and the CLI all drive.
-// It coordinates; the parts it drives each hold one job:
-// - the schedule (here): wall-clock deadlines from src/core/scheduler.ts, one alarm, and when to
-//   look at the disk again;
-// - refreshes: src/core/refresh.ts runs token -> login -> read-back and returns an Outcome, which
-//   `apply` below turns into state, activity and a saved record (the one place that happens);
-// - the per-registry runtime and its state file: src/core/runtime-store.ts;
-// - registry and settings changes: validated by registry.ts and settings.ts, written here under
-//   the settings file's lock;
-// - what is told: card notices and notifications are planned by src/core/notices.ts, the
-//   activity log is src/core/activity-log.ts; the keeper publishes them as events.
-//
-// What the keeper says is what is on disk: a registry is `valid` only while its credential is
-// retrievable where its tool reads it. The running keeper watches each credential file it wrote,
-// and checks the disk on start, on wake and before `status`; a login that vanished or was
-// replaced leaves `valid` at once (state `missing`) and is logged in again within seconds.
+// It keeps the schedule (wall-clock deadlines from scheduler.ts and one alarm) and coordinates the
+// parts that each hold one job:
+// - refresh.ts runs one refresh (token -> login -> read-back) and returns an Outcome, which
+//   `apply` below turns into state, activity and a saved record: the one place that happens;
+// - runtime-store.ts holds what is known per registry and its state file;
+// - settings-book.ts holds the settings and every validated change to them;
+// - disk-watch.ts keeps that knowledge true to the disk: a registry is `valid` only while its
+//   credential is retrievable where its tool reads it, and a login that vanished or was replaced
+//   leaves `valid` at once (state `missing`) and is logged in again within seconds;
+// - snapshot-of.ts, notices.ts and activity-log.ts make what is shown and told, which the keeper
+//   publishes as events.
 // Settings and state are shared with other processes (the CLI beside the tray app): every change
 // is made under the file's lock on what is on disk now, never from a copy read earlier.
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { ActivityLog } from './activity-log';
-import { InputError, KeeperError, sanitize, toErrorInfo } from './errors';
-import { emptyMemory, noticesFor, planNotices, type PlannedNotice } from './notices';
-import { refreshRegistry, storageOf, type DiskView, type LoginProvider, type Outcome, type TokenProvider } from './refresh';
-import { identityChanged, registryHostOf, validateRegistryInput, type LoginTool, type Registry } from './registry';
-import { RuntimeStore, stateOf, type RegistryRuntime } from './runtime-store';
+import { DiskWatch } from './disk-watch';
+import { KeeperError, sanitize, toErrorInfo } from './errors';
+import { emptyMemory, planNotices, type PlannedNotice } from './notices';
+import { refreshRegistry, type LoginProvider, type Outcome, type TokenProvider } from './refresh';
+import { identityChanged, registryHostOf, type Registry } from './registry';
+import { RuntimeStore, type RegistryRuntime } from './runtime-store';
 import { Alarm, MINUTE, nextRefreshAt, systemClock, type Clock } from './scheduler';
-import { validateSettingsPatch, type SettingNames, type Settings, type SettingsRepo, type StateRepo } from './settings';
-import { watchFileInFolder } from './settings-watch';
-import { isActive, overallOf, type ActivityEntry, type ActivityKind, type KeeperSnapshot, type RegistrySnapshot, type RegistryState } from './snapshot';
+import type { SettingNames, Settings, SettingsRepo, StateRepo } from './settings';
+import { findRegistry, requireRegistry, SettingsBook } from './settings-book';
+import { keeperSnapshotOf, registrySnapshotOf } from './snapshot-of';
+import type { ActivityEntry, ActivityKind, KeeperSnapshot, RegistrySnapshot, RegistryState } from './snapshot';
 
 export type { DiskView, LoginProvider, TokenProvider } from './refresh';
 
@@ -53,11 +50,10 @@ export interface KeeperEvents {
 /** A token fetched for a manual refresh is reused only if it is this fresh (one batch shares it). */
 const MANUAL_MIN_VALIDITY_MS = 11 * 60 * MINUTE;
 
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-
 export class Keeper extends EventEmitter<KeeperEvents> {
-  private settingsCache: Settings;
+  private readonly book: SettingsBook;
   private readonly store: RuntimeStore;
+  private readonly disk: DiskWatch;
   /** Refreshes in flight, by registry id: a second request for the same registry joins the first. */
   private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
   private readonly clock: Clock;
@@ -67,10 +63,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private plannerMemory = emptyMemory();
   private running = false;
   private lastStates = new Map<string, RegistryState>();
-  /** Watches on credential files (by path) and on our state file, while running. */
-  private readonly watches = new Map<string, { close(): void }>();
-  private verifying: Promise<void> | undefined;
-  private verifyAgain = false;
 
   constructor(private readonly deps: KeeperDeps) {
     super();
@@ -79,33 +71,45 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.alarm = new Alarm(this.clock, () => this.onAlarm());
     this.log = new ActivityLog(() => this.clock.now(), (entry) => this.emit('activity', entry));
     this.store = new RuntimeStore(deps.state, this.random, (message) => this.record('notice', message));
-    this.settingsCache = deps.settings.read();
-    this.store.load(this.settingsCache.registries.map((r) => r.id));
+    // Registries removed from the settings (here or by another process) are forgotten.
+    this.book = new SettingsBook(deps.settings, (s) => this.store.retain(new Set(s.registries.map((r) => r.id))));
+    this.store.load(this.book.registries.map((r) => r.id));
+    this.disk = new DiskWatch({
+      login: deps.login,
+      store: this.store,
+      registries: () => this.book.registries,
+      refreshing: (id) => this.inflight.has(id),
+      record: (kind, message, r) => this.record(kind, message, r),
+      changed: () => {
+        this.publish();
+        if (this.running) this.onAlarm();
+      },
+    });
     for (const w of deps.warnings ?? []) this.record('notice', w);
   }
 
   // ---------- reading ----------
 
   settings(): Settings {
-    return structuredClone(this.settingsCache);
+    return structuredClone(this.book.current);
   }
 
   registries(): Registry[] {
-    return this.settingsCache.registries.map((r) => ({ ...r }));
+    return this.book.registries.map((r) => ({ ...r }));
   }
 
   find(nameOrId: string): Registry | undefined {
-    return findRegistry(this.settingsCache.registries, nameOrId);
+    return findRegistry(this.book.registries, nameOrId);
   }
 
   /** The settings file this keeper reads and writes. */
   get settingsPath(): string {
-    return this.deps.settings.path;
+    return this.book.path;
   }
 
   /** Accounts learned from previous tokens, per profile (null: the default chain); for `discover`. */
   knownAccounts(): { profile: string | null; accountId: string }[] {
-    return this.settingsCache.registries.flatMap((r) => {
+    return this.book.registries.flatMap((r) => {
       const a = this.store.peek(r.id)?.tokenAccount;
       return a ? [{ profile: r.profile ?? null, accountId: a }] : [];
     });
@@ -122,45 +126,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   snapshot(): KeeperSnapshot {
     const now = this.clock.now();
-    const s = this.settingsCache;
-    const registries = s.registries.map((r) => this.registrySnapshot(r, now));
-    const expiries = registries.filter(isActive).map((r) => (r.expiresAt ? Date.parse(r.expiresAt) : undefined)).filter((v): v is number => v !== undefined && v > now);
-    return {
-      at: iso(now)!,
-      autoRefresh: s.autoRefresh,
-      overall: overallOf(registries),
-      nextExpiry: expiries.length ? iso(Math.min(...expiries)) : null,
-      registries,
-    };
+    const s = this.book.current;
+    return keeperSnapshotOf(s.registries.map((r) => this.registrySnapshot(r, now)), s.autoRefresh, now);
   }
 
   private registrySnapshot(r: Registry, now: number): RegistrySnapshot {
     const rt = this.store.get(r.id);
-    const host = registryHostOf(r, rt.host) ?? null;
-    const refreshing = this.inflight.has(r.id);
-    const next = iso(this.deadlineOf(r, rt, now));
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      host,
-      region: r.region,
-      accountId: r.accountId ?? null,
-      profile: r.profile ?? null,
-      tool: r.tool,
-      apiEndpoint: r.apiEndpoint ?? null,
-      enabled: r.enabled,
-      autoRefresh: r.autoRefresh,
-      state: stateOf(r, rt, refreshing, now, this.settingsCache.notifyLeadMinutes * MINUTE),
-      refreshing,
-      expiresAt: iso(rt.expiresAt),
-      lastRefresh: iso(rt.lastSuccess),
-      lastAttempt: iso(rt.lastAttempt),
-      nextRefresh: next,
-      error: rt.error ? { ...rt.error, retryAt: rt.failures > 0 ? next : null } : null,
-      storage: rt.storage,
-      notices: noticesFor({ tool: r.tool, host, storage: rt.storage, toolWarnings: rt.toolWarnings, loggedIn: rt.lastSuccess !== undefined, missing: rt.missing }),
-    };
+    return registrySnapshotOf(r, rt, {
+      now,
+      notifyLeadMs: this.book.current.notifyLeadMinutes * MINUTE,
+      refreshing: this.inflight.has(r.id),
+      nextRefresh: this.deadlineOf(r, rt, now),
+    });
   }
 
   // ---------- running ----------
@@ -168,21 +145,18 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** Starts automatic refreshing: anything due (or never refreshed) is refreshed right away. */
   start(): void {
     this.running = true;
-    // Another process (the CLI, the other of tray app and `watch`) records its logins here.
-    this.watchPath(this.store.path, () => { this.adoptPersisted(); });
-    for (const file of this.credentialFiles()) this.watchPath(file, () => { void this.verifyDisk(); });
+    this.disk.start();
     this.onAlarm();
-    void this.verifyDisk();
+    void this.disk.verify();
   }
 
   /** Stops the alarm and the file watches, and waits for refreshes in flight. */
   async stop(): Promise<void> {
     this.running = false;
     this.alarm.clear();
-    for (const w of this.watches.values()) w.close();
-    this.watches.clear();
+    const checking = this.disk.stop();
     await Promise.allSettled([...this.inflight.values()]);
-    await this.verifying;
+    await checking;
   }
 
   /**
@@ -192,95 +166,16 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   reevaluate(): void {
     this.onAlarm();
-    void this.verifyDisk();
+    void this.disk.verify();
   }
 
   /**
-   * Checks each kept login against the disk, where its tool reads it. A login that is gone (or
-   * was replaced by someone else's) leaves `valid` at once and is logged in again soon, reusing
-   * the cached token. Concurrent calls share one check; a call during a check runs one more.
+   * Checks each kept login against the disk, where its tool reads it (src/core/disk-watch.ts). A
+   * login that is gone (or was replaced by someone else's) leaves `valid` at once and is logged in
+   * again soon, reusing the cached token.
    */
   verifyDisk(): Promise<void> {
-    if (this.verifying) {
-      this.verifyAgain = true;
-      return this.verifying;
-    }
-    this.verifying = (async () => {
-      do {
-        this.verifyAgain = false;
-        await this.checkDiskOnce();
-      } while (this.verifyAgain);
-    })().finally(() => { this.verifying = undefined; });
-    return this.verifying;
-  }
-
-  /** What is on disk for these hosts, in one pass when the login runner can (null: cannot tell). */
-  private async diskViews(targets: readonly { tool: LoginTool; host: string }[]): Promise<(DiskView | null)[]> {
-    const login = this.deps.login;
-    try {
-      if (login.inspectAll) return await login.inspectAll(targets);
-      if (login.inspect) return await Promise.all(targets.map((t) => login.inspect!(t.tool, t.host).catch(() => null)));
-    } catch { /* reported as "cannot tell": nothing changes */ }
-    return targets.map(() => null);
-  }
-
-  /**
-   * One look at the disk for every registry with a known host: where its login is stored (and
-   * whether the ecr-login helper took it over) for all of them, and, for the logins we count on,
-   * whether they are still there.
-   */
-  private async checkDiskOnce(): Promise<void> {
-    if (!this.deps.login.inspect && !this.deps.login.inspectAll) return;
-    const regs = this.settingsCache.registries.flatMap((r) => {
-      const rt = this.store.get(r.id);
-      const host = registryHostOf(r, rt.host);
-      // In-flight logins are checked by their own read-back.
-      return host && !this.inflight.has(r.id) ? [{ r, rt, host }] : [];
-    });
-    const views = await this.diskViews(regs.map(({ r, host }) => ({ tool: r.tool, host })));
-    let changed = false;
-    regs.forEach(({ r, rt, host }, i) => {
-      const disk = views[i];
-      // Removed, reset or refreshing since the look: what was seen is not about it now.
-      if (!disk || this.inflight.has(r.id) || this.store.peek(r.id) !== rt) return;
-      // A host handed to (or taken back from) the ecr-login helper since the last refresh: the
-      // file decides, so status never calls a login valid that docker no longer reads.
-      const storage = storageOf(disk.storage);
-      this.store.storedAs(r.id, storage);
-      if (this.store.setHelperManaged(r.id, storage === 'ecr-login')) changed = true;
-      // Presence only for logins we made and still count on.
-      if (!r.enabled || rt.helperManaged || rt.expiresAt === undefined || (rt.failures > 0 && rt.error)) return;
-      let why: string | undefined;
-      const file = this.deps.login.credentialFileFor?.(r.tool) ?? `the ${r.tool} credential file`;
-      if (disk.error) why = disk.error.message;
-      else if (!disk.present) {
-        why = disk.storage.storage === 'helper' || disk.storage.storage === 'store'
-          ? `The login for ${host} is no longer held by docker-credential-${disk.storage.helper}.`
-          : `The login for ${host} is no longer in ${file} (removed by \`${r.tool} logout\`, another program, or a restore).`;
-      } else if (disk.fingerprint && rt.fingerprint && disk.fingerprint !== rt.fingerprint) {
-        // Another ECR Keeper process (the CLI beside the tray app) logging in writes a newer
-        // entry and records it in the state file: take that on instead of fighting over it.
-        const theirs = this.store.read().registries[r.id];
-        if (theirs && this.store.isNewer(r.id, theirs)) {
-          this.store.adopt(r.id, theirs);
-          this.store.setFingerprint(r.id, disk.fingerprint);
-          changed = true;
-        } else {
-          why = `The login for ${host} in ${file} was replaced by another program.`;
-        }
-      } else if (disk.fingerprint && !rt.fingerprint) {
-        this.store.setFingerprint(r.id, disk.fingerprint);
-      }
-      if (why !== rt.missing) {
-        changed = true;
-        if (why) this.record('notice', `${why} Logging in again.`, r);
-        this.store.setMissing(r.id, why);
-      }
-    });
-    if (changed) {
-      this.publish();
-      if (this.running) this.onAlarm();
-    }
+    return this.disk.verify();
   }
 
   // ---------- the schedule ----------
@@ -290,8 +185,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // The clock went backwards (NTP step, manual change): an attempt "in the future" would push
     // its backoff out by the size of the jump, so count it as having happened now.
     this.store.clampAttempts(now);
-    if (this.running && this.settingsCache.autoRefresh) {
-      for (const r of this.settingsCache.registries) {
+    if (this.running && this.book.current.autoRefresh) {
+      for (const r of this.book.registries) {
         const due = this.deadlineOf(r, this.store.get(r.id), now);
         if (due !== undefined && due <= now && !this.inflight.has(r.id)) void this.refreshOne(r, false);
       }
@@ -305,8 +200,8 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const now = this.clock.now();
     let next: number | undefined;
     const consider = (t: number | undefined) => { if (t !== undefined && (next === undefined || t < next)) next = t; };
-    const notifyLead = this.settingsCache.notifyLeadMinutes * MINUTE;
-    for (const r of this.settingsCache.registries) {
+    const notifyLead = this.book.current.notifyLeadMinutes * MINUTE;
+    for (const r of this.book.registries) {
       if (!r.enabled || this.inflight.has(r.id)) continue;
       const rt = this.store.get(r.id);
       consider(this.deadlineOf(r, rt, now));
@@ -320,13 +215,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   /** When this registry refreshes on its own next, or undefined when it will not. */
   private deadlineOf(r: Registry, rt: RegistryRuntime, now: number): number | undefined {
-    if (!this.settingsCache.autoRefresh || !r.enabled || !r.autoRefresh || rt.helperManaged) return undefined;
+    if (!this.book.current.autoRefresh || !r.enabled || !r.autoRefresh || rt.helperManaged) return undefined;
     // An MFA code was refused or the prompt cancelled: retrying on a timer would only put the
     // prompt in front of the person again and again. It waits for them to press Refresh.
     if (rt.failures > 0 && rt.error?.category === 'mfa-required') return undefined;
     return nextRefreshAt(
       { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, jitter: rt.jitter, missing: rt.missing !== undefined },
-      this.settingsCache.refreshLeadMinutes * MINUTE,
+      this.book.current.refreshLeadMinutes * MINUTE,
       now,
     );
   }
@@ -340,7 +235,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * registries sharing credentials still share one call.
    */
   async refresh(nameOrId: string, opts: { fresh?: boolean } = {}): Promise<RegistrySnapshot> {
-    return this.refreshOne(requireRegistry(this.settingsCache.registries, nameOrId), true, opts.fresh === true);
+    return this.refreshOne(requireRegistry(this.book.registries, nameOrId), true, opts.fresh === true);
   }
 
   /**
@@ -348,7 +243,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * serves registries that share credentials.
    */
   async refreshAll(ids?: readonly string[]): Promise<RegistrySnapshot[]> {
-    const regs = this.settingsCache.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id)));
+    const regs = this.book.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id)));
     return Promise.all(regs.map((r) => this.refreshOne(r, true)));
   }
 
@@ -357,7 +252,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (running) return running;
     if (!r.enabled) return Promise.resolve(this.registrySnapshot(r, this.clock.now()));
     const rt = this.store.get(r.id);
-    const s = this.settingsCache;
+    const s = this.book.current;
     this.store.attempted(r.id, this.clock.now());
     const p: Promise<RegistrySnapshot> = refreshRegistry(r, {
       tokens: this.deps.tokens,
@@ -407,8 +302,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       this.record('notice', `${o.host} is handled by the amazon-ecr-credential-helper (ecr-login); not logging in.`, r);
     } else if (o.kind === 'logged-in') {
       // The file may be new (first login): watch it from now on.
-      const file = this.deps.login.credentialFileFor?.(r.tool);
-      if (file && this.running) this.watchPath(file, () => { void this.verifyDisk(); });
+      this.disk.watchCredentialFile(r.tool);
       this.record('login', `Logged in to ${o.host} with ${r.tool}; valid until ${new Date(o.expiresAt).toISOString()}.`, r);
     } else {
       this.record('failure', o.error.message, r, o.error.fix);
@@ -429,73 +323,44 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   addRegistry(input: unknown): Registry {
-    let reg: Registry | undefined;
-    // Validated against the file as it is now: a registry another process just added counts.
-    this.mutateSettings((cur) => {
-      const v = validateRegistryInput(input, { existing: cur.registries, hostOf: this.knownHost });
-      if (!v.ok) throw new InputError(v.errors);
-      reg = { id: randomUUID(), ...v.value };
-      return { ...cur, registries: [...cur.registries, reg] };
-    });
-    this.record('registry', `Added registry ${reg!.name} (${reg!.region}).`, reg);
+    const reg = this.book.add(input, this.knownHost);
+    this.record('registry', `Added registry ${reg.name} (${reg.region}).`, reg);
     this.publish();
     if (this.running) this.onAlarm();
-    return { ...reg! };
+    return { ...reg };
   }
 
   updateRegistry(nameOrId: string, input: unknown): Registry {
-    let cur: Registry | undefined;
-    let next: Registry | undefined;
-    this.mutateSettings((s) => {
-      cur = requireRegistry(s.registries, nameOrId);
-      const v = validateRegistryInput(input, { existing: s.registries, editingId: cur.id, base: cur, hostOf: this.knownHost });
-      if (!v.ok) throw new InputError(v.errors);
-      const updated: Registry = { id: cur.id, ...v.value };
-      next = updated;
-      // Optional fields cleared in the edit must disappear, not linger from the old record.
-      return { ...s, registries: s.registries.map((r) => (r.id === updated.id ? updated : r)) };
-    });
-    if (identityChanged(cur!, next!)) {
+    const { before, after } = this.book.update(nameOrId, input, this.knownHost);
+    if (identityChanged(before, after)) {
       // A different account, region, host or tool: the old login says nothing about the new one,
       // and a refresh still running for the old one is not this registry's any more.
-      this.store.reset(cur!.id);
-      this.inflight.delete(cur!.id);
-      this.store.save(cur!.id);
+      this.store.reset(after.id);
+      this.inflight.delete(after.id);
+      this.store.save(after.id);
       // ...so it logs in at once, as a new registry does, rather than waiting for an alarm.
       // (The window asks for it itself; a CLI edit stays a settings change.)
-      if (next!.enabled && this.running) void this.refreshOne(next!, true);
-    } else if (!next!.enabled) this.store.clearError(cur!.id);
-    this.record('registry', `Updated registry ${next!.name}.`, next);
+      if (after.enabled && this.running) void this.refreshOne(after, true);
+    } else if (!after.enabled) this.store.clearError(after.id);
+    this.record('registry', `Updated registry ${after.name}.`, after);
     this.publish();
     if (this.running) this.onAlarm();
-    return { ...next! };
+    return { ...after };
   }
 
   removeRegistry(nameOrId: string): Registry {
-    let cur: Registry | undefined;
-    this.mutateSettings((s) => {
-      cur = requireRegistry(s.registries, nameOrId);
-      return { ...s, registries: s.registries.filter((r) => r.id !== cur!.id) };
-    });
-    this.store.remove(cur!.id);
-    this.store.save(cur!.id);
-    this.record('registry', `Removed registry ${cur!.name}.`, cur);
+    const gone = this.book.remove(nameOrId);
+    this.store.remove(gone.id);
+    this.store.save(gone.id);
+    this.record('registry', `Removed registry ${gone.name}.`, gone);
     this.publish();
     this.rearm();
-    return cur!;
+    return gone;
   }
 
   /** `names`: how problems name a setting (the CLI says its key, the window its label). */
   updateSettings(patch: unknown, names: SettingNames = 'key'): Settings {
-    const v = validateSettingsPatch(patch, names);
-    if (!v.ok) throw new InputError(v.errors);
-    this.mutateSettings((cur) => ({
-      ...cur,
-      ...v.value,
-      notifications: { ...cur.notifications, ...(v.value.notifications ?? {}) },
-      toolPaths: v.value.toolPaths ? { ...v.value.toolPaths } : cur.toolPaths,
-    }));
-    const changed = Object.keys(v.value).join(', ');
+    const changed = this.book.patch(patch, names).join(', ');
     if (changed) this.record('settings', `Settings changed: ${changed}.`);
     this.publish();
     if (this.running) this.onAlarm();
@@ -504,8 +369,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   /** Re-reads the settings file (another process, such as the CLI, may have changed it). */
   reload(): void {
-    this.settingsCache = this.deps.settings.read();
-    this.store.retain(new Set(this.settingsCache.registries.map((r) => r.id)));
+    this.book.reload();
     this.publish();
     if (this.running) this.onAlarm();
   }
@@ -517,7 +381,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   async refreshProfile(profile: string | undefined): Promise<RegistrySnapshot[]> {
     const p = profile || undefined;
     this.deps.tokens.forget?.(p);
-    const regs = this.settingsCache.registries.filter((r) => r.enabled && (r.profile || undefined) === p);
+    const regs = this.book.registries.filter((r) => r.enabled && (r.profile || undefined) === p);
     return Promise.all(regs.map((r) => this.refreshOne(r, true)));
   }
 
@@ -547,52 +411,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   /** The host a registry logs in to, including one learnt from a token's proxy endpoint. */
   private readonly knownHost = (r: Registry): string | undefined => registryHostOf(r, this.store.peek(r.id)?.host);
 
-  /** Changes the settings file under its lock, from what is on disk now. */
-  private mutateSettings(change: (current: Settings) => Settings): void {
-    let next: Settings;
-    try {
-      next = this.deps.settings.update(change);
-    } catch (err) {
-      if (err instanceof KeeperError) throw err;
-      throw new KeeperError('config', `Could not save settings to ${this.deps.settings.path}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full.');
-    }
-    this.settingsCache = next;
-    this.store.retain(new Set(next.registries.map((r) => r.id)));
-  }
-
-  /** The credential files of the tools the registries use. */
-  private credentialFiles(): string[] {
-    const of = this.deps.login.credentialFileFor?.bind(this.deps.login);
-    if (!of) return [];
-    return [...new Set(this.settingsCache.registries.map((r) => of(r.tool)))];
-  }
-
-  private watchPath(path: string, onChange: () => void): void {
-    if (!this.running || this.watches.has(path)) return;
-    this.watches.set(path, watchFileInFolder(path, onChange));
-  }
-
-  /**
-   * Takes on what another process recorded (its newer logins and failures), so the tray app shows
-   * what `ecr-keeper login` just did and does not redo it.
-   */
-  private adoptPersisted(): void {
-    const persisted = this.store.read();
-    let changed = false;
-    for (const r of this.settingsCache.registries) {
-      this.store.get(r.id);
-      const p = persisted.registries[r.id];
-      if (!p || this.inflight.has(r.id) || !this.store.isNewer(r.id, p)) continue;
-      this.store.adopt(r.id, p);
-      changed = true;
-    }
-    if (changed) {
-      this.publish();
-      if (this.running) this.onAlarm();
-      void this.verifyDisk();
-    }
-  }
-
   private record(kind: ActivityKind, message: string, r?: Registry, fix?: string): void {
     this.log.record(kind, message, r, fix);
   }
@@ -608,7 +426,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);
       this.emit('change', snap);
     }
-    const s = this.settingsCache;
+    const s = this.book.current;
     const { notices, memory } = planNotices(this.plannerMemory, snap, {
       notifyLeadMs: s.notifyLeadMinutes * MINUTE,
       expiring: s.notifications.expiring,
@@ -618,17 +436,4 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.plannerMemory = memory;
     for (const n of notices) this.emit('notify', n);
   }
-}
-
-/** A registry by id, or by name without regard to case. */
-export function findRegistry(regs: readonly Registry[], nameOrId: string): Registry | undefined {
-  const lc = nameOrId.toLowerCase();
-  return regs.find((r) => r.id === nameOrId) ?? regs.find((r) => r.name.toLowerCase() === lc);
-}
-
-/** The same, or the one "No registry named …" error (bad input about the name) for every caller. */
-export function requireRegistry(regs: readonly Registry[], nameOrId: string): Registry {
-  const r = findRegistry(regs, nameOrId);
-  if (!r) throw new InputError([{ field: 'name', message: `No registry named "${nameOrId.slice(0, 80)}".` }]);
-  return r;
 }

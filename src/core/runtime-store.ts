@@ -7,9 +7,9 @@
 // registry's entry under the file's lock, and a newer entry written elsewhere can be adopted.
 // The state file is text anyone can edit: what is read from it is checked like any outside input.
 import { parseAction, sanitize, type ErrorInfo } from './errors';
-import { validateHostPort, type Registry } from './registry';
+import { validateHostPort } from './registry';
 import type { PersistedRegistryState, PersistedState, StateRepo } from './settings';
-import type { CredentialStorage, RegistryState } from './snapshot';
+import type { CredentialStorage } from './snapshot';
 
 /** What is known about one registry's login. Read-only outside this file. */
 export interface RegistryRuntime {
@@ -231,21 +231,6 @@ export class RuntimeStore {
     const rec = this.records.get(id);
     return rec ? change(rec) : undefined;
   }
-}
-
-/** A registry's state from its record; `refreshing` while a refresh is in flight. */
-export function stateOf(r: Registry, rt: RegistryRuntime, refreshing: boolean, now: number, notifyLeadMs: number): RegistryState {
-  if (!r.enabled) return 'disabled';
-  if (refreshing) return 'refreshing';
-  if (rt.helperManaged) return 'helper-managed';
-  if (rt.failures > 0 && rt.error) {
-    return rt.error.category === 'signin-required' || rt.error.category === 'mfa-required' ? 'signin-required' : 'error';
-  }
-  if (rt.expiresAt === undefined) return 'idle';
-  if (rt.missing) return 'missing';
-  if (now >= rt.expiresAt) return 'expired';
-  if (rt.expiresAt - now <= notifyLeadMs) return 'expiring';
-  return 'valid';
 }
 
 function fresh(jitter: number): Record_ {
