@@ -16,7 +16,7 @@ import { EventEmitter } from 'node:events';
 import { ActivityLog } from './activity-log';
 import { DiskWatch } from './disk-watch';
 import { KeeperError, sanitize, toErrorInfo } from './errors';
-import { emptyMemory, planNotices, type PlannedNotice } from './notices';
+import { emptyMemory, noticePrefsOf, planNotices, type PlannedNotice } from './notices';
 import { refreshRegistry, type LoginProvider, type Outcome, type TokenProvider } from './refresh';
 import { identityChanged, registryHostOf, type Registry } from './registry';
 import { RuntimeStore, type RegistryRuntime } from './runtime-store';
@@ -426,13 +426,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);
       this.emit('change', snap);
     }
-    const s = this.book.current;
-    const { notices, memory } = planNotices(this.plannerMemory, snap, {
-      notifyLeadMs: s.notifyLeadMinutes * MINUTE,
-      expiring: s.notifications.expiring,
-      failed: s.notifications.failed,
-      recovered: s.notifications.recovered,
-    }, this.clock.now());
+    const { notices, memory } = planNotices(this.plannerMemory, snap, noticePrefsOf(this.book.current), this.clock.now());
     this.plannerMemory = memory;
     for (const n of notices) this.emit('notify', n);
   }

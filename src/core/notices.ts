@@ -7,6 +7,7 @@
 //   is told once per expiry. The shell (Electron Notification) and the CLI only display.
 import { withFix } from './errors';
 import type { LoginTool } from './registry';
+import type { Settings } from './settings-model';
 import { isActive, type CredentialStorage, type KeeperSnapshot, type RegistryNotice, type RegistrySnapshot } from './snapshot';
 import { formatLeft } from './time-text';
 
@@ -70,6 +71,12 @@ export interface PlannerMemory {
 }
 
 export const emptyMemory = (): PlannerMemory => ({ failing: [], warnedExpiry: [] });
+
+/** The planner's preferences from the settings. */
+export function noticePrefsOf(s: Pick<Settings, 'notifyLeadMinutes' | 'notifications'>): NoticePrefs {
+  const n = s.notifications;
+  return { notifyLeadMs: s.notifyLeadMinutes * 60_000, expiring: n.expiring, failed: n.failed, recovered: n.recovered };
+}
 
 function isFailing(r: RegistrySnapshot): boolean {
   return r.state === 'error' || r.state === 'signin-required';
