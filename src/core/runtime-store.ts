@@ -38,17 +38,17 @@ export interface RegistryRuntime {
   readonly missing?: string;
 }
 
-type Record_ = { -readonly [K in keyof RegistryRuntime]: RegistryRuntime[K] };
+type MutableRuntime = { -readonly [K in keyof RegistryRuntime]: RegistryRuntime[K] };
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
-export const parseMs = (s: string | undefined | null): number | undefined => {
+const parseMs = (s: string | undefined | null): number | undefined => {
   if (!s) return undefined;
   const v = Date.parse(s);
   return Number.isFinite(v) ? v : undefined;
 };
 
 export class RuntimeStore {
-  private readonly records = new Map<string, Record_>();
+  private readonly records = new Map<string, MutableRuntime>();
 
   /**
    * `random` draws jitter; `onSaveError` hears of a state file that could not be written (the
@@ -167,13 +167,9 @@ export class RuntimeStore {
     });
   }
 
-  /** Why the login is not where its tool reads it (undefined: it is); true when that changed. */
-  setMissing(id: string, why: string | undefined): boolean {
-    return this.edit(id, (r) => {
-      if (r.missing === why) return false;
-      r.missing = why;
-      return true;
-    }) ?? false;
+  /** Why the login is not where its tool reads it (undefined: it is). */
+  setMissing(id: string, why: string | undefined): void {
+    this.edit(id, (r) => { r.missing = why; });
   }
 
   setFingerprint(id: string, fingerprint: string | undefined): void {
@@ -227,13 +223,13 @@ export class RuntimeStore {
     }
   }
 
-  private edit<T>(id: string, change: (r: Record_) => T): T | undefined {
+  private edit<T>(id: string, change: (r: MutableRuntime) => T): T | undefined {
     const rec = this.records.get(id);
     return rec ? change(rec) : undefined;
   }
 }
 
-function fresh(jitter: number): Record_ {
+function fresh(jitter: number): MutableRuntime {
   return { failures: 0, jitter, error: null, storage: 'unknown', toolWarnings: [], helperManaged: false };
 }
 
@@ -248,7 +244,7 @@ function toPersisted(r: RegistryRuntime): PersistedRegistryState {
   return entry;
 }
 
-function fromPersisted(p: PersistedRegistryState, jitter: number): Record_ {
+function fromPersisted(p: PersistedRegistryState, jitter: number): MutableRuntime {
   const r = fresh(jitter);
   r.expiresAt = parseMs(p.expiresAt);
   r.lastSuccess = parseMs(p.lastSuccess);
