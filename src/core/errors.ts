@@ -21,7 +21,6 @@ export type ErrorCategory =
   | 'login-rejected'     // the registry refused the username/password
   | 'credential-missing' // the login is not (or no longer) where its tool reads it
   | 'account-mismatch'   // the registry's account is not the one the credentials are for, and the login failed
-  | 'helper-managed'     // not an error: ecr-login credential helper handles this host
   | 'internal';          // a bug: anything we did not expect
 
 /**
@@ -51,7 +50,7 @@ export interface ErrorInfo {
   fix: string;
   /** What the person can do, for the CLI and the window to offer. */
   action?: ErrorAction;
-  /** When the engine will try again on its own (ISO 8601), if it will. */
+  /** When the keeper will try again on its own (ISO 8601), if it will: set by its snapshot, from its schedule. */
   retryAt?: string | null;
   /** What failed: getting the token from AWS, or logging in to the registry with it. */
   stage?: 'aws' | 'registry';

@@ -1,4 +1,5 @@
 // When to refresh: pure decisions from wall-clock times, plus one timer that wakes the keeper.
+// (The tests' controllable clock is tests/helpers/fake-clock.ts.)
 //
 // Node timers are monotonic and drift across sleep, so nothing here counts down: every decision
 // compares absolute wall-clock deadlines with clock.now(). The single timer is only an alarm for
@@ -46,8 +47,6 @@ export interface RefreshFacts {
   lastAttempt?: number;
   /** Consecutive failures; 0 when the last attempt succeeded. */
   failures: number;
-  /** A retry time the failure itself asked for (throttling). */
-  retryAt?: number;
   /** Jitter drawn once per failure so the decision is stable between re-evaluations. */
   jitter: number;
   /** The login went missing from disk (logged out, overwritten): log in again soon. */
@@ -65,7 +64,7 @@ export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): num
   const earliest = f.lastAttempt !== undefined ? f.lastAttempt + MIN_ATTEMPT_GAP_MS : now;
   if (f.failures > 0) {
     const backoff = (f.lastAttempt ?? now) + backoffDelay(f.failures, f.jitter);
-    return Math.max(earliest, backoff, f.retryAt ?? 0);
+    return Math.max(earliest, backoff);
   }
   // A repair does not wait for the usual gap, but still cannot loop hot against a tool that
   // keeps removing the entry.
@@ -77,7 +76,6 @@ export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): num
 /** One alarm for the earliest of many deadlines. */
 export class Alarm {
   private handle: unknown = undefined;
-  private due: number | undefined;
 
   constructor(private readonly clock: Clock, private readonly onFire: () => void) {}
 
@@ -85,7 +83,6 @@ export class Alarm {
   set(at: number | undefined): void {
     this.clear();
     if (at === undefined) return;
-    this.due = at;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock.now()));
     this.handle = this.clock.setTimeout(() => {
       this.handle = undefined;
@@ -96,56 +93,5 @@ export class Alarm {
   clear(): void {
     if (this.handle !== undefined) this.clock.clearTimeout(this.handle);
     this.handle = undefined;
-    this.due = undefined;
   }
-
-  get armedFor(): number | undefined {
-    return this.handle === undefined ? undefined : this.due;
-  }
-}
-
-/**
- * A controllable clock for tests: `advance` moves time and fires due timers in order;
- * `jump` moves the wall clock without firing anything, as a suspended laptop or an NTP step does.
- */
-export class FakeClock implements Clock {
-  private t: number;
-  private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  constructor(start = Date.UTC(2026, 10, 27, 9, 0, 0)) { this.t = start; }
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void { this.timers.delete(h as number); }
-  get pending(): number { return this.timers.size; }
-  /** Moves time forward by ms, firing timers as their time comes (awaiting microtasks between). */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    // Let work already started (a refresh in flight) finish and arm its timers before time moves.
-    await settle();
-    for (;;) {
-      let nextId: number | undefined;
-      let next: { at: number; fn: () => void } | undefined;
-      for (const [id, tm] of this.timers) if (tm.at <= end && (!next || tm.at < next.at)) { next = tm; nextId = id; }
-      if (!next || nextId === undefined) break;
-      this.timers.delete(nextId);
-      this.t = Math.max(this.t, next.at);
-      next.fn();
-      await settle();
-    }
-    this.t = end;
-    await settle();
-  }
-  /** Wall clock jumps (forwards or backwards); pending timers keep their relative delays. */
-  jump(ms: number): void {
-    this.t += ms;
-    for (const tm of this.timers.values()) tm.at += ms;
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
 }

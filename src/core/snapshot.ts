@@ -55,7 +55,25 @@ export function needsAttention(r: Pick<RegistrySnapshot, 'state'>): boolean {
   return r.state === 'error' || r.state === 'signin-required' || r.state === 'expired' || r.state === 'missing';
 }
 
+/**
+ * Registries whose login ECR Keeper keeps: enabled, and not handed to the ecr-login helper (which
+ * fetches tokens itself). The overall state, the next expiry, the tray and the notices count these.
+ */
+export function isActive(r: Pick<RegistrySnapshot, 'enabled' | 'state'>): boolean {
+  return r.enabled && r.state !== 'helper-managed';
+}
+
 export type OverallState = 'empty' | 'ok' | 'refreshing' | 'expiring' | 'error';
+
+/** The one state the tray icon and the window's header show for all registries. */
+export function overallOf(regs: readonly RegistrySnapshot[]): OverallState {
+  const active = regs.filter(isActive);
+  if (active.length === 0) return 'empty';
+  if (active.some(needsAttention)) return 'error';
+  if (active.some((r) => r.state === 'refreshing')) return 'refreshing';
+  if (active.some((r) => r.state === 'expiring' || r.state === 'idle')) return 'expiring';
+  return 'ok';
+}
 
 export interface KeeperSnapshot {
   at: string;

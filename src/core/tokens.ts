@@ -79,13 +79,11 @@ export interface GetOptions {
 
 export interface TokenSource {
   get(req: TokenRequest, opts?: GetOptions): Promise<AuthToken>;
-  clear(): void;
   /**
    * Drops the tokens and temporary credentials cached for a profile (undefined: the default
    * chain), e.g. after `aws sso login` or new keys, so the next get resolves it afresh.
    */
   forget(profile?: string): void;
-  stats(): { apiCalls: number };
 }
 
 const DEFAULT_MIN_VALIDITY_MS = 5 * 60 * 1000;
@@ -138,7 +136,6 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cache = new Map<string, AuthToken>();
   const inflight = new Map<string, Promise<AuthToken>>();
-  let apiCalls = 0;
 
   const fetchToken = async (req: TokenRequest): Promise<AuthToken> => {
     const region = req.kind === 'public' ? PUBLIC_REGION : req.region;
@@ -148,7 +145,6 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     let client: TokenClient | undefined;
-    apiCalls += 1;
     try {
       // The timer covers credential resolution too: an SSO or IMDS lookup can hang as long as the
       // call. Time a person spends typing an MFA code does not count: when the timer fires during
@@ -223,18 +219,11 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
       inflight.set(key, p);
       return p;
     },
-    clear() {
-      cache.clear();
-      resolver?.forgetAll();
-    },
     forget(profile) {
       for (const key of [...cache.keys()]) {
         if ((JSON.parse(key) as string[])[1] === (profile ?? '')) cache.delete(key);
       }
       resolver?.forget(profile);
-    },
-    stats() {
-      return { apiCalls };
     },
   };
 }
@@ -327,7 +316,6 @@ interface CredentialResolver {
   provider(profile?: string): CredentialProvider;
   /** Drops the cached credentials of one profile (undefined: the default chain). */
   forget(profile?: string): void;
-  forgetAll(): void;
 }
 
 /**
@@ -393,9 +381,6 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
     },
     forget(profile) {
       cache.delete(keyOf(profile));
-    },
-    forgetAll() {
-      cache.clear();
     },
   };
 }

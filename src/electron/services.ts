@@ -12,8 +12,6 @@ export interface ServiceDeps {
   keeper: Pick<Keeper, 'signIn'>;
   configDir: string;
   env: NodeJS.ProcessEnv;
-  /** Unused since sign-in moved into the keeper (core/signin.ts finds `aws`); kept so callers need no change. */
-  platform?: NodeJS.Platform;
   mfa: Pick<MfaBroker, 'answer'>;
   /** The keeper's own token source: one credential cache, so "detect account" never asks for an MFA code again. */
   tokens: Pick<TokenSource, 'get'>;

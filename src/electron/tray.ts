@@ -5,7 +5,7 @@
 // "time left" texts stay true.
 import { join } from 'node:path';
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import { needsAttention, type KeeperSnapshot, type OverallState } from '../core/snapshot';
+import { isActive, needsAttention, type KeeperSnapshot, type OverallState } from '../core/snapshot';
 import { formatLeft } from '../core/time-text';
 import { leftUntil, stateText } from './format';
 
@@ -42,7 +42,7 @@ function text(s: string, platform: NodeJS.Platform): string {
 }
 
 export function summaryText(snap: KeeperSnapshot, now: number): string {
-  const active = snap.registries.filter((r) => r.enabled && r.state !== 'helper-managed');
+  const active = snap.registries.filter(isActive);
   const bad = active.filter(needsAttention).length;
   const expiring = active.filter((r) => r.state === 'expiring' || r.state === 'idle').length;
   const next = leftUntil(snap.nextExpiry, now);
@@ -90,7 +90,7 @@ export function buildTrayMenu(
         {
           id: `refresh:${r.id}`,
           label: r.refreshing ? 'Refreshing…' : 'Refresh now',
-          enabled: r.enabled && !r.refreshing && r.state !== 'helper-managed',
+          enabled: isActive(r) && !r.refreshing,
           click: () => actions.refresh(r.id),
         },
         {
@@ -105,7 +105,7 @@ export function buildTrayMenu(
     });
   }
 
-  const anyEnabled = snap.registries.some((r) => r.enabled && r.state !== 'helper-managed');
+  const anyEnabled = snap.registries.some(isActive);
   items.push(
     { type: 'separator' },
     { id: 'refresh-all', label: 'Refresh all now', enabled: anyEnabled, click: () => actions.refreshAll() },

@@ -2,6 +2,7 @@
 // this file only routes between them and forwards the keeper's events.
 import type { KeeperSnapshot, Registry, RegistryInputView } from '../electron/contract';
 import { identityChanged } from '../core/registry';
+import { isActive } from '../core/snapshot';
 import { call, errorView } from './api';
 import { ActivityLog } from './activity';
 import { Dashboard } from './dashboard';
@@ -145,7 +146,7 @@ class App {
       fill(this.overall, h('button', { type: 'button', class: 'overall-link tone-bad', 'data-action': 'show-attention', onclick: () => void this.showAttention() }, `${TONE_ICON[o.tone]} ${o.text}`));
     } else fill(this.overall, `${TONE_ICON[o.tone]} ${o.text}`);
     // Nothing refreshes by itself: say so where it is always seen.
-    const enabled = snap.registries.filter((r) => r.enabled && r.state !== 'helper-managed');
+    const enabled = snap.registries.filter(isActive);
     const autoOff = !snap.autoRefresh ? 'Auto refresh is off: logins expire unless you refresh them.'
       : enabled.length > 0 && enabled.every((r) => !r.autoRefresh) ? 'Auto refresh is off for every registry.' : '';
     this.autoOffText.set(autoOff ? `${autoOff} ` : '');

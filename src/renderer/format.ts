@@ -128,7 +128,6 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'file-access': 'File not accessible',
   'login-rejected': 'Login rejected',
   'account-mismatch': 'Different AWS account',
-  'helper-managed': 'Handled by credential helper',
   'internal': 'Unexpected error',
 };
 

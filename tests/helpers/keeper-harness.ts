@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { Keeper, type DiskView, type LoginProvider, type TokenProvider } from '../../src/core/keeper';
-import { FakeClock } from '../../src/core/scheduler';
+import { FakeClock } from './fake-clock';
 import { openSettings, type StoreOpener } from '../../src/core/settings';
 import { KeeperError } from '../../src/core/errors';
 import type { PlannedNotice } from '../../src/core/notices';

@@ -118,7 +118,7 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
   const opened: string[] = [];
   const clipboard: string[] = [];
   const services = createServices({
-    keeper, configDir, env, platform: process.platform, mfa, tokens,
+    keeper, configDir, env, mfa, tokens,
     openExternal: async (url) => { opened.push(url); },
     writeClipboard: (text) => { clipboard.push(text); },
   });

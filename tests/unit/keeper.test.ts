@@ -74,23 +74,6 @@ test('failures back off with jitter up to 15 min: no hot loop, one failure notic
   await keeper.stop();
 });
 
-test('throttling: the retry time asked for is honoured', async () => {
-  const { keeper, s, clock } = makeKeeper();
-  keeper.addRegistry({ name: 'prod', region: 'us-east-1', accountId: '123456789012' });
-  const err = new KeeperError('throttled', 'Throttled.', 'Wait.');
-  s.tokenFailures.push(err);
-  const info = err.toInfo();
-  (err as unknown as { toInfo: () => object }).toInfo = () => ({ ...info, retryAt: new Date(clock.now() + 10 * MIN).toISOString() });
-  keeper.start();
-  await clock.advance(1000);
-  assert.equal(s.tokenCalls.length, 1);
-  await clock.advance(9 * MIN);
-  assert.equal(s.tokenCalls.length, 1);
-  await clock.advance(2 * MIN);
-  assert.equal(s.tokenCalls.length, 2);
-  await keeper.stop();
-});
-
 test('suspend across the expiry: reevaluate on resume refreshes at once, exactly once', async () => {
   const { keeper, s, clock } = makeKeeper();
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });

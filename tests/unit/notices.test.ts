@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyMemory, planNotices, type NoticePrefs } from '../../src/core/notices';
+import { emptyMemory, noticesFor, planNotices, type NoticeFacts, type NoticePrefs } from '../../src/core/notices';
 import type { KeeperSnapshot, RegistrySnapshot } from '../../src/core/snapshot';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
@@ -63,4 +63,13 @@ test('each kind can be turned off; disabled and helper-managed registries are qu
   assert.deepEqual(r.memory.failing, ['r1']);
   assert.equal(planNotices(emptyMemory(), snap([reg({ enabled: false, state: 'disabled', error: err })]), prefs, NOW).notices.length, 0);
   assert.equal(planNotices(emptyMemory(), snap([reg({ state: 'helper-managed' })]), prefs, NOW).notices.length, 0);
+});
+
+test('card notices: missing first, then the tool\'s warnings, then what the storage says', () => {
+  const facts: NoticeFacts = { tool: 'docker', host: 'h.example', storage: 'store', toolWarnings: ['careful'], loggedIn: true, missing: 'The login for h.example is no longer in config.json.' };
+  assert.deepEqual(noticesFor(facts).map((n) => n.kind), ['credential-missing', 'tool-warning']);
+  assert.deepEqual(noticesFor({ ...facts, missing: undefined, toolWarnings: [], storage: 'plaintext' }).map((n) => n.kind), ['plaintext-credentials']);
+  assert.match(noticesFor({ ...facts, storage: 'ecr-login' }).at(-1)!.message, /h\.example is mapped to the ecr-login credential helper/);
+  // Never logged in by us: an entry someone else left in plain text is not this card's login.
+  assert.deepEqual(noticesFor({ ...facts, missing: undefined, toolWarnings: [], storage: 'plaintext', loggedIn: false }), []);
 });

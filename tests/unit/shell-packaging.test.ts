@@ -1,6 +1,6 @@
-// Packaging: build/electron-builder.yml validated against electron-builder's own JSON schema, the
-// settings the issue asks for, the app id shared with main.ts, and the generated icons being real
-// PNG / ICO files of the right sizes.
+// Packaging: build/electron-builder.yml validated against electron-builder's own JSON schema, what
+// it shares with other files (the app id with main.ts, the Electron version and homepage with
+// package.json), and the generated icons being real PNG / ICO files of the right sizes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,24 +29,15 @@ function pngSize(buf: Buffer): { w: number; h: number } {
 }
 
 describe('electron-builder.yml', () => {
-  it('is valid per electron-builder’s schema and has what the issue asks for', () => {
+  it('is valid per electron-builder’s schema; what it shares with other files agrees', () => {
     const { cfg, validate } = load();
     const r = validate(cfg);
     assert.ok(r.ok, r.errors);
     assert.equal(cfg.appId, APP_ID, 'AppUserModelId in main.ts and appId must match for Windows toasts');
-    assert.equal(cfg.productName, 'ECR Keeper');
-    assert.equal(cfg.electronVersion, '45.5.0');
-    assert.ok(cfg.files.includes('dist/**') && cfg.files.includes('package.json') && cfg.files.includes('assets/**'));
-    assert.deepEqual(cfg.linux.target, ['AppImage', 'deb']);
-    assert.match(cfg.linux.maintainer, /<.+@.+>/);
-    assert.ok(cfg.deb.depends.includes('libnotify4'));
-    assert.deepEqual(cfg.mac.target, ['dmg']);
-    assert.equal(cfg.mac.extendInfo.LSUIElement, true, 'menu-bar app');
-    assert.deepEqual(cfg.win.target, ['nsis']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     assert.match(pkg.homepage, /^https:\/\//, 'deb Homepage comes from package.json');
     assert.equal(pkg.devDependencies.electron, cfg.electronVersion, 'pinned exactly, same version everywhere');
-    assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/);
+    assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/, 'the file checked here is the one `npm run dist` builds with');
   });
 });
 

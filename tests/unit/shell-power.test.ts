@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { watchPower } from '../../src/electron/power';
-import { FakeClock } from '../../src/core/scheduler';
+import { FakeClock } from '../helpers/fake-clock';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 /** Hand-driven timers: `advance(ms)` runs what has come due. */

@@ -55,16 +55,6 @@ describe('createServices', () => {
     await keeper.stop();
   });
 
-  it('signIn goes through the keeper (which logs it and refreshes the profile afterwards)', async () => {
-    const signed: string[] = [];
-    const keeper = { signIn: async (p: string) => { signed.push(p); return []; } };
-    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens: standInTokens() });
-    assert.equal(await s.signIn('dev'), true);
-    assert.deepEqual(signed, ['dev']);
-    const failing = createServices({ keeper: { signIn: async () => { throw Object.assign(new Error('x'), { category: 'tool-missing' }); } }, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens: standInTokens() });
-    await assert.rejects(failing.signIn('dev'), /x/);
-  });
-
   it('MFA answers go to the broker', async () => {
     const { keeper } = makeKeeper();
     const got: unknown[] = [];

@@ -193,7 +193,8 @@ describe('createTokenSource with a fake client', () => {
       credentials: () => async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
       env: {},
     });
-    return { source, seen, advance: (ms: number) => { now += ms; } };
+    // API calls made, counted where they arrive: the client's getAuthorizationToken.
+    return { source, seen, calls: () => n, advance: (ms: number) => { now += ms; } };
   }
 
   it('decodes the token', async () => {
@@ -209,62 +210,62 @@ describe('createTokenSource with a fake client', () => {
   });
 
   it('ten concurrent gets make one call', async () => {
-    const { source, seen } = fake({ delayMs: 20 });
+    const { source, calls, seen } = fake({ delayMs: 20 });
     const tokens = await Promise.all(Array.from({ length: 10 }, () => source.get(PRIVATE)));
     assert.equal(seen.length, 1);
-    assert.equal(source.stats().apiCalls, 1);
+    assert.equal(calls(), 1);
     assert.ok(tokens.every((t) => t === tokens[0]));
   });
 
   it('different keys make separate calls; public always goes to us-east-1 without proxyEndpoint', async () => {
-    const { source, seen } = fake();
+    const { source, calls, seen } = fake();
     await Promise.all([source.get(PRIVATE), source.get({ ...PRIVATE, region: 'us-west-2' }), source.get({ kind: 'public', region: 'eu-west-1' })]);
-    assert.equal(source.stats().apiCalls, 3);
+    assert.equal(calls(), 3);
     const pub = seen.find((s) => s.kind === 'public')!;
     assert.equal(pub.config.region, 'us-east-1');
     const t = await source.get(PUBLIC);
     assert.equal(t.proxyEndpoint, undefined);
-    assert.equal(source.stats().apiCalls, 3, 'cached');
+    assert.equal(calls(), 3, 'cached');
   });
 
   it('reuses the cached token until it gets within minValidityMs of expiry', async () => {
-    const { source, advance } = fake();
+    const { source, calls, advance } = fake();
     const a = await source.get(PRIVATE);
     advance(11 * HOUR);
     assert.equal(await source.get(PRIVATE), a, 'one hour left > 5 min default');
-    assert.equal(source.stats().apiCalls, 1);
+    assert.equal(calls(), 1);
     const b = await source.get(PRIVATE, { minValidityMs: 2 * HOUR });
     assert.notEqual(b, a);
     assert.equal(b.password, 'pw-2');
-    assert.equal(source.stats().apiCalls, 2);
+    assert.equal(calls(), 2);
     advance(12 * HOUR - 4 * 60_000);
     await source.get(PRIVATE);
-    assert.equal(source.stats().apiCalls, 3, 'under 5 minutes left forces a new call');
+    assert.equal(calls(), 3, 'under 5 minutes left forces a new call');
   });
 
   it('force bypasses the cache but joins a call in flight', async () => {
-    const { source } = fake({ delayMs: 20 });
+    const { source, calls } = fake({ delayMs: 20 });
     await source.get(PRIVATE);
     await source.get(PRIVATE, { force: true });
-    assert.equal(source.stats().apiCalls, 2);
+    assert.equal(calls(), 2);
     const [x, y] = await Promise.all([source.get(PRIVATE, { force: true }), source.get(PRIVATE, { force: true })]);
     assert.equal(x, y);
-    assert.equal(source.stats().apiCalls, 3);
-    source.clear();
+    assert.equal(calls(), 3);
+    source.forget(PRIVATE.profile);
     await source.get(PRIVATE);
-    assert.equal(source.stats().apiCalls, 4);
+    assert.equal(calls(), 4, 'a forgotten profile is fetched again');
   });
 
   it('a failure is classified, shared by joiners, not cached', async () => {
-    const { source } = fake({ delayMs: 10, fail: () => sdkError('ThrottlingException', 'Rate exceeded') });
+    const { source, calls } = fake({ delayMs: 10, fail: () => sdkError('ThrottlingException', 'Rate exceeded') });
     const results = await Promise.allSettled([source.get(PRIVATE), source.get(PRIVATE)]);
-    assert.equal(source.stats().apiCalls, 1);
+    assert.equal(calls(), 1);
     for (const r of results) {
       assert.equal(r.status, 'rejected');
       assert.equal((r as PromiseRejectedResult).reason.category, 'throttled');
     }
     await assert.rejects(source.get(PRIVATE));
-    assert.equal(source.stats().apiCalls, 2);
+    assert.equal(calls(), 2);
   });
 
   it('times out a call that never answers', async () => {
