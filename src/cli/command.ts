@@ -67,12 +67,13 @@ export interface Verb<O extends Options = Options> {
   /** Pre-wrapped text after the options. */
   notes?: string;
   args: Args;
-  run: (ctx: Ctx<O>) => Promise<number>;
+  /** Sync where nothing is awaited (help). */
+  run: (ctx: Ctx<O>) => Promise<number> | number;
 }
 
 /** A table entry with its option values typed from its options. */
 export function verb<const O extends Options>(v: Verb<O>): Verb {
-  return v as unknown as Verb;
+  return v;
 }
 
 /** `--name` or `-s` for that option. */
@@ -181,8 +182,8 @@ ${EXIT.usage} bad usage or invalid input.`;
 
 /** Columns padded to their widest cell (the last one is not padded). */
 export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
 /** A KeeperError (or an ErrorInfo from a snapshot) as the CLI prints it: category, message, fix. */

@@ -12,7 +12,7 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
   const lead: string[] = [];
   while (argv[0]?.startsWith('--config-dir')) {
     lead.push(argv.shift()!);
-    if (!lead[lead.length - 1]!.includes('=') && argv.length) lead.push(argv.shift()!);
+    if (!lead[lead.length - 1].includes('=') && argv.length) lead.push(argv.shift()!);
   }
   const [cmd, ...restArgs] = argv;
   const rest = [...restArgs, ...lead];
@@ -83,6 +83,6 @@ if (invokedDirectly) {
     });
   }
   const write = (stream: NodeJS.WriteStream) => (s: string) => { if (!closed.has(stream)) stream.write(`${s}\n`); };
-  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env })
+  void main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env })
     .then((code) => { process.exitCode = code; });
 }

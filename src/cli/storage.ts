@@ -30,7 +30,7 @@ undo        put the docker config (and podman's and helm's files) back exactly a
     if (sub === 'use') {
       if (more.length !== 1) throw new UsageError(more.length ? 'use takes one STORE.' : 'use needs a STORE, e.g. ecr-keeper storage use pass');
       const { isStoreName, STORE_NAMES } = await import('../core/cred-stores');
-      if (!isStoreName(more[0])) throw new UsageError(`"${more[0]!.slice(0, 40)}" is not a credential store; choose one of ${STORE_NAMES.join(', ')}.`);
+      if (!isStoreName(more[0])) throw new UsageError(`"${more[0].slice(0, 40)}" is not a credential store; choose one of ${STORE_NAMES.join(', ')}.`);
       const keeper = await open();
       const result = await core.moveKeeperLogins(keeper, more[0], { env: io.env });
       for (const n of result.notMoved) {

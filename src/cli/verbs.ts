@@ -3,7 +3,7 @@
 import { InputError, KeeperError, withFix } from '../core/errors';
 import { watchSettingsFile } from '../core/settings-watch';
 import { formatLeft, formatLocalTime } from '../core/time-text';
-import { CONFIG_KEYS, type ConfigKey } from '../core/config-keys';
+import { CONFIG_KEYS } from '../core/config-keys';
 import type { Keeper } from '../core/keeper';
 import type { Registry } from '../core/registry';
 import { REGISTRY_FIELDS, type RegistryFieldName } from '../core/registry-fields';
@@ -168,8 +168,8 @@ const edit = verb({
     for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
     if (!Object.keys(input).length) throw new UsageError('edit needs at least one change, e.g. --region eu-west-1 or --disable.');
     const keeper = await open();
-    const cur = keeper.find(positionals[0]!);
-    if (!cur) throw noSuchRegistry(positionals[0]!);
+    const cur = keeper.find(positionals[0]);
+    if (!cur) throw noSuchRegistry(positionals[0]);
     const warnings = await doorWarnings(keeper, input, io.env, cur);
     const next = keeper.updateRegistry(cur.id, input);
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== cur[k]);
@@ -190,8 +190,8 @@ token expires (at most 12 hours).`,
   options: { logout: { type: 'boolean', help: 'also remove that login now (from the file, and from the credential store it uses)' } },
   async run({ values, positionals, io, open }) {
     const keeper = await open();
-    const snap = keeper.snapshot().registries.find((x) => x.id === keeper.find(positionals[0]!)?.id);
-    const r = keeper.removeRegistry(positionals[0]!);
+    const snap = keeper.snapshot().registries.find((x) => x.id === keeper.find(positionals[0])?.id);
+    const r = keeper.removeRegistry(positionals[0]);
     const host = snap?.host;
     if (!values.logout || !host) {
       io.out(`Removed ${r.name}.`);
@@ -275,7 +275,7 @@ registry using that profile. Exits 0 only if sign-in and every refresh succeeded
   options: {},
   async run({ positionals: [profile], io, open }) {
     const keeper = await open();
-    const results = await keeper.signIn(profile!);
+    const results = await keeper.signIn(profile);
     io.out(`Signed in to AWS SSO for profile ${profile}.`);
     if (!results.length) io.out(`No enabled registry uses profile ${profile}.`);
     return printResults(results, io);
@@ -337,11 +337,11 @@ Keys: ${CONFIG_KEYS.join(', ')}`,
     if (sub === 'get' && (value !== undefined || extra.length)) throw new UsageError('config get takes at most one KEY.');
     if (sub === 'set' && (key === undefined || value === undefined || extra.length)) throw new UsageError('config set needs KEY and VALUE, e.g. ecr-keeper config set refreshLeadMinutes 45');
     const keeper = await open();
-    if (sub === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key as ConfigKey, value!));
+    if (sub === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key, value));
     const s = keeper.settings();
-    const keys = key ? [key as ConfigKey] : [...cfg.CONFIG_KEYS];
+    const keys = key ? [key] : [...cfg.CONFIG_KEYS];
     if (values.json) { io.out(JSON.stringify(Object.fromEntries(keys.map((k) => [k, cfg.readKey(s, k) ?? null])), null, 2)); return EXIT.ok; }
-    if (sub === 'get' && key) { io.out(String(cfg.readKey(s, key as ConfigKey) ?? '')); return EXIT.ok; }
+    if (sub === 'get' && key) { io.out(String(cfg.readKey(s, key) ?? '')); return EXIT.ok; }
     io.out(keys.map((k) => `${k} = ${cfg.readKey(s, k) ?? '(not set)'}`).join('\n'));
     return EXIT.ok;
   },
@@ -447,7 +447,7 @@ const help = verb({
   usage: 'help [COMMAND]',
   args: 'own',
   options: {},
-  async run({ positionals: [name, ...extra], io }) {
+  run({ positionals: [name, ...extra], io }) {
     if (extra.length) throw new UsageError('help takes at most one COMMAND.');
     if (name === undefined) { io.out(globalHelp(VERBS)); return EXIT.ok; }
     const v = VERBS.find((x) => x.name === name);

@@ -159,7 +159,7 @@ const ROLE_ARN_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):role\//;
 /** Pure: the account of one profile section (role_arn wins: an assumed role's token is the role account's). */
 export function accountOfSection(section: Section): string | null {
   const role = ROLE_ARN_ACCOUNT.exec((section.role_arn ?? '').trim());
-  if (role) return role[1]!;
+  if (role) return role[1];
   const sso = (section.sso_account_id ?? '').trim();
   return /^\d{12}$/.test(sso) ? sso : null;
 }

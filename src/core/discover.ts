@@ -100,7 +100,7 @@ export function ecrHostOfKey(key: string): { host: string; accountId: string | n
 
 function keysOf(config: DockerConfig | null): string[] {
   if (!config) return [];
-  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object) : []);
+  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []);
   return [...obj(config.auths), ...obj(config.credHelpers)];
 }
 
@@ -131,7 +131,7 @@ export function discoverHosts(files: readonly ReadCredentialFile[], hints: reado
       let d = byHost.get(e.host);
       if (!d) {
         const candidates = e.accountId ? matchingProfiles(e.accountId, hints, known) : [];
-        d = { ...e, foundIn: [], tools: [], helper: null, profile: candidates.length === 1 ? candidates[0]! : null, candidates, kept: kept.has(e.host) };
+        d = { ...e, foundIn: [], tools: [], helper: null, profile: candidates.length === 1 ? candidates[0] : null, candidates, kept: kept.has(e.host) };
         byHost.set(e.host, d);
       }
       if (!d.foundIn.includes(f.path)) d.foundIn.push(f.path);

@@ -55,7 +55,7 @@ export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: N
  */
 export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
-  const j = platform === 'win32' ? win32.join : posix.join;
+  const j = (...parts: string[]) => (platform === 'win32' ? win32 : posix).join(...parts);
   let home: string;
   if (env.HELM_CONFIG_HOME) home = env.HELM_CONFIG_HOME;
   else if (env.XDG_CONFIG_HOME) home = j(env.XDG_CONFIG_HOME, 'helm');
@@ -89,7 +89,7 @@ export async function readDockerConfig(path: string): Promise<{ config: DockerCo
   const file = await readCredentialFile(path);
   if (file.kind === 'missing') return { config: null };
   if (file.kind === 'invalid') return { config: null, error: file.error.message };
-  return { config: file.value as DockerConfig };
+  return { config: file.value };
 }
 
 /**

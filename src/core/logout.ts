@@ -63,9 +63,9 @@ export async function removeHostEntry(tool: LoginTool, host: string, deps: Logou
   // Under the file's lock, on what is on disk now (another process may have written since).
   let removedKeys: string[] = [];
   await updateCredentialFile(file, (current) => {
-    const { config: next, removed } = withoutHost(current as DockerConfig, host);
+    const { config: next, removed } = withoutHost(current, host);
     removedKeys = removed;
-    return removed.length ? (next as Record<string, unknown>) : null;
+    return removed.length ? (next) : null;
   });
   return { file, removedKeys, erasedFrom };
 }

@@ -109,7 +109,7 @@ export async function refreshRegistry(r: Registry, deps: RefreshDeps): Promise<O
       password: token.password,
       timeoutMs: deps.loginTimeoutMs,
       toolPath: deps.toolPath,
-    }).catch((err: unknown) => { throw accountMismatch(r, host!, token.proxyEndpoint, err) ?? err; });
+    }).catch((err: unknown) => { throw accountMismatch(r, host, token.proxyEndpoint, err) ?? err; });
     const stored = result.storage ? storageOf(result.storage) : await lookAt(deps.login, r.tool, host);
     if (stored) learnt.storage = stored;
     return { kind: 'logged-in', host, expiresAt: token.expiresAt.getTime(), fingerprint: result.fingerprint, warnings: result.warnings, ...learnt };

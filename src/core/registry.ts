@@ -35,16 +35,16 @@ const PARTITION_PATTERNS = SDK_PARTITIONS.partitions.map((p) => new RegExp(p.reg
 /** Optimal-string-alignment distance: like Levenshtein, with a swap of two neighbours costing 1 (esat -> east). */
 export function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
     }
   }
-  return d[a.length]![b.length]!;
+  return d[a.length][b.length];
 }
 
 /** The known region closest to a mistyped one (at most 2 edits away), for "did you mean". */
@@ -224,7 +224,7 @@ export function isLoopbackRegistryHost(hostPort: string): boolean {
   if (validateHostPort(hostPort) !== null) return false;
   const m = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::\d{1,5})?$/.exec(hostPort);
   if (!m) return false;
-  const h = m[1]!.toLowerCase();
+  const h = m[1].toLowerCase();
   // A real dotted quad only: "127.0.0.256" is a (useless) host name, not an address.
   return h === 'localhost' || h === '[::1]' || (IPV4_RE.test(h) && h.startsWith('127.'));
 }

@@ -46,7 +46,7 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = (opts.spawn ?? (nodeSpawn as Spawner))(program, args, {
+      child = (opts.spawn ?? (nodeSpawn))(program, args, {
         env: opts.env,
         shell: false,
         windowsHide: opts.stdio !== 'inherit',

@@ -82,9 +82,9 @@ export const LIMITS = Object.fromEntries(SETTING_KEYS.flatMap((k) => {
 })) as { readonly [K in IntegerKey]: { readonly min: number; readonly max: number } };
 
 /** Setting key ("refreshLeadMinutes", "notifications.failed") -> what the window calls it. */
-export const SETTING_LABELS: Readonly<Record<string, string>> = Object.fromEntries(SETTING_KEYS.flatMap((k) => {
+export const SETTING_LABELS: Readonly<Record<string, string>> = Object.fromEntries(SETTING_KEYS.flatMap((k): [string, string][] => {
   const f = SETTING_FIELDS[k];
-  return [[k, f.label], ...('keys' in f ? Object.entries(f.keys).map(([sub, label]) => [`${k}.${sub}`, label]) : [])];
+  return [[k, f.label], ...('keys' in f ? Object.entries(f.keys).map(([sub, label]): [string, string] => [`${k}.${sub}`, String(label)]) : [])];
 }));
 
 /** How a problem names a setting: by its key (CLI) or by the label the window shows. */
@@ -147,7 +147,7 @@ export function checkSettings(p: Record<string, unknown>, names: SettingNames, s
       out[k] = group;
     }
   }
-  return { errors, value: out as Partial<Settings> };
+  return { errors, value: out };
 }
 
 /** Validates a settings patch from the CLI, IPC or the form; returns problems, changes nothing. */

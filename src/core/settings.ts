@@ -224,7 +224,7 @@ export function migrate(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 function normalise(raw: Record<string, unknown>): { settings: Settings; dropped: unknown[] } {
-  const merged = { ...DEFAULT_SETTINGS, ...raw } as Settings;
+  const merged = { ...DEFAULT_SETTINGS, ...raw };
   const regs = Array.isArray(raw.registries) ? raw.registries : [];
   const good: Registry[] = [];
   const dropped: unknown[] = [];

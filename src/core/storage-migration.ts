@@ -107,7 +107,7 @@ async function readText(file: string): Promise<string | null> {
 async function readConfigOrThrow(file: string): Promise<DockerConfig> {
   const read = await readCredentialFile(file);
   if (read.kind === 'invalid') throw new KeeperError(read.error.category, read.error.message, `${read.error.fix.replace(/, then refresh again\.$/, '')}, then try again. Nothing was changed.`);
-  return read.kind === 'ok' ? (read.value as DockerConfig) : {};
+  return read.kind === 'ok' ? (read.value) : {};
 }
 
 // ---------- backups ----------
@@ -353,7 +353,7 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
           if (where.storage !== 'helper' || where.helper !== store) cfg = withHelper(cfg, h.host, store);
           cfg = withoutPlaintext(cfg, h.host);
         }
-        return cfg === before ? null : (cfg as Record<string, unknown>);
+        return cfg === before ? null : (cfg);
       });
     }
     await rm(journalPathFor(paths.docker), { force: true });
@@ -384,7 +384,7 @@ async function backupEntries(targets: string[], stamp: string): Promise<BackupEn
 
 async function withFileLocks<T>(files: string[], job: () => Promise<T>): Promise<T> {
   const sorted = [...files].sort();
-  const run = (i: number): Promise<T> => (i === sorted.length ? job() : withFileLock(sorted[i]!, () => run(i + 1)));
+  const run = (i: number): Promise<T> => (i === sorted.length ? job() : withFileLock(sorted[i], () => run(i + 1)));
   return run(0);
 }
 

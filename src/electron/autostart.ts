@@ -103,11 +103,11 @@ export function createAutostart(d: AutostartDeps): Autostart {
   }
   // Windows keys the Run entry on path + args, so reads must pass the same ones as writes.
   const [path, ...args] = launchCommand(d);
-  const query: LoginItemSettingsOptions = d.platform === 'win32' ? { path: path!, args } : {};
+  const query: LoginItemSettingsOptions = d.platform === 'win32' ? { path: path, args } : {};
   return {
     isEnabled: () => d.app.getLoginItemSettings(query).openAtLogin,
     setEnabled(on) {
-      d.app.setLoginItemSettings(d.platform === 'win32' ? { openAtLogin: on, path: path!, args } : { openAtLogin: on });
+      d.app.setLoginItemSettings(d.platform === 'win32' ? { openAtLogin: on, path: path, args } : { openAtLogin: on });
     },
     describe: () => (d.platform === 'darwin' ? 'System Settings > General > Login Items' : 'Task Manager > Startup apps'),
   };

@@ -29,8 +29,8 @@ export interface HandlerServices {
   env?: NodeJS.ProcessEnv;
   /** Opens a URL in the system browser (Electron's shell.openExternal). */
   openExternal?(url: string): Promise<void>;
-  /** Writes text to the system clipboard (Electron's clipboard). */
-  writeClipboard?(text: string): void;
+  /** Writes text to the system clipboard (Electron's clipboard.writeText, a promise since Electron 45). */
+  writeClipboard?(text: string): Promise<void> | void;
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -104,10 +104,10 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
       await services.openExternal(url);
       return url;
     },
-    'clipboard:write': (text) => {
+    'clipboard:write': async (text) => {
       if (typeof text !== 'string' || text.length === 0 || text.length > 10_000) bad('Text to copy must be 1 to 10000 characters.', 'text');
       if (!services.writeClipboard) throw new KeeperError('internal', 'The clipboard is not available here.', 'Select the text and copy it yourself.');
-      services.writeClipboard(text);
+      await services.writeClipboard(text);
       return true;
     },
     'registry:add': (input) => keeper.addRegistry(plainObject(input, 'Registry details')),
@@ -141,7 +141,7 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
       for (const h of hosts) if (typeof h !== 'string' || h.length > 253 || !ecrHostOfKey(h)) bad('Each host must be an ECR registry host found on this machine.', 'hosts');
       // Found again now, not trusted from the window: only hosts really in the files are added.
       const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
-      return addDiscovered(keeper, r.hosts, hosts as string[]);
+      return addDiscovered(keeper, r.hosts, hosts);
     },
     'activity:get': () => keeper.activity(),
     'activity:clear': () => { keeper.clearActivity(); return true; },
@@ -212,7 +212,7 @@ export async function dispatch(handlers: Handlers, channel: unknown, args: unkno
     const ch = channel as InvokeChannel;
     argCount(args, ARITY[ch], ch);
     const fn = handlers[ch] as (...a: unknown[]) => unknown;
-    return { result: await fn(...args) };
+    return { result: await fn(...(args as unknown[])) };
   } catch (err) {
     return { error: toErrorView(err) };
   }

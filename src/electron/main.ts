@@ -19,7 +19,7 @@ import { registerIpc } from './ipc';
 import { createNotifier } from './notifier';
 import { watchPower } from './power';
 import { createServices } from './services';
-import { electronStoreOpener, type StoreConstructor } from './store';
+import { electronStoreOpener } from './store';
 import { createTray } from './tray';
 import { createWindowController, guardSession } from './window';
 
@@ -58,7 +58,7 @@ function start(): void {
   const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
     // The cast: electron-store types its options generically; the core hands it conf's plain ones.
-    openStore: electronStoreOpener(Store as unknown as StoreConstructor),
+    openStore: electronStoreOpener(Store),
     env: process.env,
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
@@ -89,7 +89,10 @@ function start(): void {
   });
   const applyStartAtLogin = syncStartAtLogin(keeper, autostart, (msg) => console.warn(msg));
 
-  const quietly = (p: Promise<unknown> | unknown) => Promise.resolve(p).catch((err: unknown) => console.warn((err as Error).message));
+  /** Runs a tray action, logging its failure (a throw or a rejection) instead of raising it. */
+  const quietly = (work: () => unknown): void => {
+    (async () => { await work(); })().catch((err: unknown) => console.warn((err as Error).message));
+  };
 
   // macOS: the tray offers to put the bundled `ecr-keeper` launcher on PATH (deb and Windows
   // installers do it themselves).
@@ -125,14 +128,14 @@ function start(): void {
     }),
     actions: {
       // Refresh failures land in the snapshot, activity log and notifications; nothing to add here.
-      refresh: (id) => void quietly(keeper.refresh(id, { fresh: true })),
-      refreshAll: () => void quietly(keeper.refreshAll()),
-      setRegistryAutoRefresh: (id, on) => void quietly((async () => keeper.updateRegistry(id, { autoRefresh: on }))()),
-      setAutoRefresh: (on) => void quietly((async () => keeper.updateSettings({ autoRefresh: on }))()),
-      setStartAtLogin: (on) => void quietly((async () => keeper.updateSettings({ startAtLogin: on }))()),
+      refresh: (id) => quietly(() => keeper.refresh(id, { fresh: true })),
+      refreshAll: () => quietly(() => keeper.refreshAll()),
+      setRegistryAutoRefresh: (id, on) => quietly(() => keeper.updateRegistry(id, { autoRefresh: on })),
+      setAutoRefresh: (on) => quietly(() => keeper.updateSettings({ autoRefresh: on })),
+      setStartAtLogin: (on) => quietly(() => keeper.updateSettings({ startAtLogin: on })),
       open: () => win.show(),
       quit: () => app.quit(),
-      ...(offerCli ? { installCli: () => void quietly(installCli()) } : {}),
+      ...(offerCli ? { installCli: () => quietly(installCli) } : {}),
     },
   });
 
@@ -140,7 +143,7 @@ function start(): void {
     Notification, platform: process.platform, icon: appIcon,
     prefs: () => keeper.settings().notifications,
     focusRegistry: (id) => win.focusRegistry(id),
-    refresh: (id) => void quietly(keeper.refresh(id, { fresh: true })),
+    refresh: (id) => quietly(() => keeper.refresh(id, { fresh: true })),
   });
 
   keeper.on('change', (snap) => {

@@ -11,7 +11,7 @@ export interface PowerMonitorLike {
 export interface PowerDeps {
   powerMonitor: PowerMonitorLike;
   /** Electron's net.isOnline(). The main process has no 'online' event, so it is polled. */
-  isOnline(): boolean;
+  isOnline: (this: void) => boolean;
   reevaluate(): void;
   /** Quiet time that ends a burst. */
   settleMs?: number;
@@ -78,7 +78,7 @@ export function watchPower(deps: PowerDeps): PowerWatcher {
   };
 }
 
-function safeOnline(isOnline: () => boolean): boolean {
+function safeOnline(isOnline: PowerDeps['isOnline']): boolean {
   try {
     return isOnline();
   } catch {

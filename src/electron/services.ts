@@ -18,7 +18,7 @@ export interface ServiceDeps {
   /** Electron's shell.openExternal: the system browser, never the app's window. */
   openExternal?: (url: string) => Promise<void>;
   /** Electron's clipboard.writeText. */
-  writeClipboard?: (text: string) => void;
+  writeClipboard?: (text: string) => Promise<void> | void;
 }
 
 export function createServices(deps: ServiceDeps): HandlerServices {

@@ -27,7 +27,7 @@ export async function call<M extends MethodName>(method: M, ...args: Parameters<
     throw new ApiError({ category: 'internal', message: err instanceof Error ? err.message : String(err), fix: 'Restart ECR Keeper; if it keeps happening, report it with the activity log.' });
   }
   if (res && 'error' in res) throw new ApiError(res.error);
-  return (res as { result: Ret<M> }).result;
+  return (res).result;
 }
 
 export function errorView(err: unknown): ErrorView {

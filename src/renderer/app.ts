@@ -201,7 +201,7 @@ class App {
     // The storage report runs each store's helper (seconds at worst): show the view, then fill it.
     if (view === 'storage') void this.storage.load();
     if (view === 'dashboard') this.tick(Date.now());
-    if (focus && view !== 'form') (document.querySelector(`.view-${view} h2`) as HTMLElement | null)?.focus();
+    if (focus && view !== 'form') document.querySelector<HTMLElement>(`.view-${view} h2`)?.focus();
   }
 
   private async openForm(id: string | null, prefill: RegistryInputView = {}): Promise<void> {

@@ -280,7 +280,7 @@ class Card {
 
   /** Focus a button of the error panel again after it was redrawn (else focus falls to the page). */
   private focusAction(action: string): void {
-    (this.el.querySelector(`[data-action="${action}"]`) as HTMLElement | null)?.focus();
+    this.el.querySelector<HTMLElement>(`[data-action="${action}"]`)?.focus();
   }
 
   async refresh(): Promise<void> {

@@ -41,7 +41,7 @@ export class DiscoverPanel {
   /** Reads the credential files again (they may have changed since the last look). */
   async load(): Promise<void> {
     this.el.dataset.loaded = 'loading';
-    let warnings: string[] = [];
+    let warnings: string[];
     try {
       const r = await call('discover');
       this.hosts = r.hosts;

@@ -97,7 +97,7 @@ export class SettingsPanel {
     if (!s) return false;
     return Object.entries(flat(s)).some(([k, v]) => {
       const i = this.inputs[k];
-      return i !== undefined && (i.type === 'checkbox' ? i.checked !== Boolean(v) : i.value.trim() !== (v === undefined || v === null ? '' : String(v)));
+      return i !== undefined && (i.type === 'checkbox' ? i.checked !== Boolean(v) : i.value.trim() !== fieldText(v));
     });
   }
 
@@ -161,10 +161,10 @@ export class SettingsPanel {
   show(s: SettingsView): void {
     this.current = s;
     this.draftNote.hidden = true;
-    const set = (k: string, v: unknown) => {
-      const i = this.inputs[k]!;
+    const set = (k: string, v: string | number | boolean | undefined) => {
+      const i = this.inputs[k];
       if (i.type === 'checkbox') i.checked = Boolean(v);
-      else i.value = v === undefined || v === null ? '' : String(v);
+      else i.value = fieldText(v);
     };
     for (const [k, v] of Object.entries(flat(s))) set(k, v);
     this.configDir.textContent = s.configDir;
@@ -174,10 +174,10 @@ export class SettingsPanel {
   /** The whole form as a patch (numbers that do not parse are sent as text so the keeper names them). */
   patch(): Patch {
     const n = (k: NumKey): number => {
-      const raw = this.inputs[k]!.value.trim();
+      const raw = this.inputs[k].value.trim();
       return raw === '' ? Number.NaN : Number(raw);
     };
-    const c = (k: string) => this.inputs[k]!.checked;
+    const c = (k: string) => this.inputs[k].checked;
     return {
       autoRefresh: c('autoRefresh'),
       startAtLogin: c('startAtLogin'),
@@ -185,7 +185,7 @@ export class SettingsPanel {
       notifyLeadMinutes: n('notifyLeadMinutes'),
       loginTimeoutSeconds: n('loginTimeoutSeconds'),
       notifications: { expiring: c('notifications.expiring'), failed: c('notifications.failed'), recovered: c('notifications.recovered') },
-      toolPaths: { docker: this.inputs['toolPaths.docker']!.value.trim(), podman: this.inputs['toolPaths.podman']!.value.trim(), helm: this.inputs['toolPaths.helm']!.value.trim() },
+      toolPaths: { docker: this.inputs['toolPaths.docker'].value.trim(), podman: this.inputs['toolPaths.podman'].value.trim(), helm: this.inputs['toolPaths.helm'].value.trim() },
     };
   }
 
@@ -231,8 +231,13 @@ export class SettingsPanel {
   }
 }
 
+/** A text field's value: settings hold numbers and strings there. */
+function fieldText(v: string | number | boolean | undefined): string {
+  return v === undefined ? '' : String(v);
+}
+
 /** Settings as the form's field keys ("notifications.failed", "toolPaths.docker") -> value. */
-function flat(s: SettingsView): Record<string, unknown> {
+function flat(s: SettingsView): Record<string, string | number | boolean | undefined> {
   return {
     autoRefresh: s.autoRefresh, refreshLeadMinutes: s.refreshLeadMinutes, notifyLeadMinutes: s.notifyLeadMinutes,
     loginTimeoutSeconds: s.loginTimeoutSeconds, startAtLogin: s.startAtLogin,

@@ -7,7 +7,7 @@ import { withFix } from '../core/errors';
 import type { ErrorView, KeeperMove, StorageReport, StoreName, UndoResult } from '../electron/contract';
 import { call, errorView } from './api';
 import { fill, h, richText } from './dom';
-import { storageBadge, storeTitle, TONE_ICON, type StorageKind } from './format';
+import { storageBadge, storeTitle, TONE_ICON } from './format';
 
 type RegistryRow = StorageReport['registries'][number];
 type StoreRow = StorageReport['stores'][number];
@@ -79,7 +79,7 @@ export class StorageView {
 
   private registriesSection(r: StorageReport): HTMLElement {
     const rows = r.registries.map((reg) => {
-      const b = storageBadge(reg.storage as StorageKind, reg.helper);
+      const b = storageBadge(reg.storage, reg.helper);
       return h('li', { class: 'storage-row', 'data-registry': reg.name, 'data-storage': reg.storage, 'data-helper': reg.helper ?? '' },
         h('div', { class: 'row-head' },
           h('span', { class: 'row-name' }, reg.name),
