@@ -12,12 +12,13 @@
 //   node --import tsx bench/run.ts [--quick] [--reps N] [--rest-seconds S] [--out FILE] [--no-ui]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, freemem, totalmem, release, platform, arch } from 'node:os';
+import { cpus, freemem, totalmem, release, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI, startStack, type Stack } from '../tests/fixtures/stack';
 import { which } from '../tests/fixtures/tools';
 import { hostsOf, realKeeper, registryInput, type RealKeeper } from '../tests/proof/helpers';
+import { defaultParallelLogins } from '../src/core/login';
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -28,7 +29,7 @@ const NS = QUICK ? [1, 4] : [1, 10, 40, 100];
 /** The seed pipeline starts a Python awscli per registry: at large N one repetition is plenty. */
 const SEED_MAX_N = QUICK ? 4 : 40;
 /** The parallel shell loop's width: as many as the keeper runs at once by default. */
-const PARALLEL = Math.min(availableParallelism(), 8);
+const PARALLEL = defaultParallelLogins();
 const REST_N = QUICK ? 6 : 50;
 const REPS = Number(opt('--reps', QUICK ? '2' : '5'));
 const SEED_REPS = Number(opt('--seed-reps', QUICK ? '1' : '3'));
