@@ -10,6 +10,18 @@ import { writeRegions } from './aws-regions.mjs';
 
 // Region validation uses the installed SDK's region list: refresh it before bundling.
 writeRegions();
+// `import ... from 'node:http'` in an ES module makes Node build the module's ES facade, which
+// reads every export, and three of them (WebSocket, CloseEvent, MessageEvent) are getters that
+// load undici: ~25 ms at each start of the CLI, for nothing (the AWS SDK's http handler imports
+// `http`, nobody uses WebSocket). Taken through `require` (the banner's createRequire), Node
+// builds no facade and undici stays unloaded. esbuild's CommonJS interop keeps named imports working.
+const httpByRequire = {
+  name: 'http-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http$/ }, (a) => (a.namespace === 'http-by-require' ? { path: 'node:http', external: true } : { path: 'node:http', namespace: 'http-by-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'http-by-require' }, () => ({ contents: "module.exports = require('node:http');", loader: 'js' }));
+  },
+};
 const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 // `ecr-keeper --version` prints package.json's version (src/cli/ecr-keeper.ts reads __VERSION__).
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -23,7 +35,7 @@ mkdirSync(out, { recursive: true });
 if (existsSync('src/cli/ecr-keeper.ts')) {
   jobs.push(build({
     ...common, entryPoints: { cli: 'src/cli/ecr-keeper.ts' }, outdir: out, format: 'esm', splitting: true,
-    chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) },
+    chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) }, plugins: [httpByRequire],
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
   }).then(() => chmodSync(`${out}/cli.js`, 0o755)));
 }

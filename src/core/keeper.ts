@@ -244,7 +244,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   async refreshAll(ids?: readonly string[]): Promise<RegistrySnapshot[]> {
     const regs = this.book.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id)));
-    return Promise.all(regs.map((r) => this.refreshOne(r, true)));
+    return this.store.batch(() => Promise.all(regs.map((r) => this.refreshOne(r, true))));
   }
 
   private refreshOne(r: Registry, manual: boolean, fresh = false): Promise<RegistrySnapshot> {

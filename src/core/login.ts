@@ -64,7 +64,7 @@ export interface LoginRunnerOptions {
    * logins were moved to a store: storage-migration.ts), or undefined. Read before each login.
    */
   mapTo?: (tool: LoginTool, host: string, credentialFile: string, current: DockerConfig) => Promise<string | undefined>;
-  /** How many staged logins run at once (default: the number of cores), read before each login. */
+  /** How many staged logins run at once (default: defaultParallelLogins()), read before each login. */
   concurrency?: number | (() => number | undefined);
   /** What a credential helper holds (default: `docker-credential-X list`); null when it cannot tell. */
   listHelper?: (helper: string) => Promise<Record<string, string> | null>;
@@ -111,6 +111,17 @@ function toolMissing(tool: LoginTool, message: string): KeeperError {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_CONCURRENT_LOGINS = LIMITS.parallelLogins.max;
+/**
+ * How many staged logins run at once when the setting is unset: four per core, at most
+ * MAX_CONCURRENT_LOGINS. A login spends most of its time waiting, not computing: on the tool's
+ * process start (exec, page faults), on the registry's round trips and its password check, on
+ * the staging file. Measured on 2 cores (docs/PERFORMANCE.md, refreshAll of 40 in a running
+ * keeper, paired runs): 2 at once 1.03x the sequential floor, 4 0.83x, 6 0.74x, 8 0.64x. More
+ * than 8 is not allowed: registries throttle, and the ECR registry is one host per account.
+ */
+export function defaultParallelLogins(): number {
+  return Math.min(4 * availableParallelism(), MAX_CONCURRENT_LOGINS);
+}
 /** Staging folders older than this are left over from a crash and are removed. */
 const STALE_STAGING_MS = 15 * 60_000;
 /** A key in a staging config's auths so docker keeps its file store when the real file does (see containsAuth). */
@@ -387,7 +398,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const stagingRoot = opts.stagingRoot ?? join(tmpdir(), `ecr-keeper-${process.getuid?.() ?? 'user'}`);
   const bound = () => {
     const wanted = typeof opts.concurrency === 'function' ? opts.concurrency() : opts.concurrency;
-    return Math.max(1, Math.min(wanted ?? availableParallelism(), MAX_CONCURRENT_LOGINS));
+    return Math.max(1, Math.min(wanted ?? defaultParallelLogins(), MAX_CONCURRENT_LOGINS));
   };
   // The bound is read at each login (the setting may change; it may not be readable yet here).
   const limit = pLimit(MAX_CONCURRENT_LOGINS);

@@ -18,7 +18,7 @@ export interface Settings {
   notifications: { expiring: boolean; failed: boolean; recovered: boolean };
   /** Explicit paths for the login tools, for installs the search does not find. */
   toolPaths: { docker?: string; podman?: string; helm?: string };
-  /** How many logins run at once (unset: the number of cores, at most LIMITS.parallelLogins.max). */
+  /** How many logins run at once (unset: defaultParallelLogins() in login.ts, four per core, at most LIMITS.parallelLogins.max). */
   parallelLogins?: number;
 }
 

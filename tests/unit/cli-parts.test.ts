@@ -16,6 +16,22 @@ test('formatLocalTime: local wall time with the zone name', () => {
   assert.equal(formatLocalTime('not a time'), 'not a time');
 });
 
+test('formatLocalTime: the machine-zone text is the same with or without Intl (UTC takes a path without it)', () => {
+  const saved = process.env.TZ;
+  try {
+    for (const tz of ['UTC', 'Etc/UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata']) {
+      process.env.TZ = tz; // Node applies a changed TZ at once
+      for (const at of ['2026-11-29T13:03:07.000Z', '2026-07-01T00:00:09.000Z', '1999-12-31T23:59:59.000Z']) {
+        assert.equal(formatLocalTime(at), formatLocalTime(at, tz), `${tz} ${at}`);
+      }
+    }
+    process.env.TZ = 'UTC';
+    assert.equal(formatLocalTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04:05 UTC');
+  } finally {
+    if (saved === undefined) delete process.env.TZ; else process.env.TZ = saved;
+  }
+});
+
 test('config keys come from the settings model; values become patches the shared validation checks', () => {
   assert.deepEqual([...CONFIG_KEYS].sort(), ['autoRefresh', 'loginTimeoutSeconds', 'notifications.expiring', 'notifications.failed', 'notifications.recovered', 'notifyLeadMinutes', 'parallelLogins', 'refreshLeadMinutes', 'startAtLogin', 'toolPaths.docker', 'toolPaths.helm', 'toolPaths.podman']);
   assert.equal(isConfigKey('version'), false);
