@@ -34,7 +34,9 @@ export default tseslint.config(
     // Plain JavaScript build scripts: no type information, Node globals.
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    // Keep disableTypeChecked's parserOptions (projectService off): replacing languageOptions
+    // wholesale would drop them and every .mjs file would fail to parse.
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', Buffer: 'readonly' } },
   },
   prettier,
 );

@@ -5,7 +5,6 @@
 // environment: SMOKE_OK / SMOKE_BAD (registry names), DOCKER_CONFIG, ECR_KEEPER_CONFIG_DIR.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { standin, app, ipcMain, session } from '../tests/fixtures/electron-standin/electron.mjs';
 
 const env = process.env;

@@ -31,7 +31,7 @@ function readPkg() {
 
 /** The binary the electron package would run, found the way its index.js finds it (without its download). */
 function binary() {
-  let rel = '';
+  let rel;
   try { rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim(); } catch { rel = ''; }
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   const path = override ? join(override, rel || 'electron') : rel ? join(pkgDir, 'dist', rel) : null;

@@ -49,8 +49,8 @@ export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
       s.gone.delete(req.host);
       return { warnings: s.loginWarnings.slice() };
     },
-    async inspect(_tool, host) {
-      return { storage: { storage: s.storage }, present: !s.gone.has(host) };
+    inspect(_tool, host) {
+      return Promise.resolve({ storage: { storage: s.storage }, present: !s.gone.has(host) });
     },
   };
   const opened = openSettings(confOpener, dir);

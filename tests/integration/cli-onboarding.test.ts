@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { addArgs, FAKE_ACCOUNT, startStack, type Stack } from '../fixtures/stack';
+import { readConfigJson } from '../fixtures/registry';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 const AUTH = { auth: Buffer.from('AWS:not-a-real-password').toString('base64') };
@@ -172,7 +173,7 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
   });
 
   it('a host later handed to the ecr-login helper no longer shows valid in status', async () => {
-    const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
+    const cfg = readConfigJson(stack.dockerConfigFile);
     const host = stack.registries[0].host;
     writeFileSync(stack.dockerConfigFile, JSON.stringify({ ...cfg, credHelpers: { ...(cfg.credHelpers ?? {}), [host]: 'ecr-login' } }, null, '\t'));
     const rows = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
@@ -227,14 +228,14 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
     assert.equal((await stack.cli(['config', 'set', 'toolPaths.podman', '/usr/bin/podman'])).code, 0);
     assert.equal((await stack.cli(['config', 'set', 'toolPaths.docker', '/usr/bin/docker'])).code, 0);
     assert.equal((await stack.cli(['config', 'set', 'autoRefresh', 'false'])).code, 0);
-    const s = JSON.parse(readFileSync(settingsFile(), 'utf8'));
+    const s = JSON.parse(readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>;
     assert.equal(s.refreshLeadMinutes, 45);
     assert.deepEqual(s.notifications, { expiring: false, failed: true, recovered: true });
     assert.deepEqual(s.toolPaths, { podman: '/usr/bin/podman', docker: '/usr/bin/docker' });
     assert.equal(s.autoRefresh, false);
     assert.equal((await stack.cli(['config', 'set', 'toolPaths.docker', ''])).code, 0);
-    assert.deepEqual(JSON.parse(readFileSync(settingsFile(), 'utf8')).toolPaths, { podman: '/usr/bin/podman' });
-    const json = JSON.parse((await stack.cli(['config', 'get', '--json'])).stdout);
+    assert.deepEqual((JSON.parse(readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>).toolPaths, { podman: '/usr/bin/podman' });
+    const json = JSON.parse((await stack.cli(['config', 'get', '--json'])).stdout) as Record<string, unknown>;
     assert.equal(json['notifications.expiring'], false);
     const before = readFileSync(settingsFile(), 'utf8');
     const cases: [string[], RegExp][] = [
@@ -261,16 +262,17 @@ describe('CLI parity and everyday use: edit, config, status exit codes and times
     const rm = await stack.cli(['remove', 'r0']);
     assert.equal(rm.code, 0, rm.stderr);
     assert.match(rm.stdout, new RegExp(`Its login to ${host.replace(/[.]/g, '\\.')} stays in docker's credentials until it expires \\(\\d{4}-`));
-    assert.ok(JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8')).auths[host], 'still there');
+    assert.ok(readConfigJson(stack.dockerConfigFile).auths![host], 'still there');
     assert.equal((await stack.cli(addArgs(stack, 'again', host))).code, 0);
     assert.equal((await stack.cli(['login', 'again'])).code, 0);
-    const cfgBefore = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
+    const cfgBefore = readConfigJson(stack.dockerConfigFile);
     const out = await stack.cli(['remove', 'again', '--logout']);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, new RegExp(`Removed again and its login to ${host.replace(/[.]/g, '\\.')} \\(from ${stack.dockerConfigFile.replace(/[.]/g, '\\.')}\\)`));
-    const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
-    assert.equal(cfg.auths[host], undefined);
-    const { [host]: _gone, ...others } = cfgBefore.auths;
+    const cfg = readConfigJson(stack.dockerConfigFile);
+    assert.equal(cfg.auths![host], undefined);
+    const others = { ...cfgBefore.auths! };
+    delete others[host];
     assert.deepEqual(cfg.auths, others, 'every other entry kept');
     assert.ok(Object.keys(others).length >= 2);
     assert.match(readFileSync(stack.dockerConfigFile, 'utf8'), /^\{\n\t"/, 'docker\'s tab indentation kept');

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { addArgs, startStack, type Stack } from '../fixtures/stack';
+import { readConfigJson } from '../fixtures/registry';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 
@@ -31,9 +32,9 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const r = await stack.cli(['login', '--all']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.equal(stack.emu.calls.length, 1, 'one GetAuthorizationToken for all ten');
-    const cfg = JSON.parse(readFileSync(stack.dockerConfigFile, 'utf8'));
-    for (const h of hosts) assert.ok(cfg.auths[h]?.auth, `${h} in the credential file`);
-    assert.equal(cfg.auths['ghcr.io'].auth, Buffer.from('someone:theirs').toString('base64'));
+    const cfg = readConfigJson(stack.dockerConfigFile);
+    for (const h of hosts) assert.ok(cfg.auths![h]?.auth, `${h} in the credential file`);
+    assert.equal(cfg.auths!['ghcr.io'].auth, Buffer.from('someone:theirs').toString('base64'));
     assert.deepEqual(cfg.credHelpers, { 'gcr.io': 'gcloud' });
     assert.deepEqual(cfg.proxies, { default: {} });
     assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 10);

@@ -36,7 +36,7 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** A client factory that records whether a client was ever made (it never should be here). */
 function spyFactory(): { factory: TokenClientFactory; made: number } {
-  const spy = { made: 0, factory: (async () => { spy.made++; throw new Error('no client should be made'); }) as TokenClientFactory };
+  const spy = { made: 0, factory: (() => { spy.made++; return Promise.reject(new Error('no client should be made')); }) as TokenClientFactory };
   return spy;
 }
 

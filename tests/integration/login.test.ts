@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLoginRunner } from '../../src/core/login';
 import type { KeeperError } from '../../src/core/errors';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
+import { readConfigJson, seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 
 const dockerSkip = needTools(TOOLS.docker, TOOLS.registry);
 const podmanSkip = needTools(TOOLS.podman, TOOLS.registry);
@@ -68,8 +68,8 @@ test('real docker login stores the host in DOCKER_CONFIG and surfaces the plaint
   const runner = createLoginRunner({ env });
   const res = await runner.login({ tool: 'docker', host: reg.host, username: reg.username, password: reg.password });
   assert.equal(res.credentialFile, file);
-  const config = JSON.parse(readFileSync(file, 'utf8'));
-  assert.ok(config.auths[reg.host]?.auth, 'host entry written');
+  const config = readConfigJson(file);
+  assert.ok(config.auths![reg.host]?.auth, 'host entry written');
   assert.ok(res.warnings.some((w) => /stored unencrypted/.test(w)), JSON.stringify(res.warnings));
   assert.ok(!res.warnings.join(' ').includes(reg.password));
 });
@@ -80,8 +80,8 @@ test('real podman login stores the host in REGISTRY_AUTH_FILE', { skip: podmanSk
   const runner = createLoginRunner({ env });
   const res = await runner.login({ tool: 'podman', host: reg.host, username: reg.username, password: reg.password });
   assert.equal(res.credentialFile, env.REGISTRY_AUTH_FILE);
-  const auth = JSON.parse(readFileSync(res.credentialFile, 'utf8'));
-  assert.ok(auth.auths[reg.host]?.auth, 'host entry written');
+  const auth = readConfigJson(res.credentialFile);
+  assert.ok(auth.auths![reg.host]?.auth, 'host entry written');
 });
 
 test('a wrong password is login-rejected and the message does not contain it (docker)', { skip: dockerSkip }, async () => {
@@ -244,9 +244,9 @@ test('staged logins into one credential file run concurrently and every entry la
   await Promise.all(hosts.map((host) => runner.login({ tool: 'docker', host, username: 'AWS', password: 'fake-password-x', toolPath: script })));
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   assert.ok(lines.indexOf('start c.test:1') < lines.indexOf('end a.test:1'), `they overlap: ${lines.join(', ')}`);
-  const cfg = JSON.parse(readFileSync(file, 'utf8'));
-  for (const h of hosts) assert.ok(cfg.auths[h]?.auth, h);
-  for (const k of Object.keys(UNRELATED)) assert.deepEqual(cfg.auths[k], UNRELATED[k as keyof typeof UNRELATED]);
+  const cfg = readConfigJson(file);
+  for (const h of hosts) assert.ok(cfg.auths![h]?.auth, h);
+  for (const k of Object.keys(UNRELATED)) assert.deepEqual(cfg.auths![k], UNRELATED[k as keyof typeof UNRELATED]);
   assert.equal(cfg.psFormat, 'table {{.ID}}');
 
   // The bound is read at each login: the parallelLogins setting applies without a restart.
@@ -298,9 +298,9 @@ test('12 concurrent docker logins into a config with other entries lose nothing,
     running = false;
     await sampler;
   }
-  const config = JSON.parse(readFileSync(file, 'utf8'));
-  for (const j of jobs) assert.ok(config.auths[j.host]?.auth, `entry for ${j.host}`);
-  for (const key of Object.keys(UNRELATED)) assert.ok(config.auths[key]?.auth, `pre-existing entry ${key}`);
+  const config = readConfigJson(file);
+  for (const j of jobs) assert.ok(config.auths![j.host]?.auth, `entry for ${j.host}`);
+  for (const key of Object.keys(UNRELATED)) assert.ok(config.auths![key]?.auth, `pre-existing entry ${key}`);
   assert.deepEqual(leaks, []);
   assert.ok(samples > 0 && sawLogin > 0, `sampled ${samples} times, saw ${sawLogin} login processes`);
 });

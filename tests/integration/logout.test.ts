@@ -10,7 +10,7 @@ import { removeHostEntry } from '../../src/core/logout';
 import { createLoginRunner } from '../../src/core/login';
 import { initPassStore, killGpgAgents, run } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { seedDockerConfig, startRegistry, toolEnv } from '../fixtures/registry';
+import { readConfigJson, seedDockerConfig, startRegistry, toolEnv } from '../fixtures/registry';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
 const PASSWORD = `fake-logout-test-${process.pid}`;
@@ -33,9 +33,9 @@ describe('removeHostEntry with real tools', { skip }, () => {
       assert.equal(out.erasedFrom, 'pass');
       // This helper's `get` of a missing entry answers with an empty secret; `list` is unambiguous.
       assert.deepEqual(JSON.parse(run('docker-credential-pass', ['list'], env).stdout), {}, 'gone from pass');
-      const cfg = JSON.parse(readFileSync(file, 'utf8'));
+      const cfg = readConfigJson(file);
       assert.deepEqual(cfg.credHelpers, { [reg.host]: 'pass', 'gcr.io': 'gcloud' });
-      assert.ok(cfg.auths['ghcr.io']);
+      assert.ok(cfg.auths!['ghcr.io']);
       assert.equal(cfg.psFormat, 'x');
       const again = await removeHostEntry('docker', reg.host, { env });
       assert.equal(again.erasedFrom, 'pass', 'nothing left to erase is not an error');

@@ -103,7 +103,7 @@ function makeKeeper(opts: { env?: NodeJS.ProcessEnv; mfaPrompt?: MfaPrompt } = {
   const logins: { host: string; password: string }[] = [];
   // The docker side is covered elsewhere (signin-public, login tests); here what matters is which
   // credentials reached ECR, so the login is a recording stand-in.
-  const login: LoginProvider = { async login(r) { logins.push({ host: r.host, password: r.password }); return { warnings: [] }; } };
+  const login: LoginProvider = { login(r) { logins.push({ host: r.host, password: r.password }); return Promise.resolve({ warnings: [] }); } };
   const keeper = new Keeper({
     settings: opened.repo,
     state: opened.state,
@@ -175,7 +175,7 @@ describe('AWS SSO sign-in', () => {
 describe('MFA through the keeper', () => {
   it('the prompt is asked once for three refreshes (credentials reused, in memory)', async () => {
     let asked = 0;
-    const { keeper } = makeKeeper({ mfaPrompt: async () => { asked += 1; return '246810'; } });
+    const { keeper } = makeKeeper({ mfaPrompt: () => { asked += 1; return Promise.resolve('246810'); } });
     keeper.addRegistry({ name: 'm', region: 'eu-west-1', accountId: ACCOUNT, profile: 'mfa', apiEndpoint: ecrMfa.url });
     for (let i = 0; i < 3; i++) assert.equal((await keeper.refresh('m')).error, null);
     assert.equal(asked, 1);

@@ -17,7 +17,8 @@ import type { KeeperError } from '../../src/core/errors';
 import { main } from '../../src/cli/ecr-keeper';
 import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome, run } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
+import { readConfigJson, seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
+import type { DockerConfig } from '../../src/core/docker-config';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 
 const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry, TOOLS.pass, TOOLS.gpg, TOOLS.credPass);
@@ -83,7 +84,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const env = gpgEnv(tempDir());
     const file = seedDockerConfig(env, { ...UNRELATED, auths: { ...UNRELATED.auths, [registries[0].host]: { auth: fakeAuth('AWS') } } });
     const bytes = readFileSync(file);
-    const relogin = async () => assert.fail('must not log in');
+    const relogin = () => Promise.reject(new assert.AssertionError({ message: 'must not log in' }));
 
     // 1. No password store at all: docker-credential-pass still answers `list` with {}.
     const uninit = await detectStore('pass', { env });
@@ -113,8 +114,8 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     // Start from plain text, as `docker login` leaves it.
     for (const r of managed) await runner.login({ tool: 'docker', host: r.host, username: r.username, password: r.password });
     const original = readFileSync(file);
-    const originalCfg = JSON.parse(original.toString('utf8'));
-    for (const h of hosts) assert.ok(originalCfg.auths[h]?.auth, 'plain text before');
+    const originalCfg = JSON.parse(original.toString('utf8')) as DockerConfig;
+    for (const h of hosts) assert.ok(originalCfg.auths![h]?.auth, 'plain text before');
 
     const relogged: string[][] = [];
     const res = await useStore('pass', hosts, {
@@ -138,9 +139,9 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
 
     const text = readFileSync(file, 'utf8');
     assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')) && !text.includes(PASSWORD), 'no password in the docker config');
-    const cfg = JSON.parse(text);
+    const cfg = JSON.parse(text) as DockerConfig;
     for (const h of hosts) {
-      assert.equal(cfg.credHelpers[h], 'pass');
+      assert.equal(cfg.credHelpers![h], 'pass');
       assert.equal(cfg.auths?.[h]?.auth, undefined);
       assert.deepEqual(passSecretFor(env, h), { ServerURL: h, Username: 'AWS', Secret: PASSWORD });
     }
@@ -160,7 +161,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     await runner.login({ tool: 'podman', host: r.host, username: r.username, password: r.password });
     const file = env.REGISTRY_AUTH_FILE!;
     const original = readFileSync(file);
-    assert.ok(JSON.parse(original.toString('utf8')).auths[r.host]?.auth, 'plain text before');
+    assert.ok((JSON.parse(original.toString('utf8')) as DockerConfig).auths![r.host]?.auth, 'plain text before');
     const res = await useStore('pass', [{ host: r.host, tool: 'podman' }], {
       env,
       relogin: async (hs) => Promise.all(hs.map(async (host) => {
@@ -171,7 +172,7 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     assert.deepEqual(res.hosts, [r.host]);
     const text = readFileSync(file, 'utf8');
     assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')), 'no password in podman\'s auth file');
-    const cfg = JSON.parse(text);
+    const cfg = JSON.parse(text) as DockerConfig;
     assert.equal(cfg.credHelpers?.[r.host], 'pass');
     assert.equal(cfg.auths?.[r.host]?.auth, undefined);
     assert.equal(passSecretFor(env, r.host).Secret, r.password);
@@ -214,8 +215,8 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     await useStore('pass', [first.host], { env, relogin });
     const res = await runner.login({ tool: 'docker', host: later.host, username: 'AWS', password: PASSWORD });
     assert.deepEqual(res.warnings, []);
-    const cfg = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(cfg.credHelpers[later.host], 'pass');
+    const cfg = readConfigJson(file);
+    assert.equal(cfg.credHelpers![later.host], 'pass');
     assert.equal(cfg.auths?.[later.host]?.auth, undefined);
     assert.equal(passSecretFor(env, later.host).Secret, PASSWORD);
   });
@@ -264,13 +265,13 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const moved = readFileSync(file, 'utf8');
     assert.ok(!moved.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')));
     for (const r of managed) assert.equal(passSecretFor(env, r.host).Secret, PASSWORD);
-    assert.deepEqual(otherKeys(JSON.parse(moved), managed.map((r) => r.host)), otherKeys(JSON.parse(plain.toString('utf8')), managed.map((r) => r.host)));
+    assert.deepEqual(otherKeys(JSON.parse(moved) as DockerConfig, managed.map((r) => r.host)), otherKeys(JSON.parse(plain.toString('utf8')) as DockerConfig, managed.map((r) => r.host)));
 
     assert.equal(await cli('storage', '--json'), 0);
-    const report = JSON.parse(out.join('\n'));
-    assert.deepEqual(report.registries.map((r: { storage: string; helper: string }) => `${r.storage}:${r.helper}`), ['helper:pass', 'helper:pass', 'helper:pass']);
+    const report = JSON.parse(out.join('\n')) as { registries: { storage: string; helper?: string }[]; chosen?: string; stores: { store: string; works: boolean }[] };
+    assert.deepEqual(report.registries.map((r) => `${r.storage}:${r.helper}`), ['helper:pass', 'helper:pass', 'helper:pass']);
     assert.equal(report.chosen, 'pass');
-    assert.equal(report.stores.find((s: { store: string }) => s.store === 'pass').works, true);
+    assert.equal(report.stores.find((s) => s.store === 'pass')!.works, true);
 
     assert.equal(await cli('storage', 'undo'), 0, err.join('\n'));
     assert.ok(readFileSync(file).equals(plain), 'undo restores the file byte for byte');

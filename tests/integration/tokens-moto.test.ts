@@ -71,7 +71,7 @@ describe('token source against moto_server (real SDK)', { skip }, () => {
   // Static credentials keep the machine's own AWS setup out of the test; moto does not check them.
   const source = () => createTokenSource({
     env: {},
-    credentials: () => async () => ({ accessKeyId: KEY_ID, secretAccessKey: SECRET }),
+    credentials: () => () => Promise.resolve({ accessKeyId: KEY_ID, secretAccessKey: SECRET }),
   });
 
   it('gets and decodes a private ECR token', async () => {

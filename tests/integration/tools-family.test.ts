@@ -16,6 +16,7 @@ import { addArgs, startStack, type Stack } from '../fixtures/stack';
 import { assertStatusTruth, credentialFor, toolFile } from '../proof/status-truth';
 import { readJson, realKeeper, registryInput, sleep, waitFor } from '../proof/helpers';
 import { initPassStore, killGpgAgents, passSecretFor } from '../fixtures/pass-store';
+import { readConfigJson } from '../fixtures/registry';
 
 /**
  * Each helm family with its own login flags: helm 4 (on the stack's PATH) and helm 3.17 (put
@@ -118,11 +119,11 @@ describe(`${H.label}: --tool helm keeps helm logged in`, { skip: needTools(H.nee
       const calls = stack.emu.calls.length;
       const out = run('helm', ['registry', 'logout', host2], env);
       assert.equal(out.code, 0, out.out);
-      assert.equal((readJson(helmFile) as any).auths[host2], undefined, 'helm removed it');
-      await waitFor('the repair', () => Boolean((readJson(helmFile) as any).auths[host2]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
+      assert.equal(readConfigJson(helmFile).auths![host2], undefined, 'helm removed it');
+      await waitFor('the repair', () => Boolean(readConfigJson(helmFile).auths![host2]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
       assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
       assert.ok(rk.keeper.activity().some((e) => e.message.includes(helmFile)), 'says which file changed');
-      for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual((readJson(helmFile) as any).auths[k], v, `their entry ${k}`);
+      for (const [k, v] of Object.entries(HELM_SEED.auths)) assert.deepEqual(readConfigJson(helmFile).auths![k], v, `their entry ${k}`);
     } finally {
       await rk.keeper.stop();
     }
@@ -173,7 +174,7 @@ describe(`${H.label} and credential stores: the staging config makes the same st
     assert.equal((await stack.cli(['remove', 'stored'], { env })).code, 0);
     assert.equal((await stack.cli(addArgs(stack, 'moved', host, ['--tool', 'helm']), { env })).code, 0);
     assert.equal((await stack.cli(['login', 'moved'], { env })).code, 0);
-    assert.ok((readJson(helmFile) as any).auths[host]?.auth, 'plain text before the move');
+    assert.ok(readConfigJson(helmFile).auths![host]?.auth, 'plain text before the move');
     const before = JSON.parse((await stack.cli(['storage', '--json'], { env })).stdout) as { registries: { name: string; storage: string; file: string }[] };
     assert.deepEqual(before.registries.map((r) => [r.name, r.storage, r.file]), [['moved', 'plaintext', helmFile]]);
 

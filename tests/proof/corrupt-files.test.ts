@@ -98,8 +98,8 @@ describe('corrupt settings and state files', () => {
     assert.equal(opened.warnings.length, 2);
     const keeper = new Keeper({
       settings: opened.repo, state: opened.state, warnings: opened.warnings,
-      tokens: { get: async () => { throw new Error('not used'); } },
-      login: { login: async () => { throw new Error('not used'); } },
+      tokens: { get: () => Promise.reject(new Error('not used')) },
+      login: { login: () => Promise.reject(new Error('not used')) },
     });
     const notices = keeper.activity().filter((e) => e.kind === 'notice');
     assert.equal(notices.length, 2);
@@ -116,7 +116,7 @@ describe('corrupt settings and state files', () => {
       assert.equal(r.code, 0, r.stderr);
     }
     const file = join(dir, 'config.json');
-    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { registries: unknown[] };
     cfg.registries.push({ id: 'evil', name: 'x;rm -rf /', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true });
     const original = JSON.stringify(cfg, null, '\t');
     writeFileSync(file, original);

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { initPassStore, killGpgAgents, prepareGnupgHome } from '../fixtures/pass-store';
+import { readConfigJson } from '../fixtures/registry';
+import type { DockerConfig } from '../../src/core/docker-config';
 import { hostsOf, readJson, realKeeper, registryInput, sleep, waitFor } from './helpers';
 import { assertStatusTruth, credentialFor } from './status-truth';
 
@@ -27,9 +29,9 @@ const SEED = {
 };
 const DOCKER_ONLY_KEYS = ['credHelpers', 'psFormat', 'detachKeys', 'currentContext', 'proxies'] as const;
 
-function expectSeedKept(file: string): Record<string, any> {
-  const cfg = readJson(file) as Record<string, any>;
-  for (const [k, v] of Object.entries(SEED.auths)) assert.deepEqual(cfg.auths[k], v, `their entry ${k}`);
+function expectSeedKept(file: string): DockerConfig {
+  const cfg = readConfigJson(file);
+  for (const [k, v] of Object.entries(SEED.auths)) assert.deepEqual(cfg.auths![k], v, `their entry ${k}`);
   for (const k of DOCKER_ONLY_KEYS) assert.deepEqual(cfg[k], (SEED as Record<string, unknown>)[k], k);
   return cfg;
 }
@@ -79,7 +81,7 @@ describe('status tells the truth across processes and tools', { skip }, () => {
         const runs = await Promise.all(groups.map((g) => done(cli(stack, ['login', ...g]))));
         for (const r of runs) assert.equal(r.code, 0, r.out);
         const cfg = expectSeedKept(stack.dockerConfigFile);
-        for (const h of hosts) assert.ok(cfg.auths[h]?.auth, `entry for ${h}`);
+        for (const h of hosts) assert.ok(cfg.auths![h]?.auth, `entry for ${h}`);
         const status = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
         assert.deepEqual(status.filter((s) => s.state !== 'valid').map((s) => `${s.name}=${s.state}`), []);
       } finally {
@@ -120,10 +122,10 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     const runs = await Promise.all([done(cli(stack, ['login', '--all', '--config-dir', dir], env)), done(cli(stack, ['login', '--all', '--config-dir', dir], env))]);
     for (const r of runs) assert.equal(r.code, 0, r.out);
     const cfg = expectSeedKept(stack.dockerConfigFile);
-    for (const h of hosts) assert.ok(cfg.auths[h]?.auth, `entry for ${h}`);
+    for (const h of hosts) assert.ok(cfg.auths![h]?.auth, `entry for ${h}`);
     for (const [i, h] of hosts.entries()) {
       const cred = credentialFor(i % 2 ? 'podman' : 'docker', h, env);
-      assert.ok(typeof cred !== 'string', String(cred));
+      if (typeof cred === 'string') assert.fail(cred);
     }
     // podman itself finds its logins there.
     const got = spawnSync('podman', ['login', '--get-login', hosts[1]], { env, encoding: 'utf8' });
@@ -147,8 +149,8 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       rk.keeper.on('change', (s) => states.push(s.registries[0].state));
       const out = spawnSync('docker', ['logout', hosts[0]], { env: stack.env, encoding: 'utf8' });
       assert.equal(out.status, 0, out.stderr);
-      assert.equal((readJson(stack.dockerConfigFile) as any).auths[hosts[0]], undefined, 'docker removed it');
-      await waitFor('the repair', () => Boolean((readJson(stack.dockerConfigFile) as any).auths[hosts[0]]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
+      assert.equal(readConfigJson(stack.dockerConfigFile).auths![hosts[0]], undefined, 'docker removed it');
+      await waitFor('the repair', () => Boolean(readConfigJson(stack.dockerConfigFile).auths![hosts[0]]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
       assert.ok(states.includes('missing'), `went through missing: ${states.join(' ')}`);
       assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
       assert.ok(rk.keeper.activity().some((e) => /no longer in .*config\.json/.test(e.message)), 'says which file changed');
@@ -221,8 +223,8 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       await assertStatusTruth(env, dir);
       await killAt(['storage', 'use', 'pass'], tStorage * frac);
       await assertStatusTruth(env, dir);
-      const cfg = readJson(stack.dockerConfigFile) as Record<string, any>;
-      for (const [k, v] of Object.entries(SEED.auths)) assert.deepEqual(cfg.auths[k], v, `their entry ${k} after kills`);
+      const cfg = readConfigJson(stack.dockerConfigFile);
+      for (const [k, v] of Object.entries(SEED.auths)) assert.deepEqual(cfg.auths![k], v, `their entry ${k} after kills`);
       assert.deepEqual(cfg.proxies, SEED.proxies);
     }
     // Finishing: a plain run completes whatever was interrupted, and everything is valid.

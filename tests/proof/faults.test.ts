@@ -220,7 +220,7 @@ describe('faults: `ecr-keeper watch` as a child process on the real clock', { sk
       assert.equal(stack.emu.calls.length, firstFailureCalls, 'no API call during the backoff');
       assert.equal(child.exitCode, null, 'still running');
       stack.emu.clearFaults();
-      await waitFor(`the retry to log in; output so far:\n${out}${err}`, () => /login w0: Logged in/.test(out) && /login w1: Logged in/.test(out), 60_000, 200).catch((e) => { throw new Error(`${e.message}\n${out}\n${err}`); });
+      await waitFor(`the retry to log in; output so far:\n${out}${err}`, () => /login w0: Logged in/.test(out) && /login w1: Logged in/.test(out), 60_000, 200).catch((e: Error) => { throw new Error(`${e.message}\n${out}\n${err}`); });
       assert.ok(stack.emu.calls.length <= firstFailureCalls + SDK_ATTEMPTS, `calls: ${stack.emu.calls.length}`);
       const s = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { state: string }[];
       assert.deepEqual(s.map((x) => x.state), ['valid', 'valid']);

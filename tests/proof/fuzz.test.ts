@@ -208,9 +208,9 @@ describe(`fuzz (seed ${SEED}, ${N} cases each)`, () => {
         configDir: h.dir,
         env: {},
         listProfiles: () => [],
-        detectAccount: async (p: unknown, r: unknown) => { serviceCalls.push(`detectAccount ${String(p)} ${String(r)}`); return '123456789012'; },
+        detectAccount: (p: unknown, r: unknown) => { serviceCalls.push(`detectAccount ${String(p)} ${String(r)}`); return Promise.resolve('123456789012'); },
         answerMfa: (id: unknown, c: unknown) => { serviceCalls.push(`answerMfa ${String(id)} ${String(c)}`); return false; },
-        signIn: async (p: unknown) => { serviceCalls.push(`signIn ${String(p)}`); return false; },
+        signIn: (p: unknown) => { serviceCalls.push(`signIn ${String(p)}`); return Promise.resolve(false); },
       } as unknown as HandlerServices;
       handlers = createHandlers(h.keeper, services);
     });
@@ -265,7 +265,7 @@ describe(`fuzz (seed ${SEED}, ${N} cases each)`, () => {
 
 function show(v: unknown): string {
   try {
-    const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' || typeof v === 'symbol' ? String(v) : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : Number.isNaN(x) ? 'NaN' : x));
+    const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}n` : typeof v === 'function' || typeof v === 'symbol' ? String(v) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : Number.isNaN(x) ? 'NaN' : x));
     return (s ?? String(v)).slice(0, 300);
   } catch {
     return Object.prototype.toString.call(v);

@@ -8,7 +8,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { startStack, type Stack } from '../fixtures/stack';
-import { hostsOf, readJson, realKeeper, registryInput, type RealKeeper } from './helpers';
+import { readConfigJson } from '../fixtures/registry';
+import type { DockerAuthEntry, DockerConfig } from '../../src/core/docker-config';
+import { hostsOf, realKeeper, registryInput, type RealKeeper } from './helpers';
 import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry);
@@ -17,7 +19,8 @@ const theirs = (user: string) => Buffer.from(`${user}:someone-elses-not-a-secret
 
 // Two shapes of an existing docker config, alternated by round: plain auths (no credsStore), and
 // one with credHelpers for other hosts plus unrelated top-level keys docker must keep.
-const DOCKER_SEEDS: Record<string, unknown>[] = [
+/** Other people's docker configs; each has an `auths` of its own. */
+const DOCKER_SEEDS: (DockerConfig & { auths: Record<string, DockerAuthEntry> })[] = [
   {
     auths: {
       'ghcr.io': { auth: theirs('gh-user') },
@@ -71,21 +74,21 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
       for (const r of results) assert.equal(r.error, null, `${r.name}: ${r.error?.message}`);
       assert.ok(results.every((r) => r.state === 'valid'), results.map((r) => `${r.name}=${r.state}`).join(' '));
 
-      const docker = readJson(stack.dockerConfigFile) as Record<string, any>;
-      const podman = readJson(podmanFile) as Record<string, any>;
+      const docker = readConfigJson(stack.dockerConfigFile);
+      const podman = readConfigJson(podmanFile);
       const expectedAuth = Buffer.from(`AWS:${stack.password}`).toString('base64');
       for (const h of hosts) {
         assert.equal(docker.auths?.[h]?.auth, expectedAuth, `docker entry for ${h}`);
         assert.equal(podman.auths?.[h]?.auth, expectedAuth, `podman entry for ${h}`);
       }
       // Theirs: byte-for-byte the same values, and the other top-level keys untouched.
-      for (const [k, v] of Object.entries((dockerSeed as any).auths)) assert.deepEqual(docker.auths[k], v, `their docker entry ${k}`);
-      for (const [k, v] of Object.entries(PODMAN_SEED.auths)) assert.deepEqual(podman.auths[k], v, `their podman entry ${k}`);
+      for (const [k, v] of Object.entries(dockerSeed.auths)) assert.deepEqual(docker.auths![k], v, `their docker entry ${k}`);
+      for (const [k, v] of Object.entries(PODMAN_SEED.auths)) assert.deepEqual(podman.auths![k], v, `their podman entry ${k}`);
       for (const key of ['credHelpers', 'proxies', 'detachKeys']) {
-        if (key in dockerSeed) assert.deepEqual(docker[key], (dockerSeed as any)[key], key);
+        if (key in dockerSeed) assert.deepEqual(docker[key], dockerSeed[key], key);
       }
-      assert.equal(Object.keys(docker.auths).length, Object.keys((dockerSeed as any).auths).length + 20);
-      assert.equal(Object.keys(podman.auths).length, Object.keys(PODMAN_SEED.auths).length + 20);
+      assert.equal(Object.keys(docker.auths!).length, Object.keys(dockerSeed.auths).length + 20);
+      assert.equal(Object.keys(podman.auths!).length, Object.keys(PODMAN_SEED.auths).length + 20);
     });
   }
 

@@ -138,7 +138,7 @@ describe('the password never leaks', { skip }, () => {
         return accountFromProxyEndpoint(t.proxyEndpoint!)!;
       },
       answerMfa: () => false,
-      signIn: async () => false,
+      signIn: () => Promise.resolve(false),
     } as unknown as HandlerServices;
     const handlers = createHandlers(rk.keeper, services);
     const anId = rk.keeper.registries()[0].id;

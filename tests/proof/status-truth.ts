@@ -40,7 +40,7 @@ export function credentialFor(tool: Tool, host: string, env: NodeJS.ProcessEnv):
   if (!existsSync(file)) return `${file} does not exist`;
   let cfg: { auths?: Record<string, { auth?: string }>; credHelpers?: Record<string, string>; credsStore?: string };
   try {
-    cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg = JSON.parse(readFileSync(file, 'utf8')) as typeof cfg;
   } catch (err) {
     return `${file} does not parse: ${(err as Error).message}`;
   }
@@ -87,7 +87,7 @@ export async function assertStatusTruth(env: NodeJS.ProcessEnv, configDir?: stri
     if (!VALID.has(row.state) || !row.host) continue;
     const tool = regs.get(row.name)?.tool ?? 'docker';
     const cred = credentialFor(tool, row.host, env);
-    assert.ok(typeof cred !== 'string', `status calls ${row.name} (${tool}, ${row.host}) ${row.state}, but ${cred}`);
+    if (typeof cred === 'string') assert.fail(`status calls ${row.name} (${tool}, ${row.host}) ${row.state}, but ${cred}`);
     const code = await opens(row.host, cred);
     assert.equal(code, 200, `status calls ${row.name} ${row.state}, but ${row.host} answers ${code} to the credential ${tool} would use`);
     checked.push(row);

@@ -26,7 +26,7 @@ export async function bridgePage(page: Page, k: KeeperUnderTest): Promise<Bridge
   await page.exposeBinding('__ek', async (_source, channel: unknown, args: unknown) => {
     calls.push(String(channel));
     // Through JSON, as structured cloning over IPC would: only plain data crosses.
-    return JSON.parse(JSON.stringify(await dispatch(k.handlers, channel, args)));
+    return JSON.parse(JSON.stringify(await dispatch(k.handlers, channel, args))) as unknown;
   });
   // A string, not a function: the TypeScript loader decorates functions with helpers that do not
   // exist in the page.

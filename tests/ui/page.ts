@@ -10,7 +10,8 @@ export interface OpenedWindow {
   page: Page;
   bridge: Bridge;
   errors: string[];
-  close(): Promise<void>;
+  /** A closure, so tests can destructure it. */
+  close: () => Promise<void>;
 }
 
 export async function openWindow(browser: Browser, site: Site, k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean; clock?: TestClock } = {}): Promise<OpenedWindow> {
@@ -25,7 +26,7 @@ export async function openWindow(browser: Browser, site: Site, k: KeeperUnderTes
   await page.locator('body[data-ready="true"]').waitFor();
   return {
     page, bridge, errors,
-    async close() { bridge.detach(); await ctx.close(); },
+    close: async () => { bridge.detach(); await ctx.close(); },
   };
 }
 

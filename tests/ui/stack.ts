@@ -119,7 +119,7 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
   const clipboard: string[] = [];
   const services = createServices({
     keeper, configDir, env, mfa, tokens,
-    openExternal: async (url) => { opened.push(url); },
+    openExternal: (url) => { opened.push(url); return Promise.resolve(); },
     writeClipboard: (text) => { clipboard.push(text); },
   });
   return {
