@@ -24,7 +24,7 @@ import { defaultParallelLogins } from '../src/core/login';
 // ---------- options ----------
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
-const opt = (name: string, dflt: string) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt; };
+const opt = (name: string, dflt: string) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt; };
 const QUICK = flag('--quick');
 const NS = QUICK ? [1, 4] : [1, 10, 40, 100];
 /** The seed pipeline starts a Python awscli per registry: at large N one repetition is plenty. */
@@ -61,7 +61,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - t0;
 }
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -92,12 +92,12 @@ function resetDockerConfig(): void {
 function configDirWith(n: number, label: string): string {
   const dir = join(stack.dir, `bench-${label}-${n}`);
   const rk = realKeeper(stack, { configDir: dir });
-  for (let i = 0; i < n; i++) rk.keeper.addRegistry(registryInput(stack, `r${i}`, hosts[i]!));
+  for (let i = 0; i < n; i++) rk.keeper.addRegistry(registryInput(stack, `r${i}`, hosts[i]));
   return dir;
 }
 
 async function floor(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) must(await run(docker!, ['login', '--username', 'AWS', '--password-stdin', hosts[i]!], stack.env, stack.password), 'docker login');
+  for (let i = 0; i < n; i++) must(await run(docker!, ['login', '--username', 'AWS', '--password-stdin', hosts[i]], stack.env, stack.password), 'docker login');
 }
 
 async function seedPipeline(n: number): Promise<void> {
@@ -202,7 +202,7 @@ try {
       t.inKeeper.push(await timed(async () => {
         const res = await rk.keeper.refreshAll();
         const bad = res.filter((r) => r.error);
-        if (bad.length) throw new Error(`in-keeper refresh: ${bad[0]!.error!.message}`);
+        if (bad.length) throw new Error(`in-keeper refresh: ${bad[0].error!.message}`);
       }));
       t.bare.push(await timed(async () => { must(await run(process.execPath, [CLI, '--version'], stack.env), '--version'); }));
       t.startup.push(await timed(async () => { must(await run(process.execPath, [CLI, 'status', '--json'], { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }), 'status'); }));
@@ -302,8 +302,8 @@ function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>
   interface Target { what: string; target: string; measured: string; met: boolean | null; why?: string }
   const targets: Target[] = [];
   const byN = (n: number) => rows.find((r) => r.n === n);
-  const mid = byN(10) ?? rows[Math.min(1, rows.length - 1)]!;
-  const one = byN(1) ?? rows[0]!;
+  const mid = byN(10) ?? rows[Math.min(1, rows.length - 1)];
+  const one = byN(1) ?? rows[0];
   const cpuText = (r: LoginRow) => `docker ${r.cpu.docker.toFixed(1)} ms + registry ${r.cpu.registry.toFixed(1)} ms + the keeper's node ${r.cpu.node.toFixed(1)} ms of CPU per login`;
   const overheadWhy = (r: LoginRow) => `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(r.keeper)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
   if (mid.seed !== null) {
@@ -319,7 +319,7 @@ function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>
     targets.push({ what: `N=${n}: login --all vs the sequential floor`, target: `<= ${goal}x`, measured: x(r.keeper, r.floor), met: ok, why: ok ? undefined : overheadWhy(r) });
   }
   {
-    const big = byN(40) ?? rows[rows.length - 1]!;
+    const big = byN(40) ?? rows[rows.length - 1];
     const ok = big.inKeeper! / big.floor <= 0.6;
     targets.push({ what: `N=${big.n}: refreshAll inside a running keeper vs the floor`, target: '<= 0.6x', measured: x(big.inKeeper, big.floor), met: ok,
       why: ok ? undefined : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread` });
@@ -336,10 +336,10 @@ function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>
   if (ui) targets.push({ what: 'window: one countdown tick, 200 registries (script)', target: '< 4 ms', measured: `${ui.median.toFixed(3)} ms`, met: ui.median < 4 });
   else targets.push({ what: 'window: one countdown tick, 200 registries (script)', target: '< 4 ms', measured: !WITH_UI ? 'skipped (--no-ui)' : uiScript ? 'ui-tick failed (see the run log)' : 'bench/ui-tick.ts not present', met: null });
 
-  const md = (t: string[][]) => [`| ${t[0]!.join(' | ')} |`, `|${t[0]!.map(() => '---').join('|')}|`, ...t.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const md = (t: string[][]) => [`| ${t[0].join(' | ')} |`, `|${t[0].map(() => '---').join('|')}|`, ...t.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const text = (t: string[][]) => {
-    const w = t[0]!.map((_, i) => Math.max(...t.map((r) => r[i]!.length)));
-    return t.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n');
+    const w = t[0].map((_, i) => Math.max(...t.map((r) => r[i].length)));
+    return t.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n');
   };
   const targetTable = [['target', 'goal', 'measured', 'result'], ...targets.map((t) => [t.what, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'])];
 

@@ -187,7 +187,7 @@ function detailOf(output: string, password: string): string {
 /** Which credential helper docker was talking to, when its output says so. */
 function helperFromOutput(output: string): string | undefined {
   const named = /docker-credential-([A-Za-z0-9_.-]+)/.exec(output);
-  if (named) return `docker-credential-${named[1]!.replace(/["'`.]+$/, '')}`;
+  if (named) return `docker-credential-${named[1].replace(/["'`.]+$/, '')}`;
   if (/pass not initialized|password store is empty|pass init/i.test(output)) return 'docker-credential-pass';
   if (/secretservice|org\.freedesktop\.secrets|D-Bus/i.test(output)) return 'docker-credential-secretservice';
   if (/keychain/i.test(output)) return 'docker-credential-osxkeychain';
@@ -258,7 +258,7 @@ export function parseLoginWarnings(output: string, password: string): string[] {
   const warnings: string[] = [];
   for (const line of output.split(/\r?\n/)) {
     const m = /^\s*WARNING!\s*(.*(?:stored unencrypted|will be stored unencrypted).*)$/i.exec(line);
-    if (m) warnings.push(sanitize(`${m[1]!.trim()} Configure a credential helper to keep it out of the file.`, secretsOf(password)));
+    if (m) warnings.push(sanitize(`${m[1].trim()} Configure a credential helper to keep it out of the file.`, secretsOf(password)));
   }
   return warnings;
 }
@@ -286,7 +286,7 @@ export function parseHelmVersion(output: string): HelmVersion | null {
 }
 
 function atLeast(v: HelmVersion, min: HelmVersion): boolean {
-  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i]! > min[i]!;
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
   return true;
 }
 
@@ -346,7 +346,7 @@ export function withHelper(config: DockerConfig, host: string, helper: string): 
  */
 export function stagingConfig(tool: LoginTool, real: DockerConfig, host: string, mapTo?: string): DockerConfig {
   const out: DockerConfig = {};
-  if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers as Record<string, string>) };
+  if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers) };
   if (mapTo) Object.assign(out, withHelper(out, host, mapTo));
   if (usesCredsStore(tool)) {
     if (typeof real.credsStore === 'string' && real.credsStore !== '') out.credsStore = real.credsStore;
@@ -450,7 +450,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     };
     const configs = await Promise.all(targets.map(async (t) => {
       const file = await read(t.tool);
-      return file.kind === 'invalid' ? file.error : file.kind === 'ok' ? (file.value as DockerConfig) : null;
+      return file.kind === 'invalid' ? file.error : file.kind === 'ok' ? (file.value) : null;
     }));
     const helpers = targets.flatMap((t, i) => {
       const c = configs[i];
@@ -467,7 +467,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   }
 
   async function inspect(tool: LoginTool, host: string): Promise<DiskCredential> {
-    return (await inspectAll([{ tool, host }]))[0]!;
+    return (await inspectAll([{ tool, host }]))[0];
   }
 
   /**
@@ -491,7 +491,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       while (this.pending.length) {
         const batch = this.pending.splice(0);
         try {
-          await updateCredentialFile(this.file, (cur) => mergeStaged(cur as DockerConfig, batch.map((b) => b.staged)) as Record<string, unknown>);
+          await updateCredentialFile(this.file, (cur) => mergeStaged(cur, batch.map((b) => b.staged)));
           // Read back after the lock is released: what every other process sees now.
           const file = await readCredentialFile(this.file);
           const config = valueOf(file) as DockerConfig;

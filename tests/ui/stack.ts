@@ -109,7 +109,7 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
   const { keeper, settingsPath, tokens } = createKeeper({
     configDir,
     env,
-    openStore: (o) => new Conf(o as unknown as ConstructorParameters<typeof Conf>[0]),
+    openStore: (o) => new Conf(o),
     mfaPrompt: mfa.prompt,
     signIn: { stdio: 'pipe' },
     ...(opts.clock ? { clock: opts.clock } : {}),

@@ -76,7 +76,7 @@ describe('credential failures: category, message, one-line fix', () => {
     s.tokenFailures.push(expired, expired);
     const first = await Promise.all([keeper.refresh('a'), keeper.refresh('b')]);
     assert.deepEqual(first.map((r) => r.state), ['signin-required', 'signin-required']);
-    assert.equal(first[0]!.error?.fix, 'Run: aws sso login --profile team');
+    assert.equal(first[0].error?.fix, 'Run: aws sso login --profile team');
     s.tokenCalls.length = 0;
     const again = await keeper.refreshProfile('team');
     assert.deepEqual(again.map((r) => [r.name, r.state]), [['a', 'valid'], ['b', 'valid']]);

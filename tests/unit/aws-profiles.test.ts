@@ -45,16 +45,16 @@ describe('aws profiles', () => {
 
   it('lists profiles from both files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), default first', async () => {
     const list = await listProfiles(env);
-    assert.equal(list[0]!.name, 'default');
+    assert.equal(list[0].name, 'default');
     const byName = Object.fromEntries(list.map((p) => [p.name, p]));
     assert.deepEqual(Object.fromEntries(list.map((p) => [p.name, p.type])), {
       default: 'static', bare: 'other', ignored: 'other', 'keys-only': 'static', legacy: 'sso', mfa: 'mfa', proc: 'process', role: 'role', sso: 'sso', web: 'web-identity',
     });
-    assert.equal(byName.default!.region, 'us-east-1');
-    assert.equal(byName.sso!.region, 'eu-west-1');
-    assert.equal(byName.sso!.ssoSession, 'corp');
-    assert.equal(byName.mfa!.mfaSerial, 'arn:aws:iam::111122223333:mfa/me');
-    assert.equal(byName.proc!.region, null);
+    assert.equal(byName.default.region, 'us-east-1');
+    assert.equal(byName.sso.region, 'eu-west-1');
+    assert.equal(byName.sso.ssoSession, 'corp');
+    assert.equal(byName.mfa.mfaSerial, 'arn:aws:iam::111122223333:mfa/me');
+    assert.equal(byName.proc.region, null);
     assert.ok(!JSON.stringify(list).includes('wJalr'), 'never returns secrets');
     assert.ok(!list.some((p) => p.name.startsWith('sso-session') || p.name.startsWith('services')));
   });

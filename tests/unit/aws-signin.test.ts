@@ -68,8 +68,8 @@ describe('sign-in', () => {
     await Promise.all([signIn('sso'), signIn('sso')]);
     const logins = f.calls.filter((c) => c.args[0] === 'sso');
     assert.equal(logins.length, 1, 'a second click joins the first sign-in');
-    assert.deepEqual(logins[0]!.args, ['sso', 'login', '--profile', 'sso']);
-    assert.ok(!logins[0]!.shell, 'no shell');
+    assert.deepEqual(logins[0].args, ['sso', 'login', '--profile', 'sso']);
+    assert.ok(!logins[0].shell, 'no shell');
     assert.deepEqual(refreshed, ['sso']);
     assert.deepEqual(lines, ['Successfully logged into Start URL']);
     assert.equal(ssoLoginCommand('sso'), 'aws sso login --profile sso');

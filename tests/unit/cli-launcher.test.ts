@@ -126,9 +126,9 @@ describe('packaging the launcher', () => {
     assert.ok(!/[^\r]\n/.test(text), 'CRLF line ends (cmd.exe misparses labels and blocks otherwise)');
     assert.match(text, /^set ELECTRON_RUN_AS_NODE=1\r$/m);
     const line = text.split('\r\n').find((l) => l.startsWith('"%~dp0'));
-    const paths = [...(line ?? '').matchAll(/"%~dp0([^"]+)"/g)].map((m) => resolve(layout.resources, 'bin', ...m[1]!.split('\\')));
+    const paths = [...(line ?? '').matchAll(/"%~dp0([^"]+)"/g)].map((m) => resolve(layout.resources, 'bin', ...m[1].split('\\')));
     assert.deepEqual(paths, [layout.executable, join(layout.resources, 'cli', 'cli.js')]);
-    assert.ok(existsSync(paths[1]!), 'the CLI is there');
+    assert.ok(existsSync(paths[1]), 'the CLI is there');
     assert.match(line!, /" %\*$/, 'all arguments passed on');
   });
 
@@ -139,7 +139,7 @@ describe('packaging the launcher', () => {
       // The same substitution as app-builder-lib's writeConfigFile: an unknown ${name} is an error there.
       const text = readFileSync(file, 'utf8').replace(/\$\{([a-zA-Z]+)\}/g, (_m, name: string) => {
         assert.ok(name in macros, `${file} uses \${${name}}, which electron-builder does not define`);
-        return macros[name]!;
+        return macros[name];
       });
       const rendered = join(work, file.replace(/\W/g, '_'));
       writeFileSync(rendered, text);

@@ -215,7 +215,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
 
   test('a store that does not work is refused with its reason; file bytes and folder unchanged', async () => {
     const { file, env, bytes } = setup();
-    const before = readdirSync(join(env.DOCKER_CONFIG!)).sort();
+    const before = readdirSync(join(env.DOCKER_CONFIG)).sort();
     let relogged = false;
     await assert.rejects(
       useStore('pass', [A, B], deps(env, {
@@ -231,7 +231,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     );
     assert.equal(relogged, false);
     assert.ok(readFileSync(file).equals(bytes));
-    assert.deepEqual(readdirSync(env.DOCKER_CONFIG!).sort(), before, 'no backup, no record, no temp file');
+    assert.deepEqual(readdirSync(env.DOCKER_CONFIG).sort(), before, 'no backup, no record, no temp file');
   });
 
   test('unknown store and bad hosts are invalid input; nothing written', async () => {
@@ -249,7 +249,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     assert.deepEqual(res.hosts, [A, B]);
     assert.deepEqual(res.skipped.map((s) => s.host), [HELPER_HOST]);
     assert.deepEqual(res.backups, [`${file}.bak-20250304T050607089Z`]);
-    assert.ok(readFileSync(res.backups[0]!).equals(bytes), 'backup is the original byte for byte');
+    assert.ok(readFileSync(res.backups[0]).equals(bytes), 'backup is the original byte for byte');
     const text = readFileSync(file, 'utf8');
     assert.match(text, /^\{\n\t"auths"/, 'tab indentation kept');
     const after = JSON.parse(text);
@@ -264,7 +264,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     assert.deepEqual(u.restored, [file]);
     assert.ok(readFileSync(file).equals(bytes), 'undo restores the bytes');
     assert.equal(await readStoreRecord(file), null, 'record gone with the undo');
-    assert.deepEqual(readdirSync(env.DOCKER_CONFIG!), ['config.json'], 'backups consumed');
+    assert.deepEqual(readdirSync(env.DOCKER_CONFIG), ['config.json'], 'backups consumed');
     await assert.rejects(undo({ env }), (e: KeeperError) => e.category === 'invalid-input' && /no ECR Keeper backup/.test(e.message));
   });
 
@@ -282,7 +282,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     );
     assert.match(during, /"credHelpers"/, 'the mapping was in place while logging in');
     assert.ok(readFileSync(file).equals(bytes));
-    assert.deepEqual(readdirSync(env.DOCKER_CONFIG!), ['config.json']);
+    assert.deepEqual(readdirSync(env.DOCKER_CONFIG), ['config.json']);
   });
 
   test('a login that did not reach the store (list lacks the host) also rolls back', async () => {
@@ -377,13 +377,13 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     const detect = async () => [WORKS];
     let r = await storageReport(regs, { env, detect });
     assert.deepEqual(r.registries.map((x) => x.storage), ['plaintext', 'ecr-login', 'unknown', 'none']);
-    assert.match(r.registries[0]!.description, new RegExp(`plain text \\(base64\\) in ${file.replace(/[.]/g, '\\.')}`));
+    assert.match(r.registries[0].description, new RegExp(`plain text \\(base64\\) in ${file.replace(/[.]/g, '\\.')}`));
     assert.equal(r.chosen, null);
     assert.equal(r.canUndo, false);
     await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
     r = await storageReport(regs, { env, detect });
-    assert.equal(r.registries[0]!.storage, 'helper');
-    assert.equal(r.registries[0]!.helper, 'pass');
+    assert.equal(r.registries[0].storage, 'helper');
+    assert.equal(r.registries[0].helper, 'pass');
     assert.equal(r.chosen, 'pass');
     assert.equal(r.canUndo, true);
   });

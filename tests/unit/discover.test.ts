@@ -99,7 +99,7 @@ test('discoverHosts lists every ECR host of every file once, with files, tools a
 
 test('a credsStore names the store as the helper', () => {
   const [d] = discoverHosts([file('docker', '/c', { credsStore: 'desktop', auths: { '111122223333.dkr.ecr.eu-west-1.amazonaws.com': {} } })], [], [], []);
-  assert.equal(d!.helper, 'desktop');
+  assert.equal(d.helper, 'desktop');
 });
 
 test('profile suggestion: sso_account_id and role_arn match; several are listed and none is chosen', () => {
@@ -207,6 +207,6 @@ test('discoverOnMachine reads the real files of a home (no network): hosts, prof
     ['222233334444.dkr.ecr.us-east-1.amazonaws.com', 'ci', [join(home, '.config', 'helm', 'registry', 'config.json')]],
   ]);
   assert.equal(r.warnings.length, 1);
-  assert.match(r.warnings[0]!, /auth\.json .*not valid JSON/);
+  assert.match(r.warnings[0], /auth\.json .*not valid JSON/);
   assert.equal(r.searched.length, 4);
 });

@@ -49,7 +49,7 @@ describe('errors carry their action', () => {
     const snap = await first.keeper.refresh('sso');
     assert.deepEqual(snap.error?.action, { kind: 'sso-login', profile: 'dev-sso' });
     const again = makeKeeper({ dir: first.dir });
-    assert.deepEqual(again.keeper.snapshot().registries[0]!.error?.action, { kind: 'sso-login', profile: 'dev-sso' });
+    assert.deepEqual(again.keeper.snapshot().registries[0].error?.action, { kind: 'sso-login', profile: 'dev-sso' });
   });
 });
 

@@ -31,8 +31,8 @@ test('every ecr-keeper command in the sources exists and takes the options used 
     // The command and what follows it up to the end of the quoted/backticked command.
     // Not a path to the program (/usr/local/bin/ecr-keeper ...): that names a file, not a command.
     for (const m of text.matchAll(/(?<![/\w-])ecr-keeper ([a-z][a-z-]*)([^`'"\n;)(]*)/g)) {
-      const cmd = m[1]!;
-      uses.push({ file: f, cmd, flags: [...m[2]!.matchAll(/(--[a-z][a-z-]*)/g)].map((x) => x[1]!) });
+      const cmd = m[1];
+      uses.push({ file: f, cmd, flags: [...m[2].matchAll(/(--[a-z][a-z-]*)/g)].map((x) => x[1]) });
     }
   }
   assert.ok(uses.length > 20, `found ${uses.length} uses`);

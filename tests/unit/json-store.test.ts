@@ -42,6 +42,6 @@ test('the CLI\'s store through openSettings: defaults, a change, a corrupt file 
   assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).refreshLeadMinutes, 45);
   writeFileSync(join(dir, 'config.json'), '{ broken');
   const again = openSettings(openJsonFile, dir);
-  assert.match(again.warnings[0]!, /could not be read .*kept as/);
+  assert.match(again.warnings[0], /could not be read .*kept as/);
   assert.equal(again.repo.read().refreshLeadMinutes, 30);
 });

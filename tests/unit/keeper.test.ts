@@ -33,7 +33,7 @@ test('without an account id the host comes from the token proxy endpoint', async
   keeper.addRegistry({ name: 'auto', region: 'us-east-1' });
   const snap = await keeper.refresh('auto');
   assert.equal(snap.host, '123456789012.dkr.ecr.us-east-1.amazonaws.com');
-  assert.equal(s.logins[0]!.host, snap.host);
+  assert.equal(s.logins[0].host, snap.host);
 });
 
 test('auto-refresh fires at expiry minus the lead, once, and the password never reaches snapshot, state or activity', async () => {
@@ -63,13 +63,13 @@ test('failures back off with jitter up to 15 min: no hot loop, one failure notic
   // 30 s, 1, 2, 4, 8, then every 15 min: about 12 attempts in 2 hours.
   assert.ok(attempts >= 8 && attempts <= 14, `attempts in 2 h: ${attempts}`);
   assert.deepEqual(notices.map((n) => n.kind), ['failed']);
-  const snap = keeper.snapshot().registries[0]!;
+  const snap = keeper.snapshot().registries[0];
   assert.equal(snap.state, 'error');
   assert.equal(snap.error?.category, 'login-rejected');
   assert.ok(snap.error?.retryAt && Date.parse(snap.error.retryAt) > clock.now());
   s.loginFailures.length = 0;
   await clock.advance(16 * MIN);
-  assert.equal(keeper.snapshot().registries[0]!.state, 'valid');
+  assert.equal(keeper.snapshot().registries[0].state, 'valid');
   assert.deepEqual(notices.map((n) => n.kind), ['failed', 'recovered']);
   await keeper.stop();
 });
@@ -82,7 +82,7 @@ test('suspend across the expiry: reevaluate on resume refreshes at once, exactly
   await clock.advance(1000);
   assert.equal(s.logins.length, 2);
   clock.jump(13 * H); // the laptop slept; no timer fired
-  assert.equal(keeper.snapshot().registries[0]!.state, 'expired');
+  assert.equal(keeper.snapshot().registries[0].state, 'expired');
   keeper.reevaluate();
   keeper.reevaluate();
   keeper.reevaluate();
@@ -126,7 +126,7 @@ test('expiring notice when auto-refresh is off, once', async () => {
   assert.deepEqual(notices.map((n) => n.kind), ['expiring']);
   await clock.advance(5 * MIN);
   assert.equal(notices.length, 1);
-  assert.equal(keeper.snapshot().registries[0]!.state, 'expiring');
+  assert.equal(keeper.snapshot().registries[0].state, 'expiring');
   await keeper.stop();
 });
 
@@ -135,7 +135,7 @@ test('state survives a restart so countdowns continue', async () => {
   first.keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
   const before = await first.keeper.refresh('a');
   const second = makeKeeper({ dir: first.dir, clock: first.clock });
-  const after = second.keeper.snapshot().registries[0]!;
+  const after = second.keeper.snapshot().registries[0];
   assert.equal(after.expiresAt, before.expiresAt);
   assert.equal(after.lastRefresh, before.lastRefresh);
   assert.equal(after.state, 'valid');
@@ -159,7 +159,7 @@ test('plain-text storage is surfaced as a notice', async () => {
   const snap = await keeper.refresh('a');
   assert.equal(snap.state, 'valid');
   assert.equal(snap.storage, 'plaintext');
-  assert.match(snap.notices[0]!.message, /stored unencrypted/);
+  assert.match(snap.notices[0].message, /stored unencrypted/);
 });
 
 test("docker's own unencrypted warning is not repeated beside our notice; storage is re-checked on demand", async () => {
@@ -172,7 +172,7 @@ test("docker's own unencrypted warning is not repeated beside our notice; storag
   assert.deepEqual(snap.notices.map((n) => n.kind), ['plaintext-credentials'], 'one notice, ours, decided by kind and storage');
   s.storage = 'helper';
   await keeper.recheckStorage();
-  const after = keeper.snapshot().registries[0]!;
+  const after = keeper.snapshot().registries[0];
   assert.equal(after.storage, 'helper');
   assert.equal(after.notices.some((n) => n.kind === 'plaintext-credentials'), false);
   assert.equal(s.logins.length, 1, 're-checking storage logs nothing in');
@@ -184,7 +184,7 @@ test('a refused or cancelled MFA code is not retried on a timer (no prompt every
   s.tokenFailures.push(new KeeperError('mfa-required', 'The MFA prompt was cancelled.', 'Refresh to enter the code.'));
   keeper.start();
   await clock.advance(1000);
-  const snap = keeper.snapshot().registries[0]!;
+  const snap = keeper.snapshot().registries[0];
   assert.equal(snap.state, 'signin-required');
   assert.equal(snap.nextRefresh, null);
   await clock.advance(3 * H);
@@ -221,7 +221,7 @@ test('the activity log keeps the last 200 entries', () => {
   }
   const log = keeper.activity();
   assert.equal(log.length, 200);
-  assert.match(log[199]!.message, /Removed registry r119/);
+  assert.match(log[199].message, /Removed registry r119/);
 });
 
 test('a registry never logged in does not say "Stored unencrypted" about an entry someone else left', async () => {
@@ -233,7 +233,7 @@ test('a registry never logged in does not say "Stored unencrypted" about an entr
   assert.equal(failed.state, 'error');
   assert.equal(failed.notices.some((n) => n.kind === 'plaintext-credentials'), false);
   await keeper.recheckStorage();
-  assert.equal(keeper.snapshot().registries[0]!.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  assert.equal(keeper.snapshot().registries[0].notices.some((n) => n.kind === 'plaintext-credentials'), false);
   const ok = await keeper.refresh('a');
   assert.equal(ok.notices.some((n) => n.kind === 'plaintext-credentials'), true, 'our own login in plain text is pointed out');
 });
@@ -244,10 +244,10 @@ test('re-checking storage follows a host handed to (and taken back from) the ecr
   assert.equal((await keeper.refresh('a')).state, 'valid');
   s.storage = 'ecr-login';
   await keeper.recheckStorage();
-  assert.equal(keeper.snapshot().registries[0]!.state, 'helper-managed');
+  assert.equal(keeper.snapshot().registries[0].state, 'helper-managed');
   s.storage = 'none';
   await keeper.recheckStorage();
-  assert.equal(keeper.snapshot().registries[0]!.state, 'valid');
+  assert.equal(keeper.snapshot().registries[0].state, 'valid');
 });
 
 test('the token\'s account is recorded per profile (survives a restart) for discover; a failed login to another account says so', async () => {

@@ -93,8 +93,8 @@ test('docker plaintext storage warning is surfaced, one line', () => {
   const out = "Login Succeeded\n\nWARNING! Your credentials are stored unencrypted in '/tmp/x/docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
   const w = parseLoginWarnings(out, PW);
   assert.equal(w.length, 1);
-  assert.match(w[0]!, /stored unencrypted in '\/tmp\/x\/docker\/config.json'/);
-  assert.ok(!w[0]!.includes('\n'));
+  assert.match(w[0], /stored unencrypted in '\/tmp\/x\/docker\/config.json'/);
+  assert.ok(!w[0].includes('\n'));
   // Older docker wording
   assert.equal(parseLoginWarnings('WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\n', PW).length, 1);
   assert.deepEqual(parseLoginWarnings('Login Succeeded!\n', PW), []);
@@ -166,7 +166,7 @@ test('credentialFileFor follows DOCKER_CONFIG and REGISTRY_AUTH_FILE', () => {
 
 test('login rejects a host that could be read as a flag before running anything', async () => {
   let spawned = 0;
-  const r = createLoginRunner({ env: { PATH: '' }, spawn: (() => { spawned++; throw new Error('no'); }) as never });
+  const r = createLoginRunner({ env: { PATH: '' }, spawn: (() => { spawned++; throw new Error('no'); }) });
   await assert.rejects(r.login({ tool: 'docker', host: '--help', username: 'AWS', password: PW }), (e: { category?: string }) => e.category === 'invalid-input');
   assert.equal(spawned, 0);
 });
@@ -183,5 +183,5 @@ test('inspectAll reads each credential file once and lists each credential helpe
   const views = await runner.inspectAll([...hosts, 'plain.test:1'].map((host) => ({ tool: 'docker' as const, host })));
   assert.deepEqual(listed, ['pass'], 'one list for the batch');
   assert.deepEqual(views.map((v) => v.present), [true, true, false, true]);
-  assert.equal(views[3]!.storage.storage, 'plaintext');
+  assert.equal(views[3].storage.storage, 'plaintext');
 });

@@ -20,7 +20,7 @@ test('a failure is announced once per episode, then recovery once', () => {
   let m = emptyMemory();
   let r = planNotices(m, snap([reg({ state: 'error', error: err })]), prefs, NOW);
   assert.deepEqual(r.notices.map((n) => n.kind), ['failed']);
-  assert.match(r.notices[0]!.body, /Rejected\. Check\./);
+  assert.match(r.notices[0].body, /Rejected\. Check\./);
   m = r.memory;
   // Retries that fail again, and the refreshing state in between, say nothing.
   for (const s of [reg({ state: 'refreshing', refreshing: true, error: err }), reg({ state: 'error', error: err })]) {
@@ -36,8 +36,8 @@ test('a failure is announced once per episode, then recovery once', () => {
 
 test('sign-in required is its own kind without a refresh action', () => {
   const r = planNotices(emptyMemory(), snap([reg({ state: 'signin-required', error: { category: 'signin-required', message: 'SSO expired.', fix: 'aws sso login --profile dev' } })]), prefs, NOW);
-  assert.equal(r.notices[0]!.kind, 'signin-required');
-  assert.equal(r.notices[0]!.refreshAction, false);
+  assert.equal(r.notices[0].kind, 'signin-required');
+  assert.equal(r.notices[0].refreshAction, false);
 });
 
 test('expiring warning only when nothing will refresh in time, once per expiry', () => {
@@ -47,7 +47,7 @@ test('expiring warning only when nothing will refresh in time, once per expiry',
   // Auto-refresh off globally: warn once.
   let r = planNotices(emptyMemory(), snap([reg({ expiresAt: soon, state: 'expiring' })], false), prefs, NOW);
   assert.deepEqual(r.notices.map((n) => n.kind), ['expiring']);
-  assert.match(r.notices[0]!.title, /expires in 10 min/);
+  assert.match(r.notices[0].title, /expires in 10 min/);
   r = planNotices(r.memory, snap([reg({ expiresAt: soon, state: 'expiring' })], false), prefs, NOW + 60_000);
   assert.equal(r.notices.length, 0);
   // Per-registry auto-refresh off: warn. Outside the lead: nothing.

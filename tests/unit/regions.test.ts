@@ -37,7 +37,7 @@ test('typos are refused with the likely region; region-shaped unknowns pass with
   for (const region of ['eu-west-9', 'ap-southeast-12', 'us-gov-east-3', 'me-north-1']) {
     const r = checkRegion(region);
     assert.ok(r.ok && r.warning, region);
-    if (r.ok) assert.match(r.warning!, /not in the region list of this ECR Keeper's AWS SDK \(@aws-sdk\/core [\d.]+\): fine if it is a new region/);
+    if (r.ok) assert.match(r.warning, /not in the region list of this ECR Keeper's AWS SDK \(@aws-sdk\/core [\d.]+\): fine if it is a new region/);
   }
   for (const region of ['us-east-1', 'eu-central-2', 'cn-northwest-1', 'us-iso-east-1']) assert.deepEqual(checkRegion(region), { ok: true });
   assert.equal(closestRegion('zz-zzzzz-9'), undefined);

@@ -51,27 +51,27 @@ function problems(input: unknown, existing: Registry[] = []): string[] {
 }
 
 test('every rejection names the problem and what is expected', () => {
-  assert.match(problems({ region: 'us-east-1' })[0]!, /^name: Name is required/);
-  assert.match(problems({ name: 'a b', region: 'us-east-1' })[0]!, /^name: .*letters, digits/);
-  assert.match(problems({ name: 'x;rm -rf /', region: 'us-east-1' })[0]!, /^name: /);
-  assert.match(problems({ name: 'x', region: 'moon-1' })[0]!, /^region: Region "moon-1" is not an AWS region: expected something like us-east-1/);
-  assert.match(problems({ name: 'x' })[0]!, /^region: Region is required/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', accountId: '1234' })[0]!, /^accountId: .*exactly 12 digits/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', tool: 'nerdctl' })[0]!, /^tool: .*use "docker", "podman", "helm"/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', profile: 'dev$(id)' })[0]!, /^profile: /);
-  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example' })[0]!, /^registryHost: .*looks like an ECR host but is not one/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: 'https://x.example' })[0]!, /^registryHost: .*no scheme/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' })[0]!, /^registryHost: .*in eu-west-1 but the region is us-east-1/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'http://api.ecr.us-east-1.amazonaws.com' })[0]!, /^apiEndpoint: .*https:\/\//);
-  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'not a url' })[0]!, /^apiEndpoint: .*must be a URL/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'https://u:p@example.com' })[0]!, /^apiEndpoint: .*user name or password/);
-  assert.match(problems({ name: 'x', kind: 'public', region: 'eu-west-1' })[0]!, /^region: ECR Public tokens come only from us-east-1/);
-  assert.match(problems({ name: 'x', region: 'us-east-1', extra: 1 })[0]!, /^input: Unknown field "extra"/);
-  assert.match(problems({ name: 5, region: 'us-east-1' })[0]!, /^name: Name must be a text value/);
-  assert.match(problems(null)[0]!, /^input: /);
-  assert.match(problems('prod')[0]!, /^input: /);
+  assert.match(problems({ region: 'us-east-1' })[0], /^name: Name is required/);
+  assert.match(problems({ name: 'a b', region: 'us-east-1' })[0], /^name: .*letters, digits/);
+  assert.match(problems({ name: 'x;rm -rf /', region: 'us-east-1' })[0], /^name: /);
+  assert.match(problems({ name: 'x', region: 'moon-1' })[0], /^region: Region "moon-1" is not an AWS region: expected something like us-east-1/);
+  assert.match(problems({ name: 'x' })[0], /^region: Region is required/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', accountId: '1234' })[0], /^accountId: .*exactly 12 digits/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', tool: 'nerdctl' })[0], /^tool: .*use "docker", "podman", "helm"/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', profile: 'dev$(id)' })[0], /^profile: /);
+  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example' })[0], /^registryHost: .*looks like an ECR host but is not one/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: 'https://x.example' })[0], /^registryHost: .*no scheme/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', registryHost: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' })[0], /^registryHost: .*in eu-west-1 but the region is us-east-1/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'http://api.ecr.us-east-1.amazonaws.com' })[0], /^apiEndpoint: .*https:\/\//);
+  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'not a url' })[0], /^apiEndpoint: .*must be a URL/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', apiEndpoint: 'https://u:p@example.com' })[0], /^apiEndpoint: .*user name or password/);
+  assert.match(problems({ name: 'x', kind: 'public', region: 'eu-west-1' })[0], /^region: ECR Public tokens come only from us-east-1/);
+  assert.match(problems({ name: 'x', region: 'us-east-1', extra: 1 })[0], /^input: Unknown field "extra"/);
+  assert.match(problems({ name: 5, region: 'us-east-1' })[0], /^name: Name must be a text value/);
+  assert.match(problems(null)[0], /^input: /);
+  assert.match(problems('prod')[0], /^input: /);
   const existing: Registry[] = [{ id: 'a', name: 'Prod', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true }];
-  assert.match(problems({ name: 'prod', region: 'us-east-1' }, existing)[0]!, /already exists/);
+  assert.match(problems({ name: 'prod', region: 'us-east-1' }, existing)[0], /already exists/);
 });
 
 test('loopback hosts and http endpoints are allowed for test registries and emulators', () => {

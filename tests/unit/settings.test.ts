@@ -4,9 +4,9 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, LIMITS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type JsonStore, type StoreOpener } from '../../src/core/settings';
+import { DEFAULT_SETTINGS, LIMITS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type StoreOpener } from '../../src/core/settings';
 
-const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
+const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]);
 const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));
 const fixedNow = () => new Date('2026-11-27T10:00:00.000Z');
 
@@ -26,7 +26,7 @@ test('a corrupt settings file is backed up beside itself, never lost, and defaul
   writeFileSync(join(dir, 'config.json'), garbage);
   const { repo, warnings } = openSettings(open, dir, fixedNow);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /could not be read.*kept as .*config\.json\.backup-2026-11-27T10-00-00-000Z/);
+  assert.match(warnings[0], /could not be read.*kept as .*config\.json\.backup-2026-11-27T10-00-00-000Z/);
   assert.equal(readFileSync(join(dir, 'config.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), garbage);
   assert.deepEqual(repo.read().registries, []);
 });
@@ -36,7 +36,7 @@ test('a schema violation is treated the same way', () => {
   const bad = JSON.stringify({ autoRefresh: 'yes please', registries: [] });
   writeFileSync(join(dir, 'config.json'), bad);
   const { warnings } = openSettings(open, dir, fixedNow);
-  assert.match(warnings[0]!, /schema violation|autoRefresh/i);
+  assert.match(warnings[0], /schema violation|autoRefresh/i);
   assert.ok(readdirSync(dir).some((f) => f.startsWith('config.json.backup-')));
 });
 
@@ -44,7 +44,7 @@ test('a corrupt state file is backed up too', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'state.json'), 'not json');
   const { state, warnings } = openSettings(open, dir, fixedNow);
-  assert.match(warnings[0]!, /state\.json could not be read/);
+  assert.match(warnings[0], /state\.json could not be read/);
   assert.deepEqual(state.read(), { registries: {} });
   assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), 'not json');
 });
@@ -56,7 +56,7 @@ test('registries that no longer validate are set aside with the original kept', 
   const original = JSON.stringify({ ...DEFAULT_SETTINGS, registries: [good, bad] });
   writeFileSync(join(dir, 'config.json'), original);
   const { repo, warnings } = openSettings(open, dir, fixedNow);
-  assert.match(warnings[0]!, /1 registry .* set aside/);
+  assert.match(warnings[0], /1 registry .* set aside/);
   assert.deepEqual(repo.read().registries.map((r) => r.name), ['good']);
   const backup = readdirSync(dir).find((f) => f.startsWith('config.json.backup-'))!;
   assert.equal(readFileSync(join(dir, backup), 'utf8'), original);
@@ -99,7 +99,7 @@ test('a state file of the wrong shape is backed up like a corrupt one', () => {
   const text = JSON.stringify({ registries: ['not', 'a', 'map'] });
   writeFileSync(join(dir, 'state.json'), text);
   const { state, warnings } = openSettings(open, dir, fixedNow);
-  assert.match(warnings[0]!, /state\.json could not be read \(Invalid content: "registries" must be an object\.\)/);
+  assert.match(warnings[0], /state\.json could not be read \(Invalid content: "registries" must be an object\.\)/);
   assert.deepEqual(state.read(), { registries: {} });
   assert.equal(readFileSync(join(dir, 'state.json.backup-2026-11-27T10-00-00-000Z'), 'utf8'), text);
 });
@@ -117,7 +117,7 @@ test('the settings file is checked by the rules a change must pass: same limits,
         assert.equal(repo.read()[key as keyof typeof LIMITS], value);
       } else {
         assert.equal(warnings.length, 1, `${key}=${value}`);
-        assert.ok(!patch.ok && warnings[0]!.includes(patch.errors[0]!.message.replace(/\.$/, '')), `${warnings[0]} names the patch's problem`);
+        assert.ok(!patch.ok && warnings[0].includes(patch.errors[0].message.replace(/\.$/, '')), `${warnings[0]} names the patch's problem`);
       }
     }
   }
@@ -152,7 +152,7 @@ test('a file that breaks a limit is refused and backed up', () => {
   const dir = tmp();
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, refreshLeadMinutes: 1, registries: [] }));
   const { warnings } = openSettings(open, dir, fixedNow);
-  assert.match(warnings[0]!, /refreshLeadMinutes/);
+  assert.match(warnings[0], /refreshLeadMinutes/);
 });
 
 test('our own files are private: 0600 in a 0700 folder we create; a wider file is narrowed on open', () => {

@@ -153,7 +153,7 @@ describe('syncStartAtLogin (real keeper, stand-in OS)', () => {
     keeper.on('change', apply);
     keeper.updateSettings({ startAtLogin: true });
     assert.equal(keeper.settings().startAtLogin, false);
-    assert.match(errors[0]!, /Could not add the login item \(stand-in\): denied/);
+    assert.match(errors[0], /Could not add the login item \(stand-in\): denied/);
     await keeper.stop();
   });
 });

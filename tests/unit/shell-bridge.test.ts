@@ -63,7 +63,7 @@ describe('electronStoreOpener', () => {
   it('passes the file name as `name` (electron-store overwrites configName with it)', () => {
     const made: Record<string, unknown>[] = [];
     class StandInStore { path = '/x/state.json'; store = {}; constructor(o: Record<string, unknown>) { made.push(o); } }
-    const open = electronStoreOpener(StandInStore as never);
+    const open = electronStoreOpener(StandInStore);
     open({ cwd: '/cfg', configName: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
     assert.deepEqual(made[0], { cwd: '/cfg', name: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
   });

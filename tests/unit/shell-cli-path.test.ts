@@ -88,7 +88,7 @@ describe('the tray item', () => {
     const menu = buildTrayMenu(snap, { autoRefresh: true, startAtLogin: false, cliOnPath: false }, 0, actions, 'darwin');
     const item = menu.find((i) => i.id === 'cli-path');
     assert.equal(item?.label, 'Put the command line tool (ecr-keeper) on PATH…');
-    (item!.click as () => void)();
+    (item.click as () => void)();
     assert.deepEqual(calls, ['installCli']);
     assert.deepEqual(ids(false).slice(-3), ['cli-path', 'separator', 'quit'], 'just above Quit');
   });

@@ -121,7 +121,7 @@ describe('registerIpc', () => {
     assert.ok('result' in r);
     assert.equal((r.result as { state: string }).state, 'valid');
     assert.equal(s.logins.length, 1);
-    assert.ok(!JSON.stringify(r).includes(s.logins[0]!.password), 'no password crosses IPC');
+    assert.ok(!JSON.stringify(r).includes(s.logins[0].password), 'no password crosses IPC');
     await keeper.stop();
   });
 });

@@ -98,8 +98,8 @@ describe('createNotifier (stand-in Notification)', () => {
     await keeper.refresh(reg.id);
     const made = StandInNotification.made.slice(before);
     assert.equal(made.length, 1);
-    assert.match(String(made[0]!.options.title), /prod: refresh failed/);
-    made[0]!.emit('click', {});
+    assert.match(String(made[0].options.title), /prod: refresh failed/);
+    made[0].emit('click', {});
     assert.deepEqual(calls, [`focus ${reg.id}`]);
     await keeper.stop();
   });

@@ -58,8 +58,8 @@ describe('icons', () => {
       for (let y = 0; y < 36; y++) {
         for (let x = 0; x < 36; x++) {
           const o = y * (36 * 4 + 1) + 1 + x * 4;
-          assert.equal(raw[o]! + raw[o + 1]! + raw[o + 2]!, 0, `${mac} pixel ${x},${y} is black`);
-          if (raw[o + 3]! > 128) opaque++;
+          assert.equal(raw[o] + raw[o + 1] + raw[o + 2], 0, `${mac} pixel ${x},${y} is black`);
+          if (raw[o + 3] > 128) opaque++;
         }
       }
       assert.ok(opaque > 50, `${mac} draws something`);

@@ -37,7 +37,7 @@ function setup(online = () => true) {
   const pm = new EventEmitter();
   const timers = standInTimers();
   let calls = 0;
-  const w = watchPower({ powerMonitor: pm as never, isOnline: online, reevaluate: () => { calls++; }, settleMs: 3000, pollMs: 10_000, ...timers });
+  const w = watchPower({ powerMonitor: pm, isOnline: online, reevaluate: () => { calls++; }, settleMs: 3000, pollMs: 10_000, ...timers });
   return { pm, timers, w, calls: () => calls };
 }
 
@@ -112,7 +112,7 @@ describe('watchPower', () => {
     assert.equal(s.logins.length, 1);
     const pm = new EventEmitter();
     const timers = standInTimers();
-    watchPower({ powerMonitor: pm as never, isOnline: () => true, reevaluate: () => keeper.reevaluate(), ...timers });
+    watchPower({ powerMonitor: pm, isOnline: () => true, reevaluate: () => keeper.reevaluate(), ...timers });
     // Asleep for 13 hours: the wall clock jumps, no timer ran meanwhile.
     clock.jump(13 * 3600_000);
     pm.emit('resume');
@@ -120,7 +120,7 @@ describe('watchPower', () => {
     timers.advance(3000);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(s.logins.length, 2, 'refreshed once at wake-up');
-    assert.equal(keeper.snapshot().registries[0]!.state, 'valid');
+    assert.equal(keeper.snapshot().registries[0].state, 'valid');
     await keeper.stop();
   });
 });

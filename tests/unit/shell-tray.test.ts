@@ -63,19 +63,19 @@ describe('buildTrayMenu', () => {
     const { actions } = recordingActions();
     const m = buildTrayMenu(snap('empty', []), TOGGLES, NOW, actions, 'linux');
     assert.deepEqual(labels(m), ['No registries yet: open ECR Keeper to add one', '---', 'Refresh all now', 'Open ECR Keeper', '---', 'Auto-refresh', 'Start at login', '---', 'Quit ECR Keeper']);
-    assert.equal(m[0]!.enabled, false);
+    assert.equal(m[0].enabled, false);
     assert.equal(byId(m, 'refresh-all').enabled, false);
   });
 
   it('all fresh: per-registry lines with time left, summary with next expiry', () => {
     const { actions } = recordingActions();
     const regs = [reg(), reg({ id: 'r2', name: 'staging', expiresAt: new Date(NOW + 11 * H).toISOString() })];
-    const m = buildTrayMenu(snap('ok', regs, regs[0]!.expiresAt), TOGGLES, NOW, actions, 'linux');
-    assert.equal(m[0]!.label, 'All 2 logins fresh; next expiry in 5 h 12 min');
+    const m = buildTrayMenu(snap('ok', regs, regs[0].expiresAt), TOGGLES, NOW, actions, 'linux');
+    assert.equal(m[0].label, 'All 2 logins fresh; next expiry in 5 h 12 min');
     assert.equal(byId(m, 'registry:r1').label, 'prod: fresh, 5 h 12 min left');
     assert.equal(byId(m, 'registry:r2').label, 'staging: fresh, 11 h left');
     assert.equal(byId(m, 'refresh-all').enabled, true);
-    assert.equal(tooltipText(snap('ok', regs, regs[0]!.expiresAt), NOW), 'ECR Keeper: All 2 logins fresh; next expiry in 5 h 12 min');
+    assert.equal(tooltipText(snap('ok', regs, regs[0].expiresAt), NOW), 'ECR Keeper: All 2 logins fresh; next expiry in 5 h 12 min');
   });
 
   it('time left moves with `now` (the minute rebuild shows a new text)', () => {
@@ -89,14 +89,14 @@ describe('buildTrayMenu', () => {
     const r = reg({ state: 'expiring', expiresAt: new Date(NOW + 12 * M + 30_000).toISOString() });
     const m = buildTrayMenu(snap('expiring', [r], r.expiresAt), TOGGLES, NOW, actions);
     assert.equal(byId(m, 'registry:r1').label, 'prod: expires in 12 min');
-    assert.equal(m[0]!.label, '1 of 1 not fresh; next expiry in 12 min');
+    assert.equal(m[0].label, '1 of 1 not fresh; next expiry in 12 min');
   });
 
   it('error: the error message in the submenu, summary counts who needs attention', () => {
     const { actions } = recordingActions();
     const r = reg({ state: 'error', error: { category: 'login-rejected', message: 'The registry rejected the login.', fix: 'Check the account.' } });
     const m = buildTrayMenu(snap('error', [r, reg({ id: 'r2', name: 'ok one' })]), TOGGLES, NOW, actions);
-    assert.equal(m[0]!.label, '1 of 2 needs attention');
+    assert.equal(m[0].label, '1 of 2 needs attention');
     assert.equal(byId(m, 'registry:r1').label, 'prod: refresh failed');
     const sub = byId(m, 'registry:r1').submenu as MenuItemConstructorOptions[];
     assert.deepEqual(labels(sub), ['123456789012.dkr.ecr.eu-west-1.amazonaws.com (docker)', 'The registry rejected the login.', '---', 'Refresh now', 'Refresh automatically']);
@@ -112,7 +112,7 @@ describe('buildTrayMenu', () => {
   it('refreshing: "Refresh now" disabled while the refresh runs', () => {
     const { actions } = recordingActions();
     const m = buildTrayMenu(snap('refreshing', [reg({ state: 'refreshing', refreshing: true })]), TOGGLES, NOW, actions);
-    assert.equal(m[0]!.label, 'Refreshing…');
+    assert.equal(m[0].label, 'Refreshing…');
     assert.equal(byId(m, 'registry:r1').label, 'prod: refreshing…');
     assert.equal(byId(m, 'refresh:r1').label, 'Refreshing…');
     assert.equal(byId(m, 'refresh:r1').enabled, false);
@@ -224,14 +224,14 @@ describe('createTray (stand-in Tray/Menu/nativeImage)', () => {
     const { actions } = recordingActions();
     let current = snap('ok', [reg()]);
     const { ctl, tray, timers, isCleared } = liveTray(() => current, actions, 'darwin');
-    assert.ok(timers[0]!.ms <= 60_000 && timers[0]!.ms === TRAY_TICK_MS);
-    timers[0]!.fn();
+    assert.ok(timers[0].ms <= 60_000 && timers[0].ms === TRAY_TICK_MS);
+    timers[0].fn();
     assert.equal(tray.menus.length, 2);
     assert.equal(tray.images.length, 1, 'same state: icon not re-set');
     current = snap('error', [reg({ state: 'error', error: { category: 'network', message: 'Offline.', fix: 'Reconnect.' } })]);
     ctl.update();
     assert.deepEqual(tray.images, ['/app/assets/trayTemplate.png', '/app/assets/tray-errorTemplate.png']);
-    assert.equal(ctl.template()[0]!.label, '1 of 1 needs attention');
+    assert.equal(ctl.template()[0].label, '1 of 1 needs attention');
     ctl.dispose();
     assert.ok(tray.destroyed && isCleared());
     ctl.update(); // after dispose: harmless
@@ -256,7 +256,7 @@ describe('createTray (stand-in Tray/Menu/nativeImage)', () => {
     assert.deepEqual(s.logins.map((l) => l.host), ['123456789012.dkr.ecr.us-east-1.amazonaws.com']);
     assert.match(byId(ctl.template(), `registry:${reg1.id}`).label!, /^prod: fresh, 1[12] h( \d+ min)? left$/);
     click(byId(ctl.template(), `auto:${reg1.id}`));
-    assert.equal(keeper.registries()[0]!.autoRefresh, false);
+    assert.equal(keeper.registries()[0].autoRefresh, false);
     click(byId(ctl.template(), 'auto-refresh'));
     assert.equal(keeper.settings().autoRefresh, false);
     ctl.dispose();

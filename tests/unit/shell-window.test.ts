@@ -96,7 +96,7 @@ describe('guards', () => {
       setPermissionCheckHandler: (h: never) => { checkHandler = h; },
       webRequest: { onHeadersReceived: (h: never) => { headers = h; } },
     };
-    guardSession(standInSession as never);
+    guardSession(standInSession);
     for (const perm of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
       let granted: boolean | undefined;
       requestHandler!({}, perm, (ok) => { granted = ok; });
@@ -118,9 +118,9 @@ describe('guards', () => {
     const html = readFileSync('src/renderer/index.html', 'utf8');
     const m = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
     assert.ok(m, 'CSP meta tag present');
-    assert.match(m[1]!, /default-src 'none'/);
-    assert.match(m[1]!, /script-src 'self'/);
-    assert.ok(!/unsafe-(inline|eval)/.test(m[1]!), m[1]);
+    assert.match(m[1], /default-src 'none'/);
+    assert.match(m[1], /script-src 'self'/);
+    assert.ok(!/unsafe-(inline|eval)/.test(m[1]), m[1]);
     assert.ok(!/<script>/.test(html) && !/\son[a-z]+=/i.test(html), 'no inline scripts or handlers the CSP would block');
   });
 });

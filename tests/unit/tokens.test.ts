@@ -203,10 +203,10 @@ describe('createTokenSource with a fake client', () => {
     assert.equal(t.username, 'AWS');
     assert.equal(t.password, 'pw-1');
     assert.equal(t.proxyEndpoint, 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com');
-    assert.equal(seen[0]!.config.region, 'eu-west-1');
-    assert.equal(seen[0]!.config.profile, 'prod');
-    assert.ok(!('endpoint' in seen[0]!.config), 'no explicit endpoint unless configured');
-    assert.ok(seen[0]!.config.maxAttempts <= 3);
+    assert.equal(seen[0].config.region, 'eu-west-1');
+    assert.equal(seen[0].config.profile, 'prod');
+    assert.ok(!('endpoint' in seen[0].config), 'no explicit endpoint unless configured');
+    assert.ok(seen[0].config.maxAttempts <= 3);
   });
 
   it('ten concurrent gets make one call', async () => {
@@ -262,7 +262,7 @@ describe('createTokenSource with a fake client', () => {
     assert.equal(calls(), 1);
     for (const r of results) {
       assert.equal(r.status, 'rejected');
-      assert.equal((r as PromiseRejectedResult).reason.category, 'throttled');
+      assert.equal((r).reason.category, 'throttled');
     }
     await assert.rejects(source.get(PRIVATE));
     assert.equal(calls(), 2);

@@ -106,7 +106,7 @@ describe('window action handlers', () => {
     ]);
     assert.deepEqual(missingTools({ docker: process.execPath }), []);
     const cli = validateSettingsPatch({ refreshLeadMinutes: 1 });
-    assert.equal(cli.ok ? '' : cli.errors[0]!.message, 'refreshLeadMinutes must be a whole number from 5 to 360.', 'the CLI keeps the key');
+    assert.equal(cli.ok ? '' : cli.errors[0].message, 'refreshLeadMinutes must be a whole number from 5 to 360.', 'the CLI keeps the key');
     await keeper.stop();
   });
 });
@@ -126,9 +126,9 @@ describe('login command and shared registry rules', () => {
       assert.ok(v.ok && v.value.accountId === '123456789012', raw);
     }
     const bad = validateRegistryInput({ name: 'x', region: 'us-east-1', accountId: '1234-5678-9012-3' });
-    assert.equal(bad.ok ? '' : bad.errors[0]!.message, 'Account ID "1234-5678-9012-3" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).');
+    assert.equal(bad.ok ? '' : bad.errors[0].message, 'Account ID "1234-5678-9012-3" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).');
     const long = validateRegistryInput({ name: 'n'.repeat(64), region: 'us-east-1' });
-    assert.equal(long.ok ? '' : long.errors[0]!.message, 'Name is too long (64 characters): use at most 63.');
+    assert.equal(long.ok ? '' : long.errors[0].message, 'Name is too long (64 characters): use at most 63.');
   });
 
   it('one registry per host and tool; the message names the one that keeps it', () => {
@@ -136,12 +136,12 @@ describe('login command and shared registry rules', () => {
     const dup = validateRegistryInput({ name: 'again', region: 'eu-west-1', accountId: '1111-2222-3333' }, { existing });
     assert.deepEqual(dup.ok ? [] : dup.errors, [{ field: 'accountId', message: 'Registry "prod" already logs docker in to 111122223333.dkr.ecr.eu-west-1.amazonaws.com: two would overwrite each other\'s login. Edit "prod" instead.' }]);
     const viaHost = validateRegistryInput({ name: 'again', region: 'eu-west-1', registryHost: '111122223333.dkr.ecr.eu-west-1.amazonaws.com' }, { existing });
-    assert.equal(viaHost.ok ? '' : viaHost.errors[0]!.field, 'registryHost');
+    assert.equal(viaHost.ok ? '' : viaHost.errors[0].field, 'registryHost');
     assert.ok(validateRegistryInput({ name: 'again', region: 'eu-west-1', accountId: '111122223333', tool: 'podman' }, { existing }).ok, 'podman is another login');
     assert.ok(validateRegistryInput({ name: 'prod', region: 'eu-west-1', accountId: '111122223333' }, { existing, editingId: '1', base: existing[0] }).ok, 'an edit does not collide with itself');
     // A host learnt from a token counts too.
     const learnt = validateRegistryInput({ name: 'again', region: 'us-east-1', accountId: '999988887777' },
-      { existing: [{ ...existing[0]!, accountId: undefined }], hostOf: () => '999988887777.dkr.ecr.us-east-1.amazonaws.com' });
+      { existing: [{ ...existing[0], accountId: undefined }], hostOf: () => '999988887777.dkr.ecr.us-east-1.amazonaws.com' });
     assert.equal(learnt.ok, false);
   });
 });
