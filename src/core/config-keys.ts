@@ -35,6 +35,8 @@ export function patchFor(current: Settings, key: ConfigKey, raw: string): Record
   if (type === 'switches' && sub) return { [head]: { [sub]: parseBool(raw) } };
   // toolPaths is replaced as a whole by the keeper: carry the other tools' paths along ('' clears this one).
   if (type === 'paths' && sub) return { [head]: { ...current.toolPaths, [sub]: raw } };
+  // '' for a setting with an automatic value goes back to it (`config set parallelLogins ''`).
+  if (type === 'integer' && raw.trim() === '' && 'automatic' in SETTING_FIELDS[head]) return { [head]: null };
   return { [head]: type === 'boolean' ? parseBool(raw) : parseNumber(raw) };
 }
 

@@ -28,7 +28,7 @@ import { containsAuth, credentialFilePath, usesCredsStore, normalizeHostKey, pla
 import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
 import { isLoopbackRegistryHost, validateHostPort, type LoginTool } from './registry';
-import { LIMITS } from './settings-model';
+import { LIMITS, PARALLEL_LOGINS_PER_CORE } from './settings-model';
 
 export interface LoginRequest {
   tool: LoginTool;
@@ -112,7 +112,7 @@ function toolMissing(tool: LoginTool, message: string): KeeperError {
 const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_CONCURRENT_LOGINS = LIMITS.parallelLogins.max;
 /**
- * How many staged logins run at once when the setting is unset: four per core, at most
+ * How many staged logins run at once when the setting is unset: PARALLEL_LOGINS_PER_CORE (4) per core, at most
  * MAX_CONCURRENT_LOGINS. A login spends most of its time waiting, not computing: on the tool's
  * process start (exec, page faults), on the registry's round trips and its password check, on
  * the staging file. Measured on 2 cores (docs/PERFORMANCE.md, refreshAll of 40 in a running
@@ -120,7 +120,7 @@ export const MAX_CONCURRENT_LOGINS = LIMITS.parallelLogins.max;
  * than 8 is not allowed: registries throttle, and the ECR registry is one host per account.
  */
 export function defaultParallelLogins(): number {
-  return Math.min(4 * availableParallelism(), MAX_CONCURRENT_LOGINS);
+  return Math.min(PARALLEL_LOGINS_PER_CORE * availableParallelism(), MAX_CONCURRENT_LOGINS);
 }
 /** Staging folders older than this are left over from a crash and are removed. */
 const STALE_STAGING_MS = 15 * 60_000;

@@ -34,10 +34,14 @@ export const DEFAULT_SETTINGS: Settings = {
   toolPaths: {},
 };
 
+/** Logins at once when parallelLogins is unset: this many per core (login.ts says why), at most the max. */
+export const PARALLEL_LOGINS_PER_CORE = 4;
+const PARALLEL_LOGINS_MAX = 8;
+
 /** How one setting is described; the kind of description must fit the setting's type. */
 type SpecFor<T> =
   [T] extends [boolean] ? { type: 'boolean'; label: string }
-  : [T] extends [number] ? { type: 'integer'; label: string; min: number; max: number }
+  : [T] extends [number] ? { type: 'integer'; label: string; min: number; max: number; automatic?: string }
   : [T] extends [Record<string, boolean>] ? { type: 'switches'; label: string; keys: { [K in keyof T]-?: string }; unknown: (key: string) => string }
   : { type: 'paths'; label: string; keys: { [K in keyof T]-?: string }; unknown: (key: string) => string };
 
@@ -56,8 +60,12 @@ export const SETTING_FIELDS = {
   refreshLeadMinutes: { type: 'integer', label: 'Refresh before expiry', min: 5, max: 360 },
   notifyLeadMinutes: { type: 'integer', label: 'Warn before expiry', min: 1, max: 360 },
   loginTimeoutSeconds: { type: 'integer', label: 'Login timeout', min: 5, max: 300 },
-  // Each login is a docker/podman process of its own; past 8 they only queue for the CPU.
-  parallelLogins: { type: 'integer', label: 'Logins at the same time', min: 1, max: 8 },
+  // Each login is a docker/podman process of its own; past 8 they only queue for the CPU. Unset
+  // means automatic (defaultParallelLogins in login.ts); null in a patch goes back to it.
+  parallelLogins: {
+    type: 'integer', label: 'Logins at the same time', min: 1, max: PARALLEL_LOGINS_MAX,
+    automatic: `${PARALLEL_LOGINS_PER_CORE} per core, at most ${PARALLEL_LOGINS_MAX}`,
+  },
   startAtLogin: { type: 'boolean', label: 'Start ECR Keeper when I log in to this computer' },
   notifications: {
     type: 'switches', label: 'Notifications',
@@ -124,7 +132,9 @@ export function checkSettings(p: Record<string, unknown>, names: SettingNames, s
       if (typeof v !== 'boolean') errors.push({ field: k, message: `${n(k)} must be true or false.` });
       else out[k] = v;
     } else if (f.type === 'integer') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < f.min || v > f.max) {
+      // A setting with an automatic value: null in a patch goes back to it (the key is dropped).
+      if (strict && v === null && 'automatic' in f) out[k] = undefined;
+      else if (typeof v !== 'number' || !Number.isInteger(v) || v < f.min || v > f.max) {
         errors.push({ field: k, message: `${n(k)} must be a whole number from ${f.min} to ${f.max}.` });
       } else out[k] = v;
     } else if (!isPlainObject(v)) {

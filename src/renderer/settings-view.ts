@@ -3,7 +3,7 @@
 import type { SettingsView } from '../electron/contract';
 import { call, errorView } from './api';
 import { fill, h, revealBelowHeader, uid } from './dom';
-import { LIMITS, SETTING_LABELS } from '../core/settings-model';
+import { LIMITS, SETTING_FIELDS, SETTING_KEYS, SETTING_LABELS } from '../core/settings-model';
 
 type NumKey = keyof typeof LIMITS;
 type Patch = Partial<Omit<SettingsView, 'configDir'>>;
@@ -30,8 +30,11 @@ export class SettingsPanel {
     const label = (key: string) => SETTING_LABELS[key] ?? key;
     const num = (key: NumKey, unit: string, help: string) => {
       const { min, max } = LIMITS[key];
-      const input = h('input', { type: 'number', name: key, min, max, step: 1, inputmode: 'numeric', required: true });
-      return this.field(key, label(key), input, `${help} ${min}-${max} ${unit}.`, unit);
+      const f = SETTING_FIELDS[key];
+      // A setting with an automatic value may be left empty (saved as "back to automatic").
+      const automatic = 'automatic' in f ? f.automatic : undefined;
+      const input = h('input', { type: 'number', name: key, min, max, step: 1, inputmode: 'numeric', required: !automatic, ...(automatic ? { placeholder: 'automatic' } : {}) });
+      return this.field(key, label(key), input, `${help} ${min}-${max} ${unit}.${automatic ? ` Empty: automatic (${automatic}).` : ''}`, unit);
     };
     const check = (key: string, help?: string) => this.field(key, label(key), h('input', { type: 'checkbox', name: key }), help);
     const path = (tool: 'docker' | 'podman' | 'helm') => this.field(`toolPaths.${tool}`, label(`toolPaths.${tool}`),
@@ -48,6 +51,7 @@ export class SettingsPanel {
         check('autoRefresh'),
         num('refreshLeadMinutes', 'minutes', 'How long before a token expires to log in again:'),
         num('loginTimeoutSeconds', 'seconds', 'Give up on a docker, podman or helm login after:'),
+        num('parallelLogins', 'logins', 'How many logins run at the same time:'),
         check('startAtLogin')),
       h('fieldset', {}, h('legend', {}, 'Notifications'),
         num('notifyLeadMinutes', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
@@ -171,22 +175,21 @@ export class SettingsPanel {
     this.onEdit?.(false);
   }
 
-  /** The whole form as a patch (numbers that do not parse are sent as text so the keeper names them). */
+  /**
+   * The whole form as a patch, one entry per setting of the settings model (numbers that do not
+   * parse go as NaN, which crosses the bridge as null, so the keeper names the field; an empty
+   * field of a setting with an automatic value is null on purpose: back to automatic).
+   */
   patch(): Patch {
-    const n = (k: NumKey): number => {
-      const raw = this.inputs[k].value.trim();
-      return raw === '' ? Number.NaN : Number(raw);
-    };
-    const c = (k: string) => this.inputs[k].checked;
-    return {
-      autoRefresh: c('autoRefresh'),
-      startAtLogin: c('startAtLogin'),
-      refreshLeadMinutes: n('refreshLeadMinutes'),
-      notifyLeadMinutes: n('notifyLeadMinutes'),
-      loginTimeoutSeconds: n('loginTimeoutSeconds'),
-      notifications: { expiring: c('notifications.expiring'), failed: c('notifications.failed'), recovered: c('notifications.recovered') },
-      toolPaths: { docker: this.inputs['toolPaths.docker'].value.trim(), podman: this.inputs['toolPaths.podman'].value.trim(), helm: this.inputs['toolPaths.helm'].value.trim() },
-    };
+    const text = (k: string) => this.inputs[k].value.trim();
+    const patch: Record<string, unknown> = {};
+    for (const k of SETTING_KEYS) {
+      const f = SETTING_FIELDS[k];
+      if (f.type === 'boolean') patch[k] = this.inputs[k].checked;
+      else if (f.type === 'integer') patch[k] = text(k) === '' ? ('automatic' in f ? null : Number.NaN) : Number(text(k));
+      else patch[k] = Object.fromEntries(Object.keys(f.keys).map((sub) => [sub, f.type === 'switches' ? this.inputs[`${k}.${sub}`].checked : text(`${k}.${sub}`)]));
+    }
+    return patch;
   }
 
   private clear(): void {
@@ -236,12 +239,15 @@ function fieldText(v: string | number | boolean | undefined): string {
   return v === undefined ? '' : String(v);
 }
 
-/** Settings as the form's field keys ("notifications.failed", "toolPaths.docker") -> value. */
+/** Settings as the form's field keys ("notifications.failed", "toolPaths.docker") -> value, from the settings model. */
 function flat(s: SettingsView): Record<string, string | number | boolean | undefined> {
-  return {
-    autoRefresh: s.autoRefresh, refreshLeadMinutes: s.refreshLeadMinutes, notifyLeadMinutes: s.notifyLeadMinutes,
-    loginTimeoutSeconds: s.loginTimeoutSeconds, startAtLogin: s.startAtLogin,
-    'notifications.expiring': s.notifications.expiring, 'notifications.failed': s.notifications.failed, 'notifications.recovered': s.notifications.recovered,
-    'toolPaths.docker': s.toolPaths.docker ?? '', 'toolPaths.podman': s.toolPaths.podman ?? '', 'toolPaths.helm': s.toolPaths.helm ?? '',
-  };
+  const out: Record<string, string | number | boolean | undefined> = {};
+  for (const k of SETTING_KEYS) {
+    const f = SETTING_FIELDS[k];
+    if ('keys' in f) {
+      const group = s[k] as Record<string, string | boolean | undefined>;
+      for (const sub of Object.keys(f.keys)) out[`${k}.${sub}`] = group[sub];
+    } else out[k] = s[k] as number | boolean | undefined;
+  }
+  return out;
 }

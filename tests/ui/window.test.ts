@@ -281,6 +281,21 @@ describe('ECR Keeper window', { skip }, () => {
     const s = k.keeper.settings();
     assert.equal(s.refreshLeadMinutes, 45);
     assert.equal(s.notifications.recovered, false);
+    assert.equal(s.parallelLogins, undefined, 'an empty "Logins at the same time" stays automatic');
+
+    // Logins at the same time: a number is kept; emptied again, it is automatic (unset) again.
+    const parallel = page.getByLabel('Logins at the same time');
+    assert.equal(await parallel.inputValue(), '');
+    await parallel.fill('3');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForFunction(() => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.');
+    assert.equal(k.keeper.settings().parallelLogins, 3);
+    assert.equal(await parallel.inputValue(), '3');
+    await parallel.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.waitForFunction(() => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.');
+    assert.equal(k.keeper.settings().parallelLogins, undefined);
+    assert.equal((JSON.parse(k.settingsText()) as { parallelLogins?: number }).parallelLogins, undefined, 'the key is gone from the file');
 
     await page.getByRole('button', { name: 'Activity' }).click();
     const items = page.locator('.activity-item');

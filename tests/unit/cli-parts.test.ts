@@ -39,6 +39,9 @@ test('config keys come from the settings model; values become patches the shared
   const s = { ...DEFAULT_SETTINGS, toolPaths: { podman: '/usr/bin/podman' } };
   assert.deepEqual(patchFor(s, 'refreshLeadMinutes', '45'), { refreshLeadMinutes: 45 });
   assert.deepEqual(patchFor(s, 'autoRefresh', 'off'), { autoRefresh: false });
+  // '' for a setting with an automatic value: back to automatic; for the others it stays text for the check to refuse.
+  assert.deepEqual(patchFor(s, 'parallelLogins', ''), { parallelLogins: null });
+  assert.deepEqual(patchFor(s, 'refreshLeadMinutes', ''), { refreshLeadMinutes: '' });
   assert.deepEqual(patchFor(s, 'startAtLogin', 'yes'), { startAtLogin: true });
   assert.deepEqual(patchFor(s, 'notifications.failed', 'false'), { notifications: { failed: false } });
   assert.deepEqual(patchFor(s, 'toolPaths.docker', '/opt/docker'), { toolPaths: { podman: '/usr/bin/podman', docker: '/opt/docker' } });

@@ -85,6 +85,9 @@ test('settings patches are validated field by field', () => {
   }
   assert.deepEqual(validateSettingsPatch({ parallelLogins: 4 }), { ok: true, value: { parallelLogins: 4 } });
   for (const v of [0, 9, 2.5, '4']) assert.equal(validateSettingsPatch({ parallelLogins: v }).ok, false, String(v));
+  // null: back to automatic (the key is dropped); only settings with an automatic value take it.
+  assert.deepEqual(validateSettingsPatch({ parallelLogins: null }), { ok: true, value: { parallelLogins: undefined } });
+  assert.equal(validateSettingsPatch({ refreshLeadMinutes: null }).ok, false);
 });
 
 test('config folder matches Electron userData per platform and honours the override', () => {
