@@ -24,7 +24,7 @@ try {
   await page.locator('body[data-ready="true"]').waitFor();
   const cards = await page.locator('article.card').count();
   if (cards !== N) throw new Error(`expected ${N} cards, got ${cards}`);
-  const result = await page.evaluate(`(() => {
+  const result = await page.evaluate<{ median: number; p95: number; layoutMedian: number }>(`(() => {
     const tick = window.__ekTick;
     const base = Date.now();
     let t = 0;
@@ -43,7 +43,7 @@ try {
     const med = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length / 2)]; };
     const p95 = (a) => { const b = [...a].sort((x, y) => x - y); return b[Math.floor(b.length * 0.95)]; };
     return { median: med(script), p95: p95(script), layoutMedian: med(withLayout) };
-  })()`) as { median: number; p95: number; layoutMedian: number };
+  })()`);
   const f = (n: number) => n.toFixed(3);
   console.log(`ui-tick: ${N} registries, scripting per tick median ${f(result.median)} ms (p95 ${f(result.p95)} ms); with style+layout median ${f(result.layoutMedian)} ms [chromium, ${SAMPLES}x${BATCH} ticks]`);
   await k.stop();

@@ -64,7 +64,7 @@ describe('sign-in', () => {
     const f = fakeSpawn((args) => (args[0] === '--version' ? { out: 'aws-cli/2.15.30 Python/3.11.8\n' } : { out: 'Successfully logged into Start URL\n', delayMs: 20 }));
     const refreshed: string[] = [];
     const lines: string[] = [];
-    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', onOutput: (l) => lines.push(l), refreshProfile: async (p) => { refreshed.push(p); } });
+    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', onOutput: (l) => lines.push(l), refreshProfile: (p) => { refreshed.push(p); return Promise.resolve(); } });
     await Promise.all([signIn('sso'), signIn('sso')]);
     const logins = f.calls.filter((c) => c.args[0] === 'sso');
     assert.equal(logins.length, 1, 'a second click joins the first sign-in');
@@ -78,7 +78,7 @@ describe('sign-in', () => {
   it('a failing sign-in does not refresh, and says how to run it by hand', async () => {
     const f = fakeSpawn((args) => (args[0] === '--version' ? { out: 'aws-cli/2.15.30\n' } : { err: 'Error: browser closed\n', code: 1 }));
     let refreshed = 0;
-    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', refreshProfile: async () => { refreshed += 1; } });
+    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', refreshProfile: () => { refreshed += 1; return Promise.resolve(); } });
     await assert.rejects(signIn('sso'), (e: unknown) => e instanceof KeeperError && e.category === 'signin-required' && /browser closed/.test(e.message) && e.fix.includes('aws sso login --profile sso'));
     assert.equal(refreshed, 0);
   });

@@ -59,7 +59,7 @@ for (const platform of unixOnly ? [] : (['linux', 'darwin'] as const)) {
     it('ships the launcher, the CLI and its module marker where the launcher looks', () => {
       assert.ok(existsSync(launcher), launcher);
       assert.ok(existsSync(join(layout.resources, 'cli', 'cli.js')));
-      assert.equal(JSON.parse(readFileSync(join(layout.resources, 'cli', 'package.json'), 'utf8')).type, 'module');
+      assert.equal((JSON.parse(readFileSync(join(layout.resources, 'cli', 'package.json'), 'utf8')) as { type?: string }).type, 'module');
       assert.ok(existsSync(join(layout.resources, 'cli', 'chunks')), 'the CLI chunks travel with it');
       assert.ok(!existsSync(join(layout.appDir, 'dist', 'cli.js')), 'the CLI is not duplicated inside app.asar');
     });

@@ -12,6 +12,8 @@ import { journalPathFor, moveKeeperLogins, readJournal, readStoreRecord, storage
 import { formatLike } from '../../src/core/cred-file';
 import { withHelper, withoutPlaintext } from '../../src/core/login';
 import { KeeperError } from '../../src/core/errors';
+import type { DockerConfig } from '../../src/core/docker-config';
+import { readConfigJson } from '../fixtures/registry';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -43,7 +45,7 @@ function envWith(bin: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
 describe('detectStore', () => {
   test('not installed names the package; wrong OS says where it exists', async () => {
     const env = envWith(binDir([]));
-    const run: Runner = async () => assert.fail('nothing to run');
+    const run: Runner = () => Promise.reject(new assert.AssertionError({ message: 'nothing to run' }));
     // desktop: a helper the usual Linux dirs (/usr/bin ...) will not hold on a test machine.
     const desktop = await detectStore('desktop', { env, platform: 'linux', run });
     assert.equal(desktop.works, false);
@@ -58,7 +60,7 @@ describe('detectStore', () => {
   test('secretservice without a session bus: no keyring session, helper not even run', async () => {
     const env = envWith(binDir(['docker-credential-secretservice']));
     let ran = false;
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: async () => { ran = true; return ok('{}'); } });
+    const s = await detectStore('secretservice', { env, platform: 'linux', run: () => { ran = true; return Promise.resolve(ok('{}')); } });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no keyring session/);
     assert.equal(ran, false);
@@ -66,7 +68,7 @@ describe('detectStore', () => {
 
   test('secretservice whose list fails reports the helper\'s own words', async () => {
     const env = envWith(binDir(['docker-credential-secretservice']), { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: async () => ({ code: 1, stdout: '', stderr: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n', timedOut: false }) });
+    const s = await detectStore('secretservice', { env, platform: 'linux', run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n', timedOut: false }) });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no keyring session.*Cannot autolaunch D-Bus/);
   });
@@ -75,7 +77,7 @@ describe('detectStore', () => {
     const bin = binDir(['docker-credential-secretservice']);
     const env = envWith(bin, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' });
     const calls: string[][] = [];
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: async (p, args) => { calls.push([p, ...args]); return ok('{"ghcr.io":"me"}'); } });
+    const s = await detectStore('secretservice', { env, platform: 'linux', run: (p, args) => { calls.push([p, ...args]); return Promise.resolve(ok('{"ghcr.io":"me"}')); } });
     assert.deepEqual(s, { store: 'secretservice', program: join(bin, 'docker-credential-secretservice'), works: true, reason: null, fix: null });
     assert.deepEqual(calls, [[join(bin, 'docker-credential-secretservice'), 'list']]);
   });
@@ -83,7 +85,7 @@ describe('detectStore', () => {
   test('pass answering {} without .gpg-id: no initialised password store', async () => {
     const bin = binDir(['docker-credential-pass', 'pass', 'gpg']);
     const store = join(tempDir(), 'store');
-    const s = await detectStore('pass', { env: envWith(bin, { PASSWORD_STORE_DIR: store }), platform: 'linux', run: async () => ok('{}') });
+    const s = await detectStore('pass', { env: envWith(bin, { PASSWORD_STORE_DIR: store }), platform: 'linux', run: () => Promise.resolve(ok('{}')) });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no initialised password store/);
     assert.match(s.fix!, /pass init/);
@@ -95,12 +97,12 @@ describe('detectStore', () => {
     mkdirSync(store);
     writeFileSync(join(store, '.gpg-id'), 'ABCDEF0123456789\n');
     const env = envWith(bin, { PASSWORD_STORE_DIR: store });
-    const missing = await detectStore('pass', { env, platform: 'linux', run: async (p) => (p.endsWith('gpg') ? { code: 2, stdout: '', stderr: 'gpg: error reading key: No public key', timedOut: false } : ok('{}')) });
+    const missing = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? { code: 2, stdout: '', stderr: 'gpg: error reading key: No public key', timedOut: false } : ok('{}')) });
     assert.equal(missing.works, false);
     assert.match(missing.reason!, /gpg has no key for "ABCDEF0123456789"/);
-    const expired = await detectStore('pass', { env, platform: 'linux', run: async (p) => (p.endsWith('gpg') ? ok('pub:e:255:22:ABCDEF0123456789:1:2::u:::sc:::::::\n') : ok('{}')) });
+    const expired = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? ok('pub:e:255:22:ABCDEF0123456789:1:2::u:::sc:::::::\n') : ok('{}')) });
     assert.match(expired.reason!, /cannot encrypt/);
-    const good = await detectStore('pass', { env, platform: 'linux', run: async (p) => (p.endsWith('gpg') ? ok('pub:u:255:22:ABCDEF0123456789:1:::u:::scESC:::::::\n') : ok('{}')) });
+    const good = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? ok('pub:u:255:22:ABCDEF0123456789:1:::u:::scESC:::::::\n') : ok('{}')) });
     assert.equal(good.works, true, JSON.stringify(good));
   });
 
@@ -108,7 +110,7 @@ describe('detectStore', () => {
     const bin = binDir(['docker-credential-pass']);
     // /usr/bin is one of the usual dirs; a real pass there would be found, so only check when absent.
     if (existsSync('/usr/bin/pass') || existsSync('/usr/local/bin/pass')) return;
-    const s = await detectStore('pass', { env: envWith(bin), platform: 'linux', run: async () => ok('{}') });
+    const s = await detectStore('pass', { env: envWith(bin), platform: 'linux', run: () => Promise.resolve(ok('{}')) });
     assert.match(s.reason!, /pass is not installed/);
   });
 
@@ -126,15 +128,15 @@ describe('detectStore', () => {
 
   test('garbage from list is not "works"; desktop says to start Docker Desktop', async () => {
     const env = envWith(binDir(['docker-credential-desktop']));
-    const s = await detectStore('desktop', { env, platform: 'linux', run: async () => ({ code: 1, stdout: '', stderr: 'error getting credentials - err: docker desktop is not running', timedOut: false }) });
+    const s = await detectStore('desktop', { env, platform: 'linux', run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'error getting credentials - err: docker desktop is not running', timedOut: false }) });
     assert.match(s.reason!, /Docker Desktop's credential store did not answer/);
     assert.match(s.fix!, /Start Docker Desktop/);
-    const weird = await detectStore('desktop', { env, platform: 'linux', run: async () => ok('not json') });
+    const weird = await detectStore('desktop', { env, platform: 'linux', run: () => Promise.resolve(ok('not json')) });
     assert.equal(weird.works, false);
   });
 
   test('detectStores reports all five in a fixed order; findHelper skips relative PATH entries', async () => {
-    const all = await detectStores({ env: envWith(binDir([])), platform: 'linux', run: async () => ok('{}') });
+    const all = await detectStores({ env: envWith(binDir([])), platform: 'linux', run: () => Promise.resolve(ok('{}')) });
     assert.deepEqual(all.map((s) => s.store), ['osxkeychain', 'wincred', 'desktop', 'secretservice', 'pass']);
     const bin = binDir(['docker-credential-pass']);
     assert.equal(findHelper('pass', { env: { PATH: `relative/bin:${bin}`, HOME: tempDir() }, platform: 'linux' }), join(bin, 'docker-credential-pass'));
@@ -206,9 +208,9 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   function deps(env: NodeJS.ProcessEnv, over: Partial<StorageDeps> = {}): StorageDeps {
     return {
       env,
-      checkStore: async () => WORKS,
-      relogin: async (hosts) => hosts.map((host) => ({ host, ok: true })),
-      listStore: async () => ({ [A]: 'AWS', [B]: 'AWS' }),
+      checkStore: () => Promise.resolve(WORKS),
+      relogin: (hosts) => Promise.resolve(hosts.map((host) => ({ host, ok: true }))),
+      listStore: () => Promise.resolve({ [A]: 'AWS', [B]: 'AWS' }),
       ...over,
     };
   }
@@ -219,8 +221,8 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     let relogged = false;
     await assert.rejects(
       useStore('pass', [A, B], deps(env, {
-        checkStore: async () => ({ ...WORKS, works: false, reason: 'no initialised password store.', fix: 'Run "pass init <gpg-key-id>".' }),
-        relogin: async () => { relogged = true; return []; },
+        checkStore: () => Promise.resolve({ ...WORKS, works: false, reason: 'no initialised password store.', fix: 'Run "pass init <gpg-key-id>".' }),
+        relogin: () => { relogged = true; return Promise.resolve([]); },
       })),
       (err: KeeperError) => {
         assert.equal(err.category, 'credential-store');
@@ -252,7 +254,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     assert.ok(readFileSync(res.backups[0]).equals(bytes), 'backup is the original byte for byte');
     const text = readFileSync(file, 'utf8');
     assert.match(text, /^\{\n\t"auths"/, 'tab indentation kept');
-    const after = JSON.parse(text);
+    const after = JSON.parse(text) as DockerConfig;
     assert.deepEqual(after.credHelpers, { 'gcr.io': 'gcloud', [HELPER_HOST]: 'ecr-login', [A]: 'pass', [B]: 'pass' });
     assert.deepEqual(after.auths, { 'unrelated.example': ORIGINAL.auths['unrelated.example'] });
     assert.deepEqual(after.someFutureKey, ORIGINAL.someFutureKey);
@@ -273,9 +275,9 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     let during = '';
     await assert.rejects(
       useStore('pass', [A, B], deps(env, {
-        relogin: async (hosts) => {
+        relogin: (hosts) => {
           during = readFileSync(file, 'utf8');
-          return hosts.map((host) => (host === B ? { host, ok: false, error: 'login-rejected: no' } : { host, ok: true }));
+          return Promise.resolve(hosts.map((host) => (host === B ? { host, ok: false, error: 'login-rejected: no' } : { host, ok: true })));
         },
       })),
       (e: KeeperError) => e.category === 'credential-store' && new RegExp(`${B.replace(/\./g, '\\.')}: login-rejected`).test(e.message) && /restored from its backup/.test(e.fix),
@@ -287,7 +289,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
 
   test('a login that did not reach the store (list lacks the host) also rolls back', async () => {
     const { file, env, bytes } = setup();
-    await assert.rejects(useStore('pass', [A, B], deps(env, { listStore: async () => ({ [A]: 'AWS' }) })), /does not hold the login for 444455556666/);
+    await assert.rejects(useStore('pass', [A, B], deps(env, { listStore: () => Promise.resolve({ [A]: 'AWS' }) })), /does not hold the login for 444455556666/);
     assert.ok(readFileSync(file).equals(bytes));
   });
 
@@ -315,7 +317,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     await useStore('pass', [A], deps(env));
     const link = join(d, 'docker', 'config.json');
     assert.ok(statSync(link).isFile());
-    assert.equal(JSON.parse(readFileSync(real, 'utf8')).credHelpers[A], 'pass');
+    assert.equal(readConfigJson(real).credHelpers![A], 'pass');
     await undo({ env });
     assert.equal(readFileSync(real, 'utf8'), JSON.stringify(ORIGINAL));
   });
@@ -329,13 +331,13 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
         return hosts.map((host) => ({ host, ok: true }));
       },
     }));
-    const cfg = JSON.parse(during!.text);
-    assert.equal(cfg.auths[A].auth, ORIGINAL.auths[A].auth, 'plain text still in place while the store is being filled');
-    assert.equal(cfg.credHelpers[A], undefined, 'not mapped before its login reached the store');
+    const cfg = JSON.parse(during!.text) as DockerConfig;
+    assert.equal(cfg.auths![A].auth, ORIGINAL.auths[A].auth, 'plain text still in place while the store is being filled');
+    assert.equal(cfg.credHelpers![A], undefined, 'not mapped before its login reached the store');
     assert.deepEqual((during!.journal as { hosts: unknown[] }).hosts, [{ host: A, tool: 'docker' }, { host: B, tool: 'docker' }]);
     assert.equal((during!.record as { store: string }).store, 'pass');
     assert.equal(existsSync(journalPathFor(file)), false, 'journal removed after a complete move');
-    assert.equal(JSON.parse(readFileSync(file, 'utf8')).credHelpers[A], 'pass');
+    assert.equal(readConfigJson(file).credHelpers![A], 'pass');
   });
 
   test('an interrupted move (journal left behind) is finished by the next use with its first backups, or undone', async () => {
@@ -345,7 +347,7 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     void first;
     for (let i = 0; i < 100 && !existsSync(journalPathFor(file)); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(existsSync(journalPathFor(file)));
-    assert.equal((await storageReport([], { env, detect: async () => [] })).interrupted, 'pass', 'the report names the interrupted move');
+    assert.equal((await storageReport([], { env, detect: () => Promise.resolve([]) })).interrupted, 'pass', 'the report names the interrupted move');
     const again = await useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-05T00:00:00.000Z') }));
     assert.deepEqual(again.backups, [`${file}.bak-20250304T050607089Z`], 'the interrupted move keeps its own undo point');
     assert.equal(existsSync(journalPathFor(file)), false);
@@ -356,9 +358,9 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   test('storeMappingFor: nothing without a chosen store; new and plain-text hosts map to it; own helpers stay', async () => {
     const { file, env } = setup();
     const NEW = '999900001111.dkr.ecr.ap-south-1.amazonaws.com';
-    const cfg = () => JSON.parse(readFileSync(file, 'utf8'));
+    const cfg = () => readConfigJson(file);
     assert.equal(await storeMappingFor(NEW, file, cfg(), 'docker'), undefined);
-    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
+    await useStore('pass', [A], deps(env, { listStore: () => Promise.resolve({ [A]: 'AWS' }) }));
     assert.equal(await storeMappingFor(NEW, file, cfg(), 'docker'), 'pass');
     assert.equal(await storeMappingFor(B, file, cfg(), 'docker'), 'pass', 'a plain-text login moves on its next login');
     assert.equal(await storeMappingFor(A, file, cfg(), 'docker'), undefined, 'already mapped');
@@ -374,13 +376,13 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
       { name: 'new', host: null, tool: 'docker' as const },
       { name: 'none', host: '121212121212.dkr.ecr.eu-west-1.amazonaws.com', tool: 'docker' as const },
     ];
-    const detect = async () => [WORKS];
+    const detect = () => Promise.resolve([WORKS]);
     let r = await storageReport(regs, { env, detect });
     assert.deepEqual(r.registries.map((x) => x.storage), ['plaintext', 'ecr-login', 'unknown', 'none']);
     assert.match(r.registries[0].description, new RegExp(`plain text \\(base64\\) in ${file.replace(/[.]/g, '\\.')}`));
     assert.equal(r.chosen, null);
     assert.equal(r.canUndo, false);
-    await useStore('pass', [A], deps(env, { listStore: async () => ({ [A]: 'AWS' }) }));
+    await useStore('pass', [A], deps(env, { listStore: () => Promise.resolve({ [A]: 'AWS' }) }));
     r = await storageReport(regs, { env, detect });
     assert.equal(r.registries[0].storage, 'helper');
     assert.equal(r.registries[0].helper, 'pass');
@@ -398,24 +400,24 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     const refreshed: string[] = [];
     const keeper = {
       snapshot: () => ({ registries: regs }),
-      refresh: async (id: string) => {
+      refresh: (id: string) => {
         refreshed.push(id);
         const r = regs.find((x) => x.id === id)!;
-        return { name: r.name, host: r.host, error: null };
+        return Promise.resolve({ name: r.name, host: r.host, error: null });
       },
     };
-    const res = await moveKeeperLogins(keeper, 'pass', { env, checkStore: async () => WORKS, listStore: async () => ({ [A]: 'AWS' }) });
+    const res = await moveKeeperLogins(keeper, 'pass', { env, checkStore: () => Promise.resolve(WORKS), listStore: () => Promise.resolve({ [A]: 'AWS' }) });
     assert.deepEqual(refreshed, ['1']);
     assert.deepEqual(res.hosts, [A]);
     assert.deepEqual(res.notMoved, [{ name: 'off', reason: 'disabled' }, { name: 'new', reason: 'host-unknown' }]);
-    const cfg = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(cfg.credHelpers[A], 'pass');
-    assert.ok(cfg.auths[B].auth, 'the disabled registry keeps its login where it was');
+    const cfg = readConfigJson(file);
+    assert.equal(cfg.credHelpers![A], 'pass');
+    assert.ok(cfg.auths![B].auth, 'the disabled registry keeps its login where it was');
 
-    const failing = { ...keeper, refresh: async () => ({ name: 'a', host: A, error: { message: 'signin-required: SSO session expired' } }) };
+    const failing = { ...keeper, refresh: () => Promise.resolve({ name: 'a', host: A, error: { message: 'signin-required: SSO session expired' } }) };
     await undo({ env });
     const bytes = readFileSync(file);
-    await assert.rejects(moveKeeperLogins(failing, 'pass', { env, checkStore: async () => WORKS }), /a: signin-required: SSO session expired/);
+    await assert.rejects(moveKeeperLogins(failing, 'pass', { env, checkStore: () => Promise.resolve(WORKS) }), /a: signin-required: SSO session expired/);
     assert.ok(readFileSync(file).equals(bytes));
   });
 });

@@ -39,7 +39,7 @@ test('the CLI\'s store through openSettings: defaults, a change, a corrupt file 
   const dir = mkdtempSync(join(tmpdir(), 'ek-js-'));
   const { repo } = openSettings(openJsonFile, dir);
   repo.update((cur) => ({ ...cur, refreshLeadMinutes: 45 }));
-  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).refreshLeadMinutes, 45);
+  assert.equal((JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>).refreshLeadMinutes, 45);
   writeFileSync(join(dir, 'config.json'), '{ broken');
   const again = openSettings(openJsonFile, dir);
   assert.match(again.warnings[0], /could not be read .*kept as/);

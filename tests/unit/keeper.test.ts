@@ -195,7 +195,7 @@ test('a refused or cancelled MFA code is not retried on a timer (no prompt every
   await keeper.stop();
 });
 
-test('invalid input changes nothing; edits and removal work', async () => {
+test('invalid input changes nothing; edits and removal work', () => {
   const { keeper, settingsPath } = makeKeeper();
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
   const before = readFileSync(settingsPath, 'utf8');

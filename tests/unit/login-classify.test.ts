@@ -172,14 +172,11 @@ test('login rejects a host that could be read as a flag before running anything'
 });
 
 test('inspectAll reads each credential file once and lists each credential helper once, whatever the number of hosts', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'ek-inspect-'));
   const hosts = ['a.test:1', 'b.test:1', 'c.test:1'];
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ credHelpers: Object.fromEntries(hosts.map((h) => [h, 'pass'])), auths: { 'plain.test:1': { auth: 'eDp5' } } }));
   const listed: string[] = [];
-  const runner = createLoginRunner({ env: { DOCKER_CONFIG: dir, HOME: dir }, listHelper: async (h) => { listed.push(h); return { 'a.test:1': 'AWS', 'b.test:1': 'AWS' }; } });
+  const runner = createLoginRunner({ env: { DOCKER_CONFIG: dir, HOME: dir }, listHelper: (h) => { listed.push(h); return Promise.resolve({ 'a.test:1': 'AWS', 'b.test:1': 'AWS' }); } });
   const views = await runner.inspectAll([...hosts, 'plain.test:1'].map((host) => ({ tool: 'docker' as const, host })));
   assert.deepEqual(listed, ['pass'], 'one list for the batch');
   assert.deepEqual(views.map((v) => v.present), [true, true, false, true]);

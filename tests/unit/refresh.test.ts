@@ -12,19 +12,19 @@ const reg = (over: Partial<Registry> = {}): Registry => ({ id: 'r1', name: 'prod
 function standIns(opts: { storage?: DiskView['storage']['storage']; tokenError?: KeeperError; loginError?: KeeperError; proxyAccount?: string; noInspect?: boolean } = {}) {
   const calls = { tokens: 0, logins: [] as string[] };
   const tokens: TokenProvider = {
-    async get() {
+    get() {
       calls.tokens += 1;
-      if (opts.tokenError) throw opts.tokenError;
-      return { username: 'AWS', password: PASSWORD, expiresAt: new Date(Date.UTC(2026, 0, 1, 12)), proxyEndpoint: `https://${opts.proxyAccount ?? '123456789012'}.dkr.ecr.eu-west-1.amazonaws.com` };
+      if (opts.tokenError) return Promise.reject(opts.tokenError);
+      return Promise.resolve({ username: 'AWS', password: PASSWORD, expiresAt: new Date(Date.UTC(2026, 0, 1, 12)), proxyEndpoint: `https://${opts.proxyAccount ?? '123456789012'}.dkr.ecr.eu-west-1.amazonaws.com` });
     },
   };
   const login: LoginProvider = {
-    async login(req) {
+    login(req) {
       calls.logins.push(req.host);
-      if (opts.loginError) throw opts.loginError;
-      return { warnings: ['WARNING! Your password will be stored unencrypted'], fingerprint: 'fp-1' };
+      if (opts.loginError) return Promise.reject(opts.loginError);
+      return Promise.resolve({ warnings: ['WARNING! Your password will be stored unencrypted'], fingerprint: 'fp-1' });
     },
-    ...(opts.noInspect ? {} : { async inspect() { return { storage: { storage: opts.storage ?? 'plaintext' }, present: true }; } }),
+    ...(opts.noInspect ? {} : { inspect: () => Promise.resolve<DiskView>({ storage: { storage: opts.storage ?? 'plaintext' }, present: true }) }),
   };
   const deps = (over: Partial<RefreshDeps> = {}): RefreshDeps => ({ tokens, login, knownStorage: 'unknown', forceToken: false, minValidityMs: 0, loginTimeoutMs: 1000, ...over });
   return { calls, deps };

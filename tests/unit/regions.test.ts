@@ -6,10 +6,13 @@ import assert from 'node:assert/strict';
 import { partition } from '@aws-sdk/core/client';
 import { checkRegion, closestRegion, editDistance, isRegistry, KNOWN_REGIONS, validateRegistryInput } from '../../src/core/registry';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { readSdkPartitions } from '../../scripts/aws-regions.mjs';
+import { readSdkPartitions as readSdkPartitionsUntyped } from '../../scripts/aws-regions.mjs';
+
+// Its shape as far as these tests read it (the script has no declarations).
+const readSdkPartitions = readSdkPartitionsUntyped as () => { partitions: { regions: string[] }[] };
 
 test('the region list is exactly the installed SDK\'s partition data, and the SDK knows each one', () => {
-  const sdk = readSdkPartitions() as { partitions: { regions: string[] }[] };
+  const sdk = readSdkPartitions();
   const fromSdk = sdk.partitions.flatMap((p) => p.regions).filter((r) => r !== 'eusc-de-east-1');
   assert.deepEqual([...KNOWN_REGIONS].sort(), fromSdk.sort());
   for (const r of KNOWN_REGIONS) assert.ok((partition(r) as { description?: string }).description, `${r} is a known region of the SDK`);

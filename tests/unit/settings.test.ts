@@ -17,7 +17,7 @@ test('fresh folder gets defaults and a readable file', () => {
   assert.deepEqual(repo.read(), DEFAULT_SETTINGS);
   const reg = { id: 'x1', name: 'prod', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
   repo.update((cur) => ({ ...cur, registries: [reg as never] }));
-  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).registries[0].name, 'prod');
+  assert.equal((JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { registries: { name: string }[] }).registries[0].name, 'prod');
 });
 
 test('a corrupt settings file is backed up beside itself, never lost, and defaults load with a warning', () => {
@@ -71,7 +71,7 @@ test('migration from an unversioned file', () => {
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ refreshLead: 1200, autoRefresh: false, registries: [] }));
   const { repo } = openSettings(open, dir);
   assert.equal(repo.read().refreshLeadMinutes, 20);
-  assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).version, 1);
+  assert.equal((JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>).version, 1);
 });
 
 test('settings patches are validated field by field', () => {

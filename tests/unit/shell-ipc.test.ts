@@ -31,9 +31,9 @@ class StandInIpcMain {
 const standInServices = (): HandlerServices => ({
   configDir: '/tmp/config',
   listProfiles: () => [{ name: 'default', type: 'static', region: 'us-east-1' }],
-  detectAccount: async () => '123456789012',
+  detectAccount: () => Promise.resolve('123456789012'),
   answerMfa: () => false,
-  signIn: async () => true,
+  signIn: () => Promise.resolve(true),
 });
 
 function setup() {

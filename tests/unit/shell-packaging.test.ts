@@ -12,14 +12,19 @@ const require = createRequire(import.meta.url);
 const text = readFileSync('build/electron-builder.yml', 'utf8');
 
 /** js-yaml and the schema come with electron-builder, ajv with conf: all are installed by npm ci. */
-function load(): { cfg: Record<string, any>; validate: (c: unknown) => { ok: boolean; errors: string } } {
+/** The part of ajv used here (its CommonJS export is the class, also as .default). */
+interface AjvClass {
+  new (opts: { allErrors: boolean; strict: boolean }): { compile(schema: unknown): { (data: unknown): boolean; errors?: unknown } };
+}
+
+function load(): { cfg: Record<string, unknown>; validate: (c: unknown) => { ok: boolean; errors: string } } {
   const yaml = require('js-yaml') as { load(s: string): unknown };
-  const cfg = yaml.load(text) as Record<string, any>;
-  const AjvMod = require('ajv');
+  const cfg = yaml.load(text) as Record<string, unknown>;
+  const AjvMod = require('ajv') as AjvClass & { default?: AjvClass };
   const Ajv = AjvMod.default ?? AjvMod;
-  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as unknown;
   const v = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  return { cfg, validate: (c) => ({ ok: v(c) as boolean, errors: JSON.stringify(v.errors) }) };
+  return { cfg, validate: (c) => ({ ok: v(c), errors: JSON.stringify(v.errors) }) };
 }
 
 function pngSize(buf: Buffer): { w: number; h: number } {
@@ -34,7 +39,7 @@ describe('electron-builder.yml', () => {
     const r = validate(cfg);
     assert.ok(r.ok, r.errors);
     assert.equal(cfg.appId, APP_ID, 'AppUserModelId in main.ts and appId must match for Windows toasts');
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { homepage: string; devDependencies: Record<string, string>; scripts: Record<string, string> };
     assert.match(pkg.homepage, /^https:\/\//, 'deb Homepage comes from package.json');
     assert.equal(pkg.devDependencies.electron, cfg.electronVersion, 'pinned exactly, same version everywhere');
     assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/, 'the file checked here is the one `npm run dist` builds with');

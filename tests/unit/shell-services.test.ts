@@ -23,7 +23,7 @@ const standInTokens = (proxyEndpoint?: string): Pick<TokenSource, 'get'> & { req
   const reqs: unknown[] = [];
   return {
     reqs,
-    async get(req) { reqs.push(req); return { username: 'AWS', password: 'secret', expiresAt: new Date(), ...(proxyEndpoint ? { proxyEndpoint } : {}) }; },
+    get(req) { reqs.push(req); return Promise.resolve({ username: 'AWS', password: 'secret', expiresAt: new Date(), ...(proxyEndpoint ? { proxyEndpoint } : {}) }); },
   };
 };
 

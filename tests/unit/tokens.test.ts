@@ -190,7 +190,7 @@ describe('createTokenSource with a fake client', () => {
     const source = createTokenSource({
       clock: () => now,
       clientFactory: factory,
-      credentials: () => async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
+      credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
       env: {},
     });
     // API calls made, counted where they arrive: the client's getAuthorizationToken.
@@ -262,7 +262,7 @@ describe('createTokenSource with a fake client', () => {
     assert.equal(calls(), 1);
     for (const r of results) {
       assert.equal(r.status, 'rejected');
-      assert.equal((r).reason.category, 'throttled');
+      assert.equal((r.reason as KeeperError).category, 'throttled');
     }
     await assert.rejects(source.get(PRIVATE));
     assert.equal(calls(), 2);
@@ -272,7 +272,7 @@ describe('createTokenSource with a fake client', () => {
     const source = createTokenSource({
       requestTimeoutMs: 50,
       env: {},
-      credentials: () => async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
+      credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
       clientFactory: () => ({ getAuthorizationToken: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })))) }),
     });
     await assert.rejects(source.get(PRIVATE), (e: KeeperError) => e.category === 'timeout');
@@ -281,8 +281,8 @@ describe('createTokenSource with a fake client', () => {
   it('a malformed token is reported without its contents', async () => {
     const source = createTokenSource({
       env: {},
-      credentials: () => async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
-      clientFactory: () => ({ getAuthorizationToken: async () => ({ authorizationToken: Buffer.from('no-colon-secret').toString('base64'), expiresAt: new Date() }) }),
+      credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
+      clientFactory: () => ({ getAuthorizationToken: () => Promise.resolve({ authorizationToken: Buffer.from('no-colon-secret').toString('base64'), expiresAt: new Date() }) }),
     });
     await assert.rejects(source.get(PRIVATE), (e: KeeperError) => e.category === 'server' && !e.message.includes('no-colon-secret'));
   });
@@ -291,8 +291,8 @@ describe('createTokenSource with a fake client', () => {
     const seen: TokenClientConfig[] = [];
     const source = createTokenSource({
       env: { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9/ecr', AWS_ENDPOINT_URL: 'http://127.0.0.1:9/all' },
-      credentials: () => async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
-      clientFactory: (_k, c) => { seen.push(c); return { getAuthorizationToken: async () => ({ authorizationToken: Buffer.from('AWS:p').toString('base64'), expiresAt: new Date(Date.now() + 3600_000) }) }; },
+      credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
+      clientFactory: (_k, c) => { seen.push(c); return { getAuthorizationToken: () => Promise.resolve({ authorizationToken: Buffer.from('AWS:p').toString('base64'), expiresAt: new Date(Date.now() + 3600_000) }) }; },
     });
     await source.get({ kind: 'private', region: 'us-east-1' });
     await source.get({ kind: 'public', region: 'us-east-1' });

@@ -38,9 +38,9 @@ describe('AWS console URL', () => {
 
 describe('window action handlers', () => {
   const services = (opened: string[], copied: string[]): HandlerServices => ({
-    configDir: '/tmp/config', listProfiles: () => [], detectAccount: async () => '123456789012',
-    answerMfa: () => false, signIn: async () => true,
-    openExternal: async (url) => { opened.push(url); },
+    configDir: '/tmp/config', listProfiles: () => [], detectAccount: () => Promise.resolve('123456789012'),
+    answerMfa: () => false, signIn: () => Promise.resolve(true),
+    openExternal: (url) => { opened.push(url); return Promise.resolve(); },
     writeClipboard: (text) => { copied.push(text); },
   });
 
