@@ -24,7 +24,10 @@ import { defaultParallelLogins } from '../src/core/login';
 // ---------- options ----------
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
-const opt = (name: string, dflt: string) => { const i = argv.indexOf(name); return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt; };
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
+};
 const QUICK = flag('--quick');
 const NS = QUICK ? [1, 4] : [1, 10, 40, 100];
 /** The seed pipeline starts a Python awscli per registry: at large N one repetition is plenty. */
@@ -39,14 +42,22 @@ const OUT = resolve(opt('--out', 'docs/PERFORMANCE.md'));
 const WITH_UI = !flag('--no-ui');
 
 // ---------- small tools ----------
-interface Proc { code: number | null; stdout: string; stderr: string }
+interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Proc> {
   return new Promise((res, rej) => {
     const c = spawn(cmd, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    c.stdout!.on('data', (d) => { stdout += d; });
-    c.stderr!.on('data', (d) => { stderr += d; });
+    c.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    c.stderr!.on('data', (d) => {
+      stderr += d;
+    });
     c.on('error', rej);
     c.on('close', (code) => res({ code, stdout, stderr }));
     if (input !== undefined) c.stdin!.end(input);
@@ -61,7 +72,11 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return performance.now() - t0;
 }
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -97,7 +112,11 @@ function configDirWith(n: number, label: string): string {
 }
 
 async function floor(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) must(await run(docker!, ['login', '--username', 'AWS', '--password-stdin', hosts[i]], stack.env, stack.password), 'docker login');
+  for (let i = 0; i < n; i++)
+    must(
+      await run(docker!, ['login', '--username', 'AWS', '--password-stdin', hosts[i]], stack.env, stack.password),
+      'docker login',
+    );
 }
 
 async function seedPipeline(n: number): Promise<void> {
@@ -120,20 +139,37 @@ async function parallelLoop(n: number): Promise<void> {
   // Seeded like the real config, so docker keeps its file store (an empty config makes it pick pass).
   writeFileSync(join(dir, 'seed.json'), JSON.stringify(SEED_CONFIG));
   const script = `printf '%s\\n' "$@" | xargs -P ${PARALLEL} -I{} sh -c 'd=$(mktemp -d -p "${dir}"); cp "${dir}/seed.json" "$d/config.json"; printf %s "$PW" | DOCKER_CONFIG="$d" docker login --username AWS --password-stdin "$1" >/dev/null' _ {}`;
-  must(await run('sh', ['-c', script, 'loop', ...hosts.slice(0, n)], { ...stack.env, PW: stack.password }), 'parallel shell loop');
+  must(
+    await run('sh', ['-c', script, 'loop', ...hosts.slice(0, n)], { ...stack.env, PW: stack.password }),
+    'parallel shell loop',
+  );
 }
 
 /** Peak resident memory (VmHWM) of the last `login --all`, sampled from /proc while it ran. */
 let lastPeakMb = 0;
 async function cliLoginAll(dir: string, n: number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, 'login', '--all'], { env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'login', '--all'], {
+    env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   let peakKb = 0;
   const sample = setInterval(() => {
-    try { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)); } catch { /* exited */ }
+    try {
+      peakKb = Math.max(
+        peakKb,
+        Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0),
+      );
+    } catch {
+      /* exited */
+    }
   }, 5);
   const code = await new Promise<number | null>((r) => child.once('close', r));
   clearInterval(sample);
@@ -148,17 +184,33 @@ async function cliLoginAll(dir: string, n: number): Promise<void> {
  * their own finished children too (cutime + cstime): docker logins, or a CLI with its logins.
  */
 function childrenCpuMs(): number {
-  const f = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const f = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(f[13]) + Number(f[14])) * 10;
 }
 /** The registry servers (our children named docker-registry): they check every login's password on these cores. */
-const registryPids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-  try { const st = readFileSync(`/proc/${p}/stat`, 'utf8'); return st.includes('(docker-registry)') && st.replace(/^.*\) /, '').split(' ')[1] === String(process.pid); } catch { return false; }
-});
+const registryPids = readdirSync('/proc')
+  .filter((p) => /^\d+$/.test(p))
+  .filter((p) => {
+    try {
+      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return st.includes('(docker-registry)') && st.replace(/^.*\) /, '').split(' ')[1] === String(process.pid);
+    } catch {
+      return false;
+    }
+  });
 function registryCpuMs(): number {
   let ms = 0;
   for (const p of registryPids) {
-    try { const f = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' '); ms += (Number(f[11]) + Number(f[12])) * 10; } catch { /* exited */ }
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
+      ms += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      /* exited */
+    }
   }
   return ms;
 }
@@ -173,7 +225,18 @@ async function cpuOf(into: { children: number; registry: number }, fn: () => Pro
 
 // ---------- 1 + 2: logins ----------
 /** cpu: per login, docker (floor), the registry (floor), and the keeper's own node (login --all less its docker logins). */
-interface LoginRow { n: number; keeper: number; floor: number; parallel: number; seed: number | null; inKeeper: number | null; startup: number; bare: number; peakMb: number; cpu: { docker: number; registry: number; node: number } }
+interface LoginRow {
+  n: number;
+  keeper: number;
+  floor: number;
+  parallel: number;
+  seed: number | null;
+  inKeeper: number | null;
+  startup: number;
+  bare: number;
+  peakMb: number;
+  cpu: { docker: number; registry: number; node: number };
+}
 const rows: LoginRow[] = [];
 try {
   for (const n of NS) {
@@ -185,7 +248,16 @@ try {
     await cliLoginAll(dir, n);
     const floorCpu = { children: 0, registry: 0 };
     const keeperCpu = { children: 0, registry: 0 };
-    const t = { keeper: [] as number[], floor: [] as number[], parallel: [] as number[], seed: [] as number[], inKeeper: [] as number[], startup: [] as number[], bare: [] as number[], peak: [] as number[] };
+    const t = {
+      keeper: [] as number[],
+      floor: [] as number[],
+      parallel: [] as number[],
+      seed: [] as number[],
+      inKeeper: [] as number[],
+      startup: [] as number[],
+      bare: [] as number[],
+      peak: [] as number[],
+    };
     // The in-process keeper: one token fetch on its warm-up, then the tray app's cost per refresh.
     const rk = realKeeper(stack, { configDir: dir });
     keepers.push(rk);
@@ -199,13 +271,26 @@ try {
       t.keeper.push(await timed(() => cpuOf(keeperCpu, () => cliLoginAll(dir, n))));
       t.peak.push(lastPeakMb);
       resetDockerConfig();
-      t.inKeeper.push(await timed(async () => {
-        const res = await rk.keeper.refreshAll();
-        const bad = res.filter((r) => r.error);
-        if (bad.length) throw new Error(`in-keeper refresh: ${bad[0].error!.message}`);
-      }));
-      t.bare.push(await timed(async () => { must(await run(process.execPath, [CLI, '--version'], stack.env), '--version'); }));
-      t.startup.push(await timed(async () => { must(await run(process.execPath, [CLI, 'status', '--json'], { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }), 'status'); }));
+      t.inKeeper.push(
+        await timed(async () => {
+          const res = await rk.keeper.refreshAll();
+          const bad = res.filter((r) => r.error);
+          if (bad.length) throw new Error(`in-keeper refresh: ${bad[0].error!.message}`);
+        }),
+      );
+      t.bare.push(
+        await timed(async () => {
+          must(await run(process.execPath, [CLI, '--version'], stack.env), '--version');
+        }),
+      );
+      t.startup.push(
+        await timed(async () => {
+          must(
+            await run(process.execPath, [CLI, 'status', '--json'], { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }),
+            'status',
+          );
+        }),
+      );
       if (aws && rep < (n > SEED_MAX_N ? 1 : SEED_REPS)) {
         resetDockerConfig();
         t.seed.push(await timed(() => seedPipeline(n)));
@@ -258,11 +343,16 @@ try {
   await stack.stop();
 }
 
-async function measureWatch(dir: string, seconds: number): Promise<{ n: number; seconds: number; cpuMsPerMin: number; rssMb: number; tickMs: number }> {
+async function measureWatch(
+  dir: string,
+  seconds: number,
+): Promise<{ n: number; seconds: number; cpuMsPerMin: number; rssMb: number; tickMs: number }> {
   const env = { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir };
   const child = spawn(process.execPath, [CLI, 'watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   child.stderr.on('data', () => {});
   const closed = new Promise((r) => child.once('close', r));
   try {
@@ -275,15 +365,27 @@ async function measureWatch(dir: string, seconds: number): Promise<{ n: number; 
     // few seconds later) are not "at rest": measure from 10 s after the watch said it started.
     await sleep(10_000);
     const hz = 100; // USER_HZ: /proc/PID/stat counts clock ticks of 10 ms on Linux
-    const cpu = () => { const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' '); return (Number(f[11]) + Number(f[12])) * (1000 / hz); };
+    const cpu = () => {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
+      return (Number(f[11]) + Number(f[12])) * (1000 / hz);
+    };
     const c0 = cpu();
     const t0 = performance.now();
     await sleep(seconds * 1000);
     const c1 = cpu();
     const elapsed = (performance.now() - t0) / 1000;
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-    if (/ login r\d+:/.test(out.split('\n').slice(1).join('\n'))) log('  note: watch logged in during the measurement (not at rest)');
-    return { n: REST_N, seconds: Math.round(elapsed), cpuMsPerMin: (c1 - c0) / (elapsed / 60), rssMb: rssKb / 1024, tickMs: 1000 / hz };
+    if (/ login r\d+:/.test(out.split('\n').slice(1).join('\n')))
+      log('  note: watch logged in during the measurement (not at rest)');
+    return {
+      n: REST_N,
+      seconds: Math.round(elapsed),
+      cpuMsPerMin: (c1 - c0) / (elapsed / 60),
+      rssMb: rssKb / 1024,
+      tickMs: 1000 / hz,
+    };
   } finally {
     child.kill('SIGTERM');
     await closed;
@@ -291,60 +393,190 @@ async function measureWatch(dir: string, seconds: number): Promise<{ n: number; 
 }
 
 // ---------- the report ----------
-function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>, ui: { median: number; layout: number | null; line: string } | null, uiScript: string | null): void {
-  const s = (ms: number | null) => (ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+function report(
+  rows: LoginRow[],
+  rest: Awaited<ReturnType<typeof measureWatch>>,
+  ui: { median: number; layout: number | null; line: string } | null,
+  uiScript: string | null,
+): void {
+  const s = (ms: number | null) =>
+    ms === null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
   const x = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`);
   /** login --all's wall time if all the CPU it and the registry use were spread evenly over every core. */
   const bestOf = (r: LoginRow) => ((r.cpu.docker + r.cpu.registry + r.cpu.node) * r.n) / cpus().length;
-  const table: string[][] = [['N', 'floor (bare docker login)', 'ecr-keeper login --all', 'vs floor', `parallel shell loop (-P ${PARALLEL})`, 'seed pipeline', 'seed / keeper', 'refreshAll in keeper', 'vs floor', 'CLI start: --version / status', 'login --all peak RSS', 'CPU per login: docker / registry / keeper', `CPU-bound best on ${cpus().length} cores`]];
-  for (const r of rows) table.push([String(r.n), s(r.floor), s(r.keeper), x(r.keeper, r.floor), s(r.parallel), s(r.seed), x(r.seed, r.keeper), s(r.inKeeper), x(r.inKeeper, r.floor), `${s(r.bare)} / ${s(r.startup)}`, `${r.peakMb.toFixed(0)} MB`, `${r.cpu.docker.toFixed(1)} / ${r.cpu.registry.toFixed(1)} / ${r.cpu.node.toFixed(1)} ms`, x(bestOf(r), r.floor)]);
+  const table: string[][] = [
+    [
+      'N',
+      'floor (bare docker login)',
+      'ecr-keeper login --all',
+      'vs floor',
+      `parallel shell loop (-P ${PARALLEL})`,
+      'seed pipeline',
+      'seed / keeper',
+      'refreshAll in keeper',
+      'vs floor',
+      'CLI start: --version / status',
+      'login --all peak RSS',
+      'CPU per login: docker / registry / keeper',
+      `CPU-bound best on ${cpus().length} cores`,
+    ],
+  ];
+  for (const r of rows)
+    table.push([
+      String(r.n),
+      s(r.floor),
+      s(r.keeper),
+      x(r.keeper, r.floor),
+      s(r.parallel),
+      s(r.seed),
+      x(r.seed, r.keeper),
+      s(r.inKeeper),
+      x(r.inKeeper, r.floor),
+      `${s(r.bare)} / ${s(r.startup)}`,
+      `${r.peakMb.toFixed(0)} MB`,
+      `${r.cpu.docker.toFixed(1)} / ${r.cpu.registry.toFixed(1)} / ${r.cpu.node.toFixed(1)} ms`,
+      x(bestOf(r), r.floor),
+    ]);
 
-  interface Target { what: string; target: string; measured: string; met: boolean | null; why?: string }
+  interface Target {
+    what: string;
+    target: string;
+    measured: string;
+    met: boolean | null;
+    why?: string;
+  }
   const targets: Target[] = [];
   const byN = (n: number) => rows.find((r) => r.n === n);
   const mid = byN(10) ?? rows[Math.min(1, rows.length - 1)];
   const one = byN(1) ?? rows[0];
-  const cpuText = (r: LoginRow) => `docker ${r.cpu.docker.toFixed(1)} ms + registry ${r.cpu.registry.toFixed(1)} ms + the keeper's node ${r.cpu.node.toFixed(1)} ms of CPU per login`;
-  const overheadWhy = (r: LoginRow) => `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(r.keeper)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
+  const cpuText = (r: LoginRow) =>
+    `docker ${r.cpu.docker.toFixed(1)} ms + registry ${r.cpu.registry.toFixed(1)} ms + the keeper's node ${r.cpu.node.toFixed(1)} ms of CPU per login`;
+  const overheadWhy = (r: LoginRow) =>
+    `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(r.keeper)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
   if (mid.seed !== null) {
     const ok = mid.seed / mid.keeper >= 5;
-    targets.push({ what: `N=${mid.n}: vs the seed pipeline`, target: '>= 5x faster', measured: x(mid.seed, mid.keeper), met: ok,
-      why: ok ? undefined : `the seed pipeline starts a Python awscli per registry (${s(mid.seed / mid.n)} each here) but docker login itself costs ${s(mid.floor / mid.n)}` });
-  } else targets.push({ what: `N=${mid.n}: vs the seed pipeline`, target: '>= 5x faster', measured: 'aws CLI not installed', met: null });
+    targets.push({
+      what: `N=${mid.n}: vs the seed pipeline`,
+      target: '>= 5x faster',
+      measured: x(mid.seed, mid.keeper),
+      met: ok,
+      why: ok
+        ? undefined
+        : `the seed pipeline starts a Python awscli per registry (${s(mid.seed / mid.n)} each here) but docker login itself costs ${s(mid.floor / mid.n)}`,
+    });
+  } else
+    targets.push({
+      what: `N=${mid.n}: vs the seed pipeline`,
+      target: '>= 5x faster',
+      measured: 'aws CLI not installed',
+      met: null,
+    });
   // Issue 16's targets: parallel staged logins against the sequential floor.
-  for (const [n, goal] of [[10, 1.5], [40, 0.8], [100, 0.6]] as const) {
+  for (const [n, goal] of [
+    [10, 1.5],
+    [40, 0.8],
+    [100, 0.6],
+  ] as const) {
     const r = byN(n);
     if (!r) continue;
     const ok = r.keeper / r.floor <= goal;
-    targets.push({ what: `N=${n}: login --all vs the sequential floor`, target: `<= ${goal}x`, measured: x(r.keeper, r.floor), met: ok, why: ok ? undefined : overheadWhy(r) });
+    targets.push({
+      what: `N=${n}: login --all vs the sequential floor`,
+      target: `<= ${goal}x`,
+      measured: x(r.keeper, r.floor),
+      met: ok,
+      why: ok ? undefined : overheadWhy(r),
+    });
   }
   {
     const big = byN(40) ?? rows[rows.length - 1];
     const ok = big.inKeeper! / big.floor <= 0.6;
-    targets.push({ what: `N=${big.n}: refreshAll inside a running keeper vs the floor`, target: '<= 0.6x', measured: x(big.inKeeper, big.floor), met: ok,
-      why: ok ? undefined : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread` });
+    targets.push({
+      what: `N=${big.n}: refreshAll inside a running keeper vs the floor`,
+      target: '<= 0.6x',
+      measured: x(big.inKeeper, big.floor),
+      met: ok,
+      why: ok
+        ? undefined
+        : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread`,
+    });
   }
   {
     const ok = one.keeper < 150;
-    targets.push({ what: 'N=1: login --all wall time', target: '< 150 ms', measured: s(one.keeper), met: ok,
-      why: ok ? undefined : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it` });
+    targets.push({
+      what: 'N=1: login --all wall time',
+      target: '< 150 ms',
+      measured: s(one.keeper),
+      met: ok,
+      why: ok
+        ? undefined
+        : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it`,
+    });
   }
-  targets.push({ what: `watch at rest, ${rest.n} registries: CPU`, target: '< 20 ms/min', measured: `${rest.cpuMsPerMin.toFixed(1)} ms/min`, met: rest.cpuMsPerMin < 20,
-    why: rest.cpuMsPerMin < 20 ? undefined : 'the watch wakes at least once a minute (the alarm is capped at 60 s so a missed deadline after sleep is caught) and re-plans every registry on each wake' });
-  targets.push({ what: `watch at rest, ${rest.n} registries: memory`, target: '< 100 MB RSS', measured: `${rest.rssMb.toFixed(1)} MB`, met: rest.rssMb < 100,
-    why: rest.rssMb < 100 ? undefined : 'most of the resident memory is node itself plus the AWS SDK modules loaded for the token calls' });
-  if (ui) targets.push({ what: 'window: one countdown tick, 200 registries (script)', target: '< 4 ms', measured: `${ui.median.toFixed(3)} ms`, met: ui.median < 4 });
-  else targets.push({ what: 'window: one countdown tick, 200 registries (script)', target: '< 4 ms', measured: !WITH_UI ? 'skipped (--no-ui)' : uiScript ? 'ui-tick failed (see the run log)' : 'bench/ui-tick.ts not present', met: null });
+  targets.push({
+    what: `watch at rest, ${rest.n} registries: CPU`,
+    target: '< 20 ms/min',
+    measured: `${rest.cpuMsPerMin.toFixed(1)} ms/min`,
+    met: rest.cpuMsPerMin < 20,
+    why:
+      rest.cpuMsPerMin < 20
+        ? undefined
+        : 'the watch wakes at least once a minute (the alarm is capped at 60 s so a missed deadline after sleep is caught) and re-plans every registry on each wake',
+  });
+  targets.push({
+    what: `watch at rest, ${rest.n} registries: memory`,
+    target: '< 100 MB RSS',
+    measured: `${rest.rssMb.toFixed(1)} MB`,
+    met: rest.rssMb < 100,
+    why:
+      rest.rssMb < 100
+        ? undefined
+        : 'most of the resident memory is node itself plus the AWS SDK modules loaded for the token calls',
+  });
+  if (ui)
+    targets.push({
+      what: 'window: one countdown tick, 200 registries (script)',
+      target: '< 4 ms',
+      measured: `${ui.median.toFixed(3)} ms`,
+      met: ui.median < 4,
+    });
+  else
+    targets.push({
+      what: 'window: one countdown tick, 200 registries (script)',
+      target: '< 4 ms',
+      measured: !WITH_UI
+        ? 'skipped (--no-ui)'
+        : uiScript
+          ? 'ui-tick failed (see the run log)'
+          : 'bench/ui-tick.ts not present',
+      met: null,
+    });
 
-  const md = (t: string[][]) => [`| ${t[0].join(' | ')} |`, `|${t[0].map(() => '---').join('|')}|`, ...t.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const md = (t: string[][]) =>
+    [
+      `| ${t[0].join(' | ')} |`,
+      `|${t[0].map(() => '---').join('|')}|`,
+      ...t.slice(1).map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
   const text = (t: string[][]) => {
     const w = t[0].map((_, i) => Math.max(...t.map((r) => r[i].length)));
     return t.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n');
   };
-  const targetTable = [['target', 'goal', 'measured', 'result'], ...targets.map((t) => [t.what, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'])];
+  const targetTable = [
+    ['target', 'goal', 'measured', 'result'],
+    ...targets.map((t) => [t.what, t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED']),
+  ];
 
   let commit = 'unknown';
-  try { commit = readFileSync('.git/HEAD', 'utf8').trim(); if (commit.startsWith('ref: ')) commit = readFileSync(join('.git', commit.slice(5)), 'utf8').trim().slice(0, 12); } catch { /* not a checkout */ }
+  try {
+    commit = readFileSync('.git/HEAD', 'utf8').trim();
+    if (commit.startsWith('ref: '))
+      commit = readFileSync(join('.git', commit.slice(5)), 'utf8')
+        .trim()
+        .slice(0, 12);
+  } catch {
+    /* not a checkout */
+  }
   const cpu = cpus();
   const machine = [
     `- date: ${new Date().toISOString()}`,
@@ -356,7 +588,9 @@ function report(rows: LoginRow[], rest: Awaited<ReturnType<typeof measureWatch>>
     `- mode: ${QUICK ? 'quick (CI smoke: small N, short rest window; numbers are not comparable)' : 'full'}; ${REPS} repetitions (seed pipeline ${SEED_REPS}), medians`,
   ].join('\n');
 
-  console.log(`\n${text(table)}\n\nwatch at rest: ${rest.n} registries, ${rest.cpuMsPerMin.toFixed(1)} ms CPU/min over ${rest.seconds} s, ${rest.rssMb.toFixed(1)} MB RSS`);
+  console.log(
+    `\n${text(table)}\n\nwatch at rest: ${rest.n} registries, ${rest.cpuMsPerMin.toFixed(1)} ms CPU/min over ${rest.seconds} s, ${rest.rssMb.toFixed(1)} MB RSS`,
+  );
   if (ui) console.log(ui.line);
   console.log(`\n${text(targetTable)}\n`);
 
@@ -412,7 +646,10 @@ ${ui ? `Window: \`${ui.line}\`` : `Window: ${!WITH_UI ? 'not measured in this ru
 ## Targets
 
 ${md(targetTable)}
-${targets.filter((t) => t.met === false && t.why).map((t) => `\n- **${t.what}** missed: ${t.why}.`).join('')}
+${targets
+  .filter((t) => t.met === false && t.why)
+  .map((t) => `\n- **${t.what}** missed: ${t.why}.`)
+  .join('')}
 `;
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, doc);

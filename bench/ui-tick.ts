@@ -45,7 +45,9 @@ try {
     return { median: med(script), p95: p95(script), layoutMedian: med(withLayout) };
   })()`);
   const f = (n: number) => n.toFixed(3);
-  console.log(`ui-tick: ${N} registries, scripting per tick median ${f(result.median)} ms (p95 ${f(result.p95)} ms); with style+layout median ${f(result.layoutMedian)} ms [chromium, ${SAMPLES}x${BATCH} ticks]`);
+  console.log(
+    `ui-tick: ${N} registries, scripting per tick median ${f(result.median)} ms (p95 ${f(result.p95)} ms); with style+layout median ${f(result.layoutMedian)} ms [chromium, ${SAMPLES}x${BATCH} ticks]`,
+  );
   await k.stop();
 } finally {
   await browser.close();

@@ -14,14 +14,27 @@ export function readSdkPartitions() {
   const require = createRequire(import.meta.url);
   const pkgFile = require.resolve('@aws-sdk/core/package.json');
   const { version } = JSON.parse(readFileSync(pkgFile, 'utf8'));
-  const file = join(dirname(pkgFile), 'dist-es', 'submodules', 'client', 'util-endpoints', 'lib', 'aws', 'partitions.js');
+  const file = join(
+    dirname(pkgFile),
+    'dist-es',
+    'submodules',
+    'client',
+    'util-endpoints',
+    'lib',
+    'aws',
+    'partitions.js',
+  );
   const text = readFileSync(file, 'utf8');
   const m = /export const partitionsInfo = ([\s\S]*?);?\s*$/.exec(text);
   if (!m) throw new Error(`${file} no longer has the expected form; update scripts/aws-regions.mjs.`);
   const info = JSON.parse(m[1]);
   return {
     source: `@aws-sdk/core ${version}`,
-    partitions: info.partitions.map((p) => ({ id: p.id, regionRegex: p.regionRegex, regions: Object.keys(p.regions).filter((r) => !/^aws(-[a-z]+)*-global$/.test(r)) })),
+    partitions: info.partitions.map((p) => ({
+      id: p.id,
+      regionRegex: p.regionRegex,
+      regions: Object.keys(p.regions).filter((r) => !/^aws(-[a-z]+)*-global$/.test(r)),
+    })),
   };
 }
 
@@ -29,7 +42,11 @@ export function readSdkPartitions() {
 export function writeRegions() {
   const json = `${JSON.stringify(readSdkPartitions(), null, 2)}\n`;
   let old = '';
-  try { old = readFileSync(OUT, 'utf8'); } catch { /* first run */ }
+  try {
+    old = readFileSync(OUT, 'utf8');
+  } catch {
+    /* first run */
+  }
   if (old !== json) writeFileSync(OUT, json);
   return json;
 }

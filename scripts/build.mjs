@@ -18,11 +18,26 @@ writeRegions();
 const httpByRequire = {
   name: 'http-by-require',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?http$/ }, (a) => (a.namespace === 'http-by-require' ? { path: 'node:http', external: true } : { path: 'node:http', namespace: 'http-by-require' }));
-    b.onLoad({ filter: /.*/, namespace: 'http-by-require' }, () => ({ contents: "module.exports = require('node:http');", loader: 'js' }));
+    b.onResolve({ filter: /^(node:)?http$/ }, (a) =>
+      a.namespace === 'http-by-require'
+        ? { path: 'node:http', external: true }
+        : { path: 'node:http', namespace: 'http-by-require' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'http-by-require' }, () => ({
+      contents: "module.exports = require('node:http');",
+      loader: 'js',
+    }));
   },
 };
-const common = { bundle: true, platform: 'node', target: 'node22', mainFields: ['module', 'main'], sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  sourcemap: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
 // `ecr-keeper --version` prints package.json's version (src/cli/ecr-keeper.ts reads __VERSION__).
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 // Built into a fresh folder and swapped in at the end, so a rebuild (npm install's prepare, npm
@@ -33,26 +48,61 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 if (existsSync('src/cli/ecr-keeper.ts')) {
-  jobs.push(build({
-    ...common, entryPoints: { cli: 'src/cli/ecr-keeper.ts' }, outdir: out, format: 'esm', splitting: true,
-    chunkNames: 'chunks/[name]-[hash]', define: { __VERSION__: JSON.stringify(version) }, plugins: [httpByRequire],
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
-  }).then(() => chmodSync(`${out}/cli.js`, 0o755)));
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: { cli: 'src/cli/ecr-keeper.ts' },
+      outdir: out,
+      format: 'esm',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      define: { __VERSION__: JSON.stringify(version) },
+      plugins: [httpByRequire],
+      banner: {
+        js: "#!/usr/bin/env node\nimport { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);",
+      },
+    }).then(() => chmodSync(`${out}/cli.js`, 0o755)),
+  );
 }
 if (existsSync('src/electron/main.ts')) {
-  jobs.push(build({
-    ...common, entryPoints: { main: 'src/electron/main.ts' }, outdir: out, format: 'esm', external: ['electron'],
-    banner: { js: "import { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);" },
-  }));
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: { main: 'src/electron/main.ts' },
+      outdir: out,
+      format: 'esm',
+      external: ['electron'],
+      banner: {
+        js: "import { createRequire as __ekCreateRequire } from 'node:module'; const require = __ekCreateRequire(import.meta.url);",
+      },
+    }),
+  );
 }
 if (existsSync('src/electron/preload.ts')) {
-  jobs.push(build({ ...common, entryPoints: ['src/electron/preload.ts'], outfile: `${out}/preload.cjs`, format: 'cjs', external: ['electron'] }));
+  jobs.push(
+    build({
+      ...common,
+      entryPoints: ['src/electron/preload.ts'],
+      outfile: `${out}/preload.cjs`,
+      format: 'cjs',
+      external: ['electron'],
+    }),
+  );
 }
 if (existsSync('src/renderer/app.ts')) {
-  jobs.push(build({ ...common, platform: 'browser', target: 'chrome120', entryPoints: ['src/renderer/app.ts'], outfile: `${out}/renderer/app.js`, format: 'iife' })
-    .then(() => {
-      for (const f of ['index.html', 'styles.css']) if (existsSync(`src/renderer/${f}`)) cpSync(`src/renderer/${f}`, `${out}/renderer/${f}`);
-    }));
+  jobs.push(
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'chrome120',
+      entryPoints: ['src/renderer/app.ts'],
+      outfile: `${out}/renderer/app.js`,
+      format: 'iife',
+    }).then(() => {
+      for (const f of ['index.html', 'styles.css'])
+        if (existsSync(`src/renderer/${f}`)) cpSync(`src/renderer/${f}`, `${out}/renderer/${f}`);
+    }),
+  );
 }
 try {
   await Promise.all(jobs);

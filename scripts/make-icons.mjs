@@ -14,7 +14,13 @@ import { deflateSync } from 'node:zlib';
 
 const OUT = new URL('../assets/', import.meta.url);
 const STATES = ['idle', 'ok', 'expiring', 'error', 'refreshing'];
-const COLORS = { idle: [0x80, 0x86, 0x8f], ok: [0x2e, 0x9d, 0x5b], expiring: [0xd9, 0x8e, 0x04], error: [0xd3, 0x3a, 0x2c], refreshing: [0x2f, 0x7d, 0xe1] };
+const COLORS = {
+  idle: [0x80, 0x86, 0x8f],
+  ok: [0x2e, 0x9d, 0x5b],
+  expiring: [0xd9, 0x8e, 0x04],
+  error: [0xd3, 0x3a, 0x2c],
+  refreshing: [0x2f, 0x7d, 0xe1],
+};
 
 // ---------- PNG / ICO encoding ----------
 
@@ -82,7 +88,8 @@ const disc = (cx, cy, r) => (x, y) => Math.hypot(x - cx, y - cy) <= r;
 const ring = (cx, cy, r, w) => (x, y) => Math.abs(Math.hypot(x - cx, y - cy) - r) <= w / 2;
 function capsule(x1, y1, x2, y2, w) {
   return (x, y) => {
-    const dx = x2 - x1, dy = y2 - y1;
+    const dx = x2 - x1,
+      dy = y2 - y1;
     const t = Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy || 1)));
     return Math.hypot(x - (x1 + t * dx), y - (y1 + t * dy)) <= w / 2;
   };
@@ -100,8 +107,11 @@ function arc(cx, cy, r, w, a0, a1) {
 function triangle(ax, ay, bx, by, cx, cy) {
   const s = (px, py, qx, qy, rx, ry) => (px - rx) * (qy - ry) - (qx - rx) * (py - ry);
   return (x, y) => {
-    const d1 = s(x, y, ax, ay, bx, by), d2 = s(x, y, bx, by, cx, cy), d3 = s(x, y, cx, cy, ax, ay);
-    const neg = d1 < 0 || d2 < 0 || d3 < 0, pos = d1 > 0 || d2 > 0 || d3 > 0;
+    const d1 = s(x, y, ax, ay, bx, by),
+      d2 = s(x, y, bx, by, cx, cy),
+      d3 = s(x, y, cx, cy, ax, ay);
+    const neg = d1 < 0 || d2 < 0 || d3 < 0,
+      pos = d1 > 0 || d2 > 0 || d3 > 0;
     return !(neg && pos);
   };
 }
@@ -112,7 +122,10 @@ function roundedSquare(inset, radius) {
     return Math.hypot(qx, qy) <= radius;
   };
 }
-const union = (...fs) => (x, y) => fs.some((f) => f(x, y));
+const union =
+  (...fs) =>
+  (x, y) =>
+    fs.some((f) => f(x, y));
 
 /** The inner symbol per state, drawn inside a circle of radius ~0.3 around the centre. */
 function glyph(state, w) {
@@ -124,7 +137,7 @@ function glyph(state, w) {
     case 'error': // exclamation mark
       return union(capsule(0.5, 0.3, 0.5, 0.56, w * 1.1), disc(0.5, 0.69, w * 0.62));
     case 'refreshing': // circular arrow
-      return union(arc(0.5, 0.5, 0.19, w * 0.9, 40, 320), triangle(0.5, 0.21, 0.5, 0.42, 0.37, 0.30));
+      return union(arc(0.5, 0.5, 0.19, w * 0.9, 40, 320), triangle(0.5, 0.21, 0.5, 0.42, 0.37, 0.3));
     default: // idle: nothing configured, a quiet dot
       return disc(0.5, 0.5, w * 0.8);
   }
@@ -135,36 +148,63 @@ function render(size, layers, n = 4) {
   const out = new Uint8Array(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0; // premultiplied accumulators over the subsamples
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0; // premultiplied accumulators over the subsamples
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
-          const x = (px + (sx + 0.5) / n) / size, y = (py + (sy + 0.5) / n) / size;
-          let cr = 0, cg = 0, cb = 0, ca = 0;
+          const x = (px + (sx + 0.5) / n) / size,
+            y = (py + (sy + 0.5) / n) / size;
+          let cr = 0,
+            cg = 0,
+            cb = 0,
+            ca = 0;
           for (const l of layers) {
             if (!l.shape(x, y)) continue;
             const la = l.alpha ?? 1;
-            cr = l.rgb[0] * la + cr * (1 - la); cg = l.rgb[1] * la + cg * (1 - la); cb = l.rgb[2] * la + cb * (1 - la);
+            cr = l.rgb[0] * la + cr * (1 - la);
+            cg = l.rgb[1] * la + cg * (1 - la);
+            cb = l.rgb[2] * la + cb * (1 - la);
             ca = la + ca * (1 - la);
           }
-          r += cr; g += cg; b += cb; a += ca;
+          r += cr;
+          g += cg;
+          b += cb;
+          a += ca;
         }
       }
-      const o = (py * size + px) * 4, k = n * n;
+      const o = (py * size + px) * 4,
+        k = n * n;
       out[o + 3] = Math.round((a / k) * 255);
-      if (a > 0) { out[o] = Math.round(r / a); out[o + 1] = Math.round(g / a); out[o + 2] = Math.round(b / a); }
+      if (a > 0) {
+        out[o] = Math.round(r / a);
+        out[o + 1] = Math.round(g / a);
+        out[o + 2] = Math.round(b / a);
+      }
     }
   }
   return out;
 }
 
-const BLACK = [0, 0, 0], WHITE = [255, 255, 255];
-const templateLayers = (state) => [{ shape: ring(0.5, 0.5, 0.42, 0.1), rgb: BLACK }, { shape: glyph(state, 0.1), rgb: BLACK }];
-const colourLayers = (state) => [{ shape: disc(0.5, 0.5, 0.47), rgb: COLORS[state] }, { shape: glyph(state, 0.1), rgb: WHITE }];
+const BLACK = [0, 0, 0],
+  WHITE = [255, 255, 255];
+const templateLayers = (state) => [
+  { shape: ring(0.5, 0.5, 0.42, 0.1), rgb: BLACK },
+  { shape: glyph(state, 0.1), rgb: BLACK },
+];
+const colourLayers = (state) => [
+  { shape: disc(0.5, 0.5, 0.47), rgb: COLORS[state] },
+  { shape: glyph(state, 0.1), rgb: WHITE },
+];
 const png = (size, layers) => encodePng(size, render(size, layers));
 
 mkdirSync(OUT, { recursive: true });
 const written = [];
-const write = (name, data) => { writeFileSync(new URL(name, OUT), data); written.push(name); };
+const write = (name, data) => {
+  writeFileSync(new URL(name, OUT), data);
+  written.push(name);
+};
 
 for (const state of STATES) {
   // macOS: "Template" must end the base name for Electron to mark it a template image.
@@ -173,7 +213,10 @@ for (const state of STATES) {
   write(`${base}@2x.png`, png(36, templateLayers(state)));
   write(`tray-${state}.png`, png(32, colourLayers(state)));
   write(`tray-${state}@2x.png`, png(64, colourLayers(state)));
-  write(`tray-${state}.ico`, encodeIco([16, 20, 24, 32, 48].map((size) => ({ size, png: png(size, colourLayers(state)) }))));
+  write(
+    `tray-${state}.ico`,
+    encodeIco([16, 20, 24, 32, 48].map((size) => ({ size, png: png(size, colourLayers(state)) }))),
+  );
 }
 
 // App icon: AWS-dark rounded square, orange ring, white check.

@@ -11,7 +11,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const require = createRequire(import.meta.url);
 
 type Minimatch = (path: string, pattern: string, opts?: { dot?: boolean }) => boolean;
-interface ResourceEntry { from: string; to?: string; filter?: string[] }
+interface ResourceEntry {
+  from: string;
+  to?: string;
+  filter?: string[];
+}
 interface BuilderConfig {
   productName: string;
   files: string[];
@@ -60,11 +64,15 @@ export function matchFiles(base: string, patterns: string[], skipDirs: string[] 
   const include = patterns.filter((p) => !p.startsWith('!'));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const top = readdirSync(base).filter((n) => !skipDirs.includes(n));
-  const all = top.flatMap((n) => {
-    const p = join(base, n);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  }).map((p) => relative(base, p).split(sep).join('/'));
-  return all.filter((f) => include.some((p) => mm(f, p, { dot: true })) && !exclude.some((p) => mm(f, p, { dot: true })));
+  const all = top
+    .flatMap((n) => {
+      const p = join(base, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    })
+    .map((p) => relative(base, p).split(sep).join('/'));
+  return all.filter(
+    (f) => include.some((p) => mm(f, p, { dot: true })) && !exclude.some((p) => mm(f, p, { dot: true })),
+  );
 }
 
 function copyEntry(root: string, resources: string, e: ResourceEntry): void {
@@ -84,7 +92,8 @@ function copyEntry(root: string, resources: string, e: ResourceEntry): void {
  */
 export function layOutPackagedApp(root: string, dest: string, platform: Platform = 'linux'): PackagedLayout {
   const cfg = builderConfig(root);
-  const installDir = platform === 'darwin' ? join(dest, `${cfg.productName}.app`, 'Contents') : join(dest, cfg.productName);
+  const installDir =
+    platform === 'darwin' ? join(dest, `${cfg.productName}.app`, 'Contents') : join(dest, cfg.productName);
   const resources = join(installDir, platform === 'darwin' ? 'Resources' : 'resources');
   const appDir = join(resources, 'app');
   for (const f of matchFiles(root, cfg.files, ['node_modules', '.git', '.cache', 'release'])) {
@@ -92,11 +101,13 @@ export function layOutPackagedApp(root: string, dest: string, platform: Platform
     cpSync(join(root, f), join(appDir, f), { preserveTimestamps: true });
   }
   const perPlatform = platform === 'darwin' ? cfg.mac : platform === 'win32' ? cfg.win : cfg.linux;
-  for (const e of [...(cfg.extraResources ?? []), ...(perPlatform?.extraResources ?? [])]) copyEntry(root, resources, e);
-  const executable = platform === 'darwin'
-    ? join(installDir, 'MacOS', cfg.productName)
-    : platform === 'win32'
-      ? join(installDir, `${cfg.productName}.exe`)
-      : join(installDir, cfg.linux?.executableName ?? cfg.productName);
+  for (const e of [...(cfg.extraResources ?? []), ...(perPlatform?.extraResources ?? [])])
+    copyEntry(root, resources, e);
+  const executable =
+    platform === 'darwin'
+      ? join(installDir, 'MacOS', cfg.productName)
+      : platform === 'win32'
+        ? join(installDir, `${cfg.productName}.exe`)
+        : join(installDir, cfg.linux?.executableName ?? cfg.productName);
   return { installDir, resources, appDir, executable };
 }

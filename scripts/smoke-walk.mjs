@@ -12,9 +12,10 @@ const MODE = env.SMOKE_MODE ?? 'walk'; // 'walk' | 'second-instance'
 const OK = env.SMOKE_OK ?? 'smoke-ok';
 const BAD = env.SMOKE_BAD ?? 'smoke-bad';
 const layout = MODE === 'walk' ? (standin.packaged ? 'packaged' : 'dev') : MODE;
-const steps = MODE === 'walk'
-  ? ['imports', 'whenReady', 'single-instance', 'tray', 'window', 'ipc', 'notification', 'before-quit', 'exit']
-  : ['second-instance'];
+const steps =
+  MODE === 'walk'
+    ? ['imports', 'whenReady', 'single-instance', 'tray', 'window', 'ipc', 'notification', 'before-quit', 'exit']
+    : ['second-instance'];
 let done = 0;
 
 function pass(step, detail) {
@@ -54,7 +55,12 @@ process.on('unhandledRejection', (err) => fail(steps[done] ?? 'exit', `unhandled
 // The entry module (dist/main.js) is loaded and evaluated after every --import has run; its
 // top-level code is synchronous up to whenReady() (or app.quit() without the lock), so the walk
 // starts once either is recorded.
-void until(steps[0], "dist/main.js's top level to run (whenReady or quit)", () => first('app.whenReady') || first('app.quit'), 30_000)
+void until(
+  steps[0],
+  "dist/main.js's top level to run (whenReady or quit)",
+  () => first('app.whenReady') || first('app.quit'),
+  30_000,
+)
   .then(() => (MODE === 'walk' ? walk() : secondInstance()))
   .catch((err) => fail(steps[done] ?? 'exit', err?.stack ?? String(err)));
 
@@ -63,9 +69,17 @@ function topLevelOrder(step) {
   const setPath = entries('app.setPath').find((e) => e.key === 'userData');
   const lock = first('app.requestSingleInstanceLock');
   check(step, name?.name === 'ECR Keeper', `app.setName('ECR Keeper') not called (got ${JSON.stringify(name)})`);
-  check(step, setPath?.value === env.ECR_KEEPER_CONFIG_DIR, `userData is ${setPath?.value}, expected the shared config dir ${env.ECR_KEEPER_CONFIG_DIR}`);
+  check(
+    step,
+    setPath?.value === env.ECR_KEEPER_CONFIG_DIR,
+    `userData is ${setPath?.value}, expected the shared config dir ${env.ECR_KEEPER_CONFIG_DIR}`,
+  );
   check(step, lock, 'requestSingleInstanceLock() was not called');
-  check(step, name.seq < setPath.seq && setPath.seq < lock.seq, 'setName, setPath(userData) and the lock must come in that order (the lock lives in userData)');
+  check(
+    step,
+    name.seq < setPath.seq && setPath.seq < lock.seq,
+    'setName, setPath(userData) and the lock must come in that order (the lock lives in userData)',
+  );
   // Nothing may read userData before it is set (electron-store, the lock).
   const early = entries('app.getPath').find((e) => e.seq < setPath.seq);
   check(step, !early, `app.getPath('${early?.key}') was read before setPath`);
@@ -76,7 +90,11 @@ async function secondInstance() {
   const step = 'second-instance';
   const lock = topLevelOrder(step);
   check(step, lock.granted === false, 'the stand-in was told the lock is held');
-  check(step, first('app.quit') && first('app.quit').seq > lock.seq, 'a second copy must quit when it does not get the lock');
+  check(
+    step,
+    first('app.quit') && first('app.quit').seq > lock.seq,
+    'a second copy must quit when it does not get the lock',
+  );
   check(step, !first('app.whenReady'), 'a second copy must not wait for ready (it would start a second keeper)');
   await new Promise((r) => setTimeout(r, 200));
   check(step, standin.trays().length === 0 && standin.windows().length === 0, 'a second copy created a tray or window');
@@ -87,14 +105,24 @@ async function secondInstance() {
 async function walk() {
   // ---- imports: the ESM bundle's top level ran with electron-store/conf and the SDK inside it.
   check('imports', first('app.setName'), "dist/main.js's top level did not run");
-  pass('imports', `${join(standin.appPath, 'dist', 'main.js')} evaluated; 'electron' came from the stand-in, everything else from the bundle${standin.packaged ? ' (no node_modules in this layout)' : ''}`);
+  pass(
+    'imports',
+    `${join(standin.appPath, 'dist', 'main.js')} evaluated; 'electron' came from the stand-in, everything else from the bundle${standin.packaged ? ' (no node_modules in this layout)' : ''}`,
+  );
 
   // ---- whenReady
   const lock = topLevelOrder('whenReady');
   check('whenReady', first('app.whenReady')?.seq > lock.seq, 'whenReady() not awaited after the lock');
-  check('whenReady', standin.trays().length === 0 && standin.windows().length === 0, 'a tray or window was made before ready');
+  check(
+    'whenReady',
+    standin.trays().length === 0 && standin.windows().length === 0,
+    'a tray or window was made before ready',
+  );
   standin.ready();
-  pass('whenReady', `setName('ECR Keeper') -> setPath('userData', ${env.ECR_KEEPER_CONFIG_DIR}) -> requestSingleInstanceLock() -> whenReady(); nothing created before ready`);
+  pass(
+    'whenReady',
+    `setName('ECR Keeper') -> setPath('userData', ${env.ECR_KEEPER_CONFIG_DIR}) -> requestSingleInstanceLock() -> whenReady(); nothing created before ready`,
+  );
 
   // ---- single-instance
   check('single-instance', lock.granted === true, 'the lock was not granted');
@@ -113,13 +141,24 @@ async function walk() {
     return labels.some((l) => l.startsWith(`${OK}: `)) && labels.some((l) => l.startsWith(`${BAD}: `)) ? t : null;
   });
   check('tray', !tray.image.isEmpty(), `tray icon ${tray.image.path} does not exist`);
-  check('tray', tray.image.path.startsWith(join(standin.appPath, 'assets')), `tray icon outside the app's assets: ${tray.image.path}`);
+  check(
+    'tray',
+    tray.image.path.startsWith(join(standin.appPath, 'assets')),
+    `tray icon outside the app's assets: ${tray.image.path}`,
+  );
   const images = entries('nativeImage.createFromPath');
   const missing = images.filter((e) => !e.exists).map((e) => e.path);
   check('tray', missing.length === 0, `images that do not exist: ${missing.join(', ')}`);
   const labels = tray.menu.template.map((i) => i.label ?? '-');
-  check('tray', labels.includes('Quit ECR Keeper') && labels.includes('Refresh all now'), `menu: ${labels.join(' | ')}`);
-  pass('tray', `icon ${tray.image.path.slice(standin.appPath.length + 1)}; menu from the keeper: ${labels.filter((l) => l !== '-').join(' | ')}`);
+  check(
+    'tray',
+    labels.includes('Quit ECR Keeper') && labels.includes('Refresh all now'),
+    `menu: ${labels.join(' | ')}`,
+  );
+  pass(
+    'tray',
+    `icon ${tray.image.path.slice(standin.appPath.length + 1)}; menu from the keeper: ${labels.filter((l) => l !== '-').join(' | ')}`,
+  );
 
   // ---- window
   const prefs = win.options.webPreferences ?? {};
@@ -127,28 +166,61 @@ async function walk() {
   check('window', prefs.preload === preload, `preload is ${prefs.preload}, expected ${preload}`);
   check('window', existsSync(preload), `${preload} does not exist`);
   const preloadText = readFileSync(preload, 'utf8');
-  check('window', /\brequire\("electron"\)/.test(preloadText) && !/^\s*import\s/m.test(preloadText), 'the preload must be one CommonJS file (sandboxed preloads cannot import)');
-  check('window', prefs.contextIsolation === true && prefs.sandbox === true && prefs.nodeIntegration === false && prefs.webSecurity !== false, `unsafe webPreferences ${JSON.stringify(prefs)}`);
+  check(
+    'window',
+    /\brequire\("electron"\)/.test(preloadText) && !/^\s*import\s/m.test(preloadText),
+    'the preload must be one CommonJS file (sandboxed preloads cannot import)',
+  );
+  check(
+    'window',
+    prefs.contextIsolation === true &&
+      prefs.sandbox === true &&
+      prefs.nodeIntegration === false &&
+      prefs.webSecurity !== false,
+    `unsafe webPreferences ${JSON.stringify(prefs)}`,
+  );
   const load = first('BrowserWindow.loadFile');
   const page = join(standin.appPath, 'dist', 'renderer', 'index.html');
-  check('window', load?.path === page && load.exists, `loaded ${load?.path} (exists: ${load?.exists}), expected ${page}`);
+  check(
+    'window',
+    load?.path === page && load.exists,
+    `loaded ${load?.path} (exists: ${load?.exists}), expected ${page}`,
+  );
   const html = readFileSync(page, 'utf8');
   const meta = /<meta[^>]+http-equiv="Content-Security-Policy"[^>]+content="([^"]+)"/i.exec(html)?.[1] ?? '';
   check('window', /default-src 'none'/.test(meta) && /script-src 'self'/.test(meta), `page CSP: ${meta || '(none)'}`);
-  for (const m of html.matchAll(/(?:src|href)="([^":#]+)"/g)) check('window', existsSync(join(page, '..', m[1])), `the page refers to ${m[1]}, which is not in the layout`);
+  for (const m of html.matchAll(/(?:src|href)="([^":#]+)"/g))
+    check('window', existsSync(join(page, '..', m[1])), `the page refers to ${m[1]}, which is not in the layout`);
   const hdr = await new Promise((r) => session.defaultSession.headersReceived({ responseHeaders: {} }, r));
-  check('window', /default-src 'none'/.test(hdr?.responseHeaders?.['Content-Security-Policy']?.[0] ?? ''), 'the session does not add the CSP header');
+  check(
+    'window',
+    /default-src 'none'/.test(hdr?.responseHeaders?.['Content-Security-Policy']?.[0] ?? ''),
+    'the session does not add the CSP header',
+  );
   let granted = null;
-  session.defaultSession.permissionRequest(win.webContents, 'media', (ok) => { granted = ok; });
+  session.defaultSession.permissionRequest(win.webContents, 'media', (ok) => {
+    granted = ok;
+  });
   check('window', granted === false, 'a permission request was not denied');
-  check('window', win.webContents.openHandler?.({ url: 'https://example.com/' })?.action === 'deny', 'window.open is not denied');
-  pass('window', `preload dist/preload.cjs (CommonJS), sandbox + contextIsolation, page dist/renderer/index.html with CSP "${meta.split(';')[0]}; ..." (meta and header)`);
+  check(
+    'window',
+    win.webContents.openHandler?.({ url: 'https://example.com/' })?.action === 'deny',
+    'window.open is not denied',
+  );
+  pass(
+    'window',
+    `preload dist/preload.cjs (CommonJS), sandbox + contextIsolation, page dist/renderer/index.html with CSP "${meta.split(';')[0]}; ..." (meta and header)`,
+  );
 
   // ---- ipc
   const own = { sender: { id: win.webContents.id }, senderFrame: { url: win.webContents.getURL(), parent: null } };
   const mine = await ipcMain.invoke('snapshot:get', own);
   const names = mine?.result?.registries?.map((r) => r.name) ?? [];
-  check('ipc', names.includes(OK) && names.includes(BAD), `snapshot for the window: ${JSON.stringify(mine).slice(0, 300)}`);
+  check(
+    'ipc',
+    names.includes(OK) && names.includes(BAD),
+    `snapshot for the window: ${JSON.stringify(mine).slice(0, 300)}`,
+  );
   const foreignFrames = [
     { sender: { id: win.webContents.id + 100 }, senderFrame: { url: win.webContents.getURL(), parent: null } },
     { sender: { id: win.webContents.id }, senderFrame: { url: 'https://attacker.example/', parent: null } },
@@ -156,13 +228,26 @@ async function walk() {
   ];
   for (const ev of foreignFrames) {
     const r = await ipcMain.invoke('snapshot:get', ev);
-    check('ipc', r?.error?.category === 'access-denied' && !('result' in r), `a foreign sender got ${JSON.stringify(r).slice(0, 200)}`);
+    check(
+      'ipc',
+      r?.error?.category === 'access-denied' && !('result' in r),
+      `a foreign sender got ${JSON.stringify(r).slice(0, 200)}`,
+    );
   }
-  pass('ipc', `snapshot:get answered the window (${names.join(', ')}); refused another webContents, another origin and an iframe`);
+  pass(
+    'ipc',
+    `snapshot:get answered the window (${names.join(', ')}); refused another webContents, another origin and an iframe`,
+  );
 
   // ---- notification: the registry whose credentials are missing fails on the start-up refresh.
-  const note = await until('notification', `a notification for ${BAD}`, () => standin.notifications().find((n) => n.shown && n.options.title.startsWith(`${BAD}:`)));
-  check('notification', !standin.notifications().some((n) => n.options.title.startsWith(`${OK}:`)), `${OK} should not have notified`);
+  const note = await until('notification', `a notification for ${BAD}`, () =>
+    standin.notifications().find((n) => n.shown && n.options.title.startsWith(`${BAD}:`)),
+  );
+  check(
+    'notification',
+    !standin.notifications().some((n) => n.options.title.startsWith(`${OK}:`)),
+    `${OK} should not have notified`,
+  );
   const badSnap = (await ipcMain.invoke('snapshot:get', own)).result.registries.find((r) => r.name === BAD);
   check('notification', badSnap?.state === 'error', `${BAD} is ${badSnap?.state}, expected error`);
   pass('notification', `"${note.options.title}" shown (${badSnap.error.category}: ${note.options.body.slice(0, 80)}…)`);
@@ -174,25 +259,54 @@ async function walk() {
   check('before-quit', refreshItem?.click, `no "Refresh now" in ${OK}'s submenu`);
   const dockerFile = join(env.DOCKER_CONFIG ?? '', 'config.json');
   const hasLogin = () => {
-    try { return Boolean(JSON.parse(readFileSync(dockerFile, 'utf8')).auths?.[okSnap.host]?.auth); } catch { return false; }
+    try {
+      return Boolean(JSON.parse(readFileSync(dockerFile, 'utf8')).auths?.[okSnap.host]?.auth);
+    } catch {
+      return false;
+    }
   };
   check('before-quit', !hasLogin(), `${okSnap.host} is already in ${dockerFile}`);
   refreshItem.click({ checked: false });
-  await until('before-quit', 'the login to be in flight', async () => (await ipcMain.invoke('snapshot:get', own)).result.registries.find((r) => r.id === okSnap.id)?.refreshing);
+  await until(
+    'before-quit',
+    'the login to be in flight',
+    async () =>
+      (await ipcMain.invoke('snapshot:get', own)).result.registries.find((r) => r.id === okSnap.id)?.refreshing,
+  );
   let quitAt = 0;
-  const quitted = new Promise((r) => { standin.onQuit = () => { quitAt = Date.now(); r(); }; });
+  const quitted = new Promise((r) => {
+    standin.onQuit = () => {
+      quitAt = Date.now();
+      r();
+    };
+  });
   const asked = Date.now();
   app.quit();
   const firstBefore = entries('before-quit')[0];
-  check('before-quit', firstBefore?.prevented === true, 'before-quit did not wait (the login in flight would be killed)');
+  check(
+    'before-quit',
+    firstBefore?.prevented === true,
+    'before-quit did not wait (the login in flight would be killed)',
+  );
   check('before-quit', !entries('quit').length, 'the app quit with a login in flight');
   await quitted;
-  check('before-quit', hasLogin(), `the login in flight did not finish before the quit: ${okSnap.host} not in ${dockerFile}`);
+  check(
+    'before-quit',
+    hasLogin(),
+    `the login in flight did not finish before the quit: ${okSnap.host} not in ${dockerFile}`,
+  );
   check('before-quit', quitAt - asked < 6_000, `the quit waited ${quitAt - asked} ms (the cap is 5 s)`);
-  pass('before-quit', `quit deferred ${quitAt - asked} ms until the login in flight finished; ${okSnap.host} is in the docker config`);
+  pass(
+    'before-quit',
+    `quit deferred ${quitAt - asked} ms until the login in flight finished; ${okSnap.host} is in the docker config`,
+  );
 
   // ---- exit
-  check('exit', entries('before-quit').length >= 2 && entries('before-quit').at(-1).prevented === false, 'the second before-quit was prevented too');
+  check(
+    'exit',
+    entries('before-quit').length >= 2 && entries('before-quit').at(-1).prevented === false,
+    'the second before-quit was prevented too',
+  );
   check('exit', tray.isDestroyed(), 'the tray was not removed');
   check('exit', win.isDestroyed(), 'the window did not close on quit');
   pass('exit', 'before-quit let the second quit through; tray destroyed, window closed, quit emitted');

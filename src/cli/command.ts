@@ -29,7 +29,11 @@ export type Options = Record<string, OptionSpec>;
 
 /** Options every verb takes (the dispatcher handles them). */
 export const GLOBAL_OPTIONS = {
-  'config-dir': { type: 'string', value: 'DIR', help: "settings folder (default: $ECR_KEEPER_CONFIG_DIR or the app's folder)" },
+  'config-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: "settings folder (default: $ECR_KEEPER_CONFIG_DIR or the app's folder)",
+  },
   help: { type: 'boolean', short: 'h', help: 'help for a command, e.g. ecr-keeper add --help' },
 } as const satisfies Options;
 
@@ -84,7 +88,10 @@ export function isFlag(arg: string | undefined, name: string, spec: OptionSpec):
 /** The verb's options (and the global ones) parsed strictly: an unknown option is a usage error. */
 export function parseOptions(v: Verb, args: string[]): Pick<Ctx, 'values' | 'positionals'> {
   const options = Object.fromEntries(
-    Object.entries({ ...GLOBAL_OPTIONS, ...v.options } as Options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    Object.entries({ ...GLOBAL_OPTIONS, ...v.options } as Options).map(([k, o]) => [
+      k,
+      o.short ? { type: o.type, short: o.short } : { type: o.type },
+    ]),
   );
   try {
     const r = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -100,11 +107,17 @@ export function checkArgs(v: Verb, positionals: string[]): void {
   if (v.args === 'none' && n) throw new UsageError(`${v.name} takes no arguments.`);
   if (typeof v.args === 'object' && n !== 1) {
     const { one, example } = v.args;
-    throw new UsageError(n ? `${v.name} takes one ${one}, got ${n}.` : `${v.name} needs a ${one}${example ? `, e.g. ${example}` : '.'}`);
+    throw new UsageError(
+      n ? `${v.name} takes one ${one}, got ${n}.` : `${v.name} needs a ${one}${example ? `, e.g. ${example}` : '.'}`,
+    );
   }
 }
 
-export async function openKeeper(configDir: string | undefined, io: Io, opts: { readOnly?: boolean } = {}): Promise<Keeper> {
+export async function openKeeper(
+  configDir: string | undefined,
+  io: Io,
+  opts: { readOnly?: boolean } = {},
+): Promise<Keeper> {
   const [{ createKeeper }, { openJsonFile }, { defaultConfigDir }, { terminalMfaPrompt }] = await Promise.all([
     import('../core/engine'),
     import('../core/json-store'),
@@ -136,7 +149,10 @@ function wrap(text: string, indent: number): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && indent + line.length + 1 + word.length > WIDTH) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    if (line && indent + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   lines.push(line);
   return lines.join(`\n${' '.repeat(indent)}`);
@@ -146,11 +162,17 @@ function optionLines(options: Options): string[] {
   return Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
     const help = wrap(o.help, FLAG_COLUMN + 4);
-    return flag.length <= FLAG_COLUMN ? `  ${flag.padEnd(FLAG_COLUMN)}  ${help}` : `  ${flag}\n${' '.repeat(FLAG_COLUMN + 4)}${help}`;
+    return flag.length <= FLAG_COLUMN
+      ? `  ${flag.padEnd(FLAG_COLUMN)}  ${help}`
+      : `  ${flag}\n${' '.repeat(FLAG_COLUMN + 4)}${help}`;
   });
 }
 
-const indented = (text: string) => text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+const indented = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
 
 export function verbHelp(v: Verb): string {
   return [
@@ -159,7 +181,9 @@ export function verbHelp(v: Verb): string {
     ...(v.about ? [indented(v.about)] : []),
     ...optionLines(v.options),
     ...(v.notes ? [indented(v.notes)] : []),
-  ].join('\n').trimEnd();
+  ]
+    .join('\n')
+    .trimEnd();
 }
 
 export function globalHelp(verbs: readonly Verb[]): string {

@@ -3,7 +3,21 @@
 // it throws into a message and an exit code (command.ts: EXIT).
 import * as nodeModule from 'node:module';
 import { InputError, KeeperError } from '../core/errors';
-import { checkArgs, EXIT, GLOBAL_OPTIONS, globalHelp, isFlag, openKeeper, parseOptions, problemText, TOP_OPTIONS, UsageError, verbHelp, type Io, type Verb } from './command';
+import {
+  checkArgs,
+  EXIT,
+  GLOBAL_OPTIONS,
+  globalHelp,
+  isFlag,
+  openKeeper,
+  parseOptions,
+  problemText,
+  TOP_OPTIONS,
+  UsageError,
+  verbHelp,
+  type Io,
+  type Verb,
+} from './command';
 import { VERBS } from './verbs';
 
 export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -22,7 +36,10 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
       io.out(globalHelp(VERBS));
       return cmd === undefined ? EXIT.usage : EXIT.ok;
     }
-    if (isFlag(cmd, 'version', TOP_OPTIONS.version)) { io.out(VERSION); return EXIT.ok; }
+    if (isFlag(cmd, 'version', TOP_OPTIONS.version)) {
+      io.out(VERSION);
+      return EXIT.ok;
+    }
     if (!v) throw new UsageError(`Unknown command "${cmd.slice(0, 40)}".`);
     return await run(v, rest, io, signals);
   } catch (err) {
@@ -32,7 +49,10 @@ export async function main(argvIn: string[], io: Io, signals: NodeJS.EventEmitte
 
 async function run(v: Verb, args: string[], io: Io, signals: NodeJS.EventEmitter): Promise<number> {
   const { values, positionals } = parseOptions(v, args);
-  if (values.help) { io.out(verbHelp(v)); return EXIT.ok; }
+  if (values.help) {
+    io.out(verbHelp(v));
+    return EXIT.ok;
+  }
   checkArgs(v, positionals);
   return v.run({ values, positionals, io, signals, open: (opts) => openKeeper(values['config-dir'], io, opts) });
 }
@@ -65,7 +85,9 @@ const invokedDirectly = (() => {
   try {
     const argv1 = process.argv[1] ?? '';
     return /(?:^|[\\/])(cli\.js|ecr-keeper(?:\.ts)?)$/.test(argv1);
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 })();
 
 if (invokedDirectly) {
@@ -82,7 +104,12 @@ if (invokedDirectly) {
       else throw err;
     });
   }
-  const write = (stream: NodeJS.WriteStream) => (s: string) => { if (!closed.has(stream)) stream.write(`${s}\n`); };
-  void main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env })
-    .then((code) => { process.exitCode = code; });
+  const write = (stream: NodeJS.WriteStream) => (s: string) => {
+    if (!closed.has(stream)) stream.write(`${s}\n`);
+  };
+  void main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr), env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
 }

@@ -8,7 +8,18 @@ import type { Keeper } from '../core/keeper';
 import type { Registry } from '../core/registry';
 import { REGISTRY_FIELDS, type RegistryFieldName } from '../core/registry-fields';
 import { needsAttention, type RegistrySnapshot } from '../core/snapshot';
-import { EXIT, globalHelp, problemText, table, UsageError, verb, verbHelp, type Io, type OptionSpec, type Verb } from './command';
+import {
+  EXIT,
+  globalHelp,
+  problemText,
+  table,
+  UsageError,
+  verb,
+  verbHelp,
+  type Io,
+  type OptionSpec,
+  type Verb,
+} from './command';
 import { storage } from './storage';
 
 interface FieldOption {
@@ -31,28 +42,46 @@ interface FieldOption {
 const FIELD_HELP = {
   region: { value: 'R', help: 'AWS region, e.g. us-east-1', onAdd: 'required for private registries' },
   accountId: { value: 'ID', help: '12-digit account id', default: "from the token's proxy endpoint", clearable: true },
-  profile: { value: 'P', help: 'AWS profile from ~/.aws/config', default: 'the default credential chain', clearable: true },
+  profile: {
+    value: 'P',
+    help: 'AWS profile from ~/.aws/config',
+    default: 'the default credential chain',
+    clearable: true,
+  },
   tool: {
     value: 'docker|podman|helm',
     help: "login tool: docker writes docker's config.json (nerdctl and Finch read it too); podman writes the containers auth file that podman, buildah and skopeo all read; helm (3.8 or later) writes helm's registry config, as helm registry login does",
     default: 'docker',
   },
   registryHost: { value: 'HOST', help: 'log in to this host', default: 'the derived one', clearable: true },
-  apiEndpoint: { value: 'URL', help: 'call the ECR API here: FIPS, VPC endpoints, emulators', default: "the AWS SDK's endpoint", clearable: true },
+  apiEndpoint: {
+    value: 'URL',
+    help: 'call the ECR API here: FIPS, VPC endpoints, emulators',
+    default: "the AWS SDK's endpoint",
+    clearable: true,
+  },
 } satisfies { [F in Exclude<FlaggedField, 'name'>]: FieldOption };
 
 /** Every field with a flag in the field table but the name has its help above, or this does not compile. */
-type FlaggedField = { [F in RegistryFieldName]: (typeof REGISTRY_FIELDS)[F]['flag'] extends string ? F : never }[RegistryFieldName];
-const fieldEntries = (Object.keys(FIELD_HELP) as (keyof typeof FIELD_HELP)[]).map((field) => [REGISTRY_FIELDS[field].flag, field, FIELD_HELP[field] as FieldOption] as const);
+type FlaggedField = {
+  [F in RegistryFieldName]: (typeof REGISTRY_FIELDS)[F]['flag'] extends string ? F : never;
+}[RegistryFieldName];
+const fieldEntries = (Object.keys(FIELD_HELP) as (keyof typeof FIELD_HELP)[]).map(
+  (field) => [REGISTRY_FIELDS[field].flag, field, FIELD_HELP[field] as FieldOption] as const,
+);
 
 /** The field options, each with the help `help` writes for it (add's or edit's wording). */
 function fieldOptions(help: (f: FieldOption) => string): Record<string, OptionSpec & { type: 'string' }> {
-  return Object.fromEntries(fieldEntries.map(([flag, , f]) => [flag, { type: 'string', value: f.value, help: help(f) }]));
+  return Object.fromEntries(
+    fieldEntries.map(([flag, , f]) => [flag, { type: 'string', value: f.value, help: help(f) }]),
+  );
 }
 
 /** The given field options as registry input (absent ones left out). */
 function fieldInput(values: Partial<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(fieldEntries.flatMap(([flag, field]) => (values[flag] === undefined ? [] : [[field, values[flag]]])));
+  return Object.fromEntries(
+    fieldEntries.flatMap(([flag, field]) => (values[flag] === undefined ? [] : [[field, values[flag]]])),
+  );
 }
 
 /**
@@ -60,24 +89,40 @@ function fieldInput(values: Partial<Record<string, unknown>>): Record<string, un
  * profile not in the AWS files); the keeper validates again when it saves, so errors surface there.
  */
 async function doorWarnings(keeper: Keeper, input: Record<string, unknown>, env: NodeJS.ProcessEnv, base?: Registry) {
-  const [{ validateRegistryInput }, aws] = await Promise.all([import('../core/registry'), import('../core/aws-profiles')]);
+  const [{ validateRegistryInput }, aws] = await Promise.all([
+    import('../core/registry'),
+    import('../core/aws-profiles'),
+  ]);
   let profiles: { names: string[]; files: string[] } | undefined;
   try {
     const f = aws.awsFiles(env);
     profiles = { names: (await aws.listProfiles(env)).map((p) => p.name), files: [f.configFile, f.credentialsFile] };
-  } catch { /* unreadable AWS files: the first refresh will say so with its fix */ }
+  } catch {
+    /* unreadable AWS files: the first refresh will say so with its fix */
+  }
   const v = validateRegistryInput(input, { existing: keeper.registries(), editingId: base?.id, base, profiles });
   return v.ok ? v.warnings : [];
 }
 
-const noSuchRegistry = (name: string) => new InputError([{ field: 'name', message: `No registry named "${name.slice(0, 80)}". Run \`ecr-keeper list\` to see them.` }]);
+const noSuchRegistry = (name: string) =>
+  new InputError([
+    { field: 'name', message: `No registry named "${name.slice(0, 80)}". Run \`ecr-keeper list\` to see them.` },
+  ]);
 
 function describeResult(r: RegistrySnapshot, now: number): { ok: boolean; text: string } {
-  if (r.state === 'helper-managed') return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
-  if (r.error) return { ok: false, text: `x ${r.name}  ${r.host ?? ''}\n    ${problemText(r.error, '    ')}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${formatLocalTime(r.error.retryAt)}` : ''}` };
+  if (r.state === 'helper-managed')
+    return { ok: true, text: `= ${r.name}  ${r.host}: handled by the ecr-login credential helper; nothing to do` };
+  if (r.error)
+    return {
+      ok: false,
+      text: `x ${r.name}  ${r.host ?? ''}\n    ${problemText(r.error, '    ')}${r.error.retryAt ? `\n    next automatic try (ecr-keeper watch or the app): ${formatLocalTime(r.error.retryAt)}` : ''}`,
+    };
   const left = r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : 'unknown';
   const notes = r.notices.map((n) => `\n    note: ${withFix(n.message, n.fix)}`).join('');
-  return { ok: true, text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt ? formatLocalTime(r.expiresAt) : 'unknown'})${notes}` };
+  return {
+    ok: true,
+    text: `ok ${r.name}  ${r.host}  valid for ${left} (until ${r.expiresAt ? formatLocalTime(r.expiresAt) : 'unknown'})${notes}`,
+  };
 }
 
 /** Each refresh result on its own line (failures on stderr); exit 0 only if all succeeded. */
@@ -106,14 +151,18 @@ export function statusJson(snaps: RegistrySnapshot[], now: number) {
 
 /** `login --signin`: one `aws sso login` per profile whose SSO session ran out, then those registries again. */
 async function signInWhereNeeded(keeper: Keeper, results: RegistrySnapshot[], io: Io): Promise<RegistrySnapshot[]> {
-  const profiles = new Set(results.flatMap((r) => (r.error?.action?.kind === 'sso-login' ? [r.error.action.profile] : [])));
+  const profiles = new Set(
+    results.flatMap((r) => (r.error?.action?.kind === 'sso-login' ? [r.error.action.profile] : [])),
+  );
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const profile of profiles) {
     io.err(`Signing in: aws sso login --profile ${profile}`);
     try {
       for (const r of await keeper.signIn(profile)) byId.set(r.id, r);
     } catch (err) {
-      io.err(`x sign-in for ${profile} failed: ${err instanceof KeeperError ? problemText(err, '    ') : (err as Error).message}`);
+      io.err(
+        `x sign-in for ${profile} failed: ${err instanceof KeeperError ? problemText(err, '    ') : (err as Error).message}`,
+      );
     }
   }
   return results.map((r) => byId.get(r.id) ?? r);
@@ -131,12 +180,18 @@ const add = verb({
   },
   async run({ values, positionals, io, open }) {
     const keeper = await open();
-    const input: Record<string, unknown> = { name: positionals[0], kind: values.public ? 'public' : 'private', ...fieldInput(values) };
+    const input: Record<string, unknown> = {
+      name: positionals[0],
+      kind: values.public ? 'public' : 'private',
+      ...fieldInput(values),
+    };
     if (values.disabled) input.enabled = false;
     const warnings = await doorWarnings(keeper, input, io.env);
     const reg = keeper.addRegistry(input);
     const host = keeper.snapshot().registries.find((r) => r.id === reg.id)?.host;
-    io.out(`Added ${reg.name} (${reg.kind === 'public' ? 'ECR Public' : reg.region}${host ? `, ${host}` : ', host from the first token'}).`);
+    io.out(
+      `Added ${reg.name} (${reg.kind === 'public' ? 'ECR Public' : reg.region}${host ? `, ${host}` : ', host from the first token'}).`,
+    );
     for (const w of warnings) io.err(`warning: ${w.message}`);
     return EXIT.ok;
   },
@@ -166,7 +221,8 @@ const edit = verb({
       autoRefresh: auto === undefined ? undefined : auto === 'on',
     };
     for (const k of Object.keys(input)) if (input[k] === undefined) delete input[k];
-    if (!Object.keys(input).length) throw new UsageError('edit needs at least one change, e.g. --region eu-west-1 or --disable.');
+    if (!Object.keys(input).length)
+      throw new UsageError('edit needs at least one change, e.g. --region eu-west-1 or --disable.');
     const keeper = await open();
     const cur = keeper.find(positionals[0]);
     if (!cur) throw noSuchRegistry(positionals[0]);
@@ -174,7 +230,11 @@ const edit = verb({
     const next = keeper.updateRegistry(cur.id, input);
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== cur[k]);
     for (const k of Object.keys(cur) as (keyof typeof cur)[]) if (!(k in next) && !changed.includes(k)) changed.push(k);
-    io.out(changed.length ? `Updated ${next.name}: ${changed.map((k) => `${k} ${next[k] === undefined ? '(cleared)' : `= ${String(next[k])}`}`).join(', ')}.` : `${next.name}: nothing changed.`);
+    io.out(
+      changed.length
+        ? `Updated ${next.name}: ${changed.map((k) => `${k} ${next[k] === undefined ? '(cleared)' : `= ${String(next[k])}`}`).join(', ')}.`
+        : `${next.name}: nothing changed.`,
+    );
     for (const w of warnings) io.err(`warning: ${w.message}`);
     return EXIT.ok;
   },
@@ -187,7 +247,12 @@ const remove = verb({
   about: `Removes the registry from ECR Keeper. Its login stays in the tool's credential file until the
 token expires (at most 12 hours).`,
   args: { one: 'NAME' },
-  options: { logout: { type: 'boolean', help: 'also remove that login now (from the file, and from the credential store it uses)' } },
+  options: {
+    logout: {
+      type: 'boolean',
+      help: 'also remove that login now (from the file, and from the credential store it uses)',
+    },
+  },
   async run({ values, positionals, io, open }) {
     const keeper = await open();
     const snap = keeper.snapshot().registries.find((x) => x.id === keeper.find(positionals[0])?.id);
@@ -196,14 +261,21 @@ token expires (at most 12 hours).`,
     if (!values.logout || !host) {
       io.out(`Removed ${r.name}.`);
       if (host && snap.state !== 'helper-managed' && snap.expiresAt) {
-        io.out(`Its login to ${host} stays in ${r.tool}'s credentials until it expires (${formatLocalTime(snap.expiresAt)}); \`ecr-keeper remove NAME --logout\` also removes the login.`);
+        io.out(
+          `Its login to ${host} stays in ${r.tool}'s credentials until it expires (${formatLocalTime(snap.expiresAt)}); \`ecr-keeper remove NAME --logout\` also removes the login.`,
+        );
       } else if (values.logout) io.out('It had no host yet, so there was no login to remove.');
       return EXIT.ok;
     }
     const { removeHostEntry } = await import('../core/logout');
     try {
       const out = await removeHostEntry(r.tool, host, { env: io.env });
-      const where = [out.removedKeys.length ? out.file : '', out.erasedFrom ? `the ${out.erasedFrom} credential store` : ''].filter(Boolean).join(' and ');
+      const where = [
+        out.removedKeys.length ? out.file : '',
+        out.erasedFrom ? `the ${out.erasedFrom} credential store` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
       io.out(`Removed ${r.name} and its login to ${host}${where ? ` (from ${where})` : ' (there was none)'}.`);
       return EXIT.ok;
     } catch (err) {
@@ -224,12 +296,27 @@ const list = verb({
   async run({ values, io, open }) {
     const keeper = await open({ readOnly: true });
     const snap = keeper.snapshot();
-    if (values.json) { io.out(JSON.stringify(keeper.registries(), null, 2)); return EXIT.ok; }
-    if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]'); return EXIT.ok; }
-    io.out(table([
-      ['NAME', 'HOST', 'REGION', 'PROFILE', 'TOOL', 'ENABLED'],
-      ...snap.registries.map((r) => [r.name, r.host ?? '(from first token)', r.region, r.profile ?? '(default chain)', r.tool, r.enabled ? 'yes' : 'no']),
-    ]));
+    if (values.json) {
+      io.out(JSON.stringify(keeper.registries(), null, 2));
+      return EXIT.ok;
+    }
+    if (!snap.registries.length) {
+      io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]');
+      return EXIT.ok;
+    }
+    io.out(
+      table([
+        ['NAME', 'HOST', 'REGION', 'PROFILE', 'TOOL', 'ENABLED'],
+        ...snap.registries.map((r) => [
+          r.name,
+          r.host ?? '(from first token)',
+          r.region,
+          r.profile ?? '(default chain)',
+          r.tool,
+          r.enabled ? 'yes' : 'no',
+        ]),
+      ]),
+    );
     return EXIT.ok;
   },
 });
@@ -252,8 +339,14 @@ Profiles with mfa_serial ask for the MFA code on this terminal.`,
     const keeper = await open();
     let targets: string[];
     if (values.all) {
-      targets = keeper.registries().filter((r) => r.enabled).map((r) => r.id);
-      if (!targets.length) { io.err('No enabled registries. Add one: ecr-keeper add NAME --region REGION'); return EXIT.failed; }
+      targets = keeper
+        .registries()
+        .filter((r) => r.enabled)
+        .map((r) => r.id);
+      if (!targets.length) {
+        io.err('No enabled registries. Add one: ecr-keeper add NAME --region REGION');
+        return EXIT.failed;
+      }
     } else {
       const unknown = positionals.filter((n) => !keeper.find(n));
       if (unknown.length) throw new InputError(unknown.flatMap((n) => noSuchRegistry(n).problems));
@@ -289,7 +382,12 @@ const status = verb({
   about: `Shows each registry's state, time left and last refresh (local time), as the credential files
 are now: a host handed to the ecr-login helper since shows as helper-managed.`,
   args: 'none',
-  options: { json: { type: 'boolean', help: 'an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error} (ISO times)' } },
+  options: {
+    json: {
+      type: 'boolean',
+      help: 'an array of {name, host, state, expiresAt, secondsLeft, lastRefresh, error} (ISO times)',
+    },
+  },
   notes: `Exit code: 1 when any enabled registry needs attention (error, sign-in needed, expired), as the
 tray and the window count them; else 0 (valid, expiring, not logged in yet, or handled by the
 ecr-login helper). Scripts can test it without parsing the output.`,
@@ -303,16 +401,26 @@ ecr-login helper). Scripts can test it without parsing the output.`,
     const now = Date.parse(snap.at);
     // The one "needs attention" predicate the tray and the window use.
     const code = snap.registries.some((r) => r.enabled && needsAttention(r)) ? EXIT.failed : EXIT.ok;
-    if (values.json) { io.out(JSON.stringify(statusJson(snap.registries, now), null, 2)); return code; }
-    if (!snap.registries.length) { io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION (or find them: ecr-keeper discover)'); return code; }
-    io.out(table([
-      ['NAME', 'HOST', 'STATE', 'TIME LEFT', 'LAST REFRESH'],
-      ...snap.registries.map((r) => [
-        r.name, r.host ?? '-', r.state,
-        r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : '-',
-        r.lastRefresh ? formatLocalTime(r.lastRefresh) : 'never',
+    if (values.json) {
+      io.out(JSON.stringify(statusJson(snap.registries, now), null, 2));
+      return code;
+    }
+    if (!snap.registries.length) {
+      io.out('No registries yet. Add one: ecr-keeper add NAME --region REGION (or find them: ecr-keeper discover)');
+      return code;
+    }
+    io.out(
+      table([
+        ['NAME', 'HOST', 'STATE', 'TIME LEFT', 'LAST REFRESH'],
+        ...snap.registries.map((r) => [
+          r.name,
+          r.host ?? '-',
+          r.state,
+          r.expiresAt ? formatLeft(Date.parse(r.expiresAt) - now) : '-',
+          r.lastRefresh ? formatLocalTime(r.lastRefresh) : 'never',
+        ]),
       ]),
-    ]));
+    );
     for (const r of snap.registries) if (r.error) io.out(`\n${r.name}: ${problemText(r.error)}`);
     return code;
   },
@@ -333,15 +441,24 @@ Keys: ${CONFIG_KEYS.join(', ')}`,
     const [sub = 'get', key, value, ...extra] = positionals;
     const cfg = await import('../core/config-keys');
     if (sub !== 'get' && sub !== 'set') throw new UsageError(`config takes get or set, not "${sub.slice(0, 20)}".`);
-    if (key !== undefined && !cfg.isConfigKey(key)) throw new UsageError(`Unknown setting "${key.slice(0, 40)}". Settings: ${cfg.CONFIG_KEYS.join(', ')}.`);
-    if (sub === 'get' && (value !== undefined || extra.length)) throw new UsageError('config get takes at most one KEY.');
-    if (sub === 'set' && (key === undefined || value === undefined || extra.length)) throw new UsageError('config set needs KEY and VALUE, e.g. ecr-keeper config set refreshLeadMinutes 45');
+    if (key !== undefined && !cfg.isConfigKey(key))
+      throw new UsageError(`Unknown setting "${key.slice(0, 40)}". Settings: ${cfg.CONFIG_KEYS.join(', ')}.`);
+    if (sub === 'get' && (value !== undefined || extra.length))
+      throw new UsageError('config get takes at most one KEY.');
+    if (sub === 'set' && (key === undefined || value === undefined || extra.length))
+      throw new UsageError('config set needs KEY and VALUE, e.g. ecr-keeper config set refreshLeadMinutes 45');
     const keeper = await open();
     if (sub === 'set') keeper.updateSettings(cfg.patchFor(keeper.settings(), key, value));
     const s = keeper.settings();
     const keys = key ? [key] : [...cfg.CONFIG_KEYS];
-    if (values.json) { io.out(JSON.stringify(Object.fromEntries(keys.map((k) => [k, cfg.readKey(s, k) ?? null])), null, 2)); return EXIT.ok; }
-    if (sub === 'get' && key) { io.out(String(cfg.readKey(s, key) ?? '')); return EXIT.ok; }
+    if (values.json) {
+      io.out(JSON.stringify(Object.fromEntries(keys.map((k) => [k, cfg.readKey(s, k) ?? null])), null, 2));
+      return EXIT.ok;
+    }
+    if (sub === 'get' && key) {
+      io.out(String(cfg.readKey(s, key) ?? ''));
+      return EXIT.ok;
+    }
     io.out(keys.map((k) => `${k} = ${cfg.readKey(s, k) ?? '(not set)'}`).join('\n'));
     return EXIT.ok;
   },
@@ -368,7 +485,11 @@ line per event. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`,
     const keepAlive = setInterval(() => {}, 2 ** 30);
     const keeper = await open();
     const enabled = keeper.registries().filter((r) => r.enabled).length;
-    keeper.on('activity', (e) => io.out(`${formatLocalTime(e.at)} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${withFix(e.message, e.fix)}`));
+    keeper.on('activity', (e) =>
+      io.out(
+        `${formatLocalTime(e.at)} ${e.kind}${e.registryName ? ` ${e.registryName}` : ''}: ${withFix(e.message, e.fix)}`,
+      ),
+    );
     keeper.on('notify', (n) => io.out(`${formatLocalTime(Date.now())} notice: ${n.title}: ${n.body}`));
     io.out(`${formatLocalTime(Date.now())} watching ${enabled} registr${enabled === 1 ? 'y' : 'ies'} (Ctrl-C to stop)`);
     keeper.start();
@@ -394,17 +515,24 @@ account matches (sso_account_id, role_arn, or an account seen in an earlier toke
 ECR Keeper already keeps it. Reads local files only: no network call.`,
   args: 'none',
   options: {
-    json: { type: 'boolean', help: 'an array of {host, accountId, region, kind, foundIn, helper, profile, candidates, kept}' },
-    add: { type: 'boolean', help: 'add every found registry not yet kept (named like 111122223333-eu-west-1), with the matching profile and the tool whose file it was found in; changes none of those files' },
+    json: {
+      type: 'boolean',
+      help: 'an array of {host, accountId, region, kind, foundIn, helper, profile, candidates, kept}',
+    },
+    add: {
+      type: 'boolean',
+      help: 'add every found registry not yet kept (named like 111122223333-eu-west-1), with the matching profile and the tool whose file it was found in; changes none of those files',
+    },
   },
   async run({ values, io, open }) {
     const d = await import('../core/discover');
     const keeper = await open();
-    const look = () => d.discoverOnMachine({
-      env: io.env,
-      keptHosts: keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : [])),
-      knownAccounts: keeper.knownAccounts(),
-    });
+    const look = () =>
+      d.discoverOnMachine({
+        env: io.env,
+        keptHosts: keeper.snapshot().registries.flatMap((r) => (r.host ? [r.host] : [])),
+        knownAccounts: keeper.knownAccounts(),
+      });
     let found = await look();
     for (const w of found.warnings) io.err(`warning: ${w}`);
     let failed = false;
@@ -412,29 +540,42 @@ ECR Keeper already keeps it. Reads local files only: no network call.`,
       const say = values.json ? io.err : io.out;
       const { added, failed: notAdded } = d.addDiscovered(keeper, found.hosts);
       for (const a of added) {
-        say(`Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'the default credential chain'}).`);
+        say(
+          `Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'the default credential chain'}).`,
+        );
         for (const n of a.notes) say(`    note: ${n.message}`);
       }
       for (const f of notAdded) io.err(`x ${f.host}: not added: ${f.message}`);
       failed = notAdded.length > 0;
-      if (!added.length && !notAdded.length && !values.json && found.hosts.length) io.out('Every ECR registry found is already kept.');
+      if (!added.length && !notAdded.length && !values.json && found.hosts.length)
+        io.out('Every ECR registry found is already kept.');
       if (added.length) found = await look();
     }
     const code = failed ? EXIT.failed : EXIT.ok;
-    if (values.json) { io.out(JSON.stringify(found.hosts.map(d.discoveredJson), null, 2)); return code; }
+    if (values.json) {
+      io.out(JSON.stringify(found.hosts.map(d.discoveredJson), null, 2));
+      return code;
+    }
     if (!found.hosts.length) {
-      io.out(`No ECR registries found in ${found.searched.join(', ')}.\nAdd one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]`);
+      io.out(
+        `No ECR registries found in ${found.searched.join(', ')}.\nAdd one: ecr-keeper add NAME --region REGION [--account ID] [--profile P]`,
+      );
       return code;
     }
     if (!values.add) {
-      io.out(table([
-        ['HOST', 'REGION', 'PROFILE', 'HELPER', 'KEPT', 'FOUND IN'],
-        ...found.hosts.map((h) => [
-          h.host, h.region ?? '-',
-          h.profile ?? (h.candidates.length ? `one of ${h.candidates.join(', ')}` : '-'),
-          h.helper ?? '-', h.kept ? 'yes' : 'no', h.foundIn.join(', '),
+      io.out(
+        table([
+          ['HOST', 'REGION', 'PROFILE', 'HELPER', 'KEPT', 'FOUND IN'],
+          ...found.hosts.map((h) => [
+            h.host,
+            h.region ?? '-',
+            h.profile ?? (h.candidates.length ? `one of ${h.candidates.join(', ')}` : '-'),
+            h.helper ?? '-',
+            h.kept ? 'yes' : 'no',
+            h.foundIn.join(', '),
+          ]),
         ]),
-      ]));
+      );
       if (found.hosts.some((h) => !h.kept)) io.out('\nAdd the ones not kept yet: ecr-keeper discover --add');
     }
     return code;
@@ -449,13 +590,30 @@ const help = verb({
   options: {},
   run({ positionals: [name, ...extra], io }) {
     if (extra.length) throw new UsageError('help takes at most one COMMAND.');
-    if (name === undefined) { io.out(globalHelp(VERBS)); return EXIT.ok; }
+    if (name === undefined) {
+      io.out(globalHelp(VERBS));
+      return EXIT.ok;
+    }
     const v = VERBS.find((x) => x.name === name);
-    if (!v) throw new UsageError(`Unknown command "${name.slice(0, 40)}". Commands: ${VERBS.map((x) => x.name).join(', ')}.`);
+    if (!v)
+      throw new UsageError(`Unknown command "${name.slice(0, 40)}". Commands: ${VERBS.map((x) => x.name).join(', ')}.`);
     io.out(verbHelp(v));
     return EXIT.ok;
   },
 });
 
 /** Every verb, in the order the global help lists them. */
-export const VERBS: readonly Verb[] = [add, edit, remove, list, login, signin, status, config, watch, storage, discover, help];
+export const VERBS: readonly Verb[] = [
+  add,
+  edit,
+  remove,
+  list,
+  login,
+  signin,
+  status,
+  config,
+  watch,
+  storage,
+  discover,
+  help,
+];

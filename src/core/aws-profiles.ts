@@ -37,7 +37,11 @@ export function awsFiles(env: NodeJS.ProcessEnv = process.env): AwsFiles {
 }
 
 /** Options for @smithy/shared-ini-file-loader and the SDK's fromIni, for this environment. */
-export function sharedFileOptions(env: NodeJS.ProcessEnv = process.env): { filepath: string; configFilepath: string; ignoreCache: true } {
+export function sharedFileOptions(env: NodeJS.ProcessEnv = process.env): {
+  filepath: string;
+  configFilepath: string;
+  ignoreCache: true;
+} {
   const f = awsFiles(env);
   // The app runs for days: re-read the files so `aws configure` or `aws sso login` after a
   // failure is picked up on the next refresh instead of after a restart.
@@ -75,7 +79,8 @@ async function readSections(env: NodeJS.ProcessEnv): Promise<Record<string, Sect
   // Missing files read as empty; an unreadable one (permissions) throws, and says which file.
   const all = (await parseKnownFiles(sharedFileOptions(env))) as Record<string, Section>;
   const out: Record<string, Section> = {};
-  for (const [name, section] of Object.entries(all)) if (!NOT_PROFILES.test(name) && name !== '__proto__') out[name] = section;
+  for (const [name, section] of Object.entries(all))
+    if (!NOT_PROFILES.test(name) && name !== '__proto__') out[name] = section;
   return out;
 }
 
@@ -86,7 +91,12 @@ export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promis
     sections = await readSections(env);
   } catch (err) {
     const f = awsFiles(env);
-    throw new KeeperError('config', `Could not read the AWS configuration (${f.configFile}, ${f.credentialsFile}): ${(err as Error).message}`, 'Check that the files are readable and well-formed (aws configure list-profiles shows what the AWS CLI sees).', { cause: err });
+    throw new KeeperError(
+      'config',
+      `Could not read the AWS configuration (${f.configFile}, ${f.credentialsFile}): ${(err as Error).message}`,
+      'Check that the files are readable and well-formed (aws configure list-profiles shows what the AWS CLI sees).',
+      { cause: err },
+    );
   }
   return Object.keys(sections)
     .map((n) => infoOf(n, sections[n] ?? {}))
@@ -121,7 +131,11 @@ export function toProfileView(p: AwsProfileInfo): { name: string; type: string; 
  * these only for the default profile (AWS_PROFILE), not for a profile passed to a client, so the
  * token source looks them up for each registry's profile itself.
  */
-export async function profileEndpoint(profile: string, service: EndpointService, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function profileEndpoint(
+  profile: string,
+  service: EndpointService,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
   return (await profileEndpoints(profile, env))[service];
 }
 
@@ -130,7 +144,10 @@ export type EndpointService = 'ecr' | 'ecr_public' | 'sts' | 'sso' | 'sso_oidc';
 const ENDPOINT_SERVICES: readonly EndpointService[] = ['ecr', 'ecr_public', 'sts', 'sso', 'sso_oidc'];
 
 /** Every endpoint a profile configures, per service (its `services` section first, then `endpoint_url`). */
-export async function profileEndpoints(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<Partial<Record<EndpointService, string>>> {
+export async function profileEndpoints(
+  profile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Partial<Record<EndpointService, string>>> {
   const { loadSharedConfigFiles, parseKnownFiles } = await import('@smithy/shared-ini-file-loader');
   const files = sharedFileOptions(env);
   const section = ((await parseKnownFiles(files)) as Record<string, Section>)[profile];

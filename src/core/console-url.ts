@@ -5,7 +5,7 @@ import { partitionOf, PUBLIC_REGION, type Partition, type Registry } from './reg
 
 /** The AWS console's own hosts per partition (isolated partitions have no public console). */
 const CONSOLE_HOSTS: Partial<Record<Partition, { base: string; regional: boolean }>> = {
-  'aws': { base: 'console.aws.amazon.com', regional: true },
+  aws: { base: 'console.aws.amazon.com', regional: true },
   'aws-cn': { base: 'console.amazonaws.cn', regional: false },
   'aws-us-gov': { base: 'console.amazonaws-us-gov.com', regional: false },
 };
@@ -23,7 +23,11 @@ export function consoleUrl(reg: Pick<Registry, 'kind' | 'region'>): string | nul
 /** True only for an https URL on the console hosts of `region`'s partition (no user info, no port). */
 export function isConsoleUrlFor(url: string, region: string): boolean {
   let u: URL;
-  try { u = new URL(url); } catch { return false; }
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
   const c = CONSOLE_HOSTS[partitionOf(region)];
   if (!c || u.protocol !== 'https:' || u.username || u.password || u.port) return false;
   return u.hostname === c.base || (c.regional && u.hostname === `${region}.${c.base}`);

@@ -70,7 +70,11 @@ export function parseCredentialFile(path: string, text: string): CredentialFile 
       parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
       const first = errors[0];
       // 'PropertyNameExpected' -> 'property name expected'
-      const words = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'unexpected text';
+      const words = first
+        ? printParseErrorCode(first.error)
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toLowerCase()
+        : 'unexpected text';
       problem = { what: `it is not valid JSON: ${words}`, offset: first?.offset ?? 0 };
     }
   }
@@ -82,9 +86,11 @@ export function parseCredentialFile(path: string, text: string): CredentialFile 
     return {
       kind: 'invalid',
       path,
-      error: new KeeperError('config-invalid',
+      error: new KeeperError(
+        'config-invalid',
         `${path} cannot be read (line ${line}, column ${column}: ${sanitize(problem.what)}); ECR Keeper changes nothing in a file it cannot parse.`,
-        `Fix ${path} at line ${line}, column ${column} (or move it aside), then refresh again.`),
+        `Fix ${path} at line ${line}, column ${column} (or move it aside), then refresh again.`,
+      ),
     };
   }
   return { kind: 'ok', path, text, value: value as Record<string, unknown> };
@@ -114,22 +120,36 @@ export function valueOf(file: CredentialFile): Record<string, unknown> {
  */
 export function fileAccessError(path: string, err: unknown, doing: 'read' | 'write' | 'lock'): KeeperError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EROFS' ? 'the file system is read-only'
-    : code === 'EISDIR' ? 'it is a folder, not a file'
-    : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder (check DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG)'
-    : code === 'ENOSPC' ? 'the disk is full'
-    : sanitize((err as Error).message);
-  const fix = code === 'ENOTDIR' || code === 'EISDIR'
-    ? `Point the variable at a folder (docker: DOCKER_CONFIG is the folder holding config.json), or move ${path} aside, then refresh again.`
-    : `Make ${path} and its folder yours and writable (for example chmod u+rw "${path}"), then refresh again.`;
-  return new KeeperError('file-access', `${path} cannot be ${doing === 'read' ? 'read' : doing === 'write' ? 'written' : 'locked for writing'}: ${why}.`, fix);
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'EROFS'
+        ? 'the file system is read-only'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'ENOTDIR'
+            ? 'a part of its path is a file, not a folder (check DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG)'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : sanitize((err as Error).message);
+  const fix =
+    code === 'ENOTDIR' || code === 'EISDIR'
+      ? `Point the variable at a folder (docker: DOCKER_CONFIG is the folder holding config.json), or move ${path} aside, then refresh again.`
+      : `Make ${path} and its folder yours and writable (for example chmod u+rw "${path}"), then refresh again.`;
+  return new KeeperError(
+    'file-access',
+    `${path} cannot be ${doing === 'read' ? 'read' : doing === 'write' ? 'written' : 'locked for writing'}: ${why}.`,
+    fix,
+  );
 }
 
 function lockError(path: string, err: unknown): KeeperError {
   if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') return fileAccessError(path, err, 'lock');
-  return new KeeperError('config', `Could not lock ${path} for writing: another process holds ${path}.lock.`,
-    `If no ECR Keeper is running, remove the folder ${path}.lock and try again.`);
+  return new KeeperError(
+    'config',
+    `Could not lock ${path} for writing: another process holds ${path}.lock.`,
+    `If no ECR Keeper is running, remove the folder ${path}.lock and try again.`,
+  );
 }
 
 /**
@@ -149,7 +169,9 @@ export async function withFileLock<T>(path: string, job: () => Promise<T>): Prom
       retries: { retries: Math.ceil(LOCK_WAIT_MS / 100), factor: 1.2, minTimeout: 5, maxTimeout: 250, randomize: true },
       // The default throws from a timer and would crash the process; the job's result is
       // refused below instead.
-      onCompromised: (err) => { compromised = err; },
+      onCompromised: (err) => {
+        compromised = err;
+      },
     });
   } catch (err) {
     throw lockError(target, err);
@@ -184,7 +206,11 @@ export function withFileLockSync<T>(path: string, job: () => T): T {
   try {
     return job();
   } finally {
-    try { release(); } catch { /* the lock was taken over as stale: nothing left to release */ }
+    try {
+      release();
+    } catch {
+      /* the lock was taken over as stale: nothing left to release */
+    }
   }
 }
 
@@ -210,7 +236,11 @@ export async function writeFileKeepingMode(path: string, data: string | Buffer, 
   const target = canonicalPath(path);
   await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   let existingMode: number | undefined;
-  try { existingMode = (await stat(target)).mode & 0o777; } catch { /* new file */ }
+  try {
+    existingMode = (await stat(target)).mode & 0o777;
+  } catch {
+    /* new file */
+  }
   await writeFileAtomic(target, data, { mode: mode ?? existingMode ?? 0o600 });
 }
 

@@ -5,7 +5,14 @@
 // without a machine to look at; `discoverOnMachine` only gathers the inputs.
 import { homeDir } from './home';
 import { join } from 'node:path';
-import { dockerConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig } from './docker-config';
+import {
+  dockerConfigPath,
+  normalizeHostKey,
+  podmanAuthPath,
+  readDockerConfig,
+  storageForHost,
+  type DockerConfig,
+} from './docker-config';
 import { parseEcrHost, PUBLIC_HOST, PUBLIC_REGION, type LoginTool, type Registry, type RegistryKind } from './registry';
 
 export type CredentialTool = 'docker' | 'podman' | 'helm';
@@ -62,7 +69,10 @@ export interface KnownAccount {
  * where the config home is $HELM_CONFIG_HOME, else $XDG_CONFIG_HOME/helm, else the platform's
  * default (~/.config/helm, ~/Library/Preferences/helm, %APPDATA%\helm).
  */
-export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function helmRegistryConfigPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
   let configHome: string;
   if (env.HELM_CONFIG_HOME) configHome = env.HELM_CONFIG_HOME;
@@ -77,7 +87,10 @@ export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, pla
  * The credential files to look in. podman reads its auth file and, when a host is not there,
  * $XDG_CONFIG_HOME/containers/auth.json (~/.config/containers/auth.json): both are listed.
  */
-export function credentialFiles(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): CredentialFile[] {
+export function credentialFiles(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): CredentialFile[] {
   const podmanFallback = join(env.XDG_CONFIG_HOME || join(homeDir(env), '.config'), 'containers', 'auth.json');
   const files: CredentialFile[] = [
     { tool: 'docker', path: dockerConfigPath(env) },
@@ -90,9 +103,19 @@ export function credentialFiles(env: NodeJS.ProcessEnv = process.env, platform: 
 }
 
 /** A credential-file key as an ECR host, or null for anything else (look-alikes included). */
-export function ecrHostOfKey(key: string): { host: string; accountId: string | null; region: string | null; kind: RegistryKind; fips: boolean; dualStack: boolean } | null {
+export function ecrHostOfKey(
+  key: string,
+): {
+  host: string;
+  accountId: string | null;
+  region: string | null;
+  kind: RegistryKind;
+  fips: boolean;
+  dualStack: boolean;
+} | null {
   const host = normalizeHostKey(key).replace(/:443$/, '');
-  if (host === PUBLIC_HOST) return { host, accountId: null, region: null, kind: 'public', fips: false, dualStack: false };
+  if (host === PUBLIC_HOST)
+    return { host, accountId: null, region: null, kind: 'public', fips: false, dualStack: false };
   const p = parseEcrHost(host);
   if (!p) return null;
   return { host, accountId: p.accountId, region: p.region, kind: 'private', fips: p.fips, dualStack: p.dualStack };
@@ -109,7 +132,11 @@ function keysOf(config: DockerConfig | null): string[] {
  * sso_account_id), and those a previous token showed it for (static keys say nothing about
  * their account until a token comes back).
  */
-export function matchingProfiles(accountId: string, hints: readonly ProfileHint[], known: readonly KnownAccount[]): string[] {
+export function matchingProfiles(
+  accountId: string,
+  hints: readonly ProfileHint[],
+  known: readonly KnownAccount[],
+): string[] {
   const out = new Set<string>();
   for (const h of hints) if (h.accountId === accountId) out.add(h.name);
   const hinted = new Set(hints.map((h) => h.name));
@@ -121,7 +148,12 @@ export function matchingProfiles(accountId: string, hints: readonly ProfileHint[
 }
 
 /** Pure: every ECR host in the files, with where it was found and what would sign in to it. */
-export function discoverHosts(files: readonly ReadCredentialFile[], hints: readonly ProfileHint[], known: readonly KnownAccount[], keptHosts: readonly string[]): DiscoveredHost[] {
+export function discoverHosts(
+  files: readonly ReadCredentialFile[],
+  hints: readonly ProfileHint[],
+  known: readonly KnownAccount[],
+  keptHosts: readonly string[],
+): DiscoveredHost[] {
   const kept = new Set(keptHosts.map((h) => h.toLowerCase()));
   const byHost = new Map<string, DiscoveredHost>();
   for (const f of files) {
@@ -131,7 +163,15 @@ export function discoverHosts(files: readonly ReadCredentialFile[], hints: reado
       let d = byHost.get(e.host);
       if (!d) {
         const candidates = e.accountId ? matchingProfiles(e.accountId, hints, known) : [];
-        d = { ...e, foundIn: [], tools: [], helper: null, profile: candidates.length === 1 ? candidates[0] : null, candidates, kept: kept.has(e.host) };
+        d = {
+          ...e,
+          foundIn: [],
+          tools: [],
+          helper: null,
+          profile: candidates.length === 1 ? candidates[0] : null,
+          candidates,
+          kept: kept.has(e.host),
+        };
         byHost.set(e.host, d);
       }
       if (!d.foundIn.includes(f.path)) d.foundIn.push(f.path);
@@ -147,13 +187,31 @@ export function discoverHosts(files: readonly ReadCredentialFile[], hints: reado
 
 /** The `--json` shape the issue promises: {host, accountId, region, kind, foundIn, helper, profile, kept} (+ candidates). */
 export function discoveredJson(d: DiscoveredHost) {
-  return { host: d.host, accountId: d.accountId, region: d.region, kind: d.kind, foundIn: d.foundIn, helper: d.helper, profile: d.profile, candidates: d.candidates, kept: d.kept };
+  return {
+    host: d.host,
+    accountId: d.accountId,
+    region: d.region,
+    kind: d.kind,
+    foundIn: d.foundIn,
+    helper: d.helper,
+    profile: d.profile,
+    candidates: d.candidates,
+    kept: d.kept,
+  };
 }
 
 export interface PlannedAddition {
   host: string;
   /** What to hand to keeper.addRegistry (validated there like any other input). */
-  input: { name: string; kind: RegistryKind; region: string; accountId?: string; profile?: string; tool: LoginTool; registryHost?: string };
+  input: {
+    name: string;
+    kind: RegistryKind;
+    region: string;
+    accountId?: string;
+    profile?: string;
+    tool: LoginTool;
+    registryHost?: string;
+  };
   /** Handled by the ecr-login helper: added, but ECR Keeper will report it rather than log in. */
   ecrLogin: boolean;
   discovered: DiscoveredHost;
@@ -177,16 +235,21 @@ function unique(base: string, taken: Set<string>): string {
  * yet kept. The tool is the one whose file holds the host: docker's when docker's file has it, or
  * when only helm's does (helm 3.15+ falls back to docker's credentials); podman when only podman's does.
  */
-export function planAdditions(found: readonly DiscoveredHost[], existing: readonly Pick<Registry, 'name'>[], only?: readonly string[]): PlannedAddition[] {
+export function planAdditions(
+  found: readonly DiscoveredHost[],
+  existing: readonly Pick<Registry, 'name'>[],
+  only?: readonly string[],
+): PlannedAddition[] {
   const taken = new Set(existing.map((r) => r.name.toLowerCase()));
   const want = only ? new Set(only.map((h) => h.toLowerCase())) : null;
   const out: PlannedAddition[] = [];
   for (const d of found) {
     if (d.kept || (want && !want.has(d.host))) continue;
     const tool: LoginTool = d.tools.includes('docker') || !d.tools.includes('podman') ? 'docker' : 'podman';
-    const input: PlannedAddition['input'] = d.kind === 'public'
-      ? { name: unique(nameForHost(d), taken), kind: 'public', region: PUBLIC_REGION, tool }
-      : { name: unique(nameForHost(d), taken), kind: 'private', region: d.region!, accountId: d.accountId!, tool };
+    const input: PlannedAddition['input'] =
+      d.kind === 'public'
+        ? { name: unique(nameForHost(d), taken), kind: 'public', region: PUBLIC_REGION, tool }
+        : { name: unique(nameForHost(d), taken), kind: 'private', region: d.region!, accountId: d.accountId!, tool };
     // The keeper derives the standard host from account and region; FIPS and dual-stack hosts are kept as found.
     if (d.fips || d.dualStack) input.registryHost = d.host;
     if (d.profile) input.profile = d.profile;
@@ -217,18 +280,24 @@ export async function discoverOnMachine(deps: DiscoverDeps): Promise<DiscoverRes
   const env = deps.env ?? process.env;
   const files = credentialFiles(env, deps.platform);
   const warnings: string[] = [];
-  const read = await Promise.all(files.map(async (f): Promise<ReadCredentialFile> => {
-    const r = await readDockerConfig(f.path);
-    if (r.error) warnings.push(r.error);
-    return { ...f, config: r.config, ...(r.error ? { error: r.error } : {}) };
-  }));
+  const read = await Promise.all(
+    files.map(async (f): Promise<ReadCredentialFile> => {
+      const r = await readDockerConfig(f.path);
+      if (r.error) warnings.push(r.error);
+      return { ...f, config: r.config, ...(r.error ? { error: r.error } : {}) };
+    }),
+  );
   let hints: ProfileHint[] = [];
   try {
     hints = await (await import('./aws-profiles')).profileAccountHints(env);
   } catch (err) {
     warnings.push(`Could not read the AWS configuration to suggest profiles: ${(err as Error).message}`);
   }
-  return { hosts: discoverHosts(read, hints, deps.knownAccounts ?? [], deps.keptHosts), warnings, searched: files.map((f) => f.path) };
+  return {
+    hosts: discoverHosts(read, hints, deps.knownAccounts ?? [], deps.keptHosts),
+    warnings,
+    searched: files.map((f) => f.path),
+  };
 }
 
 /** How to let ECR Keeper keep a host that the ecr-login helper handles (nothing is changed for the person). */
@@ -269,7 +338,10 @@ export function addDiscovered(
     }
     const notes: AddedFromDiscovery['notes'] = [];
     if (p.discovered.candidates.length > 1) {
-      notes.push({ kind: 'several-profiles', message: `several profiles match account ${p.discovered.accountId} (${p.discovered.candidates.join(', ')}); choose one: ecr-keeper edit ${reg.name} --profile PROFILE (or Edit in the window)` });
+      notes.push({
+        kind: 'several-profiles',
+        message: `several profiles match account ${p.discovered.accountId} (${p.discovered.candidates.join(', ')}); choose one: ecr-keeper edit ${reg.name} --profile PROFILE (or Edit in the window)`,
+      });
     }
     if (p.ecrLogin) notes.push({ kind: 'ecr-login', message: handOverHint(p.discovered) });
     added.push({ id: reg.id, name: reg.name, host: p.host, tool: reg.tool, profile: reg.profile ?? null, notes });

@@ -33,7 +33,9 @@ export class DiskWatch {
   start(): void {
     this.running = true;
     // Another process (the CLI, the other of tray app and `watch`) records its logins here.
-    this.watch(this.deps.store.path, () => { this.adoptPersisted(); });
+    this.watch(this.deps.store.path, () => {
+      this.adoptPersisted();
+    });
     for (const r of this.deps.registries()) this.watchCredentialFile(r.tool);
   }
 
@@ -48,7 +50,10 @@ export class DiskWatch {
   /** Watches the file a tool keeps its logins in (after a first login it may be new). */
   watchCredentialFile(tool: LoginTool): void {
     const file = this.deps.login.credentialFileFor?.(tool);
-    if (file) this.watch(file, () => { void this.verify(); });
+    if (file)
+      this.watch(file, () => {
+        void this.verify();
+      });
   }
 
   /** Concurrent calls share one check; a call during a check runs one more after it. */
@@ -62,7 +67,9 @@ export class DiskWatch {
         this.verifyAgain = false;
         await this.checkOnce();
       } while (this.verifyAgain);
-    })().finally(() => { this.verifying = undefined; });
+    })().finally(() => {
+      this.verifying = undefined;
+    });
     return this.verifying;
   }
 
@@ -77,7 +84,9 @@ export class DiskWatch {
     try {
       if (login.inspectAll) return await login.inspectAll(targets);
       if (login.inspect) return await Promise.all(targets.map((t) => login.inspect!(t.tool, t.host).catch(() => null)));
-    } catch { /* reported as "cannot tell": nothing changes */ }
+    } catch {
+      /* reported as "cannot tell": nothing changes */
+    }
     return targets.map(() => null);
   }
 
@@ -107,9 +116,10 @@ export class DiskWatch {
       const file = login.credentialFileFor?.(r.tool) ?? `the ${r.tool} credential file`;
       if (disk.error) why = disk.error.message;
       else if (!disk.present) {
-        why = disk.storage.storage === 'helper' || disk.storage.storage === 'store'
-          ? `The login for ${host} is no longer held by docker-credential-${disk.storage.helper}.`
-          : `The login for ${host} is no longer in ${file} (removed by \`${r.tool} logout\`, another program, or a restore).`;
+        why =
+          disk.storage.storage === 'helper' || disk.storage.storage === 'store'
+            ? `The login for ${host} is no longer held by docker-credential-${disk.storage.helper}.`
+            : `The login for ${host} is no longer in ${file} (removed by \`${r.tool} logout\`, another program, or a restore).`;
       } else if (disk.fingerprint && rt.fingerprint && disk.fingerprint !== rt.fingerprint) {
         // Another ECR Keeper process (the CLI beside the tray app) logging in writes a newer
         // entry and records it in the state file: take that on instead of fighting over it.

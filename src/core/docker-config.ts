@@ -38,7 +38,11 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
  * or /run/containers/UID/auth.json without a runtime dir; on macOS and Windows
  * ~/.config/containers/auth.json.
  */
-export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, uid: number = process.getuid?.() ?? 0): string {
+export function podmanAuthPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  uid: number = process.getuid?.() ?? 0,
+): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, 'config.json');
   if (platform !== 'linux') return join(homeDir(env), '.config', 'containers', 'auth.json');
@@ -53,7 +57,10 @@ export function podmanAuthPath(env: NodeJS.ProcessEnv = process.env, platform: N
  * $XDG_CONFIG_HOME/helm (honoured on every platform), else ~/.config/helm on Linux,
  * ~/Library/Preferences/helm on macOS and %APPDATA%\helm on Windows.
  */
-export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function helmRegistryConfigPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
   const j = (...parts: string[]) => (platform === 'win32' ? win32 : posix).join(...parts);
   let home: string;
@@ -66,7 +73,11 @@ export function helmRegistryConfigPath(env: NodeJS.ProcessEnv = process.env, pla
 }
 
 /** The file a tool keeps its logins in. */
-export function credentialFilePath(tool: LoginTool, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function credentialFilePath(
+  tool: LoginTool,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (tool === 'docker') return dockerConfigPath(env);
   if (tool === 'helm') return helmRegistryConfigPath(env, platform);
   return podmanAuthPath(env, platform);
@@ -97,7 +108,11 @@ export async function readDockerConfig(path: string): Promise<{ config: DockerCo
  * `https://HOST`, `HOST/v1/` or `https://HOST/v2/`, and docker matches them all to HOST.
  */
 export function normalizeHostKey(key: string): string {
-  return key.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/.*$/, '');
+  return key
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/\/.*$/, '');
 }
 
 function lookup<T>(map: Record<string, T> | undefined, host: string): T | undefined {
@@ -125,7 +140,8 @@ export function storageForHost(config: DockerConfig | null, host: string, tool: 
   if (!config) return { storage: 'none' };
   const helper = lookup(config.credHelpers, host);
   if (typeof helper === 'string' && helper !== '') return helperStorage(helper, 'helper');
-  if (usesCredsStore(tool) && typeof config.credsStore === 'string' && config.credsStore !== '') return helperStorage(config.credsStore, 'store');
+  if (usesCredsStore(tool) && typeof config.credsStore === 'string' && config.credsStore !== '')
+    return helperStorage(config.credsStore, 'store');
   return plaintextAuth(config, host) ? { storage: 'plaintext' } : { storage: 'none' };
 }
 
@@ -146,5 +162,9 @@ export function plaintextAuth(config: DockerConfig | null, host: string): string
 export function containsAuth(config: DockerConfig | null): boolean {
   if (!config) return false;
   const size = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
-  return (typeof config.credsStore === 'string' && config.credsStore !== '') || size(config.credHelpers) > 0 || size(config.auths) > 0;
+  return (
+    (typeof config.credsStore === 'string' && config.credsStore !== '') ||
+    size(config.credHelpers) > 0 ||
+    size(config.auths) > 0
+  );
 }

@@ -37,8 +37,15 @@ export interface Engine {
 
 export function createKeeper(opts: EngineOptions): Engine {
   const env = opts.env ?? process.env;
-  const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir, undefined, { readOnly: opts.readOnly });
-  const tokens = createTokenSource({ env, clock: opts.clock ? () => opts.clock!.now() : undefined, mfaPrompt: opts.mfaPrompt, requestTimeoutMs: opts.requestTimeoutMs });
+  const { repo, state, warnings } = openSettings(opts.openStore, opts.configDir, undefined, {
+    readOnly: opts.readOnly,
+  });
+  const tokens = createTokenSource({
+    env,
+    clock: opts.clock ? () => opts.clock!.now() : undefined,
+    mfaPrompt: opts.mfaPrompt,
+    requestTimeoutMs: opts.requestTimeoutMs,
+  });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
   const runner = createLoginRunner({
     env,
@@ -48,7 +55,10 @@ export function createKeeper(opts: EngineOptions): Engine {
   });
   // Settings accept a tool path in the home folder as ~/bin/docker (what people type, and what the
   // Settings view and `config set` in quotes pass on unexpanded): expanded here, where it is used.
-  const login: LoginRunner = { ...runner, login: (req) => runner.login(req.toolPath ? { ...req, toolPath: expandHome(req.toolPath, env) } : req) };
+  const login: LoginRunner = {
+    ...runner,
+    login: (req) => runner.login(req.toolPath ? { ...req, toolPath: expandHome(req.toolPath, env) } : req),
+  };
   const keeper = new Keeper({
     settings: repo,
     state,

@@ -2,26 +2,26 @@
 // the planner can decide what to tell) and a one-line fix a person can act on.
 
 export type ErrorCategory =
-  | 'invalid-input'      // bad user input; nothing was changed
-  | 'config'             // a settings/state/docker config problem
-  | 'config-invalid'     // a credential file that does not parse: left untouched
-  | 'file-access'        // a file or folder we must read or write: no permission, read-only, not a folder
-  | 'profile-not-found'  // the AWS profile named by a registry does not exist
-  | 'credentials'        // no credentials, or expired/invalid keys
-  | 'signin-required'    // SSO session missing/expired, or MFA needed with nobody to ask
-  | 'mfa-required'       // an MFA code is needed (or the one given was wrong)
-  | 'access-denied'      // the principal lacks ecr:GetAuthorizationToken (or sts:GetServiceBearerToken)
-  | 'throttled'          // AWS throttling; retried later
-  | 'clock-skew'         // the local clock is too far off for SigV4
-  | 'network'            // cannot reach AWS (DNS, refused, offline)
-  | 'server'             // AWS answered 5xx
-  | 'timeout'            // the API or the login tool took too long
-  | 'tool-missing'       // docker/podman/helm not found (or helm too old)
-  | 'credential-store'   // docker's credential store (credsStore/credHelpers) failed
-  | 'login-rejected'     // the registry refused the username/password
+  | 'invalid-input' // bad user input; nothing was changed
+  | 'config' // a settings/state/docker config problem
+  | 'config-invalid' // a credential file that does not parse: left untouched
+  | 'file-access' // a file or folder we must read or write: no permission, read-only, not a folder
+  | 'profile-not-found' // the AWS profile named by a registry does not exist
+  | 'credentials' // no credentials, or expired/invalid keys
+  | 'signin-required' // SSO session missing/expired, or MFA needed with nobody to ask
+  | 'mfa-required' // an MFA code is needed (or the one given was wrong)
+  | 'access-denied' // the principal lacks ecr:GetAuthorizationToken (or sts:GetServiceBearerToken)
+  | 'throttled' // AWS throttling; retried later
+  | 'clock-skew' // the local clock is too far off for SigV4
+  | 'network' // cannot reach AWS (DNS, refused, offline)
+  | 'server' // AWS answered 5xx
+  | 'timeout' // the API or the login tool took too long
+  | 'tool-missing' // docker/podman/helm not found (or helm too old)
+  | 'credential-store' // docker's credential store (credsStore/credHelpers) failed
+  | 'login-rejected' // the registry refused the username/password
   | 'credential-missing' // the login is not (or no longer) where its tool reads it
-  | 'account-mismatch'   // the registry's account is not the one the credentials are for, and the login failed
-  | 'internal';          // a bug: anything we did not expect
+  | 'account-mismatch' // the registry's account is not the one the credentials are for, and the login failed
+  | 'internal'; // a bug: anything we did not expect
 
 /**
  * What a person can do about an error, as data: set where the error is made, so the CLI and the
@@ -39,8 +39,14 @@ export const ACTION_KINDS: readonly ErrorAction['kind'][] = ['sso-login', 'enter
 export function parseAction(v: unknown): ErrorAction | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const a = v as Record<string, unknown>;
-  if ((a.kind === 'sso-login' || a.kind === 'enter-mfa') && typeof a.profile === 'string' && /^[A-Za-z0-9_.@+=,-]{1,128}$/.test(a.profile)) return { kind: a.kind, profile: a.profile };
-  if (a.kind === 'set-tool-path' && (a.tool === 'docker' || a.tool === 'podman' || a.tool === 'helm')) return { kind: a.kind, tool: a.tool };
+  if (
+    (a.kind === 'sso-login' || a.kind === 'enter-mfa') &&
+    typeof a.profile === 'string' &&
+    /^[A-Za-z0-9_.@+=,-]{1,128}$/.test(a.profile)
+  )
+    return { kind: a.kind, profile: a.profile };
+  if (a.kind === 'set-tool-path' && (a.tool === 'docker' || a.tool === 'podman' || a.tool === 'helm'))
+    return { kind: a.kind, tool: a.tool };
   return undefined;
 }
 
@@ -60,7 +66,12 @@ export class KeeperError extends Error {
   readonly category: ErrorCategory;
   readonly fix: string;
   readonly action?: ErrorAction;
-  constructor(category: ErrorCategory, message: string, fix: string, options?: { cause?: unknown; action?: ErrorAction }) {
+  constructor(
+    category: ErrorCategory,
+    message: string,
+    fix: string,
+    options?: { cause?: unknown; action?: ErrorAction },
+  ) {
     super(message, options);
     this.name = 'KeeperError';
     this.category = category;
@@ -68,7 +79,12 @@ export class KeeperError extends Error {
     if (options?.action) this.action = options.action;
   }
   toInfo(): ErrorInfo {
-    return { category: this.category, message: this.message, fix: this.fix, ...(this.action ? { action: this.action } : {}) };
+    return {
+      category: this.category,
+      message: this.message,
+      fix: this.fix,
+      ...(this.action ? { action: this.action } : {}),
+    };
   }
 }
 
@@ -90,12 +106,18 @@ export function toErrorInfo(err: unknown): ErrorInfo {
  * ("Login Succeeded"), so it goes too; newlines and tabs stay (tabs as spaces).
  */
 export function stripControl(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?|\u001b[@-_]?/g, '')
-    .replace(/\t/g, ' ')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+  return (
+    text
+      .replace(
+        // Escape sequences are control characters by definition: matching them is the point.
+        // eslint-disable-next-line no-control-regex
+        /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?|\u001b[@-_]?/g,
+        '',
+      )
+      .replace(/\t/g, ' ')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '')
+  );
 }
 
 /**

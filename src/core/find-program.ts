@@ -61,7 +61,11 @@ export function programCandidates(name: string, opts: FindOptions = {}): string[
     ...(opts.lastDirs ?? []),
   ];
   const out: string[] = [];
-  for (const d of dirs) for (const n of names) { const p = path.join(d, n); if (!out.includes(p)) out.push(p); }
+  for (const d of dirs)
+    for (const n of names) {
+      const p = path.join(d, n);
+      if (!out.includes(p)) out.push(p);
+    }
   return out;
 }
 

@@ -41,8 +41,12 @@ export const openJsonFile: StoreOpener = (options) => {
   const store: JsonStore = {
     path,
     // Read at every access, as conf does: another process may have changed the file.
-    get store() { return read(); },
-    set store(value: Record<string, unknown>) { write(value); },
+    get store() {
+      return read();
+    },
+    set store(value: Record<string, unknown>) {
+      write(value);
+    },
   };
   return store;
 };

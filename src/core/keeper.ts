@@ -69,7 +69,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
     this.alarm = new Alarm(this.clock, () => this.onAlarm());
-    this.log = new ActivityLog(() => this.clock.now(), (entry) => this.emit('activity', entry));
+    this.log = new ActivityLog(
+      () => this.clock.now(),
+      (entry) => this.emit('activity', entry),
+    );
     this.store = new RuntimeStore(deps.state, this.random, (message) => this.record('notice', message));
     // Registries removed from the settings (here or by another process) are forgotten.
     this.book = new SettingsBook(deps.settings, (s) => this.store.retain(new Set(s.registries.map((r) => r.id))));
@@ -127,7 +130,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   snapshot(): KeeperSnapshot {
     const now = this.clock.now();
     const s = this.book.current;
-    return keeperSnapshotOf(s.registries.map((r) => this.registrySnapshot(r, now)), s.autoRefresh, now);
+    return keeperSnapshotOf(
+      s.registries.map((r) => this.registrySnapshot(r, now)),
+      s.autoRefresh,
+      now,
+    );
   }
 
   private registrySnapshot(r: Registry, now: number): RegistrySnapshot {
@@ -199,7 +206,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     if (!this.running) return;
     const now = this.clock.now();
     let next: number | undefined;
-    const consider = (t: number | undefined) => { if (t !== undefined && (next === undefined || t < next)) next = t; };
+    const consider = (t: number | undefined) => {
+      if (t !== undefined && (next === undefined || t < next)) next = t;
+    };
     const notifyLead = this.book.current.notifyLeadMinutes * MINUTE;
     for (const r of this.book.registries) {
       if (!r.enabled || this.inflight.has(r.id)) continue;
@@ -220,7 +229,13 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // prompt in front of the person again and again. It waits for them to press Refresh.
     if (rt.failures > 0 && rt.error?.category === 'mfa-required') return undefined;
     return nextRefreshAt(
-      { expiresAt: rt.expiresAt, lastAttempt: rt.lastAttempt, failures: rt.failures, jitter: rt.jitter, missing: rt.missing !== undefined },
+      {
+        expiresAt: rt.expiresAt,
+        lastAttempt: rt.lastAttempt,
+        failures: rt.failures,
+        jitter: rt.jitter,
+        missing: rt.missing !== undefined,
+      },
       this.book.current.refreshLeadMinutes * MINUTE,
       now,
     );
@@ -290,7 +305,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       if (o.kind === 'helper-managed') this.store.handedToHelper(r.id, o.host);
       else if (o.kind === 'logged-in') {
         this.store.setHelperManaged(r.id, false);
-        this.store.loggedIn(r.id, { at: this.clock.now(), expiresAt: o.expiresAt, fingerprint: o.fingerprint, warnings: o.warnings });
+        this.store.loggedIn(r.id, {
+          at: this.clock.now(),
+          expiresAt: o.expiresAt,
+          fingerprint: o.fingerprint,
+          warnings: o.warnings,
+        });
       } else {
         if (o.helperChecked) this.store.setHelperManaged(r.id, false);
         this.store.failed(r.id, o.error);
@@ -303,7 +323,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     } else if (o.kind === 'logged-in') {
       // The file may be new (first login): watch it from now on.
       this.disk.watchCredentialFile(r.tool);
-      this.record('login', `Logged in to ${o.host} with ${r.tool}; valid until ${new Date(o.expiresAt).toISOString()}.`, r);
+      this.record(
+        'login',
+        `Logged in to ${o.host} with ${r.tool}; valid until ${new Date(o.expiresAt).toISOString()}.`,
+        r,
+      );
     } else {
       this.record('failure', o.error.message, r, o.error.fix);
     }
@@ -393,7 +417,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
 
   /** Signs in to AWS SSO for a profile (the AWS CLI opens the browser), then refreshes its registries. */
   async signIn(profile: string): Promise<RegistrySnapshot[]> {
-    if (!this.deps.signIn) throw new KeeperError('internal', 'Sign-in is not available here.', `Run aws sso login --profile ${profile} in a terminal.`);
+    if (!this.deps.signIn)
+      throw new KeeperError(
+        'internal',
+        'Sign-in is not available here.',
+        `Run aws sso login --profile ${profile} in a terminal.`,
+      );
     this.record('notice', `Signing in to AWS SSO for profile ${profile} (aws sso login --profile ${profile}).`);
     try {
       await this.deps.signIn(profile);
@@ -426,7 +455,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);
       this.emit('change', snap);
     }
-    const { notices, memory } = planNotices(this.plannerMemory, snap, noticePrefsOf(this.book.current), this.clock.now());
+    const { notices, memory } = planNotices(
+      this.plannerMemory,
+      snap,
+      noticePrefsOf(this.book.current),
+      this.clock.now(),
+    );
     this.plannerMemory = memory;
     for (const n of notices) this.emit('notify', n);
   }

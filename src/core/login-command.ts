@@ -19,9 +19,15 @@ function q(word: string): string {
 
 /** `aws ecr get-login-password … | docker login …`, or null while the host is not known yet. */
 export function loginCommand(r: LoginCommandInput): string | null {
-  const host = r.kind === 'public' ? r.host ?? PUBLIC_HOST : r.host;
+  const host = r.kind === 'public' ? (r.host ?? PUBLIC_HOST) : r.host;
   if (!host) return null;
-  const aws = ['aws', r.kind === 'public' ? 'ecr-public' : 'ecr', 'get-login-password', '--region', r.kind === 'public' ? PUBLIC_REGION : r.region];
+  const aws = [
+    'aws',
+    r.kind === 'public' ? 'ecr-public' : 'ecr',
+    'get-login-password',
+    '--region',
+    r.kind === 'public' ? PUBLIC_REGION : r.region,
+  ];
   if (r.profile) aws.push('--profile', r.profile);
   if (r.apiEndpoint) aws.push('--endpoint-url', r.apiEndpoint);
   return `${aws.map(q).join(' ')} | ${r.tool} login --username AWS --password-stdin ${q(host)}`;

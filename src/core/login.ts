@@ -24,7 +24,17 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, findProgram, isExecutableFile } from './find-program';
 import { runProgram, type Spawner } from './run-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
-import { containsAuth, credentialFilePath, usesCredsStore, normalizeHostKey, plaintextAuth, storageForHost, type DockerAuthEntry, type DockerConfig, type HostStorage } from './docker-config';
+import {
+  containsAuth,
+  credentialFilePath,
+  usesCredsStore,
+  normalizeHostKey,
+  plaintextAuth,
+  storageForHost,
+  type DockerAuthEntry,
+  type DockerConfig,
+  type HostStorage,
+} from './docker-config';
 import { listStore, isStoreName } from './cred-stores';
 import { KeeperError, sanitize } from './errors';
 import { isLoopbackRegistryHost, validateHostPort, type LoginTool } from './registry';
@@ -145,14 +155,24 @@ export const MIN_HELM: readonly [number, number, number] = [3, 8, 0];
 const HELM_PLAIN_HTTP_SINCE: readonly [number, number, number] = [3, 18, 0];
 
 /** The file a fix names, per tool (helm keeps credsStore/credHelpers in its own file, not docker's). */
-const CONFIG_NAME: Record<LoginTool, string> = { docker: 'the docker config.json', podman: 'the podman auth file', helm: "helm's registry config (registry/config.json)" };
+const CONFIG_NAME: Record<LoginTool, string> = {
+  docker: 'the docker config.json',
+  podman: 'the podman auth file',
+  helm: "helm's registry config (registry/config.json)",
+};
 
 /** What a person types to log in by hand, for fixes. */
-const LOGIN_COMMAND: Record<LoginTool, string> = { docker: 'docker login', podman: 'podman login', helm: 'helm registry login' };
+const LOGIN_COMMAND: Record<LoginTool, string> = {
+  docker: 'docker login',
+  podman: 'podman login',
+  helm: 'helm registry login',
+};
 
 const INSTALL_HINT: Record<LoginTool, string> = {
-  docker: 'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings (CLI: ecr-keeper config set toolPaths.docker /path/to/docker).',
-  podman: 'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings (CLI: ecr-keeper config set toolPaths.podman /path/to/podman).',
+  docker:
+    'Install Docker (https://docs.docker.com/get-docker/) or set the docker path in Settings (CLI: ecr-keeper config set toolPaths.docker /path/to/docker).',
+  podman:
+    'Install Podman (https://podman.io/docs/installation) or set the podman path in Settings (CLI: ecr-keeper config set toolPaths.podman /path/to/podman).',
   helm: `Install Helm ${MIN_HELM.join('.')} or later (https://helm.sh/docs/intro/install/) or set the helm path in Settings (CLI: ecr-keeper config set toolPaths.helm /path/to/helm).`,
 };
 
@@ -166,7 +186,10 @@ const SUCCESS_RE = /^Login Succeeded!?$/i;
 
 /** The lines that carry the tool's actual error, without retry chatter or docker's advice boilerplate. */
 function errorLines(output: string): string[] {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !SUCCESS_RE.test(l));
+  const lines = output
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !SUCCESS_RE.test(l));
   const primary = lines.filter((l) => !CHATTER_RE.test(l));
   return primary.length ? primary : lines;
 }
@@ -195,16 +218,21 @@ function helperFromOutput(output: string): string | undefined {
   return undefined;
 }
 
-const CREDENTIAL_STORE_RE = /error (?:storing|getting|saving|erasing) credentials|credentials store|docker-credential-[A-Za-z0-9_.-]+.*(?:not found|no such file)|pass not initialized/i;
-const REJECTED_RE = /\b401\b|unauthorized|incorrect username or password|invalid username\/password|authentication required|\bdenied:|authorization token has expired|\b403 Forbidden\b/i;
-const NETWORK_RE = /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|dial tcp|proxyconnect/i;
+const CREDENTIAL_STORE_RE =
+  /error (?:storing|getting|saving|erasing) credentials|credentials store|docker-credential-[A-Za-z0-9_.-]+.*(?:not found|no such file)|pass not initialized/i;
+const REJECTED_RE =
+  /\b401\b|unauthorized|incorrect username or password|invalid username\/password|authentication required|\bdenied:|authorization token has expired|\b403 Forbidden\b/i;
+const NETWORK_RE =
+  /connection refused|no such host|network is unreachable|no route to host|i\/o timeout|TLS handshake timeout|connection reset|server misbehaving|Client\.Timeout exceeded|x509:|certificate signed by unknown authority|dial tcp|proxyconnect/i;
 /** Go's net/http error when a registry answers an https request in plain HTTP (docker, podman and helm all print it). */
 const PLAIN_HTTP_RE = /server gave HTTP response to HTTPS client/i;
 
 /** What to do about a registry that speaks only plain HTTP, per tool (loopback hosts never get here: they are plain HTTP already). */
 const PLAIN_HTTP_FIX: Record<LoginTool, string> = {
-  podman: 'If this registry is meant to be plain HTTP, mark it insecure for podman, buildah and skopeo in registries.conf ([[registry]] with location = "HOST:PORT" and insecure = true, in /etc/containers/registries.conf or ~/.config/containers/registries.conf); otherwise check the registry host and port.',
-  docker: 'If this registry is meant to be plain HTTP, add it to "insecure-registries" in the docker daemon\'s daemon.json (podman, buildah, skopeo: insecure = true in registries.conf); otherwise check the registry host and port.',
+  podman:
+    'If this registry is meant to be plain HTTP, mark it insecure for podman, buildah and skopeo in registries.conf ([[registry]] with location = "HOST:PORT" and insecure = true, in /etc/containers/registries.conf or ~/.config/containers/registries.conf); otherwise check the registry host and port.',
+  docker:
+    'If this registry is meant to be plain HTTP, add it to "insecure-registries" in the docker daemon\'s daemon.json (podman, buildah, skopeo: insecure = true in registries.conf); otherwise check the registry host and port.',
   helm: 'ECR Keeper logs helm in over plain HTTP only to registries on this machine; serve this registry over HTTPS, or check the registry host and port.',
 };
 
@@ -214,7 +242,13 @@ const PLAIN_HTTP_FIX: Record<LoginTool, string> = {
  * the output does not (docker often prints only "error storing credentials - err: exit status 1").
  * The returned message never contains the password.
  */
-export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, output: string, password: string, helperHint?: string): KeeperError {
+export function classifyLoginFailure(
+  tool: LoginTool,
+  exitCode: number | null,
+  output: string,
+  password: string,
+  helperHint?: string,
+): KeeperError {
   const detail = detailOf(output, password);
   const lines = errorLines(output).join('\n');
   const code = exitCode === null ? 'no exit code' : `exit code ${exitCode}`;
@@ -222,32 +256,53 @@ export function classifyLoginFailure(tool: LoginTool, exitCode: number | null, o
   // Checked first: docker's store failure happens after a successful auth, and its output also
   // carries retry chatter about http/https that would otherwise look like a network problem.
   if (CREDENTIAL_STORE_RE.test(lines)) {
-    const helper = helperFromOutput(lines) ?? (helperHint ? `docker-credential-${helperHint.replace(/^docker-credential-/, '')}` : undefined);
+    const helper =
+      helperFromOutput(lines) ??
+      (helperHint ? `docker-credential-${helperHint.replace(/^docker-credential-/, '')}` : undefined);
     const name = helper ?? 'the docker credential helper';
     const file = CONFIG_NAME[tool];
     let fix = `Fix or install ${name}, or remove "credsStore"/"credHelpers" for this host from ${file}, then refresh again.`;
-    if (helper === 'docker-credential-pass') fix = `Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from ${file}.`;
-    else if (helper && /not found|no such file/i.test(lines)) fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from ${file}.`;
-    return new KeeperError('credential-store', `${tool} login could not save the credentials with ${name}: ${detail}`, fix);
+    if (helper === 'docker-credential-pass')
+      fix = `Initialise pass ("pass init <gpg-id>") so docker-credential-pass can store the login, or remove "credsStore" from ${file}.`;
+    else if (helper && /not found|no such file/i.test(lines))
+      fix = `Install ${helper} (or put it on PATH), or remove "credsStore"/"credHelpers" naming it from ${file}.`;
+    return new KeeperError(
+      'credential-store',
+      `${tool} login could not save the credentials with ${name}: ${detail}`,
+      fix,
+    );
   }
   if (REJECTED_RE.test(lines)) {
-    return new KeeperError('login-rejected', `The registry rejected the ${tool} login: ${detail}`,
-      'Check that the registry host matches the account and region of its AWS profile, then refresh again.');
+    return new KeeperError(
+      'login-rejected',
+      `The registry rejected the ${tool} login: ${detail}`,
+      'Check that the registry host matches the account and region of its AWS profile, then refresh again.',
+    );
   }
   // Before the network check: the registry was reached, it just does not speak TLS, and retrying
   // or a VPN will not change that.
   if (PLAIN_HTTP_RE.test(lines)) {
-    return new KeeperError('config', `The registry answered ${tool} in plain HTTP, not HTTPS: ${detail}`, PLAIN_HTTP_FIX[tool]);
+    return new KeeperError(
+      'config',
+      `The registry answered ${tool} in plain HTTP, not HTTPS: ${detail}`,
+      PLAIN_HTTP_FIX[tool],
+    );
   }
   if (NETWORK_RE.test(lines)) {
-    return new KeeperError('network', `${tool} login could not reach the registry: ${detail}`,
-      'Check the network, VPN or proxy and that the registry host is spelled correctly; the keeper will retry.');
+    return new KeeperError(
+      'network',
+      `${tool} login could not reach the registry: ${detail}`,
+      'Check the network, VPN or proxy and that the registry host is spelled correctly; the keeper will retry.',
+    );
   }
   if (/executable file not found|command not found|no such file or directory/i.test(lines) && exitCode === 127) {
     return toolMissing(tool, `${tool} could not be run: ${detail}`);
   }
-  return new KeeperError('internal', `${tool} login failed (${code}): ${detail}`,
-    `Run "${LOGIN_COMMAND[tool]}" by hand to see the full error; if it works there, report this with the activity log.`);
+  return new KeeperError(
+    'internal',
+    `${tool} login failed (${code}): ${detail}`,
+    `Run "${LOGIN_COMMAND[tool]}" by hand to see the full error; if it works there, report this with the activity log.`,
+  );
 }
 
 /**
@@ -258,7 +313,10 @@ export function parseLoginWarnings(output: string, password: string): string[] {
   const warnings: string[] = [];
   for (const line of output.split(/\r?\n/)) {
     const m = /^\s*WARNING!\s*(.*(?:stored unencrypted|will be stored unencrypted).*)$/i.exec(line);
-    if (m) warnings.push(sanitize(`${m[1].trim()} Configure a credential helper to keep it out of the file.`, secretsOf(password)));
+    if (m)
+      warnings.push(
+        sanitize(`${m[1].trim()} Configure a credential helper to keep it out of the file.`, secretsOf(password)),
+      );
   }
   return warnings;
 }
@@ -266,16 +324,28 @@ export function parseLoginWarnings(output: string, password: string): string[] {
 function checkRequest(req: LoginRequest): void {
   const problem = validateHostPort(req.host);
   // The host is the one positional argument; anything not a plain host[:port] could be taken as a flag.
-  if (problem) throw new KeeperError('invalid-input', `Registry host "${sanitize(req.host.slice(0, 100))}" ${problem}`, 'Correct the registry host: Edit in the window, or ecr-keeper edit NAME --registry-host HOST.');
+  if (problem)
+    throw new KeeperError(
+      'invalid-input',
+      `Registry host "${sanitize(req.host.slice(0, 100))}" ${problem}`,
+      'Correct the registry host: Edit in the window, or ecr-keeper edit NAME --registry-host HOST.',
+    );
   if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(req.username)) {
-    throw new KeeperError('invalid-input', 'The login user name is not valid.', 'ECR logins use the user name AWS; check the registry settings.');
+    throw new KeeperError(
+      'invalid-input',
+      'The login user name is not valid.',
+      'ECR logins use the user name AWS; check the registry settings.',
+    );
   }
   if (!req.password || /[\r\n]/.test(req.password)) {
     // Both tools strip one trailing newline from stdin; an embedded one would silently truncate.
-    throw new KeeperError('internal', 'The registry password is empty or contains a line break.', 'Refresh again; if it keeps happening, report it with the activity log.');
+    throw new KeeperError(
+      'internal',
+      'The registry password is empty or contains a line break.',
+      'Refresh again; if it keeps happening, report it with the activity log.',
+    );
   }
 }
-
 
 export type HelmVersion = readonly [number, number, number];
 
@@ -296,14 +366,39 @@ function atLeast(v: HelmVersion, min: HelmVersion): boolean {
  * keeps TLS. podman: --tls-verify=false. helm 3.18+ and 4: --plain-http; helm 3.8-3.17 have no
  * --plain-http, and their --insecure lets the login fall back to HTTP (docker's registry code).
  */
-export function loginArgs(tool: LoginTool, host: string, username: string, stageFile: string, helm?: HelmVersion): string[] {
+export function loginArgs(
+  tool: LoginTool,
+  host: string,
+  username: string,
+  stageFile: string,
+  helm?: HelmVersion,
+): string[] {
   const loopback = isLoopbackRegistryHost(host);
   if (tool === 'docker') return ['login', '--username', username, '--password-stdin', host];
   if (tool === 'podman') {
-    return ['login', '--authfile', stageFile, ...(loopback ? ['--tls-verify=false'] : []), '--username', username, '--password-stdin', host];
+    return [
+      'login',
+      '--authfile',
+      stageFile,
+      ...(loopback ? ['--tls-verify=false'] : []),
+      '--username',
+      username,
+      '--password-stdin',
+      host,
+    ];
   }
   const plain = !loopback ? [] : helm && !atLeast(helm, HELM_PLAIN_HTTP_SINCE) ? ['--insecure'] : ['--plain-http'];
-  return ['registry', 'login', '--registry-config', stageFile, ...plain, '--username', username, '--password-stdin', host];
+  return [
+    'registry',
+    'login',
+    '--registry-config',
+    stageFile,
+    ...plain,
+    '--username',
+    username,
+    '--password-stdin',
+    host,
+  ];
 }
 
 export function fingerprintOf(secret: string | undefined): string | undefined {
@@ -346,7 +441,7 @@ export function withHelper(config: DockerConfig, host: string, helper: string): 
  */
 export function stagingConfig(tool: LoginTool, real: DockerConfig, host: string, mapTo?: string): DockerConfig {
   const out: DockerConfig = {};
-  if (isObject(real.credHelpers)) out.credHelpers = { ...(real.credHelpers) };
+  if (isObject(real.credHelpers)) out.credHelpers = { ...real.credHelpers };
   if (mapTo) Object.assign(out, withHelper(out, host, mapTo));
   if (usesCredsStore(tool)) {
     if (typeof real.credsStore === 'string' && real.credsStore !== '') out.credsStore = real.credsStore;
@@ -370,7 +465,8 @@ export function mergeStaged(current: DockerConfig, staged: readonly StagedLogin[
     // docker moved the secret to its platform default store because the file held no auth: say
     // so in the file, as docker itself would have. Not over plain-text logins of others, which
     // a credsStore would hide from docker.
-    if (s.detectedStore && usesCredsStore(s.tool) && !next.credsStore && !hasPlaintext(next)) next = { ...next, credsStore: s.detectedStore };
+    if (s.detectedStore && usesCredsStore(s.tool) && !next.credsStore && !hasPlaintext(next))
+      next = { ...next, credsStore: s.detectedStore };
   }
   return next;
 }
@@ -380,9 +476,15 @@ function hasPlaintext(config: DockerConfig): boolean {
 }
 
 /** Whether the credential for `host` is retrievable where the tool reads it, given what each helper lists. */
-function readBack(config: DockerConfig | null, host: string, tool: LoginTool, listed: Map<string, Set<string> | null>): DiskCredential {
+function readBack(
+  config: DockerConfig | null,
+  host: string,
+  tool: LoginTool,
+  listed: Map<string, Set<string> | null>,
+): DiskCredential {
   const storage = storageForHost(config, host, tool);
-  if (storage.storage === 'plaintext') return { storage, present: true, fingerprint: fingerprintOf(plaintextAuth(config, host)) };
+  if (storage.storage === 'plaintext')
+    return { storage, present: true, fingerprint: fingerprintOf(plaintextAuth(config, host)) };
   if (storage.storage === 'helper' || storage.storage === 'store') {
     const hosts = listed.get(storage.helper!);
     // A helper that cannot list (a custom one) is trusted: its `store` succeeded in the login.
@@ -404,7 +506,8 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const limit = pLimit(MAX_CONCURRENT_LOGINS);
   const perHelper = new Map<string, LimitFunction>();
   const mergers = new Map<string, Merger>();
-  const listHelper = opts.listHelper ?? (async (helper: string) => (isStoreName(helper) ? listStore(helper, { env, platform }) : null));
+  const listHelper =
+    opts.listHelper ?? (async (helper: string) => (isStoreName(helper) ? listStore(helper, { env, platform }) : null));
   let swept = false;
 
   function findTool(tool: LoginTool, explicitPath?: string): string | null {
@@ -426,16 +529,21 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     limit.concurrency = bound();
     if (!helper || CONCURRENT_SAFE_HELPERS.has(helper)) return limit(job);
     let serial = perHelper.get(helper);
-    if (!serial) { serial = pLimit(1); perHelper.set(helper, serial); }
+    if (!serial) {
+      serial = pLimit(1);
+      perHelper.set(helper, serial);
+    }
     return serial(() => limit(job));
   }
 
   async function listAll(helpers: Iterable<string>): Promise<Map<string, Set<string> | null>> {
     const out = new Map<string, Set<string> | null>();
-    await Promise.all([...new Set(helpers)].map(async (h) => {
-      const held = await listHelper(h).catch(() => null);
-      out.set(h, held ? new Set(Object.keys(held).map(normalizeHostKey)) : null);
-    }));
+    await Promise.all(
+      [...new Set(helpers)].map(async (h) => {
+        const held = await listHelper(h).catch(() => null);
+        out.set(h, held ? new Set(Object.keys(held).map(normalizeHostKey)) : null);
+      }),
+    );
     return out;
   }
 
@@ -445,13 +553,18 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     const read = (tool: LoginTool) => {
       const path = credentialFileFor(tool);
       let f = files.get(path);
-      if (!f) { f = readCredentialFile(path); files.set(path, f); }
+      if (!f) {
+        f = readCredentialFile(path);
+        files.set(path, f);
+      }
       return f;
     };
-    const configs = await Promise.all(targets.map(async (t) => {
-      const file = await read(t.tool);
-      return file.kind === 'invalid' ? file.error : file.kind === 'ok' ? (file.value) : null;
-    }));
+    const configs = await Promise.all(
+      targets.map(async (t) => {
+        const file = await read(t.tool);
+        return file.kind === 'invalid' ? file.error : file.kind === 'ok' ? file.value : null;
+      }),
+    );
     const helpers = targets.flatMap((t, i) => {
       const c = configs[i];
       if (c instanceof KeeperError) return [];
@@ -491,7 +604,12 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       while (this.pending.length) {
         const batch = this.pending.splice(0);
         try {
-          await updateCredentialFile(this.file, (cur) => mergeStaged(cur, batch.map((b) => b.staged)));
+          await updateCredentialFile(this.file, (cur) =>
+            mergeStaged(
+              cur,
+              batch.map((b) => b.staged),
+            ),
+          );
           // Read back after the lock is released: what every other process sees now.
           const file = await readCredentialFile(this.file);
           const config = valueOf(file) as DockerConfig;
@@ -512,7 +630,10 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   function mergerFor(file: string): Merger {
     const key = canonicalPath(file);
     let m = mergers.get(key);
-    if (!m) { m = new Merger(file); mergers.set(key, m); }
+    if (!m) {
+      m = new Merger(file);
+      mergers.set(key, m);
+    }
     return m;
   }
 
@@ -525,14 +646,21 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       for (const name of await readdir(stagingRoot).catch(() => [] as string[])) {
         const p = join(stagingRoot, name);
         const st = await stat(p).catch(() => null);
-        if (st && now - st.mtimeMs > STALE_STAGING_MS) await rm(p, { recursive: true, force: true }).catch(() => undefined);
+        if (st && now - st.mtimeMs > STALE_STAGING_MS)
+          await rm(p, { recursive: true, force: true }).catch(() => undefined);
       }
     }
     return mkdtemp(join(stagingRoot, 'login-'));
   }
 
   /** Runs the tool's login against the staging file; the password goes to its stdin only. */
-  async function runTool(tool: LoginTool, toolPath: string, req: LoginRequest, stageFile: string, helm?: HelmVersion): Promise<{ warnings: string[] }> {
+  async function runTool(
+    tool: LoginTool,
+    toolPath: string,
+    req: LoginRequest,
+    stageFile: string,
+    helm?: HelmVersion,
+  ): Promise<{ warnings: string[] }> {
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const args = loginArgs(tool, req.host, req.username, stageFile, helm);
     const toolEnv = envForTool(env, platform, toolPath);
@@ -544,17 +672,30 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     // (paired runs, docs/PERFORMANCE.md). A GOMAXPROCS the user set is kept.
     toolEnv.GOMAXPROCS ??= '1';
     const r = await runProgram(toolPath, args, {
-      env: toolEnv, input: req.password, timeoutMs, spawn,
+      env: toolEnv,
+      input: req.password,
+      timeoutMs,
+      spawn,
       // Its own process group, so a timeout also ends credential helpers the tool started.
-      group: true, killGraceMs: KILL_GRACE_MS, maxOutput: MAX_OUTPUT,
+      group: true,
+      killGraceMs: KILL_GRACE_MS,
+      maxOutput: MAX_OUTPUT,
     });
     if (r.spawnError) {
-      const why = r.spawnError === 'ENOENT' ? 'was not found' : r.spawnError === 'EACCES' ? 'is not executable' : `could not be started (${sanitize(r.spawnError)})`;
+      const why =
+        r.spawnError === 'ENOENT'
+          ? 'was not found'
+          : r.spawnError === 'EACCES'
+            ? 'is not executable'
+            : `could not be started (${sanitize(r.spawnError)})`;
       throw toolMissing(tool, `${tool} at ${toolPath} ${why}.`);
     }
     if (r.timedOut) {
-      throw new KeeperError('timeout', `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
-        `Check that ${tool} works ("${LOGIN_COMMAND[tool]} ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`);
+      throw new KeeperError(
+        'timeout',
+        `${tool} login to ${req.host} did not finish within ${Math.round(timeoutMs / 100) / 10} s and was stopped.`,
+        `Check that ${tool} works ("${LOGIN_COMMAND[tool]} ${req.host}" by hand) and that no credential helper is waiting for input; the keeper will retry.`,
+      );
     }
     const output = `${r.stdout}\n${r.stderr}`;
     if (r.code === 0) return { warnings: parseLoginWarnings(output, req.password) };
@@ -566,15 +707,25 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   /** `helm version --short`, once per helm binary (keyed by path and modification time, so an upgrade is seen). */
   function helmVersionOf(toolPath: string): Promise<HelmVersion | null> {
     let mtime = 0;
-    try { mtime = statSync(toolPath).mtimeMs; } catch { /* the run below reports it */ }
+    try {
+      mtime = statSync(toolPath).mtimeMs;
+    } catch {
+      /* the run below reports it */
+    }
     const key = `${toolPath}\0${mtime}`;
     let v = helmVersions.get(key);
     if (!v) {
-      v = runProgram(toolPath, ['version', '--short'], { env: envForTool(env, platform, toolPath), timeoutMs: 10_000, maxOutput: 4096, spawn })
-        .then((r) => (r.code === 0 ? parseHelmVersion(r.stdout) : null));
+      v = runProgram(toolPath, ['version', '--short'], {
+        env: envForTool(env, platform, toolPath),
+        timeoutMs: 10_000,
+        maxOutput: 4096,
+        spawn,
+      }).then((r) => (r.code === 0 ? parseHelmVersion(r.stdout) : null));
       helmVersions.set(key, v);
       // A failed probe is asked again next time (helm may be fixed meanwhile).
-      void v.then((r) => { if (!r) helmVersions.delete(key); });
+      void v.then((r) => {
+        if (!r) helmVersions.delete(key);
+      });
     }
     return v;
   }
@@ -583,15 +734,26 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   async function checkedHelm(toolPath: string): Promise<HelmVersion> {
     const v = await helmVersionOf(toolPath);
     const min = MIN_HELM.join('.');
-    if (!v) throw toolMissing('helm', `helm at ${toolPath} did not report its version ("helm version --short" failed).`);
+    if (!v)
+      throw toolMissing('helm', `helm at ${toolPath} did not report its version ("helm version --short" failed).`);
     if (!atLeast(v, MIN_HELM)) {
-      throw toolMissing('helm', `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`);
+      throw toolMissing(
+        'helm',
+        `helm ${v.join('.')} at ${toolPath} is too old: ECR Keeper needs helm ${min} or later (OCI registry logins).`,
+      );
     }
     return v;
   }
 
   /** Step 1: the tool logs in against a staging file; returns what it wrote there. */
-  async function stage(req: LoginRequest, toolPath: string, real: DockerConfig, mapTo: string | undefined, helper: string | undefined, helm?: HelmVersion): Promise<StagedLogin & { warnings: string[] }> {
+  async function stage(
+    req: LoginRequest,
+    toolPath: string,
+    real: DockerConfig,
+    mapTo: string | undefined,
+    helper: string | undefined,
+    helm?: HelmVersion,
+  ): Promise<StagedLogin & { warnings: string[] }> {
     const dir = await stagingDir();
     try {
       const stageFile = join(dir, req.tool === 'podman' ? 'auth.json' : 'config.json');
@@ -607,8 +769,21 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       }
       const written = valueOf(await readCredentialFile(stageFile)) as DockerConfig;
       const entry = isObject(written.auths) ? written.auths[req.host] : undefined;
-      const detectedStore = usesCredsStore(req.tool) && !seed.credsStore && typeof written.credsStore === 'string' && written.credsStore !== '' ? written.credsStore : undefined;
-      return { tool: req.tool, host: req.host, entry: isObject(entry) ? entry : undefined, mapTo, detectedStore, warnings };
+      const detectedStore =
+        usesCredsStore(req.tool) &&
+        !seed.credsStore &&
+        typeof written.credsStore === 'string' &&
+        written.credsStore !== ''
+          ? written.credsStore
+          : undefined;
+      return {
+        tool: req.tool,
+        host: req.host,
+        entry: isObject(entry) ? entry : undefined,
+        mapTo,
+        detectedStore,
+        warnings,
+      };
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -618,7 +793,9 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     checkRequest(req);
     const toolPath = findTool(req.tool, req.toolPath);
     if (!toolPath) {
-      const where = req.toolPath ? `The ${req.tool} path set in Settings (${req.toolPath}) is not an executable file.` : `${req.tool} was not found on PATH or in the usual install places.`;
+      const where = req.toolPath
+        ? `The ${req.tool} path set in Settings (${req.toolPath}) is not an executable file.`
+        : `${req.tool} was not found on PATH or in the usual install places.`;
       throw toolMissing(req.tool, where);
     }
     const helm = req.tool === 'helm' ? await checkedHelm(toolPath) : undefined;
@@ -630,16 +807,32 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     const helper = mapTo ?? storageForHost(real, req.host, req.tool).helper;
     const staged = await schedule(helper, () => stage(req, toolPath, real, mapTo, helper, helm));
     if (!staged.entry && !staged.mapTo && !helper && !staged.detectedStore) {
-      throw new KeeperError('internal', `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
-        `Run "${LOGIN_COMMAND[req.tool]} ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`);
+      throw new KeeperError(
+        'internal',
+        `${req.tool} reported a successful login to ${req.host} but wrote no credential for it.`,
+        `Run "${LOGIN_COMMAND[req.tool]} ${req.host}" by hand to see what it does; if it works there, report this with the activity log.`,
+      );
     }
     const disk = await mergerFor(credentialFile).submit(staged);
     if (!disk.present) {
-      const where = disk.storage.storage === 'helper' || disk.storage.storage === 'store' ? `docker-credential-${disk.storage.helper} does not list it` : `${credentialFile} has no entry for it`;
-      throw new KeeperError('credential-missing', `${req.tool} logged in to ${req.host}, but the login is not where ${req.tool} reads it: ${where}.`,
-        `Check ${credentialFile} (credsStore/credHelpers for ${req.host}) and the credential helper, then refresh again.`);
+      const where =
+        disk.storage.storage === 'helper' || disk.storage.storage === 'store'
+          ? `docker-credential-${disk.storage.helper} does not list it`
+          : `${credentialFile} has no entry for it`;
+      throw new KeeperError(
+        'credential-missing',
+        `${req.tool} logged in to ${req.host}, but the login is not where ${req.tool} reads it: ${where}.`,
+        `Check ${credentialFile} (credsStore/credHelpers for ${req.host}) and the credential helper, then refresh again.`,
+      );
     }
-    return { host: req.host, tool: req.tool, credentialFile, warnings: staged.warnings, storage: disk.storage, fingerprint: disk.fingerprint };
+    return {
+      host: req.host,
+      tool: req.tool,
+      credentialFile,
+      warnings: staged.warnings,
+      storage: disk.storage,
+      fingerprint: disk.fingerprint,
+    };
   }
 
   return { login, findTool, credentialFileFor, inspect, inspectAll };

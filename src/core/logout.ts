@@ -4,7 +4,13 @@
 // Not `docker logout` / `podman logout`: those rewrite the whole file without a lock, racing the
 // keeper's own logins and the person's. The edit goes through the one locked write path for
 // credential files (cred-file.ts updateCredentialFile).
-import { credentialFilePath, normalizeHostKey, readDockerConfig, storageForHost, type DockerConfig } from './docker-config';
+import {
+  credentialFilePath,
+  normalizeHostKey,
+  readDockerConfig,
+  storageForHost,
+  type DockerConfig,
+} from './docker-config';
 import { findHelper, runHelper, type Runner } from './cred-stores';
 import { updateCredentialFile } from './cred-file';
 import { KeeperError } from './errors';
@@ -50,12 +56,21 @@ export async function removeHostEntry(tool: LoginTool, host: string, deps: Logou
   // The ecr-login helper keeps no secret of ours; a store or helper holds the password itself.
   if ((where.storage === 'helper' || where.storage === 'store') && where.helper) {
     const program = findHelper(where.helper, { env, platform });
-    if (!program) throw new KeeperError('credential-store', `docker-credential-${where.helper} was not found, so the login for ${host} could not be erased from it.`, `Install docker-credential-${where.helper} (or put it on PATH), then run the logout again.`);
+    if (!program)
+      throw new KeeperError(
+        'credential-store',
+        `docker-credential-${where.helper} was not found, so the login for ${host} could not be erased from it.`,
+        `Install docker-credential-${where.helper} (or put it on PATH), then run the logout again.`,
+      );
     const r = await (deps.run ?? runHelper)(program, ['erase'], { env, input: host, timeoutMs: 15_000 });
     // Nothing to erase means the goal is met: "credentials not found" (the helpers' shared
     // message) or pass's own "... is not in the password store".
     if (r.code !== 0 && !/not found|not in the password store/i.test(`${r.stdout} ${r.stderr}`)) {
-      throw new KeeperError('credential-store', `docker-credential-${where.helper} erase failed for ${host}: ${(r.stderr || r.stdout || r.spawnError || 'no output').trim().slice(0, 300)}`, `Unlock the ${where.helper} store and run the logout again.`);
+      throw new KeeperError(
+        'credential-store',
+        `docker-credential-${where.helper} erase failed for ${host}: ${(r.stderr || r.stdout || r.spawnError || 'no output').trim().slice(0, 300)}`,
+        `Unlock the ${where.helper} store and run the logout again.`,
+      );
     }
     erasedFrom = where.helper;
   }
@@ -65,7 +80,7 @@ export async function removeHostEntry(tool: LoginTool, host: string, deps: Logou
   await updateCredentialFile(file, (current) => {
     const { config: next, removed } = withoutHost(current, host);
     removedKeys = removed;
-    return removed.length ? (next) : null;
+    return removed.length ? next : null;
   });
   return { file, removedKeys, erasedFrom };
 }

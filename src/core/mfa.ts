@@ -71,23 +71,24 @@ export function terminalMfaPrompt(opts: TerminalPromptOptions = {}): MfaPrompt {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stderr;
   const attempts = opts.attempts ?? 3;
-  const askOnce = (question: string) => new Promise<string | null>((resolve) => {
-    const rl = createInterface({ input, output, terminal: Boolean(input.isTTY) });
-    let done = false;
-    const finish = (v: string | null) => {
-      if (done) return;
-      done = true;
-      rl.close();
-      resolve(v);
-    };
-    rl.once('close', () => finish(null)); // Ctrl-D or stdin closed: cancelled
-    rl.once('SIGINT', () => {
-      finish(null);
-      // Readline swallowed Ctrl-C; pass it on so the CLI stops as it would have without a prompt.
-      process.kill(process.pid, 'SIGINT');
+  const askOnce = (question: string) =>
+    new Promise<string | null>((resolve) => {
+      const rl = createInterface({ input, output, terminal: Boolean(input.isTTY) });
+      let done = false;
+      const finish = (v: string | null) => {
+        if (done) return;
+        done = true;
+        rl.close();
+        resolve(v);
+      };
+      rl.once('close', () => finish(null)); // Ctrl-D or stdin closed: cancelled
+      rl.once('SIGINT', () => {
+        finish(null);
+        // Readline swallowed Ctrl-C; pass it on so the CLI stops as it would have without a prompt.
+        process.kill(process.pid, 'SIGINT');
+      });
+      rl.question(question, (answer) => finish(answer));
     });
-    rl.question(question, (answer) => finish(answer));
-  });
   return serializePrompts(async (req) => {
     if (!input.isTTY) throw noTerminalError(req);
     for (let i = 0; i < attempts; i++) {
@@ -116,7 +117,10 @@ export interface MfaBrokerOptions {
  * `answer(requestId, code)` (the `mfa:answer` handler). With no window listening, requests fail
  * fast with `signin-required`.
  */
-export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest]; ended: [{ requestId: string; reason: 'timeout' | 'cancelled' }] }> {
+export class MfaBroker extends EventEmitter<{
+  request: [MfaBrokerRequest];
+  ended: [{ requestId: string; reason: 'timeout' | 'cancelled' }];
+}> {
   private readonly pending = new Map<string, { resolve: (code: string | null) => void; timer: NodeJS.Timeout }>();
   private readonly timeoutMs: number;
   private readonly newId: () => string;
@@ -156,7 +160,8 @@ export class MfaBroker extends EventEmitter<{ request: [MfaBrokerRequest]; ended
   }
 
   cancelAll(): void {
-    for (const id of [...this.pending.keys()]) if (this.settle(id, null)) this.emit('ended', { requestId: id, reason: 'cancelled' });
+    for (const id of [...this.pending.keys()])
+      if (this.settle(id, null)) this.emit('ended', { requestId: id, reason: 'cancelled' });
   }
 
   private settle(requestId: string, code: string | null): boolean {

@@ -8,7 +8,13 @@
 import { withFix } from './errors';
 import type { LoginTool } from './registry';
 import type { Settings } from './settings-model';
-import { isActive, type CredentialStorage, type KeeperSnapshot, type RegistryNotice, type RegistrySnapshot } from './snapshot';
+import {
+  isActive,
+  type CredentialStorage,
+  type KeeperSnapshot,
+  type RegistryNotice,
+  type RegistrySnapshot,
+} from './snapshot';
 import { formatLeft } from './time-text';
 
 /** What a registry's notices follow from. */
@@ -26,7 +32,12 @@ export interface NoticeFacts {
 
 export function noticesFor(f: NoticeFacts): RegistryNotice[] {
   const notices: RegistryNotice[] = [];
-  if (f.missing) notices.push({ kind: 'credential-missing', message: f.missing, fix: 'ECR Keeper logs in again by itself; if this keeps happening, find the program that removes it.' });
+  if (f.missing)
+    notices.push({
+      kind: 'credential-missing',
+      message: f.missing,
+      fix: 'ECR Keeper logs in again by itself; if this keeps happening, find the program that removes it.',
+    });
   for (const w of f.toolWarnings) notices.push({ kind: 'tool-warning', message: w });
   if (f.storage === 'plaintext' && f.loggedIn) {
     notices.push({
@@ -94,7 +105,10 @@ export function planNotices(
   const present = new Set(snap.registries.map((r) => r.id));
 
   for (const r of snap.registries) {
-    if (!isActive(r)) { failing.delete(r.id); continue; }
+    if (!isActive(r)) {
+      failing.delete(r.id);
+      continue;
+    }
     if (isFailing(r) && !r.refreshing) {
       if (!failing.has(r.id)) {
         failing.add(r.id);
@@ -113,7 +127,13 @@ export function planNotices(
       if (failing.has(r.id)) {
         failing.delete(r.id);
         if (prefs.recovered) {
-          notices.push({ kind: 'recovered', registryId: r.id, title: `${r.name}: logged in again`, body: `${r.host ?? r.name} is fresh again.`, refreshAction: false });
+          notices.push({
+            kind: 'recovered',
+            registryId: r.id,
+            title: `${r.name}: logged in again`,
+            body: `${r.host ?? r.name} is fresh again.`,
+            refreshAction: false,
+          });
         }
       }
     }

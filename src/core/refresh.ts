@@ -30,7 +30,14 @@ export interface DiskView {
 
 /** What the keeper needs from the login runner (src/core/login.ts). */
 export interface LoginProvider {
-  login(req: { tool: LoginTool; host: string; username: string; password: string; timeoutMs?: number; toolPath?: string }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
+  login(req: {
+    tool: LoginTool;
+    host: string;
+    username: string;
+    password: string;
+    timeoutMs?: number;
+    toolPath?: string;
+  }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
   /** What is on disk for a host now. Without it the keeper can only trust its own record. */
   inspect?(tool: LoginTool, host: string): Promise<DiskView>;
   /** The same for many hosts at once (each file read once, each helper listed once). */
@@ -95,26 +102,47 @@ export async function refreshRegistry(r: Registry, deps: RefreshDeps): Promise<O
     if (!host) {
       host = registryHostOf(r, token.proxyEndpoint?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
       if (!host) {
-        throw new KeeperError('config', `AWS did not say which registry host belongs to "${r.name}".`, `Set the account ID (or the registry host): ecr-keeper edit ${r.name} --account ID, or Edit in the window.`);
+        throw new KeeperError(
+          'config',
+          `AWS did not say which registry host belongs to "${r.name}".`,
+          `Set the account ID (or the registry host): ecr-keeper edit ${r.name} --account ID, or Edit in the window.`,
+        );
       }
       if (await handledByHelper(host)) return { kind: 'helper-managed', host, ...learnt };
     }
     // Known now, whatever the login does: the card and any error name the same host.
     loginHost = host;
     stage = 'registry';
-    const result = await deps.login.login({
-      tool: r.tool,
-      host,
-      username: token.username,
-      password: token.password,
-      timeoutMs: deps.loginTimeoutMs,
-      toolPath: deps.toolPath,
-    }).catch((err: unknown) => { throw accountMismatch(r, host, token.proxyEndpoint, err) ?? err; });
+    const result = await deps.login
+      .login({
+        tool: r.tool,
+        host,
+        username: token.username,
+        password: token.password,
+        timeoutMs: deps.loginTimeoutMs,
+        toolPath: deps.toolPath,
+      })
+      .catch((err: unknown) => {
+        throw accountMismatch(r, host, token.proxyEndpoint, err) ?? err;
+      });
     const stored = result.storage ? storageOf(result.storage) : await lookAt(deps.login, r.tool, host);
     if (stored) learnt.storage = stored;
-    return { kind: 'logged-in', host, expiresAt: token.expiresAt.getTime(), fingerprint: result.fingerprint, warnings: result.warnings, ...learnt };
+    return {
+      kind: 'logged-in',
+      host,
+      expiresAt: token.expiresAt.getTime(),
+      fingerprint: result.fingerprint,
+      warnings: result.warnings,
+      ...learnt,
+    };
   } catch (err) {
-    return { kind: 'failed', error: { ...toErrorInfo(err), stage }, helperChecked, ...(loginHost ? { host: loginHost } : {}), ...learnt };
+    return {
+      kind: 'failed',
+      error: { ...toErrorInfo(err), stage },
+      helperChecked,
+      ...(loginHost ? { host: loginHost } : {}),
+      ...learnt,
+    };
   }
 }
 
@@ -134,7 +162,12 @@ async function lookAt(login: LoginProvider, tool: LoginTool, host: string): Prom
  * host reads as "check the VPN"). Cross-account logins that work are fine, and failures that have
  * nothing to do with the host (docker missing, a timeout, a rejected password) keep their own category.
  */
-function accountMismatch(r: Registry, host: string, proxyEndpoint: string | undefined, cause: unknown): KeeperError | null {
+function accountMismatch(
+  r: Registry,
+  host: string,
+  proxyEndpoint: string | undefined,
+  cause: unknown,
+): KeeperError | null {
   const want = parseEcrHost(host)?.accountId ?? r.accountId;
   const got = parseEcrHost(proxyEndpoint ?? '')?.accountId;
   const why = toErrorInfo(cause);

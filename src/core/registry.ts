@@ -2,7 +2,17 @@
 // This is the one validation module: the CLI, the IPC handlers and the window's form all call
 // validateRegistryInput, so the same bad input gets the same message everywhere.
 import SDK_PARTITIONS from './aws-regions.json';
-import { labelOf, REGISTRY_FIELD_NAMES, REGISTRY_FIELDS, LOGIN_TOOLS, type LoginTool, type Registry, type RegistryField, type RegistryInput, type RegistryKind } from './registry-fields';
+import {
+  labelOf,
+  REGISTRY_FIELD_NAMES,
+  REGISTRY_FIELDS,
+  LOGIN_TOOLS,
+  type LoginTool,
+  type Registry,
+  type RegistryField,
+  type RegistryInput,
+  type RegistryKind,
+} from './registry-fields';
 
 // The fields themselves (names, labels, types, identity) are in registry-fields.ts.
 export * from './registry-fields';
@@ -22,11 +32,12 @@ export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b
 export const PUBLIC_HOST = 'public.ecr.aws';
 export const PUBLIC_REGION = 'us-east-1';
 
-
 const REGION_RE = /^(?:[a-z]{2}-(?:gov-|iso-|isob-|isoe-|isof-)?[a-z]+-\d{1,2})$/;
 
 /** Every region in the AWS SDK's partition data (scripts/aws-regions.mjs extracts it at build time). */
-export const KNOWN_REGIONS: readonly string[] = SDK_PARTITIONS.partitions.flatMap((p) => p.regions).filter((r) => REGION_RE.test(r));
+export const KNOWN_REGIONS: readonly string[] = SDK_PARTITIONS.partitions
+  .flatMap((p) => p.regions)
+  .filter((r) => REGION_RE.test(r));
 // The words regions are made of (east, southeast, gov, isob...): a region built only from these, in a
 // partition's own pattern, is plausibly a region newer than the SDK; anything else is a typo.
 const REGION_WORDS = new Set(KNOWN_REGIONS.flatMap((r) => r.split('-').slice(1, -1)));
@@ -55,7 +66,10 @@ export function closestRegion(region: string): string | undefined {
   let bestD = 3;
   for (const r of KNOWN_REGIONS) {
     const dist = editDistance(region.toLowerCase(), r);
-    if (dist < bestD) { best = r; bestD = dist; }
+    if (dist < bestD) {
+      best = r;
+      bestD = dist;
+    }
   }
   return best;
 }
@@ -68,11 +82,21 @@ export function closestRegion(region: string): string | undefined {
 export function checkRegion(region: string): { ok: true; warning?: string } | { ok: false; message: string } {
   if (KNOWN_REGIONS.includes(region)) return { ok: true };
   const words = region.split('-').slice(1, -1);
-  if (REGION_RE.test(region) && PARTITION_PATTERNS.some((re) => re.test(region)) && words.every((w) => REGION_WORDS.has(w))) {
-    return { ok: true, warning: `Region "${region}" is not in the region list of this ECR Keeper's AWS SDK (${SDK_PARTITIONS.source}): fine if it is a new region, otherwise check the spelling.` };
+  if (
+    REGION_RE.test(region) &&
+    PARTITION_PATTERNS.some((re) => re.test(region)) &&
+    words.every((w) => REGION_WORDS.has(w))
+  ) {
+    return {
+      ok: true,
+      warning: `Region "${region}" is not in the region list of this ECR Keeper's AWS SDK (${SDK_PARTITIONS.source}): fine if it is a new region, otherwise check the spelling.`,
+    };
   }
   const near = closestRegion(region);
-  return { ok: false, message: `Region "${region.slice(0, 40)}" is not an AWS region: ${near ? `did you mean ${near}?` : 'expected something like us-east-1, eu-west-1 or cn-north-1.'}` };
+  return {
+    ok: false,
+    message: `Region "${region.slice(0, 40)}" is not an AWS region: ${near ? `did you mean ${near}?` : 'expected something like us-east-1, eu-west-1 or cn-north-1.'}`,
+  };
 }
 const ACCOUNT_RE = /^\d{12}$/;
 const NAME_MAX = 63;
@@ -105,7 +129,7 @@ export function partitionOf(region: string): Partition {
 
 /** DNS suffix of the standard (IPv4) ECR registry hosts in each partition. */
 const STANDARD_SUFFIX: Record<Partition, string> = {
-  'aws': 'amazonaws.com',
+  aws: 'amazonaws.com',
   'aws-cn': 'amazonaws.com.cn',
   'aws-us-gov': 'amazonaws.com',
   'aws-iso': 'c2s.ic.gov',
@@ -116,7 +140,7 @@ const STANDARD_SUFFIX: Record<Partition, string> = {
 
 /** DNS suffix of the dual-stack ECR hosts, where the partition has them. */
 const DUALSTACK_SUFFIX: Partial<Record<Partition, string>> = {
-  'aws': 'on.aws',
+  aws: 'on.aws',
   'aws-us-gov': 'on.aws',
   'aws-cn': 'on.amazonwebservices.com.cn',
 };
@@ -155,10 +179,20 @@ const ECR_HOST_RE = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9-]+)\.(.+)$/
  */
 export function parseEcrHost(hostOrUrl: string): EcrHost | null {
   let host = hostOrUrl.trim().toLowerCase();
-  host = host.replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/:443$/, '');
+  host = host
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .replace(/:443$/, '');
   const m = ECR_HOST_RE.exec(host);
   if (!m) return null;
-  const [, accountId, service, fips, region, suffix] = m as unknown as [string, string, string, string | undefined, string, string];
+  const [, accountId, service, fips, region, suffix] = m as unknown as [
+    string,
+    string,
+    string,
+    string | undefined,
+    string,
+    string,
+  ];
   if (!REGION_RE.test(region)) return null;
   const partition = partitionOf(region);
   const dualStack = service === 'dkr-ecr';
@@ -170,7 +204,13 @@ export function parseEcrHost(hostOrUrl: string): EcrHost | null {
 /** Host names in AWS's namespaces must be real ECR hosts; anything else (a mirror, localhost) is free-form. */
 function looksLikeAws(host: string): boolean {
   const h = host.replace(/:\d+$/, '');
-  return /(^|\.)dkr[.-]ecr/.test(h) || /amazonaws\.com/.test(h) || /\.on\.aws$/.test(h) || /amazonwebservices\.com/.test(h) || h.endsWith('.ecr.aws');
+  return (
+    /(^|\.)dkr[.-]ecr/.test(h) ||
+    /amazonaws\.com/.test(h) ||
+    /\.on\.aws$/.test(h) ||
+    /amazonwebservices\.com/.test(h) ||
+    h.endsWith('.ecr.aws')
+  );
 }
 
 /** Interface VPC endpoint names, e.g. vpce-0abc-1234.dkr.ecr.us-east-1.vpce.amazonaws.com. */
@@ -200,8 +240,15 @@ export function registryHostOf(reg: Registry, fallbackHost?: string): string | u
 function endpointHostOptions(apiEndpoint: string | undefined): HostOptions {
   if (!apiEndpoint) return {};
   let host: string;
-  try { host = new URL(apiEndpoint).hostname; } catch { return {}; }
-  return { fips: /(^|\.)(api\.)?ecr-fips\./.test(host) || host.includes('ecr-fips'), dualStack: host.endsWith('.api.aws') };
+  try {
+    host = new URL(apiEndpoint).hostname;
+  } catch {
+    return {};
+  }
+  return {
+    fips: /(^|\.)(api\.)?ecr-fips\./.test(host) || host.includes('ecr-fips'),
+    dualStack: host.endsWith('.api.aws'),
+  };
 }
 
 function str(v: unknown): string | undefined {
@@ -232,7 +279,8 @@ export function isLoopbackRegistryHost(hostPort: string): boolean {
 export function validateHostPort(value: string): string | null {
   if (value.length > 253) return 'is too long (at most 253 characters).';
   const m = /^(\[[0-9a-fA-F:]+\]|[^:/\s]+)(?::(\d{1,5}))?$/.exec(value);
-  if (!m) return 'must be a host name with an optional port, like 123456789012.dkr.ecr.us-east-1.amazonaws.com or localhost:5000 (no scheme, path or spaces).';
+  if (!m)
+    return 'must be a host name with an optional port, like 123456789012.dkr.ecr.us-east-1.amazonaws.com or localhost:5000 (no scheme, path or spaces).';
   const [, host, port] = m as unknown as [string, string, string | undefined];
   const h = host.toLowerCase();
   if (!(h.startsWith('[') || IPV4_RE.test(h) || HOSTNAME_RE.test(h))) {
@@ -245,11 +293,14 @@ export function validateHostPort(value: string): string | null {
 export function validateApiEndpoint(value: string): string | null {
   if (value.length > 2048) return 'is too long.';
   let u: URL;
-  try { u = new URL(value); } catch {
+  try {
+    u = new URL(value);
+  } catch {
     return 'must be a URL like https://api.ecr.us-east-1.amazonaws.com.';
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'must start with https://.';
-  if (u.protocol === 'http:' && !isLoopback(u.hostname)) return 'must use https:// (plain http is allowed only for localhost).';
+  if (u.protocol === 'http:' && !isLoopback(u.hostname))
+    return 'must use https:// (plain http is allowed only for localhost).';
   if (u.username || u.password) return 'must not contain a user name or password.';
   if (u.search || u.hash) return 'must not contain a query or fragment.';
   if (/[\s'"`$;|&<>\\]/.test(value)) return 'contains characters that are not allowed in a URL.';
@@ -279,11 +330,15 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   const errors: FieldError[] = [];
   const warnings: FieldWarning[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: 'input', message: 'Registry details must be an object with a name and a region.' }] };
+    return {
+      ok: false,
+      errors: [{ field: 'input', message: 'Registry details must be an object with a name and a region.' }],
+    };
   }
   const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(REGISTRY_FIELDS, key)) errors.push({ field: 'input', message: `Unknown field "${key.slice(0, 40)}".` });
+    if (!Object.hasOwn(REGISTRY_FIELDS, key))
+      errors.push({ field: 'input', message: `Unknown field "${key.slice(0, 40)}".` });
   }
   const pick = (k: keyof RegistryInput): unknown => (Object.prototype.hasOwnProperty.call(raw, k) ? raw[k] : undefined);
   const base = opts.base;
@@ -291,7 +346,10 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     const v = pick(f);
     const type = REGISTRY_FIELDS[f].type;
     if (v === undefined || v === null || typeof v === (type === 'text' ? 'string' : 'boolean')) continue;
-    errors.push({ field: f, message: `${labelOf(f)} must be a ${type === 'text' ? 'text value' : 'true/false value'}.` });
+    errors.push({
+      field: f,
+      message: `${labelOf(f)} must be a ${type === 'text' ? 'text value' : 'true/false value'}.`,
+    });
   }
 
   const has = (k: keyof RegistryInput) => pick(k) !== undefined;
@@ -302,62 +360,102 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   const toolRaw = val('tool', base?.tool) ?? 'docker';
   const accountRaw = val('accountId', base?.accountId);
   // The AWS console shows account IDs as 1234-5678-9012; people paste them that way (or with spaces).
-  const accountId = accountRaw !== undefined && /^[\d\s-]+$/.test(accountRaw) ? accountRaw.replace(/[\s-]/g, '') : accountRaw;
+  const accountId =
+    accountRaw !== undefined && /^[\d\s-]+$/.test(accountRaw) ? accountRaw.replace(/[\s-]/g, '') : accountRaw;
   const profile = val('profile', base?.profile);
   const registryHost = val('registryHost', base?.registryHost)?.toLowerCase();
   const apiEndpoint = val('apiEndpoint', base?.apiEndpoint);
   let region = val('region', base?.region);
 
-  if (!name) errors.push({ field: 'name', message: 'Name is required: a short label such as "prod" or "team-images".' });
-  else if (name.length > NAME_MAX) errors.push({ field: 'name', message: `Name is too long (${name.length} characters): use at most ${NAME_MAX}.` });
-  else if (!NAME_RE.test(name)) errors.push({ field: 'name', message: `Name "${name.slice(0, 70)}" is not valid: use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit.` });
+  if (!name)
+    errors.push({ field: 'name', message: 'Name is required: a short label such as "prod" or "team-images".' });
+  else if (name.length > NAME_MAX)
+    errors.push({ field: 'name', message: `Name is too long (${name.length} characters): use at most ${NAME_MAX}.` });
+  else if (!NAME_RE.test(name))
+    errors.push({
+      field: 'name',
+      message: `Name "${name.slice(0, 70)}" is not valid: use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit.`,
+    });
   else if (opts.existing?.some((r) => r.name.toLowerCase() === name.toLowerCase() && r.id !== opts.editingId)) {
     errors.push({ field: 'name', message: `A registry named "${name}" already exists: choose another name.` });
   }
 
-  if (kindRaw !== 'private' && kindRaw !== 'public') errors.push({ field: 'kind', message: `Kind "${kindRaw.slice(0, 40)}" is not valid: use "private" or "public".` });
+  if (kindRaw !== 'private' && kindRaw !== 'public')
+    errors.push({ field: 'kind', message: `Kind "${kindRaw.slice(0, 40)}" is not valid: use "private" or "public".` });
   const kind = kindRaw as RegistryKind;
   if (kind === 'public') region = region ?? PUBLIC_REGION;
 
   if (!region) errors.push({ field: 'region', message: 'Region is required, like us-east-1 or eu-west-1.' });
-  else if (kind === 'public' && region !== PUBLIC_REGION) errors.push({ field: 'region', message: `ECR Public tokens come only from ${PUBLIC_REGION}: set the region to ${PUBLIC_REGION}.` });
-  else if (opts.stored) { if (!REGION_RE.test(region)) errors.push({ field: 'region', message: `Region "${region.slice(0, 40)}" is not an AWS region.` }); }
-  else {
+  else if (kind === 'public' && region !== PUBLIC_REGION)
+    errors.push({
+      field: 'region',
+      message: `ECR Public tokens come only from ${PUBLIC_REGION}: set the region to ${PUBLIC_REGION}.`,
+    });
+  else if (opts.stored) {
+    if (!REGION_RE.test(region))
+      errors.push({ field: 'region', message: `Region "${region.slice(0, 40)}" is not an AWS region.` });
+  } else {
     const rc = checkRegion(region);
     if (!rc.ok) errors.push({ field: 'region', message: rc.message });
     else if (rc.warning) warnings.push({ field: 'region', message: rc.warning });
   }
 
   if (accountId !== undefined && !ACCOUNT_RE.test(accountId)) {
-    errors.push({ field: 'accountId', message: `Account ID "${accountRaw!.slice(0, 40)}" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).` });
+    errors.push({
+      field: 'accountId',
+      message: `Account ID "${accountRaw!.slice(0, 40)}" is not valid: it must be exactly 12 digits, like 123456789012 (dashes and spaces are fine).`,
+    });
   }
-  if (kind === 'public' && accountId !== undefined) errors.push({ field: 'accountId', message: 'ECR Public registries have no account ID: leave it empty.' });
+  if (kind === 'public' && accountId !== undefined)
+    errors.push({ field: 'accountId', message: 'ECR Public registries have no account ID: leave it empty.' });
 
   if (profile !== undefined && !PROFILE_RE.test(profile)) {
-    errors.push({ field: 'profile', message: `Profile "${profile.slice(0, 40)}" is not a valid AWS profile name: use letters, digits and - _ . @ + = , only.` });
+    errors.push({
+      field: 'profile',
+      message: `Profile "${profile.slice(0, 40)}" is not a valid AWS profile name: use letters, digits and - _ . @ + = , only.`,
+    });
   } else if (profile !== undefined && opts.profiles && !opts.profiles.names.includes(profile)) {
     // Accepted: the files may gain the profile later (aws configure sso), but say so now rather than at the first refresh.
-    warnings.push({ field: 'profile', message: `AWS profile "${profile}" is not in ${opts.profiles.files.join(' or ')}: refreshes will fail with profile-not-found until it is added there.` });
+    warnings.push({
+      field: 'profile',
+      message: `AWS profile "${profile}" is not in ${opts.profiles.files.join(' or ')}: refreshes will fail with profile-not-found until it is added there.`,
+    });
   }
 
-  if (!LOGIN_TOOLS.includes(toolRaw as LoginTool)) errors.push({ field: 'tool', message: `Login tool "${toolRaw.slice(0, 40)}" is not supported: use ${LOGIN_TOOLS.map((t) => `"${t}"`).join(', ')}.` });
+  if (!LOGIN_TOOLS.includes(toolRaw as LoginTool))
+    errors.push({
+      field: 'tool',
+      message: `Login tool "${toolRaw.slice(0, 40)}" is not supported: use ${LOGIN_TOOLS.map((t) => `"${t}"`).join(', ')}.`,
+    });
 
   if (registryHost !== undefined) {
     const problem = validateHostPort(registryHost);
     if (problem) errors.push({ field: 'registryHost', message: `Registry host ${problem}` });
     else if (looksLikeAws(registryHost) && !isEcrHost(registryHost) && !isVpcEndpointHost(registryHost)) {
       // Looks like an ECR host but is not one of ours: a typo or a look-alike such as ...amazonaws.com.evil.example
-      errors.push({ field: 'registryHost', message: `Registry host "${registryHost.slice(0, 100)}" looks like an ECR host but is not one: expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (or .amazonaws.com.cn, or ACCOUNT.dkr-ecr.REGION.on.aws).` });
+      errors.push({
+        field: 'registryHost',
+        message: `Registry host "${registryHost.slice(0, 100)}" looks like an ECR host but is not one: expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (or .amazonaws.com.cn, or ACCOUNT.dkr-ecr.REGION.on.aws).`,
+      });
     } else if (!isEcrHost(registryHost) && !isVpcEndpointHost(registryHost) && !isLoopbackRegistryHost(registryHost)) {
       // Allowed (mirrors, test registries), but the person should know where the password goes
       // when it leaves this machine.
-      warnings.push({ field: 'registryHost', message: `The ECR password will be sent to ${registryHost}, which is not an ECR registry host: use this only for a VPC endpoint, a mirror or a test registry you trust.` });
+      warnings.push({
+        field: 'registryHost',
+        message: `The ECR password will be sent to ${registryHost}, which is not an ECR registry host: use this only for a VPC endpoint, a mirror or a test registry you trust.`,
+      });
     } else if (region && REGION_RE.test(region)) {
       const parsed = parseEcrHost(registryHost);
       if (parsed && parsed.region !== region) {
-        errors.push({ field: 'registryHost', message: `Registry host is in ${parsed.region} but the region is ${region}: make them match.` });
+        errors.push({
+          field: 'registryHost',
+          message: `Registry host is in ${parsed.region} but the region is ${region}: make them match.`,
+        });
       } else if (parsed && accountId && parsed.accountId !== accountId) {
-        errors.push({ field: 'registryHost', message: `Registry host belongs to account ${parsed.accountId} but the account ID is ${accountId}: make them match.` });
+        errors.push({
+          field: 'registryHost',
+          message: `Registry host belongs to account ${parsed.accountId} but the account ID is ${accountId}: make them match.`,
+        });
       }
     }
   }
@@ -374,8 +472,8 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
     kind,
     region: region!,
     tool: toolRaw as LoginTool,
-    enabled: typeof enabledV === 'boolean' ? enabledV : base?.enabled ?? true,
-    autoRefresh: typeof autoV === 'boolean' ? autoV : base?.autoRefresh ?? true,
+    enabled: typeof enabledV === 'boolean' ? enabledV : (base?.enabled ?? true),
+    autoRefresh: typeof autoV === 'boolean' ? autoV : (base?.autoRefresh ?? true),
   };
   if (accountId) value.accountId = accountId;
   if (profile) value.profile = profile;
@@ -383,10 +481,22 @@ export function validateRegistryInput(input: unknown, opts: ValidateOptions = {}
   if (apiEndpoint) value.apiEndpoint = apiEndpoint;
   // Two registries logging the same tool in to one host would overwrite each other's entry.
   const host = registryHostOf({ id: '', ...value });
-  const clash = host ? opts.existing?.find((r) => r.id !== opts.editingId && r.tool === value.tool && (opts.hostOf ?? registryHostOf)(r) === host) : undefined;
+  const clash = host
+    ? opts.existing?.find(
+        (r) => r.id !== opts.editingId && r.tool === value.tool && (opts.hostOf ?? registryHostOf)(r) === host,
+      )
+    : undefined;
   if (clash) {
     const field: RegistryField = registryHost ? 'registryHost' : kind === 'public' ? 'kind' : 'accountId';
-    return { ok: false, errors: [{ field, message: `Registry "${clash.name}" already logs ${value.tool} in to ${host}: two would overwrite each other's login. Edit "${clash.name}" instead.` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          field,
+          message: `Registry "${clash.name}" already logs ${value.tool} in to ${host}: two would overwrite each other's login. Edit "${clash.name}" instead.`,
+        },
+      ],
+    };
   }
   return { ok: true, value, warnings };
 }

@@ -46,7 +46,7 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = (opts.spawn ?? (nodeSpawn))(program, args, {
+      child = (opts.spawn ?? nodeSpawn)(program, args, {
         env: opts.env,
         shell: false,
         windowsHide: opts.stdio !== 'inherit',
@@ -54,7 +54,13 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
         detached: group,
       });
     } catch (err) {
-      resolve({ code: null, stdout: '', stderr: '', timedOut: false, spawnError: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+      resolve({
+        code: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        spawnError: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+      });
       return;
     }
     let stdout = '';
@@ -65,7 +71,9 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
     let settled = false;
     const take = (which: 'out' | 'err') => (d: Buffer) => {
       const s = d.toString('utf8');
-      if (which === 'out') { if (stdout.length < max) stdout += s; } else if (stderr.length < max) stderr += s;
+      if (which === 'out') {
+        if (stdout.length < max) stdout += s;
+      } else if (stderr.length < max) stderr += s;
       if (!opts.onLine) return;
       partial += s;
       const lines = partial.split(/\r?\n/);
@@ -81,7 +89,11 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
         if (group) process.kill(-child.pid, sig);
         else child.kill(sig);
       } catch {
-        try { child.kill(sig); } catch { /* already gone */ }
+        try {
+          child.kill(sig);
+        } catch {
+          /* already gone */
+        }
       }
     };
     let hardKill: NodeJS.Timeout | undefined;

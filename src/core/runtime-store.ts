@@ -111,7 +111,9 @@ export class RuntimeStore {
   // ---------- named operations (a registry without a record is left alone: it was removed) ----------
 
   attempted(id: string, at: number): void {
-    this.edit(id, (r) => { r.lastAttempt = at; });
+    this.edit(id, (r) => {
+      r.lastAttempt = at;
+    });
   }
 
   /** The clock went backwards: an attempt "in the future" counts as having happened now. */
@@ -127,9 +129,20 @@ export class RuntimeStore {
     });
   }
 
-  loggedIn(id: string, login: { at: number; expiresAt: number; fingerprint?: string; warnings: readonly string[] }): void {
+  loggedIn(
+    id: string,
+    login: { at: number; expiresAt: number; fingerprint?: string; warnings: readonly string[] },
+  ): void {
     this.edit(id, (r) => {
-      Object.assign(r, { expiresAt: login.expiresAt, lastSuccess: login.at, failures: 0, error: null, missing: undefined, fingerprint: login.fingerprint, toolWarnings: login.warnings.slice() });
+      Object.assign(r, {
+        expiresAt: login.expiresAt,
+        lastSuccess: login.at,
+        failures: 0,
+        error: null,
+        missing: undefined,
+        fingerprint: login.fingerprint,
+        toolWarnings: login.warnings.slice(),
+      });
     });
   }
 
@@ -143,11 +156,13 @@ export class RuntimeStore {
 
   /** Whether the ecr-login helper handles the host (as the disk says now); true when that changed. */
   setHelperManaged(id: string, managed: boolean): boolean {
-    return this.edit(id, (r) => {
-      if (r.helperManaged === managed) return false;
-      r.helperManaged = managed;
-      return true;
-    }) ?? false;
+    return (
+      this.edit(id, (r) => {
+        if (r.helperManaged === managed) return false;
+        r.helperManaged = managed;
+        return true;
+      }) ?? false
+    );
   }
 
   /** A refresh found the host handled by the ecr-login helper: nothing to log in, nothing failing. */
@@ -171,16 +186,22 @@ export class RuntimeStore {
 
   /** Why the login is not where its tool reads it (undefined: it is). */
   setMissing(id: string, why: string | undefined): void {
-    this.edit(id, (r) => { r.missing = why; });
+    this.edit(id, (r) => {
+      r.missing = why;
+    });
   }
 
   setFingerprint(id: string, fingerprint: string | undefined): void {
-    this.edit(id, (r) => { r.fingerprint = fingerprint; });
+    this.edit(id, (r) => {
+      r.fingerprint = fingerprint;
+    });
   }
 
   /** A disabled registry's old failure is no longer news. */
   clearError(id: string): void {
-    this.edit(id, (r) => { r.error = null; });
+    this.edit(id, (r) => {
+      r.error = null;
+    });
   }
 
   // ---------- the state file ----------
@@ -205,7 +226,16 @@ export class RuntimeStore {
   adopt(id: string, p: PersistedRegistryState): void {
     this.edit(id, (r) => {
       const next = fromPersisted(p, r.jitter);
-      Object.assign(r, { expiresAt: next.expiresAt, lastSuccess: next.lastSuccess, lastAttempt: next.lastAttempt, failures: next.failures, error: next.error, host: next.host ?? r.host, missing: undefined, fingerprint: undefined });
+      Object.assign(r, {
+        expiresAt: next.expiresAt,
+        lastSuccess: next.lastSuccess,
+        lastAttempt: next.lastAttempt,
+        failures: next.failures,
+        error: next.error,
+        host: next.host ?? r.host,
+        missing: undefined,
+        fingerprint: undefined,
+      });
     });
   }
 
@@ -229,7 +259,10 @@ export class RuntimeStore {
 
   /** Writes registries' records (or, where one has none, its removal) to the state file, under its lock. */
   save(...ids: string[]): void {
-    if (this.pending) { for (const id of ids) this.pending.add(id); return; }
+    if (this.pending) {
+      for (const id of ids) this.pending.add(id);
+      return;
+    }
     if (!ids.length) return;
     const entries = ids.map((id) => {
       const rec = this.records.get(id);
@@ -261,7 +294,18 @@ function fresh(jitter: number): MutableRuntime {
 
 function toPersisted(r: RegistryRuntime): PersistedRegistryState {
   const e = r.error;
-  const entry: PersistedRegistryState = { failures: r.failures, lastError: e ? { category: e.category, message: e.message, fix: e.fix, ...(e.stage ? { stage: e.stage } : {}), ...(e.action ? { action: e.action } : {}) } : null };
+  const entry: PersistedRegistryState = {
+    failures: r.failures,
+    lastError: e
+      ? {
+          category: e.category,
+          message: e.message,
+          fix: e.fix,
+          ...(e.stage ? { stage: e.stage } : {}),
+          ...(e.action ? { action: e.action } : {}),
+        }
+      : null,
+  };
   if (r.expiresAt !== undefined) entry.expiresAt = iso(r.expiresAt)!;
   if (r.lastSuccess !== undefined) entry.lastSuccess = iso(r.lastSuccess)!;
   if (r.lastAttempt !== undefined) entry.lastAttempt = iso(r.lastAttempt)!;
@@ -281,7 +325,12 @@ function fromPersisted(p: PersistedRegistryState, jitter: number): MutableRuntim
   // The state file is text anyone can edit: its strings are outside input like any other.
   if (p.lastError && typeof p.lastError.message === 'string') {
     const action = parseAction(p.lastError.action);
-    r.error = { ...(p.lastError as ErrorInfo), message: sanitize(p.lastError.message), fix: sanitize(String(p.lastError.fix ?? '')), action };
+    r.error = {
+      ...(p.lastError as ErrorInfo),
+      message: sanitize(p.lastError.message),
+      fix: sanitize(String(p.lastError.fix ?? '')),
+      action,
+    };
     if (!action) delete r.error.action;
   }
   if (r.failures === 0) r.error = null;

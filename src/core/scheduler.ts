@@ -77,7 +77,10 @@ export function nextRefreshAt(f: RefreshFacts, leadMs: number, now: number): num
 export class Alarm {
   private handle: unknown = undefined;
 
-  constructor(private readonly clock: Clock, private readonly onFire: () => void) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onFire: () => void,
+  ) {}
 
   /** Arms the alarm for `at` (ms epoch), replacing any earlier arming; undefined disarms. */
   set(at: number | undefined): void {

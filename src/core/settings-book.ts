@@ -15,7 +15,10 @@ export class SettingsBook {
   private cache: Settings;
 
   /** `onRead`: the settings now, after every read and write (the keeper forgets removed registries). */
-  constructor(private readonly repo: SettingsRepo, private readonly onRead: (s: Settings) => void = () => {}) {
+  constructor(
+    private readonly repo: SettingsRepo,
+    private readonly onRead: (s: Settings) => void = () => {},
+  ) {
     this.cache = repo.read();
   }
 
@@ -94,7 +97,11 @@ export class SettingsBook {
       next = this.repo.update(change);
     } catch (err) {
       if (err instanceof KeeperError) throw err;
-      throw new KeeperError('config', `Could not save settings to ${this.repo.path}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full.');
+      throw new KeeperError(
+        'config',
+        `Could not save settings to ${this.repo.path}: ${(err as Error).message}`,
+        'Check that the folder is writable and the disk is not full.',
+      );
     }
     this.cache = next;
     this.onRead(next);

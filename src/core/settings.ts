@@ -5,7 +5,18 @@
 // same checks. A file that cannot be parsed or fails its check is moved to
 // `<name>.json.backup-<timestamp>` beside itself (never deleted) and the keeper starts from
 // defaults with a warning the user sees.
-import { accessSync, chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { withFileLockSync } from './cred-file';
 import { KeeperError, sanitize } from './errors';
@@ -28,8 +39,14 @@ export const APP_NAME = 'ECR Keeper';
  */
 export function settingsShapeProblem(v: Record<string, unknown>): string | null {
   const problems: string[] = [];
-  if (v.version !== undefined && !(Number.isInteger(v.version) && (v.version as number) >= 0)) problems.push('"version" must be a whole number');
-  if (v.registries !== undefined && !(Array.isArray(v.registries) && v.registries.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r)))) {
+  if (v.version !== undefined && !(Number.isInteger(v.version) && (v.version as number) >= 0))
+    problems.push('"version" must be a whole number');
+  if (
+    v.registries !== undefined &&
+    !(
+      Array.isArray(v.registries) && v.registries.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))
+    )
+  ) {
     problems.push('"registries" must be a list of registries');
   }
   problems.push(...checkSettings(v, 'key', false).errors.map((e) => e.message.replace(/\.$/, '')));
@@ -59,7 +76,8 @@ export function stateShapeProblem(v: Record<string, unknown>): string | null {
   if (regs === undefined) return null;
   if (typeof regs !== 'object' || regs === null || Array.isArray(regs)) return '"registries" must be an object';
   for (const [id, entry] of Object.entries(regs)) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `the entry for "${id.slice(0, 60)}" must be an object`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return `the entry for "${id.slice(0, 60)}" must be an object`;
   }
   return null;
 }
@@ -86,7 +104,10 @@ export type StoreOpener = (options: StoreOptions) => JsonStore;
  * The folder the tray app and the CLI share. Matches Electron's `app.getPath('userData')` for an
  * app named "ECR Keeper", so electron-store's default location and the CLI agree.
  */
-export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultConfigDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.ECR_KEEPER_CONFIG_DIR) return env.ECR_KEEPER_CONFIG_DIR;
   const home = homeDir(env);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_NAME);
@@ -110,7 +131,12 @@ export function checkReadable(file: string, forWriting: boolean): void {
     link = lstatSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw unreadable(file, (err as NodeJS.ErrnoException).code === 'EACCES' ? 'its folder cannot be read (permission denied)' : sanitize((err as Error).message));
+    throw unreadable(
+      file,
+      (err as NodeJS.ErrnoException).code === 'EACCES'
+        ? 'its folder cannot be read (permission denied)'
+        : sanitize((err as Error).message),
+    );
   }
   let st = link;
   if (link.isSymbolicLink()) {
@@ -124,22 +150,34 @@ export function checkReadable(file: string, forWriting: boolean): void {
   try {
     accessSync(file, forWriting ? constants.R_OK | constants.W_OK : constants.R_OK);
   } catch {
-    throw unreadable(file, `permission denied (${forWriting ? 'it must be readable and writable' : 'it must be readable'})`);
+    throw unreadable(
+      file,
+      `permission denied (${forWriting ? 'it must be readable and writable' : 'it must be readable'})`,
+    );
   }
 }
 
 function unreadable(file: string, why: string): KeeperError {
-  return new KeeperError('config', `${file} cannot be read: ${why}. Nothing was changed.`,
-    `Make ${file} a file you can read and write (for example chmod 600 "${file}"), or move it aside to start from defaults.`);
+  return new KeeperError(
+    'config',
+    `${file} cannot be read: ${why}. Nothing was changed.`,
+    `Make ${file} a file you can read and write (for example chmod 600 "${file}"), or move it aside to start from defaults.`,
+  );
 }
 
 /** A store that holds defaults in memory and refuses writes: what a read-only command gets for a corrupt file. */
 function memoryStore(path: string, defaults: Record<string, unknown>): JsonStore {
   return {
     path,
-    get store() { return structuredClone(defaults); },
+    get store() {
+      return structuredClone(defaults);
+    },
     set store(_v: Record<string, unknown>) {
-      throw new KeeperError('config', `${path} could not be read, so it is not written by a command that only reads.`, 'Fix the file, or run a command that changes settings (it keeps the file as a backup).');
+      throw new KeeperError(
+        'config',
+        `${path} could not be read, so it is not written by a command that only reads.`,
+        'Fix the file, or run a command that changes settings (it keeps the file as a backup).',
+      );
     },
   };
 }
@@ -164,7 +202,10 @@ export function openWithRecovery(
     // does, and json-store.ts as conf), and a file we refuse must reach the backup byte for byte.
     if (existsSync(file)) {
       const content: unknown = JSON.parse(readFileSync(file, 'utf8'));
-      const problem = typeof content === 'object' && content !== null && !Array.isArray(content) ? shapeProblem(content as Record<string, unknown>) : 'the file must hold a JSON object';
+      const problem =
+        typeof content === 'object' && content !== null && !Array.isArray(content)
+          ? shapeProblem(content as Record<string, unknown>)
+          : 'the file must hold a JSON object';
       if (problem) throw new Error(`Invalid content: ${problem}.`);
     }
     const store = open(options);
@@ -255,12 +296,13 @@ export interface StateRepo {
 
 /** Read-modify-write of one of our files under its lock, from what is on disk now; an unchanged value is not written. */
 function lockedUpdate<T>(store: JsonStore, read: () => T): (change: (current: T) => T) => T {
-  return (change) => withFileLockSync(store.path, () => {
-    const current = read();
-    const next = change(current);
-    if (next !== current) store.store = next as unknown as Record<string, unknown>;
-    return next;
-  });
+  return (change) =>
+    withFileLockSync(store.path, () => {
+      const current = read();
+      const next = change(current);
+      if (next !== current) store.store = next as unknown as Record<string, unknown>;
+      return next;
+    });
 }
 
 /** Our own files hold no secrets, but they describe the user's accounts: private, in a private folder. */
@@ -270,15 +312,29 @@ export const OWN_FILE_MODE = 0o600;
  * Opens the settings and state files in `dir`, recovering from corrupt ones. `readOnly` (commands
  * that only look: list, status) never moves or writes a file, corrupt or not.
  */
-export function openSettings(open: StoreOpener, dir: string, now: () => Date = () => new Date(), opts: { readOnly?: boolean } = {}): OpenedSettings {
+export function openSettings(
+  open: StoreOpener,
+  dir: string,
+  now: () => Date = () => new Date(),
+  opts: { readOnly?: boolean } = {},
+): OpenedSettings {
   const warnings: string[] = [];
   const readOnly = opts.readOnly ?? false;
-  const base = { cwd: dir, clearInvalidConfig: false as const, accessPropertiesByDotNotation: false as const, configFileMode: OWN_FILE_MODE };
+  const base = {
+    cwd: dir,
+    clearInvalidConfig: false as const,
+    accessPropertiesByDotNotation: false as const,
+    configFileMode: OWN_FILE_MODE,
+  };
   if (!readOnly) {
     // A folder we create is private; files written earlier with a wider mode are narrowed.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const name of ['config.json', 'state.json']) {
-      try { if ((statSync(join(dir, name)).mode & 0o077) !== 0) chmodSync(join(dir, name), OWN_FILE_MODE); } catch { /* absent, or reported by checkReadable */ }
+      try {
+        if ((statSync(join(dir, name)).mode & 0o077) !== 0) chmodSync(join(dir, name), OWN_FILE_MODE);
+      } catch {
+        /* absent, or reported by checkReadable */
+      }
     }
   }
   // `version` is not among conf's defaults, so an old file still shows its own (or none) after
@@ -288,10 +344,19 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   // takes the same lock as every change: a process starting beside `ecr-keeper add` must not
   // write an empty list over the registry just added.
   const s = withFileLockSync(join(dir, 'config.json'), () => {
-    const opened = openWithRecovery(open, { ...base, configName: 'config', defaults }, now, settingsShapeProblem, readOnly);
+    const opened = openWithRecovery(
+      open,
+      { ...base, configName: 'config', defaults },
+      now,
+      settingsShapeProblem,
+      readOnly,
+    );
     if (readOnly) {
       const { dropped } = normalise(opened.store.store);
-      if (dropped.length) warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${opened.store.path} did not pass validation and ${dropped.length === 1 ? 'is' : 'are'} not shown; the file was left as it is (a command that changes settings sets ${dropped.length === 1 ? 'it' : 'them'} aside, keeping the file as a backup).`);
+      if (dropped.length)
+        warnings.push(
+          `${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${opened.store.path} did not pass validation and ${dropped.length === 1 ? 'is' : 'are'} not shown; the file was left as it is (a command that changes settings sets ${dropped.length === 1 ? 'it' : 'them'} aside, keeping the file as a backup).`,
+        );
       return opened;
     }
     const stored = opened.store.store;
@@ -302,13 +367,23 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
       const file = opened.store.path;
       const backup = backupPath(file, now());
       renameSync(file, backup);
-      warnings.push(`${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${file} did not pass validation and were set aside; the original file was kept as ${backup}.`);
+      warnings.push(
+        `${dropped.length} registr${dropped.length === 1 ? 'y' : 'ies'} in ${file} did not pass validation and were set aside; the original file was kept as ${backup}.`,
+      );
       opened.store.store = settings as unknown as Record<string, unknown>;
     }
     return opened;
   });
   if (s.warning) warnings.unshift(s.warning);
-  const st = withFileLockSync(join(dir, 'state.json'), () => openWithRecovery(open, { ...base, configName: 'state', defaults: { registries: {} } }, now, stateShapeProblem, readOnly));
+  const st = withFileLockSync(join(dir, 'state.json'), () =>
+    openWithRecovery(
+      open,
+      { ...base, configName: 'state', defaults: { registries: {} } },
+      now,
+      stateShapeProblem,
+      readOnly,
+    ),
+  );
   if (st.warning) warnings.push(st.warning);
 
   const readSettings = () => normalise(s.store.store).settings;
@@ -319,12 +394,18 @@ export function openSettings(open: StoreOpener, dir: string, now: () => Date = (
   const writeSettings = lockedUpdate(s.store, readSettings);
   // What is written passes the check a file is read with (conf's schema checked writes too): a
   // bug must not write a file the next start would set aside.
-  const update = (change: (current: Settings) => Settings) => writeSettings((cur) => {
-    const next = change(cur);
-    const problem = next === cur ? null : settingsShapeProblem(next as unknown as Record<string, unknown>);
-    if (problem) throw new KeeperError('internal', `Refused to write settings that would not read back: ${problem}.`, 'Nothing was written. Report this as a bug.');
-    return next;
-  });
+  const update = (change: (current: Settings) => Settings) =>
+    writeSettings((cur) => {
+      const next = change(cur);
+      const problem = next === cur ? null : settingsShapeProblem(next as unknown as Record<string, unknown>);
+      if (problem)
+        throw new KeeperError(
+          'internal',
+          `Refused to write settings that would not read back: ${problem}.`,
+          'Nothing was written. Report this as a bug.',
+        );
+      return next;
+    });
   const repo: SettingsRepo = { path: s.store.path, read: readSettings, update };
   const state: StateRepo = { path: st.store.path, read: readState, update: lockedUpdate(st.store, readState) };
   return { repo, state, warnings };

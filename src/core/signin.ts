@@ -35,7 +35,8 @@ export interface AwsCli {
 const VERSION_TIMEOUT_MS = 15_000;
 const DEFAULT_SIGNIN_TIMEOUT_MS = 10 * 60_000;
 // Same rule as registry validation; also guarantees the name cannot be read as an option.
-const INSTALL_FIX = 'Install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then sign in again.';
+const INSTALL_FIX =
+  'Install AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html), then sign in again.';
 
 export function ssoLoginCommand(profile: string): string {
   return `aws sso login --profile ${profile}`;
@@ -47,9 +48,10 @@ export function awsCandidates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform 
     env,
     platform,
     fileNames: platform === 'win32' ? ['aws.exe', 'aws.cmd'] : ['aws'],
-    lastDirs: platform === 'win32'
-      ? [join(env.ProgramFiles || 'C:\\Program Files', 'Amazon', 'AWSCLIV2')]
-      : ['/usr/local/aws-cli/v2/current/bin', '/opt/homebrew/bin', '/usr/local/bin'],
+    lastDirs:
+      platform === 'win32'
+        ? [join(env.ProgramFiles || 'C:\\Program Files', 'Amazon', 'AWSCLIV2')]
+        : ['/usr/local/aws-cli/v2/current/bin', '/opt/homebrew/bin', '/usr/local/bin'],
   });
 }
 
@@ -68,15 +70,29 @@ export async function detectAwsCli(opts: SignInOptions = {}): Promise<AwsCli> {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
   const path = opts.awsPath ?? findAws(env, platform);
-  if (!path) throw new KeeperError('tool-missing', 'The AWS CLI (aws) was not found; it is needed to sign in to AWS SSO.', INSTALL_FIX);
+  if (!path)
+    throw new KeeperError(
+      'tool-missing',
+      'The AWS CLI (aws) was not found; it is needed to sign in to AWS SSO.',
+      INSTALL_FIX,
+    );
   const r = await runProgram(path, ['--version'], { env, timeoutMs: VERSION_TIMEOUT_MS, spawn: opts.spawn });
-  if (r.spawnError === 'ENOENT') throw new KeeperError('tool-missing', `The AWS CLI was not found at ${path}.`, INSTALL_FIX);
+  if (r.spawnError === 'ENOENT')
+    throw new KeeperError('tool-missing', `The AWS CLI was not found at ${path}.`, INSTALL_FIX);
   const parsed = parseAwsVersion(`${r.stdout}\n${r.stderr}`);
   if (!parsed) {
-    throw new KeeperError('tool-missing', `Could not tell the version of the AWS CLI at ${path}${r.timedOut ? ' (it did not answer)' : ''}.`, `Check that \`${path} --version\` works, or reinstall AWS CLI v2.`);
+    throw new KeeperError(
+      'tool-missing',
+      `Could not tell the version of the AWS CLI at ${path}${r.timedOut ? ' (it did not answer)' : ''}.`,
+      `Check that \`${path} --version\` works, or reinstall AWS CLI v2.`,
+    );
   }
   if (parsed.major < 2) {
-    throw new KeeperError('tool-missing', `The AWS CLI at ${path} is version ${parsed.version}; AWS SSO sign-in (aws sso login) needs version 2.`, INSTALL_FIX);
+    throw new KeeperError(
+      'tool-missing',
+      `The AWS CLI at ${path} is version ${parsed.version}; AWS SSO sign-in (aws sso login) needs version 2.`,
+      INSTALL_FIX,
+    );
   }
   return { path, ...parsed };
 }
@@ -88,14 +104,23 @@ export async function detectAwsCli(opts: SignInOptions = {}): Promise<AwsCli> {
 export async function runSsoLogin(profile: string, opts: SignInOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
   if (!isProfileName(profile)) {
-    throw new KeeperError('invalid-input', `"${profile.slice(0, 60)}" is not a valid AWS profile name.`, 'Use the profile name shown in the registry, e.g. dev-sso.');
+    throw new KeeperError(
+      'invalid-input',
+      `"${profile.slice(0, 60)}" is not a valid AWS profile name.`,
+      'Use the profile name shown in the registry, e.g. dev-sso.',
+    );
   }
   const info = await findProfile(profile, env);
   if (info.type !== 'sso') {
-    const hint = info.type === 'mfa'
-      ? 'It uses MFA: refresh the registry and enter the code when asked.'
-      : `Fix its credentials instead (aws configure --profile ${profile}).`;
-    throw new KeeperError('invalid-input', `AWS profile "${profile}" does not use AWS SSO, so there is nothing to sign in to.`, hint);
+    const hint =
+      info.type === 'mfa'
+        ? 'It uses MFA: refresh the registry and enter the code when asked.'
+        : `Fix its credentials instead (aws configure --profile ${profile}).`;
+    throw new KeeperError(
+      'invalid-input',
+      `AWS profile "${profile}" does not use AWS SSO, so there is nothing to sign in to.`,
+      hint,
+    );
   }
   const cli = await detectAwsCli(opts);
   const r = await runProgram(cli.path, ['sso', 'login', '--profile', profile], {
@@ -108,11 +133,29 @@ export async function runSsoLogin(profile: string, opts: SignInOptions = {}): Pr
     spawn: opts.spawn,
   });
   const manual = `Run ${ssoLoginCommand(profile)} in a terminal to see what went wrong.`;
-  if (r.spawnError) throw new KeeperError('tool-missing', `Could not start the AWS CLI at ${cli.path}: ${sanitize(r.spawnError)}`, INSTALL_FIX);
-  if (r.timedOut) throw new KeeperError('signin-required', `AWS SSO sign-in for profile "${profile}" was not completed in time.`, `Sign in again and finish in the browser, or run ${ssoLoginCommand(profile)}.`);
+  if (r.spawnError)
+    throw new KeeperError(
+      'tool-missing',
+      `Could not start the AWS CLI at ${cli.path}: ${sanitize(r.spawnError)}`,
+      INSTALL_FIX,
+    );
+  if (r.timedOut)
+    throw new KeeperError(
+      'signin-required',
+      `AWS SSO sign-in for profile "${profile}" was not completed in time.`,
+      `Sign in again and finish in the browser, or run ${ssoLoginCommand(profile)}.`,
+    );
   if (r.code !== 0) {
-    const last = sanitize(`${r.stdout}\n${r.stderr}`).split('\n').map((l) => l.trim()).filter(Boolean).pop();
-    throw new KeeperError('signin-required', `AWS SSO sign-in for profile "${profile}" failed (exit ${r.code ?? 'signal'})${last ? `: ${last.slice(0, 300)}` : ''}.`, manual);
+    const last = sanitize(`${r.stdout}\n${r.stderr}`)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop();
+    throw new KeeperError(
+      'signin-required',
+      `AWS SSO sign-in for profile "${profile}" failed (exit ${r.code ?? 'signal'})${last ? `: ${last.slice(0, 300)}` : ''}.`,
+      manual,
+    );
   }
 }
 

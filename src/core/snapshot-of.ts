@@ -19,12 +19,20 @@ export interface SnapshotFacts {
 }
 
 /** A registry's state from its record. */
-export function stateOf(r: Registry, rt: RegistryRuntime, refreshing: boolean, now: number, notifyLeadMs: number): RegistryState {
+export function stateOf(
+  r: Registry,
+  rt: RegistryRuntime,
+  refreshing: boolean,
+  now: number,
+  notifyLeadMs: number,
+): RegistryState {
   if (!r.enabled) return 'disabled';
   if (refreshing) return 'refreshing';
   if (rt.helperManaged) return 'helper-managed';
   if (rt.failures > 0 && rt.error) {
-    return rt.error.category === 'signin-required' || rt.error.category === 'mfa-required' ? 'signin-required' : 'error';
+    return rt.error.category === 'signin-required' || rt.error.category === 'mfa-required'
+      ? 'signin-required'
+      : 'error';
   }
   if (rt.expiresAt === undefined) return 'idle';
   if (rt.missing) return 'missing';
@@ -56,12 +64,22 @@ export function registrySnapshotOf(r: Registry, rt: RegistryRuntime, f: Snapshot
     nextRefresh: next,
     error: rt.error ? { ...rt.error, retryAt: rt.failures > 0 ? next : null } : null,
     storage: rt.storage,
-    notices: noticesFor({ tool: r.tool, host, storage: rt.storage, toolWarnings: rt.toolWarnings, loggedIn: rt.lastSuccess !== undefined, missing: rt.missing }),
+    notices: noticesFor({
+      tool: r.tool,
+      host,
+      storage: rt.storage,
+      toolWarnings: rt.toolWarnings,
+      loggedIn: rt.lastSuccess !== undefined,
+      missing: rt.missing,
+    }),
   };
 }
 
 export function keeperSnapshotOf(registries: RegistrySnapshot[], autoRefresh: boolean, now: number): KeeperSnapshot {
-  const expiries = registries.filter(isActive).map((r) => (r.expiresAt ? Date.parse(r.expiresAt) : undefined)).filter((v): v is number => v !== undefined && v > now);
+  const expiries = registries
+    .filter(isActive)
+    .map((r) => (r.expiresAt ? Date.parse(r.expiresAt) : undefined))
+    .filter((v): v is number => v !== undefined && v > now);
   return {
     at: iso(now)!,
     autoRefresh,

@@ -4,12 +4,12 @@ import type { ErrorInfo } from './errors';
 import type { LoginTool, RegistryKind } from './registry';
 
 export type RegistryState =
-  | 'idle'            // never refreshed (or unknown since start)
+  | 'idle' // never refreshed (or unknown since start)
   | 'refreshing'
   | 'valid'
-  | 'expiring'        // valid, but within the notification lead of expiry
+  | 'expiring' // valid, but within the notification lead of expiry
   | 'expired'
-  | 'missing'         // the login is not where its tool reads it (logged out, overwritten); being repaired
+  | 'missing' // the login is not where its tool reads it (logged out, overwritten); being repaired
   | 'error'
   | 'signin-required' // SSO/MFA: a person must act
   | 'disabled'

@@ -15,11 +15,34 @@
 // login runner before each login).
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { canonicalPath, readCredentialFile, updateCredentialFile, withFileLock, writeFileKeepingMode } from './cred-file';
-import { dockerConfigPath, helmRegistryConfigPath, normalizeHostKey, podmanAuthPath, readDockerConfig, storageForHost, type DockerConfig, type HostStorage } from './docker-config';
+import {
+  canonicalPath,
+  readCredentialFile,
+  updateCredentialFile,
+  withFileLock,
+  writeFileKeepingMode,
+} from './cred-file';
+import {
+  dockerConfigPath,
+  helmRegistryConfigPath,
+  normalizeHostKey,
+  podmanAuthPath,
+  readDockerConfig,
+  storageForHost,
+  type DockerConfig,
+  type HostStorage,
+} from './docker-config';
 import { withHelper, withoutPlaintext } from './login';
 import { KeeperError, sanitize } from './errors';
-import { detectStore, detectStores, isStoreName, listStore, STORE_NAMES, type StoreName, type StoreStatus } from './cred-stores';
+import {
+  detectStore,
+  detectStores,
+  isStoreName,
+  listStore,
+  STORE_NAMES,
+  type StoreName,
+  type StoreStatus,
+} from './cred-stores';
 import { LOGIN_TOOLS, validateHostPort, type LoginTool } from './registry';
 
 export interface ManagedHost {
@@ -106,8 +129,13 @@ async function readText(file: string): Promise<string | null> {
 
 async function readConfigOrThrow(file: string): Promise<DockerConfig> {
   const read = await readCredentialFile(file);
-  if (read.kind === 'invalid') throw new KeeperError(read.error.category, read.error.message, `${read.error.fix.replace(/, then refresh again\.$/, '')}, then try again. Nothing was changed.`);
-  return read.kind === 'ok' ? (read.value) : {};
+  if (read.kind === 'invalid')
+    throw new KeeperError(
+      read.error.category,
+      read.error.message,
+      `${read.error.fix.replace(/, then refresh again\.$/, '')}, then try again. Nothing was changed.`,
+    );
+  return read.kind === 'ok' ? read.value : {};
 }
 
 // ---------- backups ----------
@@ -149,7 +177,11 @@ async function makeBackups(files: string[], stamp: string): Promise<BackupEntry[
     }
   } catch (err) {
     for (const b of made) await rm(b.backup, { force: true });
-    throw new KeeperError('config', `Could not back up ${files.join(' and ')}: ${(err as Error).message}`, 'Check that the folder is writable and the disk is not full. Nothing was changed.');
+    throw new KeeperError(
+      'config',
+      `Could not back up ${files.join(' and ')}: ${(err as Error).message}`,
+      'Check that the folder is writable and the disk is not full. Nothing was changed.',
+    );
   }
   return made;
 }
@@ -198,7 +230,11 @@ export async function readStoreRecord(file: string): Promise<StoreRecord | null>
   try {
     const v = JSON.parse(text) as Partial<StoreRecord>;
     if (!isStoreName(v.store)) return null;
-    return { store: v.store, hosts: Array.isArray(v.hosts) ? v.hosts.filter((h): h is string => typeof h === 'string') : [], at: typeof v.at === 'string' ? v.at : '' };
+    return {
+      store: v.store,
+      hosts: Array.isArray(v.hosts) ? v.hosts.filter((h): h is string => typeof h === 'string') : [],
+      at: typeof v.at === 'string' ? v.at : '',
+    };
   } catch {
     return null;
   }
@@ -226,7 +262,11 @@ export async function readJournal(file: string): Promise<MoveJournal | null> {
   try {
     const v = JSON.parse(text) as Partial<MoveJournal>;
     if (!isStoreName(v.store) || !Array.isArray(v.hosts) || typeof v.stamp !== 'string') return null;
-    return { store: v.store, hosts: v.hosts.filter((h): h is ManagedHost => typeof h?.host === 'string' && LOGIN_TOOLS.includes(h.tool)), stamp: v.stamp };
+    return {
+      store: v.store,
+      hosts: v.hosts.filter((h): h is ManagedHost => typeof h?.host === 'string' && LOGIN_TOOLS.includes(h.tool)),
+      stamp: v.stamp,
+    };
   } catch {
     return null;
   }
@@ -234,7 +274,10 @@ export async function readJournal(file: string): Promise<MoveJournal | null> {
 
 // ---------- the operations ----------
 
-type PathDeps = Pick<StorageDeps, 'env' | 'platform' | 'dockerConfigPath' | 'podmanAuthPath' | 'helmRegistryConfigPath'>;
+type PathDeps = Pick<
+  StorageDeps,
+  'env' | 'platform' | 'dockerConfigPath' | 'podmanAuthPath' | 'helmRegistryConfigPath'
+>;
 
 function pathsFor(deps: PathDeps): Record<LoginTool, string> {
   const env = deps.env ?? process.env;
@@ -254,9 +297,17 @@ function normalizeHosts(hosts: readonly (string | ManagedHost)[]): ManagedHost[]
     const m: ManagedHost = typeof h === 'string' ? { host: h, tool: 'docker' } : h;
     const host = m.host.trim().toLowerCase();
     const problem = validateHostPort(host);
-    if (problem) throw new KeeperError('invalid-input', `Registry host "${sanitize(m.host.slice(0, 100))}" ${problem}`, 'Correct the registry host. Nothing was changed.');
+    if (problem)
+      throw new KeeperError(
+        'invalid-input',
+        `Registry host "${sanitize(m.host.slice(0, 100))}" ${problem}`,
+        'Correct the registry host. Nothing was changed.',
+      );
     const key = `${m.tool} ${host}`;
-    if (!seen.has(key)) { seen.add(key); out.push({ host, tool: m.tool }); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ host, tool: m.tool });
+    }
   }
   return out;
 }
@@ -266,19 +317,35 @@ function normalizeHosts(hosts: readonly (string | ManagedHost)[]): ManagedHost[]
  * KeeperError, with nothing changed, when the store does not work or a file cannot be read;
  * throws after restoring the backups when anything fails later.
  */
-export async function useStore(store: string, hostsIn: readonly (string | ManagedHost)[], deps: StorageDeps): Promise<UseStoreResult> {
+export async function useStore(
+  store: string,
+  hostsIn: readonly (string | ManagedHost)[],
+  deps: StorageDeps,
+): Promise<UseStoreResult> {
   if (!isStoreName(store)) {
-    throw new KeeperError('invalid-input', `"${sanitize(store.slice(0, 40))}" is not a credential store ECR Keeper knows.`, `Choose one of: ${STORE_NAMES.join(', ')}. Nothing was changed.`);
+    throw new KeeperError(
+      'invalid-input',
+      `"${sanitize(store.slice(0, 40))}" is not a credential store ECR Keeper knows.`,
+      `Choose one of: ${STORE_NAMES.join(', ')}. Nothing was changed.`,
+    );
   }
   const env = deps.env ?? process.env;
   const hosts = normalizeHosts(hostsIn);
   if (hosts.length === 0) {
-    throw new KeeperError('invalid-input', 'There are no registries with a known host to move.', 'Add a registry (and log in once so its host is known), then try again. Nothing was changed.');
+    throw new KeeperError(
+      'invalid-input',
+      'There are no registries with a known host to move.',
+      'Add a registry (and log in once so its host is known), then try again. Nothing was changed.',
+    );
   }
 
   const status = await (deps.checkStore ?? ((s) => detectStore(s, { env, platform: deps.platform })))(store);
   if (!status.works) {
-    throw new KeeperError('credential-store', `The "${store}" credential store does not work here: ${status.reason ?? 'unknown reason'}`, `${status.fix ? `${status.fix} ` : ''}Nothing was changed.`);
+    throw new KeeperError(
+      'credential-store',
+      `The "${store}" credential store does not work here: ${status.reason ?? 'unknown reason'}`,
+      `${status.fix ? `${status.fix} ` : ''}Nothing was changed.`,
+    );
   }
 
   const paths = pathsFor(deps);
@@ -292,11 +359,16 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
   const moving: ManagedHost[] = [];
   for (const h of hosts) {
     const where = storageForHost(originals.get(paths[h.tool])!, h.host, h.tool);
-    if (where.storage === 'ecr-login') skipped.push({ host: h.host, reason: 'handled by the ecr-login credential helper' });
+    if (where.storage === 'ecr-login')
+      skipped.push({ host: h.host, reason: 'handled by the ecr-login credential helper' });
     else moving.push(h);
   }
   if (moving.length === 0) {
-    throw new KeeperError('invalid-input', 'Every registry is handled by the ecr-login credential helper; there is nothing to move.', 'Nothing was changed.');
+    throw new KeeperError(
+      'invalid-input',
+      'Every registry is handled by the ecr-login credential helper; there is nothing to move.',
+      'Nothing was changed.',
+    );
   }
 
   const changedFiles = [...new Set(moving.map((h) => paths[h.tool]))];
@@ -304,20 +376,32 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
   const backupTargets = backupFiles.flatMap((f) => [f, recordPathFor(f)]);
   // An interrupted move to the same store is finished with its own backups (its undo point).
   const interrupted = await readJournal(paths.docker);
-  const stamp = interrupted && interrupted.store === store ? interrupted.stamp : stampOf((deps.now ?? (() => new Date()))());
+  const stamp =
+    interrupted && interrupted.store === store ? interrupted.stamp : stampOf((deps.now ?? (() => new Date()))());
 
   // 1. Backups, the record naming the store, and the journal: before any login. The locks are
   //    held for these writes only, never while logging in (logins take the same locks to merge).
   const backups = await withFileLocks(backupFiles, async () => {
-    const made = interrupted && interrupted.stamp === stamp ? await backupEntries(backupTargets, stamp) : await makeBackups(backupTargets, stamp);
+    const made =
+      interrupted && interrupted.stamp === stamp
+        ? await backupEntries(backupTargets, stamp)
+        : await makeBackups(backupTargets, stamp);
     try {
       for (const file of changedFiles) {
         const mine = moving.filter((h) => paths[h.tool] === file).map((h) => h.host);
         const prev = await readStoreRecord(file);
         const keep = prev && prev.store === store ? prev.hosts : [];
-        await writeStoreRecord(file, { store, hosts: [...new Set([...keep, ...mine])].sort(), at: new Date().toISOString() });
+        await writeStoreRecord(file, {
+          store,
+          hosts: [...new Set([...keep, ...mine])].sort(),
+          at: new Date().toISOString(),
+        });
       }
-      await writeFileKeepingMode(journalPathFor(paths.docker), `${JSON.stringify({ store, hosts: moving, stamp } satisfies MoveJournal, null, 2)}\n`, 0o600);
+      await writeFileKeepingMode(
+        journalPathFor(paths.docker),
+        `${JSON.stringify({ store, hosts: moving, stamp } satisfies MoveJournal, null, 2)}\n`,
+        0o600,
+      );
       return made;
     } catch (err) {
       throw await restoredAfter(err, made, store, paths.docker);
@@ -328,12 +412,18 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
     // 2. Each host logs in to the store (the login runner maps hosts to the recorded store: the
     //    secret reaches the store first, then its mapping and plain-text removal land together).
     const outcomes = await deps.relogin(moving.map((h) => h.host));
-    const failed = moving.map((h) => h.host).flatMap((host) => {
-      const o = outcomes.find((x) => normalizeHostKey(x.host) === host);
-      return o?.ok ? [] : [`${host}: ${o?.error ?? 'was not logged in again'}`];
-    });
+    const failed = moving
+      .map((h) => h.host)
+      .flatMap((host) => {
+        const o = outcomes.find((x) => normalizeHostKey(x.host) === host);
+        return o?.ok ? [] : [`${host}: ${o?.error ?? 'was not logged in again'}`];
+      });
     if (failed.length) {
-      throw new KeeperError('credential-store', `Logging in again through "${store}" failed: ${failed.join('; ')}`, 'Fix that login (ecr-keeper login NAME shows why), then try again.');
+      throw new KeeperError(
+        'credential-store',
+        `Logging in again through "${store}" failed: ${failed.join('; ')}`,
+        'Fix that login (ecr-keeper login NAME shows why), then try again.',
+      );
     }
 
     // 3. The store holds every host: now make sure each file maps them and keeps no plain-text
@@ -342,7 +432,12 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
     if (held) {
       const inStore = new Set(Object.keys(held).map(normalizeHostKey));
       const missing = moving.map((h) => h.host).filter((h) => !inStore.has(h));
-      if (missing.length) throw new KeeperError('credential-store', `docker-credential-${store} does not hold the login for ${missing.join(', ')} after logging in again.`, `Check "docker-credential-${store} list" by hand, then try again.`);
+      if (missing.length)
+        throw new KeeperError(
+          'credential-store',
+          `docker-credential-${store} does not hold the login for ${missing.join(', ')} after logging in again.`,
+          `Check "docker-credential-${store} list" by hand, then try again.`,
+        );
     }
     for (const file of changedFiles) {
       await updateCredentialFile(file, (cur) => {
@@ -353,27 +448,50 @@ export async function useStore(store: string, hostsIn: readonly (string | Manage
           if (where.storage !== 'helper' || where.helper !== store) cfg = withHelper(cfg, h.host, store);
           cfg = withoutPlaintext(cfg, h.host);
         }
-        return cfg === before ? null : (cfg);
+        return cfg === before ? null : cfg;
       });
     }
     await rm(journalPathFor(paths.docker), { force: true });
-    return { store, hosts: moving.map((h) => h.host), skipped, backups: backups.filter((b) => !b.file.endsWith('.ecr-keeper')).map((b) => b.backup), files: changedFiles };
+    return {
+      store,
+      hosts: moving.map((h) => h.host),
+      skipped,
+      backups: backups.filter((b) => !b.file.endsWith('.ecr-keeper')).map((b) => b.backup),
+      files: changedFiles,
+    };
   } catch (err) {
     throw await withFileLocks(backupFiles, () => restoredAfter(err, backups, store, paths.docker));
   }
 }
 
 /** Puts the backups back after a failed move and returns the error to throw (never throws itself). */
-async function restoredAfter(err: unknown, backups: BackupEntry[], store: string, journalOf: string): Promise<KeeperError> {
+async function restoredAfter(
+  err: unknown,
+  backups: BackupEntry[],
+  store: string,
+  journalOf: string,
+): Promise<KeeperError> {
   try {
     await restoreBackups(backups);
     await rm(journalPathFor(journalOf), { force: true });
   } catch (restoreErr) {
-    return new KeeperError('config', `Moving to "${store}" failed (${(err as Error).message}) and restoring the backup failed too: ${(restoreErr as Error).message}`,
-      `Copy the backups back by hand: ${backups.map((b) => b.backup).join(', ')}.`, { cause: err });
+    return new KeeperError(
+      'config',
+      `Moving to "${store}" failed (${(err as Error).message}) and restoring the backup failed too: ${(restoreErr as Error).message}`,
+      `Copy the backups back by hand: ${backups.map((b) => b.backup).join(', ')}.`,
+      { cause: err },
+    );
   }
-  if (err instanceof KeeperError) return new KeeperError(err.category, err.message, `${err.fix} The docker config was restored from its backup.`, { cause: err });
-  return new KeeperError('internal', `Moving to "${store}" failed: ${(err as Error).message}`, 'The docker config was restored from its backup. Try again; if it keeps failing, report it with the activity log.', { cause: err });
+  if (err instanceof KeeperError)
+    return new KeeperError(err.category, err.message, `${err.fix} The docker config was restored from its backup.`, {
+      cause: err,
+    });
+  return new KeeperError(
+    'internal',
+    `Moving to "${store}" failed: ${(err as Error).message}`,
+    'The docker config was restored from its backup. Try again; if it keeps failing, report it with the activity log.',
+    { cause: err },
+  );
 }
 
 /** The entries of an existing backup set (an interrupted move being finished reuses its backups). */
@@ -398,7 +516,11 @@ export async function undo(deps: PathDeps = {}): Promise<UndoResult> {
   const sets = await backupSets(files);
   const first = sets.entries().next();
   if (first.done) {
-    throw new KeeperError('invalid-input', `There is no ECR Keeper backup beside ${paths.docker} to restore.`, 'Nothing was changed.');
+    throw new KeeperError(
+      'invalid-input',
+      `There is no ECR Keeper backup beside ${paths.docker} to restore.`,
+      'Nothing was changed.',
+    );
   }
   const [stamp, entries] = first.value;
   return withFileLocks([...new Set(entries.map((e) => e.file.replace(/\.ecr-keeper$/, '')))], async () => {
@@ -406,7 +528,11 @@ export async function undo(deps: PathDeps = {}): Promise<UndoResult> {
       await restoreBackups(entries);
       await rm(journalPathFor(paths.docker), { force: true });
     } catch (err) {
-      throw new KeeperError('config', `Could not restore ${entries.map((e) => e.file).join(', ')}: ${(err as Error).message}`, `Copy the backup back by hand: ${entries.map((e) => e.backup).join(', ')}.`);
+      throw new KeeperError(
+        'config',
+        `Could not restore ${entries.map((e) => e.file).join(', ')}: ${(err as Error).message}`,
+        `Copy the backup back by hand: ${entries.map((e) => e.backup).join(', ')}.`,
+      );
     }
     return { restored: entries.filter((e) => !e.file.endsWith('.ecr-keeper')).map((e) => e.file), stamp };
   });
@@ -418,7 +544,12 @@ export async function undo(deps: PathDeps = {}): Promise<UndoResult> {
  * interrupted move) is mapped to the same store. Hosts with their own helper, a credsStore or the
  * ecr-login helper are left alone. Cheap when no store was chosen (one failed read).
  */
-export async function storeMappingFor(host: string, configPath: string, current: DockerConfig, tool: LoginTool): Promise<StoreName | undefined> {
+export async function storeMappingFor(
+  host: string,
+  configPath: string,
+  current: DockerConfig,
+  tool: LoginTool,
+): Promise<StoreName | undefined> {
   const record = await readStoreRecord(configPath);
   if (!record) return undefined;
   const where = storageForHost(current, host.trim().toLowerCase(), tool);
@@ -453,19 +584,32 @@ export interface StorageReport {
 
 function describe(storage: RegistryStorageView['storage'], helper: string | null, file: string): string {
   switch (storage) {
-    case 'plaintext': return `plain text (base64) in ${file}`;
-    case 'helper': return `credential helper docker-credential-${helper} (credHelpers in ${file})`;
-    case 'store': return `credential store docker-credential-${helper} (credsStore in ${file})`;
-    case 'ecr-login': return 'the amazon-ecr-credential-helper (ecr-login) fetches tokens itself';
-    case 'none': return `not logged in (nothing in ${file})`;
-    default: return 'host not known yet (it comes with the first token)';
+    case 'plaintext':
+      return `plain text (base64) in ${file}`;
+    case 'helper':
+      return `credential helper docker-credential-${helper} (credHelpers in ${file})`;
+    case 'store':
+      return `credential store docker-credential-${helper} (credsStore in ${file})`;
+    case 'ecr-login':
+      return 'the amazon-ecr-credential-helper (ecr-login) fetches tokens itself';
+    case 'none':
+      return `not logged in (nothing in ${file})`;
+    default:
+      return 'host not known yet (it comes with the first token)';
   }
 }
 
 /** Where each registry's login lives and which stores work here. Reads only. */
 export async function storageReport(
   regs: readonly { name: string; host: string | null; tool: LoginTool }[],
-  opts: { env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform; detect?: () => Promise<StoreStatus[]>; dockerConfigPath?: string; podmanAuthPath?: string; helmRegistryConfigPath?: string } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    platform?: NodeJS.Platform;
+    detect?: () => Promise<StoreStatus[]>;
+    dockerConfigPath?: string;
+    podmanAuthPath?: string;
+    helmRegistryConfigPath?: string;
+  } = {},
 ): Promise<StorageReport> {
   const paths = pathsFor(opts);
   const configs = new Map<LoginTool, DockerConfig | null>();
@@ -475,16 +619,39 @@ export async function storageReport(
   }
   const registries = regs.map((r): RegistryStorageView => {
     const file = paths[r.tool];
-    if (!r.host) return { name: r.name, host: null, tool: r.tool, file, storage: 'unknown', helper: null, description: describe('unknown', null, file) };
+    if (!r.host)
+      return {
+        name: r.name,
+        host: null,
+        tool: r.tool,
+        file,
+        storage: 'unknown',
+        helper: null,
+        description: describe('unknown', null, file),
+      };
     const where = storageForHost(configs.get(r.tool) ?? null, r.host, r.tool);
     const helper = where.helper ?? null;
-    return { name: r.name, host: r.host, tool: r.tool, file, storage: where.storage, helper, description: describe(where.storage, helper, file) };
+    return {
+      name: r.name,
+      host: r.host,
+      tool: r.tool,
+      file,
+      storage: where.storage,
+      helper,
+      description: describe(where.storage, helper, file),
+    };
   });
   const stores = await (opts.detect ?? (() => detectStores({ env: opts.env, platform: opts.platform })))();
   const record = await readStoreRecord(paths.docker);
   const sets = await backupSets([paths.docker, recordPathFor(paths.docker), paths.podman, paths.helm]);
   const journal = await readJournal(paths.docker);
-  return { registries, stores, chosen: record?.store ?? null, canUndo: sets.size > 0, interrupted: journal?.store ?? null };
+  return {
+    registries,
+    stores,
+    chosen: record?.store ?? null,
+    canUndo: sets.size > 0,
+    interrupted: journal?.store ?? null,
+  };
 }
 
 // ---------- the keeper's side (shared by the CLI verb and the window's IPC handler) ----------
@@ -501,21 +668,31 @@ export interface KeeperMove extends UseStoreResult {
 }
 
 /** Moves every enabled registry with a known host into `store`, logging in again through the keeper. */
-export async function moveKeeperLogins(keeper: KeeperLike, store: string, opts: Omit<StorageDeps, 'relogin'> = {}): Promise<KeeperMove> {
+export async function moveKeeperLogins(
+  keeper: KeeperLike,
+  store: string,
+  opts: Omit<StorageDeps, 'relogin'> = {},
+): Promise<KeeperMove> {
   const snaps = keeper.snapshot().registries;
   const movable = snaps.filter((r) => r.enabled && r.host);
-  const notMoved = snaps.flatMap((r): KeeperMove['notMoved'] => (!r.enabled ? [{ name: r.name, reason: 'disabled' }] : !r.host ? [{ name: r.name, reason: 'host-unknown' }] : []));
-  const result = await useStore(store, movable.map((r) => ({ host: r.host!, tool: r.tool })), {
-    ...opts,
-    relogin: async (hosts) => {
-      const targets = movable.filter((r) => hosts.includes(r.host!));
-      const done = await Promise.all(targets.map((r) => keeper.refresh(r.id)));
-      return hosts.map((host) => {
-        const mine = done.filter((s) => s.host === host);
-        const bad = mine.find((s) => s.error);
-        return bad ? { host, ok: false, error: `${bad.name}: ${bad.error!.message}` } : { host, ok: mine.length > 0 };
-      });
+  const notMoved = snaps.flatMap((r): KeeperMove['notMoved'] =>
+    !r.enabled ? [{ name: r.name, reason: 'disabled' }] : !r.host ? [{ name: r.name, reason: 'host-unknown' }] : [],
+  );
+  const result = await useStore(
+    store,
+    movable.map((r) => ({ host: r.host!, tool: r.tool })),
+    {
+      ...opts,
+      relogin: async (hosts) => {
+        const targets = movable.filter((r) => hosts.includes(r.host!));
+        const done = await Promise.all(targets.map((r) => keeper.refresh(r.id)));
+        return hosts.map((host) => {
+          const mine = done.filter((s) => s.host === host);
+          const bad = mine.find((s) => s.error);
+          return bad ? { host, ok: false, error: `${bad.name}: ${bad.error!.message}` } : { host, ok: mine.length > 0 };
+        });
+      },
     },
-  });
+  );
   return { ...result, notMoved };
 }

@@ -51,7 +51,10 @@ export interface TokenClient {
   destroy?(): void;
 }
 
-export type TokenClientFactory = (kind: TokenRequest['kind'], config: TokenClientConfig) => Promise<TokenClient> | TokenClient;
+export type TokenClientFactory = (
+  kind: TokenRequest['kind'],
+  config: TokenClientConfig,
+) => Promise<TokenClient> | TokenClient;
 
 export interface TokenSourceOptions {
   /** ms epoch. */
@@ -130,7 +133,9 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
   const clock = opts.clock ?? Date.now;
   const env = opts.env ?? process.env;
   const gate = new PromptGate();
-  const resolver = opts.credentials ? undefined : createCredentialResolver({ env, clock, gate, mfaPrompt: opts.mfaPrompt });
+  const resolver = opts.credentials
+    ? undefined
+    : createCredentialResolver({ env, clock, gate, mfaPrompt: opts.mfaPrompt });
   const credentials = opts.credentials ?? ((profile?: string) => resolver!.provider(profile));
   const clientFactory = opts.clientFactory ?? defaultClientFactory;
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -158,7 +163,13 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
               return;
             }
             ac.abort();
-            reject(new KeeperError('timeout', `The ${apiName(req)} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'Check your network connection or proxy; the keeper will try again.'));
+            reject(
+              new KeeperError(
+                'timeout',
+                `The ${apiName(req)} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+                'Check your network connection or proxy; the keeper will try again.',
+              ),
+            );
           }, timeoutMs);
         };
         // Not unref'd: it is cleared as soon as the call settles, and a call stuck on something
@@ -170,10 +181,14 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
         // request or a token over plain http to another machine.
         // Unreadable files are reported by credential resolution, with the file named.
         const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
-        const fromProfile = ignore || opts.credentials ? {} : await profileEndpoints(req.profile || env.AWS_PROFILE || 'default', env).catch(() => ({}));
+        const fromProfile =
+          ignore || opts.credentials
+            ? {}
+            : await profileEndpoints(req.profile || env.AWS_PROFILE || 'default', env).catch(() => ({}));
         refuseInsecureEndpoints(req, env, fromProfile);
         // Environment variables win over the config file, as in the SDK.
-        if (!endpoint && !envEndpoint && req.profile) endpoint = fromProfile[req.kind === 'public' ? 'ecr_public' : 'ecr'];
+        if (!endpoint && !envEndpoint && req.profile)
+          endpoint = fromProfile[req.kind === 'public' ? 'ecr_public' : 'ecr'];
         client = await clientFactory(req.kind, {
           region,
           ...(endpoint ? { endpoint } : {}),
@@ -184,7 +199,9 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
         });
         return client.getAuthorizationToken(ac.signal);
       })();
-      work.catch(() => { /* reported through the race below; avoids an unhandled rejection after a timeout */ });
+      work.catch(() => {
+        /* reported through the race below; avoids an unhandled rejection after a timeout */
+      });
       const raw = await Promise.race([work, timeout]);
       return decodeToken(raw, req, clock);
     } catch (err) {
@@ -195,7 +212,11 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
     } finally {
       settled = true;
       clearTimeout(timer);
-      try { client?.destroy?.(); } catch { /* closing sockets is best effort */ }
+      try {
+        client?.destroy?.();
+      } catch {
+        /* closing sockets is best effort */
+      }
     }
   };
 
@@ -208,14 +229,14 @@ export function createTokenSource(opts: TokenSourceOptions = {}): TokenSource {
       // Even a forced refresh joins a call already in flight: it will return a token just as fresh.
       const running = inflight.get(key);
       if (running) return running;
-      const p = fetchToken(req).then(
-        (token) => {
+      const p = fetchToken(req)
+        .then((token) => {
           cache.set(key, token);
           return token;
-        },
-      ).finally(() => {
-        inflight.delete(key);
-      });
+        })
+        .finally(() => {
+          inflight.delete(key);
+        });
       inflight.set(key, p);
       return p;
     },
@@ -233,7 +254,12 @@ function apiName(req: TokenRequest): string {
 }
 
 function decodeToken(raw: RawAuthorizationData, req: TokenRequest, clock: () => number): AuthToken {
-  const malformed = () => new KeeperError('server', `The ${apiName(req)} returned a malformed authorization token.`, 'Try again later; if it persists, check the API endpoint setting.');
+  const malformed = () =>
+    new KeeperError(
+      'server',
+      `The ${apiName(req)} returned a malformed authorization token.`,
+      'Try again later; if it persists, check the API endpoint setting.',
+    );
   if (!raw.authorizationToken) throw malformed();
   const decoded = Buffer.from(raw.authorizationToken, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -242,15 +268,21 @@ function decodeToken(raw: RawAuthorizationData, req: TokenRequest, clock: () => 
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
     // ECR always sends expiresAt; if an endpoint ever omits it, assume the documented 12 hours.
-    expiresAt: raw.expiresAt instanceof Date && !Number.isNaN(raw.expiresAt.getTime()) ? raw.expiresAt : new Date(clock() + ECR_TOKEN_LIFETIME_MS),
+    expiresAt:
+      raw.expiresAt instanceof Date && !Number.isNaN(raw.expiresAt.getTime())
+        ? raw.expiresAt
+        : new Date(clock() + ECR_TOKEN_LIFETIME_MS),
   };
   if (req.kind === 'private' && raw.proxyEndpoint) {
     // The registry address decides where the password goes when no host is configured: only a
     // real ECR host of the region asked is taken.
     const ecr = parseEcrHost(raw.proxyEndpoint);
     if (!ecr || ecr.region !== req.region) {
-      throw new KeeperError('server', `The ${apiName(req)} named ${sanitize(raw.proxyEndpoint).slice(0, 120)} as the registry, which is not an ECR registry in ${req.region}; the token was not used.`,
-        'Check the API endpoint setting (--api-endpoint, AWS_ENDPOINT_URL_ECR, endpoint_url): it does not look like the ECR API. Set the account ID to log in to its ECR host.');
+      throw new KeeperError(
+        'server',
+        `The ${apiName(req)} named ${sanitize(raw.proxyEndpoint).slice(0, 120)} as the registry, which is not an ECR registry in ${req.region}; the token was not used.`,
+        'Check the API endpoint setting (--api-endpoint, AWS_ENDPOINT_URL_ECR, endpoint_url): it does not look like the ECR API. Set the account ID to log in to its ECR host.',
+      );
     }
     token.proxyEndpoint = raw.proxyEndpoint;
   }
@@ -272,9 +304,13 @@ const ENV_ENDPOINTS: Record<EndpointService, readonly string[]> = {
  * SDK calls to get credentials): https, or plain http only to this machine. Throws a `config`
  * error naming where the endpoint came from; nothing has connected yet.
  */
-export function refuseInsecureEndpoints(req: Pick<TokenRequest, 'kind' | 'apiEndpoint' | 'profile'>, env: NodeJS.ProcessEnv, fromProfile: Partial<Record<EndpointService, string>>): void {
+export function refuseInsecureEndpoints(
+  req: Pick<TokenRequest, 'kind' | 'apiEndpoint' | 'profile'>,
+  env: NodeJS.ProcessEnv,
+  fromProfile: Partial<Record<EndpointService, string>>,
+): void {
   const found: { source: string; url: string }[] = [];
-  if (req.apiEndpoint) found.push({ source: 'the registry\'s API endpoint setting', url: req.apiEndpoint });
+  if (req.apiEndpoint) found.push({ source: "the registry's API endpoint setting", url: req.apiEndpoint });
   if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() !== 'true') {
     const services: EndpointService[] = [req.kind === 'public' ? 'ecr_public' : 'ecr', 'sts', 'sso', 'sso_oidc'];
     for (const name of new Set(services.flatMap((s) => ENV_ENDPOINTS[s]))) {
@@ -290,8 +326,11 @@ export function refuseInsecureEndpoints(req: Pick<TokenRequest, 'kind' | 'apiEnd
   for (const { source, url } of found) {
     const problem = validateApiEndpoint(url);
     if (problem) {
-      throw new KeeperError('config', `The endpoint ${sanitize(url).slice(0, 200)} from ${source} ${problem}`,
-        `Use an https:// URL in ${source}: ECR Keeper sends AWS requests and tokens over plain http only to this machine (localhost).`);
+      throw new KeeperError(
+        'config',
+        `The endpoint ${sanitize(url).slice(0, 200)} from ${source} ${problem}`,
+        `Use an https:// URL in ${source}: ECR Keeper sends AWS requests and tokens over plain http only to this machine (localhost).`,
+      );
     }
   }
 }
@@ -329,15 +368,20 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
   const inflight = new Map<string, Promise<Credentials>>();
   const keyOf = (profile?: string) => profile ?? '';
 
-  const mfaCodeProvider = (profile: string) => async (mfaSerial: string): Promise<string> => {
-    const req = { profile, mfaSerial };
-    if (!deps.mfaPrompt) throw noPromptError(req);
-    const code = await deps.gate.around(() => deps.mfaPrompt!(req));
-    if (code === null || code === '') throw mfaCancelledError(req);
-    return code;
-  };
+  const mfaCodeProvider =
+    (profile: string) =>
+    async (mfaSerial: string): Promise<string> => {
+      const req = { profile, mfaSerial };
+      if (!deps.mfaPrompt) throw noPromptError(req);
+      const code = await deps.gate.around(() => deps.mfaPrompt!(req));
+      if (code === null || code === '') throw mfaCancelledError(req);
+      return code;
+    };
 
-  const resolve = async (profile: string | undefined, props: Parameters<CredentialProvider>[0]): Promise<Credentials> => {
+  const resolve = async (
+    profile: string | undefined,
+    props: Parameters<CredentialProvider>[0],
+  ): Promise<Credentials> => {
     const providers = await import('@aws-sdk/credential-providers');
     const files = sharedFileOptions(deps.env);
     if (!profile) {
@@ -368,12 +412,14 @@ function createCredentialResolver(deps: ResolverDeps): CredentialResolver {
         if (usable(cached)) return cached;
         let running = inflight.get(key);
         if (!running) {
-          running = resolve(profile, props).then((creds) => {
-            // Only temporary credentials are kept, and only in memory.
-            if (creds.expiration) cache.set(key, creds);
-            else cache.delete(key);
-            return creds;
-          }).finally(() => inflight.delete(key));
+          running = resolve(profile, props)
+            .then((creds) => {
+              // Only temporary credentials are kept, and only in memory.
+              if (creds.expiration) cache.set(key, creds);
+              else cache.delete(key);
+              return creds;
+            })
+            .finally(() => inflight.delete(key));
           inflight.set(key, running);
         }
         return running;
@@ -400,16 +446,25 @@ function noPromptError(req: { profile: string; mfaSerial: string }): KeeperError
 export const MAX_API_ANSWER_BYTES = 1024 * 1024;
 
 export function answerTooLarge(api: string): KeeperError {
-  return new KeeperError('server', `The ${api} sent an answer larger than ${MAX_API_ANSWER_BYTES / 1024 / 1024} MB; it was refused.`,
-    'Check the API endpoint setting (AWS_ENDPOINT_URL_ECR, endpoint_url, --api-endpoint): it does not look like the ECR API.');
+  return new KeeperError(
+    'server',
+    `The ${api} sent an answer larger than ${MAX_API_ANSWER_BYTES / 1024 / 1024} MB; it was refused.`,
+    'Check the API endpoint setting (AWS_ENDPOINT_URL_ECR, endpoint_url, --api-endpoint): it does not look like the ECR API.',
+  );
 }
 
 /**
  * The SDK's HTTP handler with a bound on what one answer may hold: a declared length over the
  * bound fails at once; an undeclared one fails as soon as the bound is passed while streaming.
  */
-async function cappedRequestHandler(api: string, options: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean }) {
-  const [{ NodeHttpHandler }, { Transform }] = await Promise.all([import('@smithy/node-http-handler'), import('node:stream')]);
+async function cappedRequestHandler(
+  api: string,
+  options: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean },
+) {
+  const [{ NodeHttpHandler }, { Transform }] = await Promise.all([
+    import('@smithy/node-http-handler'),
+    import('node:stream'),
+  ]);
   class CappedHttpHandler extends NodeHttpHandler {
     override async handle(...args: Parameters<InstanceType<typeof NodeHttpHandler>['handle']>) {
       const out = await super.handle(...args);
@@ -444,7 +499,11 @@ const defaultClientFactory: TokenClientFactory = async (kind, cfg) => {
     maxAttempts: cfg.maxAttempts,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
     ...(cfg.profile ? { profile: cfg.profile } : {}),
-    requestHandler: await cappedRequestHandler(kind === 'public' ? 'ECR Public API' : 'ECR API', { connectionTimeout: Math.min(cfg.requestTimeoutMs, 10_000), requestTimeout: cfg.requestTimeoutMs, throwOnRequestTimeout: true }),
+    requestHandler: await cappedRequestHandler(kind === 'public' ? 'ECR Public API' : 'ECR API', {
+      connectionTimeout: Math.min(cfg.requestTimeoutMs, 10_000),
+      requestTimeout: cfg.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    }),
   };
   if (kind === 'public') {
     const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr-public');
@@ -464,7 +523,11 @@ const defaultClientFactory: TokenClientFactory = async (kind, cfg) => {
     async getAuthorizationToken(signal) {
       const out = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: signal });
       const data = out.authorizationData?.[0];
-      return { authorizationToken: data?.authorizationToken, expiresAt: data?.expiresAt, proxyEndpoint: data?.proxyEndpoint };
+      return {
+        authorizationToken: data?.authorizationToken,
+        expiresAt: data?.expiresAt,
+        proxyEndpoint: data?.proxyEndpoint,
+      };
     },
     destroy: () => client.destroy(),
   };
@@ -485,7 +548,12 @@ function shapeOf(err: unknown): ErrorShape {
   const cause = (typeof e.cause === 'object' && e.cause !== null ? e.cause : {}) as Record<string, unknown>;
   const meta = (typeof e.$metadata === 'object' && e.$metadata !== null ? e.$metadata : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  const status = typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const status =
+    typeof meta.httpStatusCode === 'number'
+      ? meta.httpStatusCode
+      : typeof e.statusCode === 'number'
+        ? e.statusCode
+        : undefined;
   return {
     name: str(e.name) || str(e.__type),
     code: str(e.code) || str(e.Code) || str(cause.code),
@@ -495,11 +563,42 @@ function shapeOf(err: unknown): ErrorShape {
   };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPIPE', 'ECONNABORTED', 'EPROTO']);
-const TLS_CODES = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/;
-const INVALID_KEY_NAMES = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'IncompleteSignature', 'IncompleteSignatureException', 'AuthFailure', 'MissingAuthenticationTokenException']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'ECONNABORTED',
+  'EPROTO',
+]);
+const TLS_CODES =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/;
+const INVALID_KEY_NAMES = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'AuthFailure',
+  'MissingAuthenticationTokenException',
+]);
 const SKEW_NAMES = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
-const THROTTLE_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException', 'SlowDown', 'RequestThrottled', 'RequestThrottledException']);
+const THROTTLE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ThrottledException',
+  'SlowDown',
+  'RequestThrottled',
+  'RequestThrottledException',
+]);
 
 /**
  * Maps anything the SDK or a credential provider throws to a KeeperError with a category and a fix
@@ -515,98 +614,237 @@ export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.Pr
   const profileLabel = req.profile ? `profile "${req.profile}"` : 'the default AWS profile';
   const configFile = env.AWS_CONFIG_FILE || '~/.aws/config';
   const credsFile = env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials';
-  const make = (category: ConstructorParameters<typeof KeeperError>[0], msg: string, fix: string, action?: ErrorAction) => new KeeperError(category, msg, fix, { cause: err, action });
+  const make = (
+    category: ConstructorParameters<typeof KeeperError>[0],
+    msg: string,
+    fix: string,
+    action?: ErrorAction,
+  ) => new KeeperError(category, msg, fix, { cause: err, action });
   const mfa: ErrorAction | undefined = req.profile ? { kind: 'enter-mfa', profile: req.profile } : undefined;
 
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /\btimed out\b/i.test(message)) {
-    return make('timeout', `The ${api} did not answer in time.`, 'Check your network connection or proxy; the keeper will try again.');
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ESOCKETTIMEDOUT' ||
+    /\btimed out\b/i.test(message)
+  ) {
+    return make(
+      'timeout',
+      `The ${api} did not answer in time.`,
+      'Check your network connection or proxy; the keeper will try again.',
+    );
   }
 
   // Credential-provider failures come first: their messages mention profiles and SSO, not ECR.
   const missingProfile = /Profile '?([^'\s]+?)'? (?:could not be found|was not found)/.exec(message);
   if (missingProfile) {
     const p = missingProfile[1] ?? req.profile ?? 'default';
-    return make('profile-not-found', `AWS profile "${p}" was not found in ${configFile} or ${credsFile}.`, `Add a [profile ${p}] section to ${configFile} (or [${p}] to ${credsFile}), or choose an existing profile.`);
+    return make(
+      'profile-not-found',
+      `AWS profile "${p}" was not found in ${configFile} or ${credsFile}.`,
+      `Add a [profile ${p}] section to ${configFile} (or [${p}] to ${credsFile}), or choose an existing profile.`,
+    );
   }
-  const missingSession = /Sso session '([^']+)' (?:could not be found|is missing required property '([^']+)')/.exec(message);
+  const missingSession = /Sso session '([^']+)' (?:could not be found|is missing required property '([^']+)')/.exec(
+    message,
+  );
   if (missingSession) {
-    return make('config', `The SSO session "${missingSession[1]}" used by ${profileLabel} is not configured correctly in ${configFile}.`, `Run aws configure sso${profileArg} to set it up again.`);
+    return make(
+      'config',
+      `The SSO session "${missingSession[1]}" used by ${profileLabel} is not configured correctly in ${configFile}.`,
+      `Run aws configure sso${profileArg} to set it up again.`,
+    );
   }
   if (/requires multi-factor authentication/i.test(message)) {
     // The SDK says this only when no MFA callback was given (our resolver always gives one).
-    return make('mfa-required', `${cap(profileLabel)} needs an MFA code.`, 'Run ecr-keeper login in a terminal or use the ECR Keeper window to enter the code from your MFA device.', mfa);
+    return make(
+      'mfa-required',
+      `${cap(profileLabel)} needs an MFA code.`,
+      'Run ecr-keeper login in a terminal or use the ECR Keeper window to enter the code from your MFA device.',
+      mfa,
+    );
   }
   // STS AssumeRole with a wrong, stale or reused code (AccessDenied, so before the generic rule).
   if (/MultiFactorAuthentication failed|invalid MFA one time pass code|unable to validate MFA code/i.test(message)) {
-    return make('mfa-required', `AWS did not accept the MFA code for ${profileLabel} (wrong, expired or already used).`, 'Refresh again and enter the current 6-digit code from your MFA device (each code works once).', mfa);
+    return make(
+      'mfa-required',
+      `AWS did not accept the MFA code for ${profileLabel} (wrong, expired or already used).`,
+      'Refresh again and enter the current 6-digit code from your MFA device (each code works once).',
+      mfa,
+    );
   }
-  if (/SSO session (?:associated with this profile )?(?:has expired|is invalid)|SSO session token|Token is expired|SSO Token|sso.*aws sso login|Session token not found or invalid/i.test(message)
-    || (name === 'UnauthorizedException' && /session|token/i.test(message))) {
-    return make('signin-required', `The AWS SSO session for ${profileLabel} has expired or is missing.`, `Run: aws sso login${profileArg}`,
-      req.profile ? { kind: 'sso-login', profile: req.profile } : undefined);
+  if (
+    /SSO session (?:associated with this profile )?(?:has expired|is invalid)|SSO session token|Token is expired|SSO Token|sso.*aws sso login|Session token not found or invalid/i.test(
+      message,
+    ) ||
+    (name === 'UnauthorizedException' && /session|token/i.test(message))
+  ) {
+    return make(
+      'signin-required',
+      `The AWS SSO session for ${profileLabel} has expired or is missing.`,
+      `Run: aws sso login${profileArg}`,
+      req.profile ? { kind: 'sso-login', profile: req.profile } : undefined,
+    );
   }
   // GetRoleCredentials refused: the SSO user is not assigned this account / permission set.
-  if (/^ForbiddenException\b|ForbiddenException: /.test(name === 'ForbiddenException' ? `ForbiddenException: ${message}` : message)) {
-    return make('access-denied', `AWS SSO refused role credentials for ${profileLabel}: your SSO user has no access to its sso_account_id / sso_role_name.`, `Check sso_account_id and sso_role_name of ${req.profile ? `[profile ${req.profile}]` : 'the profile'} in ${configFile}, or ask your administrator to assign that permission set.`);
+  if (
+    /^ForbiddenException\b|ForbiddenException: /.test(
+      name === 'ForbiddenException' ? `ForbiddenException: ${message}` : message,
+    )
+  ) {
+    return make(
+      'access-denied',
+      `AWS SSO refused role credentials for ${profileLabel}: your SSO user has no access to its sso_account_id / sso_role_name.`,
+      `Check sso_account_id and sso_role_name of ${req.profile ? `[profile ${req.profile}]` : 'the profile'} in ${configFile}, or ask your administrator to assign that permission set.`,
+    );
   }
   if (/Detected a cycle attempting to resolve credentials/i.test(message)) {
-    return make('config', `The source_profile settings of ${profileLabel} form a loop.`, `Fix source_profile in ${configFile} so the role chain ends at a profile with keys (or SSO).`);
+    return make(
+      'config',
+      `The source_profile settings of ${profileLabel} form a loop.`,
+      `Fix source_profile in ${configFile} so the role chain ends at a profile with keys (or SSO).`,
+    );
   }
-  if (/Unsupported credential source|Conflicting SSO|is configured with invalid SSO credentials|is not configured with SSO credentials/i.test(message)) {
-    return make('config', `${cap(profileLabel)} is not configured correctly: ${text}`, `Fix the profile in ${configFile} (aws configure${profileArg === '' ? '' : ` sso${profileArg}`} can rewrite it).`);
+  if (
+    /Unsupported credential source|Conflicting SSO|is configured with invalid SSO credentials|is not configured with SSO credentials/i.test(
+      message,
+    )
+  ) {
+    return make(
+      'config',
+      `${cap(profileLabel)} is not configured correctly: ${text}`,
+      `Fix the profile in ${configFile} (aws configure${profileArg === '' ? '' : ` sso${profileArg}`} can rewrite it).`,
+    );
   }
   if (/credential_process|Command failed:/i.test(message)) {
-    return make('credentials', `The credential_process of ${profileLabel} failed: ${text}`, `Run the credential_process command from ${configFile} in a terminal to see why it fails.`);
+    return make(
+      'credentials',
+      `The credential_process of ${profileLabel} failed: ${text}`,
+      `Run the credential_process command from ${configFile} in a terminal to see why it fails.`,
+    );
   }
   if (code === 'ENOENT' || /ENOENT: no such file/.test(message)) {
     const path = /'([^']+)'/.exec(message)?.[1];
-    return make('config', `A file named in the AWS configuration of ${profileLabel} does not exist${path ? `: ${path}` : ''}.`, `Fix the path (e.g. web_identity_token_file) in ${configFile}, or create the file.`);
+    return make(
+      'config',
+      `A file named in the AWS configuration of ${profileLabel} does not exist${path ? `: ${path}` : ''}.`,
+      `Fix the path (e.g. web_identity_token_file) in ${configFile}, or create the file.`,
+    );
   }
-  if (name === 'CredentialsProviderError' || /Could not load credentials|Could not resolve credentials using profile/i.test(message)) {
-    return make('credentials', `No AWS credentials found for ${profileLabel}.`, req.profile
-      ? `Give profile "${req.profile}" credentials in ${credsFile} or ${configFile} (run aws configure${profileArg}, or aws configure sso${profileArg}).`
-      : 'Choose an AWS profile for this registry, or run aws configure (or aws configure sso) to set up credentials.');
+  if (
+    name === 'CredentialsProviderError' ||
+    /Could not load credentials|Could not resolve credentials using profile/i.test(message)
+  ) {
+    return make(
+      'credentials',
+      `No AWS credentials found for ${profileLabel}.`,
+      req.profile
+        ? `Give profile "${req.profile}" credentials in ${credsFile} or ${configFile} (run aws configure${profileArg}, or aws configure sso${profileArg}).`
+        : 'Choose an AWS profile for this registry, or run aws configure (or aws configure sso) to set up credentials.',
+    );
   }
 
   // Real AWS reports a stale clock as InvalidSignatureException "Signature expired: ..." (JSON
   // protocols) or SignatureDoesNotMatch/RequestExpired with a time hint (query protocols).
-  if (SKEW_NAMES.has(name) || /Signature expired|Signature not yet current|time ?(?:too )?skew|clock skew|request time/i.test(message)) {
-    return make('clock-skew', `The ${api} rejected the request because this computer's clock is off.`, 'Set the system clock automatically (enable NTP / network time), then try again.');
+  if (
+    SKEW_NAMES.has(name) ||
+    /Signature expired|Signature not yet current|time ?(?:too )?skew|clock skew|request time/i.test(message)
+  ) {
+    return make(
+      'clock-skew',
+      `The ${api} rejected the request because this computer's clock is off.`,
+      'Set the system clock automatically (enable NTP / network time), then try again.',
+    );
   }
   if (name.startsWith('ExpiredToken') || /security token included in the request is expired/i.test(message)) {
-    return make('credentials', `The AWS session credentials for ${profileLabel} have expired.`, `Refresh the session credentials${req.profile ? ` of profile "${req.profile}"` : ''} (new keys, a new MFA session, or aws sso login${profileArg}).`);
+    return make(
+      'credentials',
+      `The AWS session credentials for ${profileLabel} have expired.`,
+      `Refresh the session credentials${req.profile ? ` of profile "${req.profile}"` : ''} (new keys, a new MFA session, or aws sso login${profileArg}).`,
+    );
   }
   if (INVALID_KEY_NAMES.has(name)) {
-    return make('credentials', `AWS rejected the keys of ${profileLabel}: the keys are invalid or expired.`, `Update the access keys in ${credsFile} (aws configure${profileArg}) with an active key pair.`);
+    return make(
+      'credentials',
+      `AWS rejected the keys of ${profileLabel}: the keys are invalid or expired.`,
+      `Update the access keys in ${credsFile} (aws configure${profileArg}) with an active key pair.`,
+    );
   }
-  if (/^AccessDenied/.test(name) || name === 'UnauthorizedOperation' || (status === 403 && /not authorized/i.test(message))) {
-    const perm = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1]
-      ?? (req.kind === 'public' ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken');
+  if (
+    /^AccessDenied/.test(name) ||
+    name === 'UnauthorizedOperation' ||
+    (status === 403 && /not authorized/i.test(message))
+  ) {
+    const perm =
+      /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ??
+      (req.kind === 'public'
+        ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken'
+        : 'ecr:GetAuthorizationToken');
     if (perm === 'sts:AssumeRole') {
       const role = /on resource: (arn:[^\s]+)/.exec(message)?.[1];
-      return make('access-denied', `Access denied: ${profileLabel} cannot assume ${role ? `role ${role}` : 'its role'} (sts:AssumeRole).${text ? ` AWS said: ${text}` : ''}`, 'Check role_arn and source_profile in the AWS config, and ask your administrator to allow this identity in the role\'s trust policy.');
+      return make(
+        'access-denied',
+        `Access denied: ${profileLabel} cannot assume ${role ? `role ${role}` : 'its role'} (sts:AssumeRole).${text ? ` AWS said: ${text}` : ''}`,
+        "Check role_arn and source_profile in the AWS config, and ask your administrator to allow this identity in the role's trust policy.",
+      );
     }
-    const also = req.kind === 'public' && !perm.includes('sts:GetServiceBearerToken') && !perm.startsWith('sts:') ? ' (ECR Public also needs sts:GetServiceBearerToken)' : '';
-    return make('access-denied', `Access denied: ${profileLabel} is not allowed to call ${perm}${also}.${text ? ` AWS said: ${text}` : ''}`, `Ask your AWS administrator to allow ${perm}${also} on resource "*" for this identity, or use another profile.`);
+    const also =
+      req.kind === 'public' && !perm.includes('sts:GetServiceBearerToken') && !perm.startsWith('sts:')
+        ? ' (ECR Public also needs sts:GetServiceBearerToken)'
+        : '';
+    return make(
+      'access-denied',
+      `Access denied: ${profileLabel} is not allowed to call ${perm}${also}.${text ? ` AWS said: ${text}` : ''}`,
+      `Ask your AWS administrator to allow ${perm}${also} on resource "*" for this identity, or use another profile.`,
+    );
   }
   if (THROTTLE_NAMES.has(name) || status === 429) {
-    return make('throttled', `The ${api} is throttling requests (too many calls for this account and region).`, 'Nothing to do: the keeper retries later with backoff. If it persists, stop other tools calling GetAuthorizationToken in a tight loop.');
+    return make(
+      'throttled',
+      `The ${api} is throttling requests (too many calls for this account and region).`,
+      'Nothing to do: the keeper retries later with backoff. If it persists, stop other tools calling GetAuthorizationToken in a tight loop.',
+    );
   }
-  if (NETWORK_CODES.has(code) || /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH)\b/.test(message) || name === 'NetworkingError') {
-    return make('network', `Cannot reach the ${api}${req.apiEndpoint ? ` at ${req.apiEndpoint}` : ''} (${code || 'network error'}).`, req.apiEndpoint
-      ? 'Check that the API endpoint is right and reachable, and that you are online.'
-      : 'Check that you are online and that DNS and any proxy (HTTPS_PROXY) work; the keeper will try again.');
+  if (
+    NETWORK_CODES.has(code) ||
+    /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH)\b/.test(message) ||
+    name === 'NetworkingError'
+  ) {
+    return make(
+      'network',
+      `Cannot reach the ${api}${req.apiEndpoint ? ` at ${req.apiEndpoint}` : ''} (${code || 'network error'}).`,
+      req.apiEndpoint
+        ? 'Check that the API endpoint is right and reachable, and that you are online.'
+        : 'Check that you are online and that DNS and any proxy (HTTPS_PROXY) work; the keeper will try again.',
+    );
   }
   if (TLS_CODES.test(code)) {
-    return make('network', `The TLS certificate of the ${api} could not be verified (${code}).`, 'If you are behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA certificate.');
+    return make(
+      'network',
+      `The TLS certificate of the ${api} could not be verified (${code}).`,
+      'If you are behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA certificate.',
+    );
   }
-  if ((status !== undefined && status >= 500) || fault === 'server' || /^(ServerException|InternalFailure|InternalError|ServiceUnavailable(Exception)?)$/.test(name)) {
-    return make('server', `The ${api} had an internal error${status ? ` (HTTP ${status})` : ''}.`, 'Nothing to do: AWS-side problem; the keeper retries later.');
+  if (
+    (status !== undefined && status >= 500) ||
+    fault === 'server' ||
+    /^(ServerException|InternalFailure|InternalError|ServiceUnavailable(Exception)?)$/.test(name)
+  ) {
+    return make(
+      'server',
+      `The ${api} had an internal error${status ? ` (HTTP ${status})` : ''}.`,
+      'Nothing to do: AWS-side problem; the keeper retries later.',
+    );
   }
   if (/Region is missing|Invalid region/i.test(message)) {
     return make('config', `No valid AWS region for ${profileLabel}.`, 'Set the region on the registry.');
   }
-  return make('internal', `The ${api} call failed: ${name ? `${name}: ` : ''}${text || 'unknown error'}`, 'Try again; if it keeps happening, report it with the activity log.');
+  return make(
+    'internal',
+    `The ${api} call failed: ${name ? `${name}: ` : ''}${text || 'unknown error'}`,
+    'Try again; if it keeps happening, report it with the activity log.',
+  );
 }
 
 function cap(s: string): string {

@@ -43,7 +43,9 @@ export interface Autostart {
 }
 
 /** The program and arguments to run at login. */
-export function launchCommand(d: Pick<AutostartDeps, 'env' | 'execPath' | 'isPackaged' | 'appPath' | 'platform'>): string[] {
+export function launchCommand(
+  d: Pick<AutostartDeps, 'env' | 'execPath' | 'isPackaged' | 'appPath' | 'platform'>,
+): string[] {
   // An AppImage mounts at a new /tmp path every run; only $APPIMAGE (the file itself) is stable.
   if (d.isPackaged && d.platform === 'linux' && d.env.APPIMAGE) return [d.env.APPIMAGE, HIDDEN_ARG];
   if (d.isPackaged) return [d.execPath, HIDDEN_ARG];
@@ -109,7 +111,8 @@ export function createAutostart(d: AutostartDeps): Autostart {
     setEnabled(on) {
       d.app.setLoginItemSettings(d.platform === 'win32' ? { openAtLogin: on, path: path, args } : { openAtLogin: on });
     },
-    describe: () => (d.platform === 'darwin' ? 'System Settings > General > Login Items' : 'Task Manager > Startup apps'),
+    describe: () =>
+      d.platform === 'darwin' ? 'System Settings > General > Login Items' : 'Task Manager > Startup apps',
   };
 }
 
@@ -142,7 +145,9 @@ export function syncStartAtLogin(
     try {
       autostart.setEnabled(wanted);
     } catch (err) {
-      onError(`Could not ${wanted ? 'add' : 'remove'} the login item (${autostart.describe()}): ${(err as Error).message}`);
+      onError(
+        `Could not ${wanted ? 'add' : 'remove'} the login item (${autostart.describe()}): ${(err as Error).message}`,
+      );
     }
     applied = autostart.isEnabled();
     if (applied !== wanted) keeper.updateSettings({ startAtLogin: applied });

@@ -1,7 +1,14 @@
 // Builds window.ecrKeeper from the contract for the preload: one method per request channel and a
 // typed `on` for events. The page never gets ipcRenderer itself (it could then call any channel,
 // or see Electron's event objects with their `sender`), only these functions.
-import { EVENT_CHANNELS, METHODS, type EcrKeeperApi, type EventChannel, type Events, type MethodName } from './contract';
+import {
+  EVENT_CHANNELS,
+  METHODS,
+  type EcrKeeperApi,
+  type EventChannel,
+  type Events,
+  type MethodName,
+} from './contract';
 
 /** The part of ipcRenderer the bridge uses; tests pass a stand-in. */
 export interface IpcRendererLike {

@@ -66,7 +66,11 @@ export type LinkResult = { ok: true; how: 'direct' | 'admin' } | { ok: false; ca
 /** Links `link` -> `target`, replacing what is there (the caller asked the user if it was taken). */
 export async function linkCli(deps: LinkDeps): Promise<LinkResult> {
   try {
-    try { deps.fs.unlinkSync(deps.link); } catch { /* nothing there */ }
+    try {
+      deps.fs.unlinkSync(deps.link);
+    } catch {
+      /* nothing there */
+    }
     deps.fs.symlinkSync(deps.target, deps.link);
     return { ok: true, how: 'direct' };
   } catch {

@@ -15,7 +15,18 @@ import type { KeeperMove, StorageReport, UndoResult } from '../core/storage-migr
 import type { StoreName } from '../core/cred-stores';
 import type { AddedFromDiscovery, DiscoveredHost } from '../core/discover';
 
-export type { ActivityEntry, KeeperSnapshot, RegistrySnapshot, Registry, StorageReport, KeeperMove, UndoResult, StoreName, DiscoveredHost, AddedFromDiscovery };
+export type {
+  ActivityEntry,
+  KeeperSnapshot,
+  RegistrySnapshot,
+  Registry,
+  StorageReport,
+  KeeperMove,
+  UndoResult,
+  StoreName,
+  DiscoveredHost,
+  AddedFromDiscovery,
+};
 
 /** The ECR registries found in this machine's credential files (no network), and files that could not be read. */
 export interface DiscoveryView {
@@ -143,12 +154,20 @@ export const METHODS = {
 
 export type MethodName = keyof typeof METHODS;
 
-export const EVENT_CHANNELS: readonly EventChannel[] = ['keeper:change', 'keeper:activity', 'app:focusRegistry', 'mfa:request', 'mfa:ended'];
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'keeper:change',
+  'keeper:activity',
+  'app:focusRegistry',
+  'mfa:request',
+  'mfa:ended',
+];
 export const INVOKE_CHANNELS = Object.values(METHODS) as InvokeChannel[];
 
 /** The API the preload exposes as `window.ecrKeeper`. */
 export type EcrKeeperApi = {
-  [M in MethodName]: (...args: Parameters<Invokes[(typeof METHODS)[M]]>) => Promise<Result<ReturnType<Invokes[(typeof METHODS)[M]]>>>;
+  [M in MethodName]: (
+    ...args: Parameters<Invokes[(typeof METHODS)[M]]>
+  ) => Promise<Result<ReturnType<Invokes[(typeof METHODS)[M]]>>>;
 } & {
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void;

@@ -15,15 +15,25 @@ export function leftUntil(iso: string | null, now: number): number | null {
 export function stateText(r: RegistrySnapshot, now: number): string {
   const left = leftUntil(r.expiresAt, now);
   switch (r.state) {
-    case 'valid': return left !== null ? `fresh, ${formatLeft(left)} left` : 'fresh';
-    case 'expiring': return left !== null ? `expires in ${formatLeft(left)}` : 'expiring';
-    case 'expired': return 'expired';
-    case 'missing': return 'login missing, repairing';
-    case 'refreshing': return 'refreshing…';
-    case 'error': return 'refresh failed';
-    case 'signin-required': return 'sign-in needed';
-    case 'idle': return 'not logged in yet';
-    case 'disabled': return 'off';
-    case 'helper-managed': return 'handled by ecr-login';
+    case 'valid':
+      return left !== null ? `fresh, ${formatLeft(left)} left` : 'fresh';
+    case 'expiring':
+      return left !== null ? `expires in ${formatLeft(left)}` : 'expiring';
+    case 'expired':
+      return 'expired';
+    case 'missing':
+      return 'login missing, repairing';
+    case 'refreshing':
+      return 'refreshing…';
+    case 'error':
+      return 'refresh failed';
+    case 'signin-required':
+      return 'sign-in needed';
+    case 'idle':
+      return 'not logged in yet';
+    case 'disabled':
+      return 'off';
+    case 'helper-managed':
+      return 'handled by ecr-login';
   }
 }

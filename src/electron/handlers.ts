@@ -44,12 +44,14 @@ function argCount(args: unknown[], n: number, channel: string): void {
 }
 
 function idArg(v: unknown): string {
-  if (typeof v !== 'string' || !ID_RE.test(v)) bad('Registry id must be a short text of letters, digits, dots, dashes or underscores.', 'id');
+  if (typeof v !== 'string' || !ID_RE.test(v))
+    bad('Registry id must be a short text of letters, digits, dots, dashes or underscores.', 'id');
   return v;
 }
 
 function plainObject(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) bad(`${what} must be a plain object.`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype)
+    bad(`${what} must be a plain object.`);
   return v as Record<string, unknown>;
 }
 
@@ -61,7 +63,10 @@ export function missingTools(toolPaths: unknown): { field: string; message: stri
     const p = (toolPaths as Record<string, unknown>)[tool];
     const full = typeof p === 'string' ? expandHome(p) : '';
     if (typeof p !== 'string' || !full.startsWith('/') || isExecutableFile(full)) continue;
-    out.push({ field: `toolPaths.${tool}`, message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.` });
+    out.push({
+      field: `toolPaths.${tool}`,
+      message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.`,
+    });
   }
   return out;
 }
@@ -80,7 +85,11 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
   // After a move or an undo (even a failed one, which restores the backup) the cards' storage
   // notices must describe the files as they are now.
   const withRecheck = async <T>(p: Promise<T>): Promise<T> => {
-    try { return await p; } finally { await keeper.recheckStorage(); }
+    try {
+      return await p;
+    } finally {
+      await keeper.recheckStorage();
+    }
   };
   return {
     'snapshot:get': () => keeper.snapshot(),
@@ -89,7 +98,8 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     'registry:refresh': (id) => keeper.refresh(idArg(id), { fresh: true }),
     'registry:refreshAll': () => keeper.refreshAll(),
     'registry:refreshMany': (ids) => {
-      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) bad('Registry ids must be a list of 1 to 1000 ids.', 'ids');
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000)
+        bad('Registry ids must be a list of 1 to 1000 ids.', 'ids');
       return keeper.refreshAll(ids.map(idArg));
     },
     'registry:openConsole': async (id) => {
@@ -98,15 +108,26 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
       const url = consoleUrl(reg);
       // Checked again here, whatever built it: only the console hosts of the registry's partition.
       if (!url || !isConsoleUrlFor(url, reg.kind === 'public' ? PUBLIC_REGION : reg.region)) {
-        throw new KeeperError('config', `There is no AWS console address known for ${reg.region}.`, 'Open your partition\'s AWS console yourself and go to Elastic Container Registry.');
+        throw new KeeperError(
+          'config',
+          `There is no AWS console address known for ${reg.region}.`,
+          "Open your partition's AWS console yourself and go to Elastic Container Registry.",
+        );
       }
-      if (!services.openExternal) throw new KeeperError('internal', 'Opening a browser is not available here.', `Open ${url} yourself.`);
+      if (!services.openExternal)
+        throw new KeeperError('internal', 'Opening a browser is not available here.', `Open ${url} yourself.`);
       await services.openExternal(url);
       return url;
     },
     'clipboard:write': async (text) => {
-      if (typeof text !== 'string' || text.length === 0 || text.length > 10_000) bad('Text to copy must be 1 to 10000 characters.', 'text');
-      if (!services.writeClipboard) throw new KeeperError('internal', 'The clipboard is not available here.', 'Select the text and copy it yourself.');
+      if (typeof text !== 'string' || text.length === 0 || text.length > 10_000)
+        bad('Text to copy must be 1 to 10000 characters.', 'text');
+      if (!services.writeClipboard)
+        throw new KeeperError(
+          'internal',
+          'The clipboard is not available here.',
+          'Select the text and copy it yourself.',
+        );
       await services.writeClipboard(text);
       return true;
     },
@@ -126,28 +147,47 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     },
     'aws:profiles': () => services.listProfiles(),
     'aws:regions': () => [...KNOWN_REGIONS],
-    'aws:files': () => { const f = awsFiles(services.env ?? process.env); return [f.configFile, f.credentialsFile]; },
+    'aws:files': () => {
+      const f = awsFiles(services.env ?? process.env);
+      return [f.configFile, f.credentialsFile];
+    },
     'aws:detectAccount': (profile, region) => {
-      if (profile !== null && !isProfileName(profile)) bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
+      if (profile !== null && !isProfileName(profile))
+        bad('Profile must be a valid AWS profile name or null for the default chain.', 'profile');
       if (!isRegionName(region)) bad('Region must look like us-east-1.', 'region');
       return services.detectAccount(profile, region);
     },
     'discover:list': async () => {
-      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      const r = await discoverOnMachine({
+        env: services.env,
+        keptHosts: keptHosts(keeper),
+        knownAccounts: keeper.knownAccounts(),
+      });
       return { hosts: r.hosts, warnings: r.warnings };
     },
     'discover:add': async (hosts) => {
-      if (!Array.isArray(hosts) || hosts.length === 0 || hosts.length > 500) bad('Hosts must be a list of 1 to 500 ECR hosts.', 'hosts');
-      for (const h of hosts) if (typeof h !== 'string' || h.length > 253 || !ecrHostOfKey(h)) bad('Each host must be an ECR registry host found on this machine.', 'hosts');
+      if (!Array.isArray(hosts) || hosts.length === 0 || hosts.length > 500)
+        bad('Hosts must be a list of 1 to 500 ECR hosts.', 'hosts');
+      for (const h of hosts)
+        if (typeof h !== 'string' || h.length > 253 || !ecrHostOfKey(h))
+          bad('Each host must be an ECR registry host found on this machine.', 'hosts');
       // Found again now, not trusted from the window: only hosts really in the files are added.
-      const r = await discoverOnMachine({ env: services.env, keptHosts: keptHosts(keeper), knownAccounts: keeper.knownAccounts() });
+      const r = await discoverOnMachine({
+        env: services.env,
+        keptHosts: keptHosts(keeper),
+        knownAccounts: keeper.knownAccounts(),
+      });
       return addDiscovered(keeper, r.hosts, hosts);
     },
     'activity:get': () => keeper.activity(),
-    'activity:clear': () => { keeper.clearActivity(); return true; },
+    'activity:clear': () => {
+      keeper.clearActivity();
+      return true;
+    },
     'mfa:answer': (requestId, code) => {
       if (typeof requestId !== 'string' || !ID_RE.test(requestId)) bad('Unknown MFA request.', 'requestId');
-      if (code !== null && (typeof code !== 'string' || !/^\d{6}$/.test(code))) bad('The MFA code must be the 6 digits your device shows.', 'code');
+      if (code !== null && (typeof code !== 'string' || !/^\d{6}$/.test(code)))
+        bad('The MFA code must be the 6 digits your device shows.', 'code');
       return services.answerMfa(requestId, code);
     },
     'signin:start': (profile) => {
@@ -156,7 +196,8 @@ export function createHandlers(keeper: Keeper, services: HandlerServices): Handl
     },
     'storage:get': () => storageReport(keeper.snapshot().registries, { env: services.env }),
     'storage:use': (store) => {
-      if (!isStoreName(store)) bad('Store must be one of osxkeychain, wincred, desktop, secretservice or pass.', 'store');
+      if (!isStoreName(store))
+        bad('Store must be one of osxkeychain, wincred, desktop, secretservice or pass.', 'store');
       return withRecheck(moveKeeperLogins(keeper, store, { env: services.env }));
     },
     'storage:undo': () => withRecheck(undo({ env: services.env })),
@@ -194,7 +235,12 @@ export const ARITY: Record<InvokeChannel, number> = {
 
 export function toErrorView(err: unknown): ErrorView {
   const info: ErrorInfo = toErrorInfo(err);
-  const view: ErrorView = { category: info.category, message: info.message, fix: info.fix, ...(info.action ? { action: info.action } : {}) };
+  const view: ErrorView = {
+    category: info.category,
+    message: info.message,
+    fix: info.fix,
+    ...(info.action ? { action: info.action } : {}),
+  };
   if (err instanceof InputError) view.problems = err.problems.map((p) => ({ field: p.field, message: p.message }));
   return view;
 }
@@ -206,7 +252,11 @@ export function toErrorView(err: unknown): ErrorView {
 export async function dispatch(handlers: Handlers, channel: unknown, args: unknown): Promise<Result<unknown>> {
   try {
     if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(ARITY, channel)) {
-      throw new KeeperError('invalid-input', `Unknown request "${String(channel).slice(0, 60)}".`, 'Update the app: the window and the main process disagree.');
+      throw new KeeperError(
+        'invalid-input',
+        `Unknown request "${String(channel).slice(0, 60)}".`,
+        'Update the app: the window and the main process disagree.',
+      );
     }
     if (!Array.isArray(args)) bad('Arguments must be a list.');
     const ch = channel as InvokeChannel;

@@ -1,7 +1,21 @@
 // The main process: wires the Electron shell (tray, window, IPC, notifications, power, autostart)
 // to the core keeper. Each shell piece takes its Electron modules as arguments and is tested with
 // stand-ins; this file only connects them, so it stays short and reads top to bottom.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, net, Notification, powerMonitor, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import Store from 'electron-store';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,16 +51,23 @@ if (!app.requestSingleInstanceLock()) {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID); // toasts need it
   // A tray app: closing (hiding) the window must not end it.
   app.on('window-all-closed', () => {});
-  app.whenReady().then(start).catch((err: unknown) => {
-    console.error('ECR Keeper could not start:', err);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error('ECR Keeper could not start:', err);
+      app.exit(1);
+    });
 }
 
 function start(): void {
   if (process.platform === 'darwin') app.dock?.hide(); // menu-bar app (LSUIElement when packaged)
   // macOS needs an Edit menu for copy/paste in the form; elsewhere the window has no menu bar.
-  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null);
+  Menu.setApplicationMenu(
+    process.platform === 'darwin'
+      ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }])
+      : null,
+  );
 
   const root = app.getAppPath();
   const assets = join(root, 'assets');
@@ -74,24 +95,39 @@ function start(): void {
 
   registerIpc({
     ipcMain,
-    handlers: createHandlers(keeper, createServices({
-      keeper, configDir, env: process.env, mfa, tokens,
-      openExternal: (url) => shell.openExternal(url),
-      writeClipboard: (text) => clipboard.writeText(text),
-    })),
+    handlers: createHandlers(
+      keeper,
+      createServices({
+        keeper,
+        configDir,
+        env: process.env,
+        mfa,
+        tokens,
+        openExternal: (url) => shell.openExternal(url),
+        writeClipboard: (text) => clipboard.writeText(text),
+      }),
+    ),
     isOwnSender: (event) => win.isOwnSender(event),
     onRefused: (channel, url) => console.warn(`Refused IPC ${channel} from ${url}`),
   });
 
   const autostart = createAutostart({
-    app, platform: process.platform, env: process.env, home: homeDir(process.env), fs,
-    execPath: process.execPath, isPackaged: app.isPackaged, appPath: root,
+    app,
+    platform: process.platform,
+    env: process.env,
+    home: homeDir(process.env),
+    fs,
+    execPath: process.execPath,
+    isPackaged: app.isPackaged,
+    appPath: root,
   });
   const applyStartAtLogin = syncStartAtLogin(keeper, autostart, (msg) => console.warn(msg));
 
   /** Runs a tray action, logging its failure (a throw or a rejection) instead of raising it. */
   const quietly = (work: () => unknown): void => {
-    (async () => { await work(); })().catch((err: unknown) => console.warn((err as Error).message));
+    (async () => {
+      await work();
+    })().catch((err: unknown) => console.warn((err as Error).message));
   };
 
   // macOS: the tray offers to put the bundled `ecr-keeper` launcher on PATH (deb and Windows
@@ -101,25 +137,43 @@ function start(): void {
   const installCli = async () => {
     if (cliLinkState(fs, MAC_CLI_LINK, cliLauncher) === 'taken') {
       const { response } = await dialog.showMessageBox({
-        type: 'question', buttons: ['Replace', 'Cancel'], defaultId: 1, cancelId: 1,
+        type: 'question',
+        buttons: ['Replace', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
         message: `${MAC_CLI_LINK} already exists.`,
         detail: `Replace it with a link to ECR Keeper's command (${cliLauncher})?`,
       });
       if (response !== 0) return;
     }
     const r = await linkCli({
-      fs, link: MAC_CLI_LINK, target: cliLauncher,
-      runAppleScript: (script) => new Promise<void>((resolve, reject) => {
-        execFile('osascript', ['-e', script], (err, _out, stderr) => (err ? reject(new Error(String(stderr).trim() || err.message)) : resolve()));
-      }),
+      fs,
+      link: MAC_CLI_LINK,
+      target: cliLauncher,
+      runAppleScript: (script) =>
+        new Promise<void>((resolve, reject) => {
+          execFile('osascript', ['-e', script], (err, _out, stderr) =>
+            err ? reject(new Error(String(stderr).trim() || err.message)) : resolve(),
+          );
+        }),
     });
     tray.update();
-    if (r.ok) await dialog.showMessageBox({ type: 'info', message: 'The command line tool (ecr-keeper) is on your PATH.', detail: 'In a new terminal: ecr-keeper status' });
-    else if (!r.cancelled) await dialog.showMessageBox({ type: 'warning', message: `Could not link ${MAC_CLI_LINK}.`, detail: r.message });
+    if (r.ok)
+      await dialog.showMessageBox({
+        type: 'info',
+        message: 'The command line tool (ecr-keeper) is on your PATH.',
+        detail: 'In a new terminal: ecr-keeper status',
+      });
+    else if (!r.cancelled)
+      await dialog.showMessageBox({ type: 'warning', message: `Could not link ${MAC_CLI_LINK}.`, detail: r.message });
   };
 
   const tray = createTray({
-    Tray, Menu, nativeImage, platform: process.platform, assetsDir: assets,
+    Tray,
+    Menu,
+    nativeImage,
+    platform: process.platform,
+    assetsDir: assets,
     snapshot: () => keeper.snapshot(),
     toggles: () => ({
       autoRefresh: keeper.settings().autoRefresh,
@@ -140,7 +194,9 @@ function start(): void {
   });
 
   const notifier = createNotifier({
-    Notification, platform: process.platform, icon: appIcon,
+    Notification,
+    platform: process.platform,
+    icon: appIcon,
     prefs: () => keeper.settings().notifications,
     focusRegistry: (id) => win.focusRegistry(id),
     refresh: (id) => quietly(() => keeper.refresh(id, { fresh: true })),

@@ -19,7 +19,11 @@ export function supportsActions(platform: NodeJS.Platform): boolean {
   return platform === 'darwin' || platform === 'win32';
 }
 
-export function notificationOptions(n: PlannedNotice, platform: NodeJS.Platform, icon?: NativeImage | string): NotificationConstructorOptions {
+export function notificationOptions(
+  n: PlannedNotice,
+  platform: NodeJS.Platform,
+  icon?: NativeImage | string,
+): NotificationConstructorOptions {
   const opts: NotificationConstructorOptions = {
     title: n.title,
     body: n.body,

@@ -33,7 +33,12 @@ export function createServices(deps: ServiceDeps): HandlerServices {
       // The password in this token is dropped right here: only the proxy endpoint's account is used.
       const t = await tokens.get({ kind: 'private', region, ...(profile ? { profile } : {}) });
       const account = t.proxyEndpoint ? accountFromProxyEndpoint(t.proxyEndpoint) : undefined;
-      if (!account) throw new KeeperError('config', 'AWS did not say which account this profile belongs to.', 'Enter the 12-digit account ID yourself.');
+      if (!account)
+        throw new KeeperError(
+          'config',
+          'AWS did not say which account this profile belongs to.',
+          'Enter the 12-digit account ID yourself.',
+        );
       return account;
     },
     answerMfa: (requestId, code) => deps.mfa.answer(requestId, code),

@@ -48,11 +48,16 @@ export function summaryText(snap: KeeperSnapshot, now: number): string {
   const next = leftUntil(snap.nextExpiry, now);
   const nextText = next !== null ? `; next expiry in ${formatLeft(next)}` : '';
   switch (snap.overall) {
-    case 'empty': return 'No registries yet: open ECR Keeper to add one';
-    case 'error': return `${bad} of ${active.length} need${bad === 1 ? 's' : ''} attention`;
-    case 'refreshing': return 'Refreshing…';
-    case 'expiring': return `${expiring} of ${active.length} not fresh${nextText}`;
-    case 'ok': return `All ${active.length} login${active.length === 1 ? '' : 's'} fresh${nextText}`;
+    case 'empty':
+      return 'No registries yet: open ECR Keeper to add one';
+    case 'error':
+      return `${bad} of ${active.length} need${bad === 1 ? 's' : ''} attention`;
+    case 'refreshing':
+      return 'Refreshing…';
+    case 'expiring':
+      return `${expiring} of ${active.length} not fresh${nextText}`;
+    case 'ok':
+      return `All ${active.length} login${active.length === 1 ? '' : 's'} fresh${nextText}`;
   }
 }
 
@@ -80,7 +85,8 @@ export function buildTrayMenu(
     const details: MenuItemConstructorOptions[] = [];
     // The tool too: one host can be kept for docker and for helm as two registries.
     if (r.host) details.push({ label: t(`${r.host} (${r.tool})`), enabled: false });
-    if (r.error && (r.state === 'error' || r.state === 'signin-required')) details.push({ label: t(clip(r.error.message, ERROR_MAX)), enabled: false });
+    if (r.error && (r.state === 'error' || r.state === 'signin-required'))
+      details.push({ label: t(clip(r.error.message, ERROR_MAX)), enabled: false });
     if (details.length) details.push({ type: 'separator' });
     items.push({
       id: `registry:${r.id}`,
@@ -112,16 +118,29 @@ export function buildTrayMenu(
     { id: 'open', label: 'Open ECR Keeper', click: () => actions.open() },
     { type: 'separator' },
     // Electron flips `checked` before calling click, so the item carries the new value.
-    { id: 'auto-refresh', label: 'Auto-refresh', type: 'checkbox', checked: toggles.autoRefresh, click: (item) => actions.setAutoRefresh(item.checked) },
-    { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: toggles.startAtLogin, click: (item) => actions.setStartAtLogin(item.checked) },
+    {
+      id: 'auto-refresh',
+      label: 'Auto-refresh',
+      type: 'checkbox',
+      checked: toggles.autoRefresh,
+      click: (item) => actions.setAutoRefresh(item.checked),
+    },
+    {
+      id: 'start-at-login',
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: toggles.startAtLogin,
+      click: (item) => actions.setStartAtLogin(item.checked),
+    },
   );
   if (toggles.cliOnPath === false && actions.installCli) {
-    items.push({ id: 'cli-path', label: 'Put the command line tool (ecr-keeper) on PATH…', click: () => actions.installCli?.() });
+    items.push({
+      id: 'cli-path',
+      label: 'Put the command line tool (ecr-keeper) on PATH…',
+      click: () => actions.installCli?.(),
+    });
   }
-  items.push(
-    { type: 'separator' },
-    { id: 'quit', label: 'Quit ECR Keeper', click: () => actions.quit() },
-  );
+  items.push({ type: 'separator' }, { id: 'quit', label: 'Quit ECR Keeper', click: () => actions.quit() });
   return items;
 }
 

@@ -182,7 +182,8 @@ export function createWindowController(deps: WindowDeps): WindowController {
 
   const sendWhenReady = <E extends EventChannel>(channel: E, payload: Events[E]) => {
     if (win && !win.isDestroyed() && loaded) win.webContents.send(channel, payload);
-    else if (channel === 'app:focusRegistry') queued = [...queued.filter(([c]) => c !== channel), [channel, payload]]; // only the latest focus matters
+    else if (channel === 'app:focusRegistry')
+      queued = [...queued.filter(([c]) => c !== channel), [channel, payload]]; // only the latest focus matters
     else queued.push([channel, payload]);
   };
 

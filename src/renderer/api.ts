@@ -24,13 +24,21 @@ export async function call<M extends MethodName>(method: M, ...args: Parameters<
   try {
     res = await fn(...args);
   } catch (err) {
-    throw new ApiError({ category: 'internal', message: err instanceof Error ? err.message : String(err), fix: 'Restart ECR Keeper; if it keeps happening, report it with the activity log.' });
+    throw new ApiError({
+      category: 'internal',
+      message: err instanceof Error ? err.message : String(err),
+      fix: 'Restart ECR Keeper; if it keeps happening, report it with the activity log.',
+    });
   }
   if (res && 'error' in res) throw new ApiError(res.error);
-  return (res).result;
+  return res.result;
 }
 
 export function errorView(err: unknown): ErrorView {
   if (err instanceof ApiError) return err.view;
-  return { category: 'internal', message: err instanceof Error ? err.message : String(err), fix: 'Try again; if it keeps happening, report it with the activity log.' };
+  return {
+    category: 'internal',
+    message: err instanceof Error ? err.message : String(err),
+    fix: 'Try again; if it keeps happening, report it with the activity log.',
+  };
 }

@@ -8,8 +8,17 @@ import { loginCommand } from '../core/login-command';
 import { call, errorView } from './api';
 import { fill, h, LiveText, richText } from './dom';
 import {
-  errorTitle, formatAgo, formatClock, formatCountdown, formatDurationWords, formatIn, lifeLeft, parseTime,
-  STATE_LABEL, STATE_TONE, TONE_ICON,
+  errorTitle,
+  formatAgo,
+  formatClock,
+  formatCountdown,
+  formatDurationWords,
+  formatIn,
+  lifeLeft,
+  parseTime,
+  STATE_LABEL,
+  STATE_TONE,
+  TONE_ICON,
 } from './format';
 import { needsAttention } from '../core/snapshot';
 
@@ -47,7 +56,12 @@ class Card {
   private readonly lastText = new LiveText();
   private readonly nextText = new LiveText();
   private readonly retryText = new LiveText();
-  private readonly progress = h('div', { class: 'progress', hidden: true }, h('div', { class: 'progress-track' }, h('div', { class: 'progress-run' })), h('span', {}, 'Refreshing…'));
+  private readonly progress = h(
+    'div',
+    { class: 'progress', hidden: true },
+    h('div', { class: 'progress-track' }, h('div', { class: 'progress-run' })),
+    h('span', {}, 'Refreshing…'),
+  );
   private readonly problems = h('div', { class: 'card-problems' });
   private readonly actions = h('div', { class: 'card-actions' });
   private readonly refreshBtn: HTMLButtonElement;
@@ -68,49 +82,108 @@ class Card {
   private retryMs: number | null = null;
   private barPermille = -1;
 
-  constructor(snap: RegistrySnapshot, private readonly dash: Dashboard) {
+  constructor(
+    snap: RegistrySnapshot,
+    private readonly dash: Dashboard,
+  ) {
     this.snap = snap;
     const titleId = `card-title-${snap.id}`;
     this.title.id = titleId;
     this.timeEl = h('time', { class: 'countdown-value' });
     this.timeEl.appendChild(this.countText.node);
-    this.bar = h('div', { class: 'bar', role: 'progressbar', 'aria-label': 'Token life left', 'aria-valuemin': 0, 'aria-valuemax': 100 }, this.barFill);
-    this.refreshBtn = h('button', { type: 'button', class: 'btn primary', onclick: () => void this.refresh() }, 'Refresh');
+    this.bar = h(
+      'div',
+      { class: 'bar', role: 'progressbar', 'aria-label': 'Token life left', 'aria-valuemin': 0, 'aria-valuemax': 100 },
+      this.barFill,
+    );
+    this.refreshBtn = h(
+      'button',
+      { type: 'button', class: 'btn primary', onclick: () => void this.refresh() },
+      'Refresh',
+    );
     this.editBtn = h('button', { type: 'button', class: 'btn', onclick: () => dash.hooks.edit(this.snap.id) }, 'Edit');
-    this.removeBtn = h('button', { type: 'button', class: 'btn danger-quiet', onclick: () => this.askRemove() }, 'Remove');
+    this.removeBtn = h(
+      'button',
+      { type: 'button', class: 'btn danger-quiet', onclick: () => this.askRemove() },
+      'Remove',
+    );
     const confirmText = h('span', {});
-    this.confirmRow = h('div', { class: 'confirm', hidden: true, role: 'group' },
+    this.confirmRow = h(
+      'div',
+      { class: 'confirm', hidden: true, role: 'group' },
       confirmText,
-      h('button', { type: 'button', class: 'btn danger', 'data-action': 'confirm-remove', onclick: () => void this.remove() }, 'Remove'),
-      h('button', { type: 'button', class: 'btn', 'data-action': 'cancel-remove', onclick: () => this.cancelRemove() }, 'Cancel'),
+      h(
+        'button',
+        { type: 'button', class: 'btn danger', 'data-action': 'confirm-remove', onclick: () => void this.remove() },
+        'Remove',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'btn', 'data-action': 'cancel-remove', onclick: () => this.cancelRemove() },
+        'Cancel',
+      ),
     );
     this.confirmRow.dataset.text = '';
-    this.confirmRow.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); this.cancelRemove(); } });
+    this.confirmRow.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') {
+        ev.preventDefault();
+        this.cancelRemove();
+      }
+    });
     const item = (action: string, label: string, run: () => Promise<void>) =>
-      h('button', { type: 'button', class: 'btn', 'data-action': action, onclick: () => { this.more.open = false; void run(); } }, label);
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn',
+          'data-action': action,
+          onclick: () => {
+            this.more.open = false;
+            void run();
+          },
+        },
+        label,
+      );
     this.toggleBtn = item('toggle-enabled', 'Disable', () => this.setEnabled(!this.snap.enabled));
     this.copyHostBtn = item('copy-host', 'Copy host', () => this.copy(this.snap.host ?? '', 'Host'));
-    this.copyCmdBtn = item('copy-command', 'Copy login command', () => this.copy(loginCommand(this.snap) ?? '', 'Login command'));
+    this.copyCmdBtn = item('copy-command', 'Copy login command', () =>
+      this.copy(loginCommand(this.snap) ?? '', 'Login command'),
+    );
     this.consoleBtn = item('open-console', 'Open in AWS console', () => this.openConsole());
-    this.more = h('details', { class: 'card-more' },
+    this.more = h(
+      'details',
+      { class: 'card-more' },
       h('summary', { class: 'btn' }, 'More', h('span', { class: 'sr-only' }, ` actions for ${snap.name}`)),
-      h('div', { class: 'more-items' }, this.toggleBtn, this.copyHostBtn, this.copyCmdBtn, this.consoleBtn));
+      h('div', { class: 'more-items' }, this.toggleBtn, this.copyHostBtn, this.copyCmdBtn, this.consoleBtn),
+    );
     this.more.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape' && this.more.open) { ev.preventDefault(); this.more.open = false; (this.more.querySelector('summary') as HTMLElement).focus(); }
+      if (ev.key === 'Escape' && this.more.open) {
+        ev.preventDefault();
+        this.more.open = false;
+        (this.more.querySelector('summary') as HTMLElement).focus();
+      }
     });
     append(this.actions, this.refreshBtn, this.editBtn, this.removeBtn, this.more);
-    this.el = h('article', { class: 'card', 'aria-labelledby': titleId, 'data-id': snap.id, tabindex: -1 },
+    this.el = h(
+      'article',
+      { class: 'card', 'aria-labelledby': titleId, 'data-id': snap.id, tabindex: -1 },
       h('header', { class: 'card-head' }, this.title, this.badge),
       this.host,
       this.meta,
-      this.countdown = h('div', { class: 'countdown' },
+      (this.countdown = h(
+        'div',
+        { class: 'countdown' },
         h('span', { class: 'countdown-label' }, this.countLabel.node),
         this.timeEl,
-        h('span', { class: 'sr-only' }, this.countWords.node)),
+        h('span', { class: 'sr-only' }, this.countWords.node),
+      )),
       this.bar,
-      h('p', { class: 'card-times' },
+      h(
+        'p',
+        { class: 'card-times' },
         h('span', { class: 'last' }, this.lastText.node),
-        h('span', { class: 'next' }, this.nextText.node)),
+        h('span', { class: 'next' }, this.nextText.node),
+      ),
       this.progress,
       this.problems,
       this.actions,
@@ -119,13 +192,16 @@ class Card {
     this.update(snap, true);
   }
 
-  get busy(): boolean { return this.pending || this.snap.refreshing || this.snap.state === 'refreshing'; }
+  get busy(): boolean {
+    return this.pending || this.snap.refreshing || this.snap.state === 'refreshing';
+  }
 
   update(snap: RegistrySnapshot, force = false): void {
     const prev = this.snap;
     this.snap = snap;
     if (snap.error?.category !== 'signin-required') this.signInError = null;
-    const sig = JSON.stringify(snap) + (this.pending ? '+' : '') + (this.signingIn ? 's' : '') + (this.signInError ? 'e' : '');
+    const sig =
+      JSON.stringify(snap) + (this.pending ? '+' : '') + (this.signingIn ? 's' : '') + (this.signInError ? 'e' : '');
     if (!force && sig === this.sig) return;
     this.sig = sig;
 
@@ -137,8 +213,14 @@ class Card {
     this.el.dataset.state = state;
     this.el.classList.toggle('is-busy', this.busy);
     this.el.setAttribute('aria-busy', String(this.busy));
-    this.host.textContent = snap.host ?? (snap.kind === 'public' ? 'public.ecr.aws' : 'Host known after the first login');
-    const parts = [snap.kind === 'public' ? 'ECR Public' : null, snap.profile ? `profile ${snap.profile}` : 'default credentials', snap.region, snap.tool];
+    this.host.textContent =
+      snap.host ?? (snap.kind === 'public' ? 'public.ecr.aws' : 'Host known after the first login');
+    const parts = [
+      snap.kind === 'public' ? 'ECR Public' : null,
+      snap.profile ? `profile ${snap.profile}` : 'default credentials',
+      snap.region,
+      snap.tool,
+    ];
     this.meta.textContent = parts.filter(Boolean).join(' · ');
 
     this.expiresMs = parseTime(snap.expiresAt);
@@ -157,7 +239,8 @@ class Card {
     this.copyHostBtn.disabled = !snap.host;
     this.copyCmdBtn.disabled = loginCommand(snap) === null;
     this.consoleBtn.disabled = consoleUrl(snap) === null;
-    if (snap.accountId) this.consoleBtn.title = `Repositories in ${snap.region}; sign in to the console as account ${snap.accountId}.`;
+    if (snap.accountId)
+      this.consoleBtn.title = `Repositories in ${snap.region}; sign in to the console as account ${snap.accountId}.`;
     this.renderProblems(snap);
     this.barPermille = -1;
     this.tick(Date.now());
@@ -172,7 +255,10 @@ class Card {
 
   private announceState(snap: RegistrySnapshot): void {
     if (snap.error) this.dash.hooks.announce(`${snap.name}: ${errorTitle(snap.error)}. ${snap.error.message}`);
-    else if (snap.state === 'valid' && this.expiresMs) this.dash.hooks.announce(`${snap.name}: logged in, valid for ${formatDurationWords(this.expiresMs - Date.now())}.`);
+    else if (snap.state === 'valid' && this.expiresMs)
+      this.dash.hooks.announce(
+        `${snap.name}: logged in, valid for ${formatDurationWords(this.expiresMs - Date.now())}.`,
+      );
     else this.dash.hooks.announce(`${snap.name}: ${STATE_LABEL[snap.state]}.`);
   }
 
@@ -185,16 +271,47 @@ class Card {
       // (The tool's warnings are only ever docker's "stored unencrypted": login.ts keeps no other.)
       if (plaintext && n.kind === 'tool-warning') continue;
       // Notices are not errors: a compact line that opens to the explanation and the fix.
-      const title = n.kind === 'plaintext-credentials' ? 'Stored unencrypted' : n.kind === 'helper-managed' ? 'Handled by the ecr-login helper' : `Note from ${snap.tool}`;
+      const title =
+        n.kind === 'plaintext-credentials'
+          ? 'Stored unencrypted'
+          : n.kind === 'helper-managed'
+            ? 'Handled by the ecr-login helper'
+            : `Note from ${snap.tool}`;
       // The plain-text notice's fix names the CLI verb; in the window the Storage view does that job.
-      const body = n.kind === 'plaintext-credentials'
-        ? [h('p', { class: 'fix' }, 'Keep it in a credential store instead (the macOS keychain, Windows Credential Manager, secretservice or pass).'),
-          h('button', { type: 'button', class: 'link-btn', 'data-action': 'open-storage', onclick: () => this.dash.hooks.openStorage() }, 'See credential storage and move logins')]
-        : [n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null];
-      blocks.push(h('details', { class: 'notice', role: 'note', 'data-kind': n.kind, 'aria-label': `Notice: ${title}` },
-        h('summary', { class: 'notice-title' }, h('span', { class: 'notice-icon', 'aria-hidden': 'true' }, 'i'), title),
-        h('p', {}, ...richText(n.message)),
-        ...body));
+      const body =
+        n.kind === 'plaintext-credentials'
+          ? [
+              h(
+                'p',
+                { class: 'fix' },
+                'Keep it in a credential store instead (the macOS keychain, Windows Credential Manager, secretservice or pass).',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link-btn',
+                  'data-action': 'open-storage',
+                  onclick: () => this.dash.hooks.openStorage(),
+                },
+                'See credential storage and move logins',
+              ),
+            ]
+          : [n.fix ? h('p', { class: 'fix' }, ...richText(n.fix)) : null];
+      blocks.push(
+        h(
+          'details',
+          { class: 'notice', role: 'note', 'data-kind': n.kind, 'aria-label': `Notice: ${title}` },
+          h(
+            'summary',
+            { class: 'notice-title' },
+            h('span', { class: 'notice-icon', 'aria-hidden': 'true' }, 'i'),
+            title,
+          ),
+          h('p', {}, ...richText(n.message)),
+          ...body,
+        ),
+      );
     }
     // Redrawing must not drop keyboard focus: put it back on the same action (or the card).
     const active = document.activeElement;
@@ -216,38 +333,95 @@ class Card {
       // An SSO session to renew: the keeper runs aws sso login for the profile (the AWS CLI opens
       // the browser), as the fix says.
       {
-        const btn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sign-in', onclick: () => void this.signIn() },
-          this.signingIn ? 'Signing in…' : 'Sign in', h('span', { class: 'sr-only' }, ` to ${snap.profile}`));
+        const btn = h(
+          'button',
+          { type: 'button', class: 'btn primary', 'data-action': 'sign-in', onclick: () => void this.signIn() },
+          this.signingIn ? 'Signing in…' : 'Sign in',
+          h('span', { class: 'sr-only' }, ` to ${snap.profile}`),
+        );
         // aria-disabled, not disabled: the button keeps focus while the browser sign-in runs.
-        if (this.signingIn) { btn.setAttribute('aria-disabled', 'true'); btn.setAttribute('aria-busy', 'true'); }
+        if (this.signingIn) {
+          btn.setAttribute('aria-disabled', 'true');
+          btn.setAttribute('aria-busy', 'true');
+        }
         extra.push(btn);
-        if (this.signingIn) extra.push(h('p', { class: 'hint', 'data-role': 'signin-wait' }, 'Finish signing in in the browser window the AWS CLI opened; this card updates when it is done.'));
+        if (this.signingIn)
+          extra.push(
+            h(
+              'p',
+              { class: 'hint', 'data-role': 'signin-wait' },
+              'Finish signing in in the browser window the AWS CLI opened; this card updates when it is done.',
+            ),
+          );
         if (this.signInError) {
-          extra.push(h('div', { class: 'signin-error', 'data-role': 'signin-error' },
-            h('p', {}, h('strong', {}, 'Sign-in failed: '), ...richText(this.signInError.message)),
-            h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(this.signInError.fix))));
+          extra.push(
+            h(
+              'div',
+              { class: 'signin-error', 'data-role': 'signin-error' },
+              h('p', {}, h('strong', {}, 'Sign-in failed: '), ...richText(this.signInError.message)),
+              h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(this.signInError.fix)),
+            ),
+          );
         }
       }
     } else if (action?.kind === 'enter-mfa' && snap.enabled) {
       // A code is asked for when the registry refreshes: offer that refresh right here.
-      extra.push(h('button', { type: 'button', class: 'btn primary', 'data-action': 'enter-mfa', disabled: this.busy, onclick: () => void this.refresh() },
-        'Enter MFA code', h('span', { class: 'sr-only' }, ` for ${snap.name}`)));
+      extra.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn primary',
+            'data-action': 'enter-mfa',
+            disabled: this.busy,
+            onclick: () => void this.refresh(),
+          },
+          'Enter MFA code',
+          h('span', { class: 'sr-only' }, ` for ${snap.name}`),
+        ),
+      );
     }
     if (action?.kind === 'set-tool-path') {
-      extra.push(h('button', { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() }, 'Set tool path in Settings'));
+      extra.push(
+        h(
+          'button',
+          { type: 'button', class: 'btn', onclick: () => this.dash.hooks.openSettings() },
+          'Set tool path in Settings',
+        ),
+      );
     }
-    return h('div', { class: 'error-panel', role: 'group', 'aria-label': `Error: ${errorTitle(err)}`, 'data-category': err.category, 'data-stage': err.stage ?? '' },
-      h('p', { class: 'error-title' }, h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'), h('span', { class: 'error-category' }, errorTitle(err))),
+    return h(
+      'div',
+      {
+        class: 'error-panel',
+        role: 'group',
+        'aria-label': `Error: ${errorTitle(err)}`,
+        'data-category': err.category,
+        'data-stage': err.stage ?? '',
+      },
+      h(
+        'p',
+        { class: 'error-title' },
+        h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '✕'),
+        h('span', { class: 'error-category' }, errorTitle(err)),
+      ),
       h('p', { class: 'error-message' }, ...richText(err.message)),
       h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), ...richText(err.fix)),
-      ...extra);
+      ...extra,
+    );
   }
 
   /** The per-second work: text nodes and one transform; nothing else is touched. */
   tick(now: number): void {
     const exp = this.expiresMs;
     if (exp === null) {
-      this.countLabel.set(this.snap.state === 'helper-managed' ? 'Managed by ecr-login' : this.snap.enabled ? 'Not logged in yet' : 'Disabled');
+      this.countLabel.set(
+        this.snap.state === 'helper-managed'
+          ? 'Managed by ecr-login'
+          : this.snap.enabled
+            ? 'Not logged in yet'
+            : 'Disabled',
+      );
       this.countText.set('');
       this.countWords.set('');
     } else if (exp > now) {
@@ -261,7 +435,8 @@ class Card {
       this.countWords.set('');
     }
     const expired = exp !== null && exp <= now;
-    if (this.countdown.classList.contains('is-expired') !== expired) this.countdown.classList.toggle('is-expired', expired);
+    if (this.countdown.classList.contains('is-expired') !== expired)
+      this.countdown.classList.toggle('is-expired', expired);
     const permille = exp === null ? 0 : Math.round(lifeLeft(exp, this.lastMs, now) * 1000);
     if (permille !== this.barPermille) {
       this.barPermille = permille;
@@ -271,11 +446,23 @@ class Card {
     this.lastText.set(this.lastMs === null ? 'Never refreshed' : `Last refreshed ${formatAgo(this.lastMs, now)}`);
     const s = this.snap;
     // A failed registry's next attempt is shown in its error panel as "Next retry".
-    this.nextText.set(this.retryMs !== null ? '' : this.nextMs !== null
-      ? `Next auto refresh ${formatIn(this.nextMs, now)} (${formatClock(this.nextMs)})`
-      : !s.enabled ? 'Disabled' : s.state === 'helper-managed' ? 'No refresh needed' : !s.autoRefresh ? 'Auto refresh off for this registry' : 'Auto refresh off');
-    if (this.retryMs !== null) this.retryText.set(`Next retry ${formatIn(this.retryMs, now)}, at ${formatClock(this.retryMs, true)}`);
-    else if (this.snap.error?.category === 'throttled') this.retryText.set('AWS is limiting requests: wait a minute, then refresh.');
+    this.nextText.set(
+      this.retryMs !== null
+        ? ''
+        : this.nextMs !== null
+          ? `Next auto refresh ${formatIn(this.nextMs, now)} (${formatClock(this.nextMs)})`
+          : !s.enabled
+            ? 'Disabled'
+            : s.state === 'helper-managed'
+              ? 'No refresh needed'
+              : !s.autoRefresh
+                ? 'Auto refresh off for this registry'
+                : 'Auto refresh off',
+    );
+    if (this.retryMs !== null)
+      this.retryText.set(`Next retry ${formatIn(this.retryMs, now)}, at ${formatClock(this.retryMs, true)}`);
+    else if (this.snap.error?.category === 'throttled')
+      this.retryText.set('AWS is limiting requests: wait a minute, then refresh.');
   }
 
   /** Focus a button of the error panel again after it was redrawn (else focus falls to the page). */
@@ -390,17 +577,29 @@ class Card {
   }
 }
 
-function append(parent: HTMLElement, ...kids: HTMLElement[]): void { for (const k of kids) parent.appendChild(k); }
+function append(parent: HTMLElement, ...kids: HTMLElement[]): void {
+  for (const k of kids) parent.appendChild(k);
+}
 
 /** Order of the "urgency" sort: what needs a person first, then what expires soonest. */
 const URGENCY: Record<RegistrySnapshot['state'], number> = {
-  'error': 0, 'signin-required': 0, 'expired': 0, 'missing': 0, 'expiring': 1, 'idle': 2, 'refreshing': 3, 'valid': 3, 'helper-managed': 4, 'disabled': 5,
+  error: 0,
+  'signin-required': 0,
+  expired: 0,
+  missing: 0,
+  expiring: 1,
+  idle: 2,
+  refreshing: 3,
+  valid: 3,
+  'helper-managed': 4,
+  disabled: 5,
 };
 
 export type SortKey = 'urgency' | 'name' | 'expiry';
 
 const expiryOf = (r: RegistrySnapshot) => parseTime(r.expiresAt) ?? Number.POSITIVE_INFINITY;
-const byName = (a: RegistrySnapshot, b: RegistrySnapshot) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+const byName = (a: RegistrySnapshot, b: RegistrySnapshot) =>
+  a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
 
 /** The dashboard's order: pure, so the same list always sorts the same way. */
 export function sortRegistries(regs: readonly RegistrySnapshot[], key: SortKey): RegistrySnapshot[] {
@@ -415,7 +614,20 @@ export function sortRegistries(regs: readonly RegistrySnapshot[], key: SortKey):
 export function matchesFilter(r: RegistrySnapshot, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return true;
-  const hay = [r.name, r.host, r.accountId, r.profile, r.region, r.tool, r.state, STATE_LABEL[r.state], r.enabled ? '' : 'disabled'].filter(Boolean).join(' ').toLowerCase();
+  const hay = [
+    r.name,
+    r.host,
+    r.accountId,
+    r.profile,
+    r.region,
+    r.tool,
+    r.state,
+    STATE_LABEL[r.state],
+    r.enabled ? '' : 'disabled',
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
   return words.every((w) => hay.includes(w));
 }
 
@@ -437,23 +649,77 @@ export class Dashboard {
 
   constructor(readonly hooks: DashboardHooks) {
     this.el = h('div', { class: 'cards', role: 'list', 'aria-label': 'Registries' });
-    this.filterInput = h('input', { type: 'search', class: 'filter', 'aria-label': 'Filter registries', placeholder: 'Filter: name, host, account, profile, state', spellcheck: 'false', autocomplete: 'off' });
+    this.filterInput = h('input', {
+      type: 'search',
+      class: 'filter',
+      'aria-label': 'Filter registries',
+      placeholder: 'Filter: name, host, account, profile, state',
+      spellcheck: 'false',
+      autocomplete: 'off',
+    });
     this.filterInput.addEventListener('input', () => this.apply());
-    this.filterInput.addEventListener('keydown', (ev) => { if (ev.key === 'Escape' && this.filterInput.value) { ev.preventDefault(); this.filterInput.value = ''; this.apply(); } });
-    this.sortSelect = h('select', { class: 'sort', 'aria-label': 'Sort registries by' },
-      h('option', { value: 'urgency' }, 'Most urgent first'), h('option', { value: 'name' }, 'Name'), h('option', { value: 'expiry' }, 'Expiry'));
+    this.filterInput.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.filterInput.value) {
+        ev.preventDefault();
+        this.filterInput.value = '';
+        this.apply();
+      }
+    });
+    this.sortSelect = h(
+      'select',
+      { class: 'sort', 'aria-label': 'Sort registries by' },
+      h('option', { value: 'urgency' }, 'Most urgent first'),
+      h('option', { value: 'name' }, 'Name'),
+      h('option', { value: 'expiry' }, 'Expiry'),
+    );
     this.sortSelect.addEventListener('change', () => this.apply());
-    this.attentionBtn = h('button', { type: 'button', class: 'btn chip', 'aria-pressed': 'false', 'data-action': 'attention', onclick: () => this.setAttentionOnly(!this.attentionOnly) },
-      'Needs attention', ' (', this.attentionCount.node, ')');
-    this.refreshShownBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'refresh-shown', hidden: true, onclick: () => void this.refreshShown() },
-      'Log in now: ', this.shownCount.node, ' shown');
-    this.tools = h('div', { class: 'dash-tools', role: 'search' }, this.filterInput, this.sortSelect, this.attentionBtn, this.refreshShownBtn);
-    this.noMatch = h('p', { class: 'empty-note no-match', hidden: true }, 'No registry matches the filter. ',
-      h('button', { type: 'button', class: 'link-btn', onclick: () => this.clearFilter() }, 'Show all registries'));
+    this.attentionBtn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn chip',
+        'aria-pressed': 'false',
+        'data-action': 'attention',
+        onclick: () => this.setAttentionOnly(!this.attentionOnly),
+      },
+      'Needs attention',
+      ' (',
+      this.attentionCount.node,
+      ')',
+    );
+    this.refreshShownBtn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn',
+        'data-action': 'refresh-shown',
+        hidden: true,
+        onclick: () => void this.refreshShown(),
+      },
+      'Log in now: ',
+      this.shownCount.node,
+      ' shown',
+    );
+    this.tools = h(
+      'div',
+      { class: 'dash-tools', role: 'search' },
+      this.filterInput,
+      this.sortSelect,
+      this.attentionBtn,
+      this.refreshShownBtn,
+    );
+    this.noMatch = h(
+      'p',
+      { class: 'empty-note no-match', hidden: true },
+      'No registry matches the filter. ',
+      h('button', { type: 'button', class: 'link-btn', onclick: () => this.clearFilter() }, 'Show all registries'),
+    );
     this.tools.appendChild(this.noMatch);
   }
 
-  get size(): number { return this.cards.size; }
+  get size(): number {
+    return this.cards.size;
+  }
 
   render(regs: readonly RegistrySnapshot[]): void {
     this.regs = regs;
@@ -469,7 +735,11 @@ export class Dashboard {
         card.update(r);
       }
     }
-    for (const [id, card] of this.cards) if (!seen.has(id)) { card.el.remove(); this.cards.delete(id); }
+    for (const [id, card] of this.cards)
+      if (!seen.has(id)) {
+        card.el.remove();
+        this.cards.delete(id);
+      }
     this.apply();
   }
 
@@ -480,7 +750,10 @@ export class Dashboard {
     this.attentionCount.set(String(attention));
     if (this.attentionOnly && attention === 0) this.setAttentionOnly(false, false);
     // Moving a node drops its focus: note it, and put it back after the cards are in order.
-    const active = document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement) ? document.activeElement : null;
+    const active =
+      document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement)
+        ? document.activeElement
+        : null;
     let prevEl: Element | null = null;
     let shown = 0;
     for (const r of sortRegistries(this.regs, this.sortSelect.value as SortKey)) {
@@ -530,7 +803,11 @@ export class Dashboard {
     const ids = this.shownIds();
     if (!ids.length) return;
     this.refreshShownBtn.disabled = true;
-    try { await this.refreshBatch(ids); } finally { this.refreshShownBtn.disabled = false; }
+    try {
+      await this.refreshBatch(ids);
+    } finally {
+      this.refreshShownBtn.disabled = false;
+    }
   }
 
   drop(id: string): void {
@@ -545,19 +822,30 @@ export class Dashboard {
   }
 
   /** Refresh all: one call (the keeper shares one token per credentials and region); every card shows progress. */
-  refreshAll(): Promise<void> { return this.refreshBatch(null); }
+  refreshAll(): Promise<void> {
+    return this.refreshBatch(null);
+  }
 
   private async refreshBatch(ids: string[] | null): Promise<void> {
-    const cards = [...this.cards.values()].filter((c) => c.snap.enabled && !c.busy && (!ids || ids.includes(c.snap.id)));
+    const cards = [...this.cards.values()].filter(
+      (c) => c.snap.enabled && !c.busy && (!ids || ids.includes(c.snap.id)),
+    );
     for (const c of cards) c.setPending(true);
     try {
       const results = ids ? await call('refreshMany', ids) : await call('refreshAll');
       for (const r of results) {
         const c = this.cards.get(r.id);
-        if (c) { c.pending = false; c.update(r, true); }
+        if (c) {
+          c.pending = false;
+          c.update(r, true);
+        }
       }
       const failed = results.filter((r) => r.error).length;
-      this.hooks.announce(failed ? `Refreshed ${results.length - failed} of ${results.length}; ${failed} failed.` : `Refreshed ${results.length} registr${results.length === 1 ? 'y' : 'ies'}.`);
+      this.hooks.announce(
+        failed
+          ? `Refreshed ${results.length - failed} of ${results.length}; ${failed} failed.`
+          : `Refreshed ${results.length} registr${results.length === 1 ? 'y' : 'ies'}.`,
+      );
     } catch (err) {
       const v = errorView(err);
       this.hooks.announce(`Refresh failed: ${withFix(v.message, v.fix)}`);

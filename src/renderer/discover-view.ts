@@ -27,15 +27,27 @@ export class DiscoverPanel {
   readonly el: HTMLElement;
   private readonly body = h('div', { class: 'discover-body' });
   private readonly outcome = h('div', { class: 'discover-outcome', tabindex: -1, hidden: true });
-  private readonly addBtn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'add-found' }, 'Add selected');
+  private readonly addBtn = h(
+    'button',
+    { type: 'button', class: 'btn primary', 'data-action': 'add-found' },
+    'Add selected',
+  );
   private hosts: DiscoveredHost[] = [];
   private busy = false;
 
-  constructor(private readonly hooks: DiscoverHooks, private readonly headingId: string, heading: string) {
+  constructor(
+    private readonly hooks: DiscoverHooks,
+    private readonly headingId: string,
+    heading: string,
+  ) {
     this.addBtn.addEventListener('click', () => void this.addSelected());
-    this.el = h('section', { class: 'discover', 'aria-labelledby': headingId },
+    this.el = h(
+      'section',
+      { class: 'discover', 'aria-labelledby': headingId },
       h('h3', { id: headingId }, heading),
-      this.outcome, this.body);
+      this.outcome,
+      this.body,
+    );
   }
 
   /** Reads the credential files again (they may have changed since the last look). */
@@ -55,7 +67,9 @@ export class DiscoverPanel {
     this.el.dataset.loaded = 'true';
   }
 
-  get count(): number { return this.hosts.length; }
+  get count(): number {
+    return this.hosts.length;
+  }
 
   /** Forgets the outcome of the last add (a fresh look). */
   reset(): void {
@@ -66,43 +80,87 @@ export class DiscoverPanel {
   private render(warnings: string[]): void {
     const fresh = this.hosts.filter((d) => !d.kept);
     if (!this.hosts.length) {
-      fill(this.body, h('p', { class: 'hint' }, 'No Amazon ECR registries found in the docker, podman or helm credential files here.'),
-        ...warnings.map((w) => h('p', { class: 'hint warning' }, w)));
+      fill(
+        this.body,
+        h(
+          'p',
+          { class: 'hint' },
+          'No Amazon ECR registries found in the docker, podman or helm credential files here.',
+        ),
+        ...warnings.map((w) => h('p', { class: 'hint warning' }, w)),
+      );
       return;
     }
     const rows = this.hosts.map((d) => {
       const id = `found-${d.host.replace(/[^a-z0-9]/g, '-')}`;
       const box = h('input', { type: 'checkbox', id, value: d.host, checked: !d.kept, disabled: d.kept });
       box.addEventListener('change', () => this.syncButton());
-      return h('li', { class: 'found-row', 'data-host': d.host, 'data-kept': String(d.kept) },
+      return h(
+        'li',
+        { class: 'found-row', 'data-host': d.host, 'data-kept': String(d.kept) },
         box,
-        h('label', { for: id },
+        h(
+          'label',
+          { for: id },
           h('span', { class: 'found-host' }, d.host),
-          h('span', { class: 'hint' }, [
-            d.kind === 'public' ? 'ECR Public' : `${d.accountId} · ${d.region}`,
-            profileText(d),
-            `found in ${d.foundIn.join(', ')}`,
-            d.helper === 'ecr-login' ? 'handled by the ecr-login helper' : d.helper ? `stored in ${d.helper}` : '',
-            d.kept ? 'already kept' : '',
-          ].filter(Boolean).join(' · '))),
-        d.kept ? null : h('button', { type: 'button', class: 'link-btn', 'data-action': 'edit-found', onclick: () => this.hooks.edit(this.prefill(d)) },
-          h('span', { class: 'sr-only' }, `${d.host}: `), 'Edit before adding'));
+          h(
+            'span',
+            { class: 'hint' },
+            [
+              d.kind === 'public' ? 'ECR Public' : `${d.accountId} · ${d.region}`,
+              profileText(d),
+              `found in ${d.foundIn.join(', ')}`,
+              d.helper === 'ecr-login' ? 'handled by the ecr-login helper' : d.helper ? `stored in ${d.helper}` : '',
+              d.kept ? 'already kept' : '',
+            ]
+              .filter(Boolean)
+              .join(' · '),
+          ),
+        ),
+        d.kept
+          ? null
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'link-btn',
+                'data-action': 'edit-found',
+                onclick: () => this.hooks.edit(this.prefill(d)),
+              },
+              h('span', { class: 'sr-only' }, `${d.host}: `),
+              'Edit before adding',
+            ),
+      );
     });
-    fill(this.body,
-      h('p', { class: 'hint' }, 'Found on this computer (nothing was sent anywhere). Tick the ones ECR Keeper should keep fresh.'),
+    fill(
+      this.body,
+      h(
+        'p',
+        { class: 'hint' },
+        'Found on this computer (nothing was sent anywhere). Tick the ones ECR Keeper should keep fresh.',
+      ),
       h('ul', { class: 'found-list', 'aria-labelledby': this.headingId }, ...rows),
       ...warnings.map((w) => h('p', { class: 'hint warning' }, w)),
-      fresh.length ? h('div', { class: 'form-actions' }, this.addBtn) : h('p', { class: 'hint' }, 'ECR Keeper already keeps every one of them.'));
+      fresh.length
+        ? h('div', { class: 'form-actions' }, this.addBtn)
+        : h('p', { class: 'hint' }, 'ECR Keeper already keeps every one of them.'),
+    );
     this.syncButton();
   }
 
   private prefill(d: DiscoveredHost): RegistryInputView {
     const p = prefillFromHost(d.host, this.hooks.takenNames(), suggestName);
-    return { ...p, ...(d.profile ? { profile: d.profile } : {}), tool: d.tools.includes('docker') || !d.tools.includes('podman') ? 'docker' : 'podman' };
+    return {
+      ...p,
+      ...(d.profile ? { profile: d.profile } : {}),
+      tool: d.tools.includes('docker') || !d.tools.includes('podman') ? 'docker' : 'podman',
+    };
   }
 
   private selected(): string[] {
-    return [...this.body.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked:not(:disabled)')].map((b) => b.value);
+    return [...this.body.querySelectorAll<HTMLInputElement>('input[type="checkbox"]:checked:not(:disabled)')].map(
+      (b) => b.value,
+    );
   }
 
   private syncButton(): void {
@@ -119,8 +177,14 @@ export class DiscoverPanel {
     try {
       const r = await call('addDiscovered', hosts);
       const lines = [
-        ...r.added.map((a) => h('li', { 'data-added': a.name }, `Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'default credentials'}).`,
-          ...a.notes.map((n) => h('p', { class: 'hint', 'data-note': n.kind }, ...richText(n.message))))),
+        ...r.added.map((a) =>
+          h(
+            'li',
+            { 'data-added': a.name },
+            `Added ${a.name} (${a.host}, ${a.tool}, ${a.profile ? `profile ${a.profile}` : 'default credentials'}).`,
+            ...a.notes.map((n) => h('p', { class: 'hint', 'data-note': n.kind }, ...richText(n.message))),
+          ),
+        ),
         ...r.failed.map((f) => h('li', { class: 'field-error' }, `${f.host}: not added: ${f.message}`)),
       ];
       fill(this.outcome, h('ul', { class: 'found-outcome' }, ...lines));

@@ -3,7 +3,11 @@
 type Attrs = Record<string, string | number | boolean | null | undefined | ((ev: Event) => void)>;
 type Child = Node | string | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
@@ -32,8 +36,12 @@ export function fill(el: Node, ...children: Child[]): void {
 /** A text node whose value is only written when it changes (cheap for the per-second tick). */
 export class LiveText {
   readonly node: Text;
-  constructor(initial = '') { this.node = document.createTextNode(initial); }
-  set(v: string): void { if (this.node.nodeValue !== v) this.node.nodeValue = v; }
+  constructor(initial = '') {
+    this.node = document.createTextNode(initial);
+  }
+  set(v: string): void {
+    if (this.node.nodeValue !== v) this.node.nodeValue = v;
+  }
 }
 
 let seq = 0;
@@ -44,7 +52,12 @@ export function uid(prefix: string): string {
 
 /** Text with `backtick` spans shown as code (commands in fixes); still text nodes only. */
 export function richText(text: string): (string | HTMLElement)[] {
-  return text.split(/(`[^`\n]+`)/).filter(Boolean).map((part) => (part.startsWith('`') && part.endsWith('`') && part.length > 2 ? h('code', {}, part.slice(1, -1)) : part));
+  return text
+    .split(/(`[^`\n]+`)/)
+    .filter(Boolean)
+    .map((part) =>
+      part.startsWith('`') && part.endsWith('`') && part.length > 2 ? h('code', {}, part.slice(1, -1)) : part,
+    );
 }
 
 /** How much of the top of the viewport the sticky header covers (0 when it scrolls with the page). */

@@ -65,7 +65,8 @@ export function formatClock(ms: number, withSeconds = false): string {
  */
 export function lifeLeft(expiresAtMs: number, lastRefreshMs: number | null, nowMs: number): number {
   let start = expiresAtMs - TOKEN_LIFETIME_MS;
-  if (lastRefreshMs !== null && lastRefreshMs < expiresAtMs && expiresAtMs - lastRefreshMs <= 2 * TOKEN_LIFETIME_MS) start = lastRefreshMs;
+  if (lastRefreshMs !== null && lastRefreshMs < expiresAtMs && expiresAtMs - lastRefreshMs <= 2 * TOKEN_LIFETIME_MS)
+    start = lastRefreshMs;
   const total = expiresAtMs - start;
   if (total <= 0) return 0;
   return Math.min(1, Math.max(0, (expiresAtMs - nowMs) / total));
@@ -78,15 +79,15 @@ export function parseTime(iso: string | null | undefined): number | null {
 }
 
 export const STATE_LABEL: Record<RegistryState, string> = {
-  'idle': 'Not logged in yet',
-  'refreshing': 'Refreshing',
-  'valid': 'Valid',
-  'expiring': 'Expiring soon',
-  'expired': 'Expired',
-  'missing': 'Login missing',
-  'error': 'Failed',
+  idle: 'Not logged in yet',
+  refreshing: 'Refreshing',
+  valid: 'Valid',
+  expiring: 'Expiring soon',
+  expired: 'Expired',
+  missing: 'Login missing',
+  error: 'Failed',
   'signin-required': 'Sign-in needed',
-  'disabled': 'Disabled',
+  disabled: 'Disabled',
   'helper-managed': 'Credential helper',
 };
 
@@ -94,15 +95,15 @@ export const STATE_LABEL: Record<RegistryState, string> = {
 export type Tone = 'ok' | 'warn' | 'bad' | 'busy' | 'muted' | 'info';
 
 export const STATE_TONE: Record<RegistryState, Tone> = {
-  'idle': 'muted',
-  'refreshing': 'busy',
-  'valid': 'ok',
-  'expiring': 'warn',
-  'expired': 'bad',
-  'missing': 'bad',
-  'error': 'bad',
+  idle: 'muted',
+  refreshing: 'busy',
+  valid: 'ok',
+  expiring: 'warn',
+  expired: 'bad',
+  missing: 'bad',
+  error: 'bad',
   'signin-required': 'warn',
-  'disabled': 'muted',
+  disabled: 'muted',
   'helper-managed': 'info',
 };
 
@@ -110,17 +111,17 @@ export const TONE_ICON: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕
 
 export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'invalid-input': 'Invalid input',
-  'config': 'Configuration problem',
+  config: 'Configuration problem',
   'profile-not-found': 'AWS profile not found',
-  'credentials': 'No usable AWS credentials',
+  credentials: 'No usable AWS credentials',
   'signin-required': 'AWS sign-in needed',
   'mfa-required': 'MFA code needed',
   'access-denied': 'Access denied',
-  'throttled': 'Throttled by AWS',
+  throttled: 'Throttled by AWS',
   'clock-skew': 'Clock out of sync',
-  'network': 'Cannot reach AWS',
-  'server': 'AWS server error',
-  'timeout': 'Timed out',
+  network: 'Cannot reach AWS',
+  server: 'AWS server error',
+  timeout: 'Timed out',
   'tool-missing': 'Login tool not found',
   'credential-store': 'Credential store failed',
   'credential-missing': 'Login not where the tool reads it',
@@ -128,19 +129,22 @@ export const CATEGORY_TITLE: Record<ErrorCategory, string> = {
   'file-access': 'File not accessible',
   'login-rejected': 'Login rejected',
   'account-mismatch': 'Different AWS account',
-  'internal': 'Unexpected error',
+  internal: 'Unexpected error',
 };
 
 /** Titles for failures of the registry login itself (the token came from AWS fine). */
 const REGISTRY_STAGE_TITLE: Partial<Record<ErrorCategory, string>> = {
-  'network': 'Cannot reach the registry',
-  'timeout': 'Registry login timed out',
-  'server': 'Registry server error',
+  network: 'Cannot reach the registry',
+  timeout: 'Registry login timed out',
+  server: 'Registry server error',
 };
 
 /** An error's title by what failed: the AWS API or the registry (same category, different place). */
 export function errorTitle(err: { category: string; stage?: 'aws' | 'registry' }): string {
-  return (err.stage === 'registry' ? REGISTRY_STAGE_TITLE[err.category as ErrorCategory] : undefined) ?? categoryTitle(err.category);
+  return (
+    (err.stage === 'registry' ? REGISTRY_STAGE_TITLE[err.category as ErrorCategory] : undefined) ??
+    categoryTitle(err.category)
+  );
 }
 
 export function categoryTitle(category: string): string {
@@ -156,18 +160,35 @@ export interface OverallView {
 export function overallView(overall: OverallState, regs: readonly RegistrySnapshot[]): OverallView {
   const attention = regs.filter((r) => r.enabled && needsAttention(r)).length;
   switch (overall) {
-    case 'empty': return { text: 'No registries yet', tone: 'muted' };
-    case 'ok': return { text: regs.length === 1 ? 'Login valid' : `All ${regs.filter((r) => r.enabled && r.state === 'valid').length} logins valid`, tone: 'ok' };
-    case 'refreshing': return { text: 'Refreshing…', tone: 'busy' };
-    case 'expiring': return { text: 'Some logins need a refresh soon', tone: 'warn' };
-    case 'error': return { text: `${attention} registr${attention === 1 ? 'y needs' : 'ies need'} attention`, tone: 'bad' };
-    default: return { text: String(overall), tone: 'muted' };
+    case 'empty':
+      return { text: 'No registries yet', tone: 'muted' };
+    case 'ok':
+      return {
+        text:
+          regs.length === 1
+            ? 'Login valid'
+            : `All ${regs.filter((r) => r.enabled && r.state === 'valid').length} logins valid`,
+        tone: 'ok',
+      };
+    case 'refreshing':
+      return { text: 'Refreshing…', tone: 'busy' };
+    case 'expiring':
+      return { text: 'Some logins need a refresh soon', tone: 'warn' };
+    case 'error':
+      return { text: `${attention} registr${attention === 1 ? 'y needs' : 'ies need'} attention`, tone: 'bad' };
+    default:
+      return { text: String(overall), tone: 'muted' };
   }
 }
 
 /** A default registry name for a host found in the docker config: "ecr-eu-west-1" style, made unique. */
 export function suggestName(base: string, taken: readonly string[]): string {
-  const clean = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 56) || 'registry';
+  const clean =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 56) || 'registry';
   const lc = new Set(taken.map((t) => t.toLowerCase()));
   if (!lc.has(clean)) return clean;
   for (let i = 2; ; i++) if (!lc.has(`${clean}-${i}`)) return `${clean}-${i}`;
@@ -187,12 +208,17 @@ export type StorageKind = 'plaintext' | 'store' | 'helper' | 'ecr-login' | 'none
 /** Where a login lives, as a short badge. `helper` names the store for 'store' / 'helper'. */
 export function storageBadge(storage: StorageKind, helper: string | null): { text: string; tone: Tone } {
   switch (storage) {
-    case 'plaintext': return { text: 'Plain text', tone: 'warn' };
+    case 'plaintext':
+      return { text: 'Plain text', tone: 'warn' };
     case 'helper':
-    case 'store': return { text: helper ? `In ${helper}` : 'Credential store', tone: 'ok' };
-    case 'ecr-login': return { text: 'ecr-login helper', tone: 'info' };
-    case 'none': return { text: 'Not logged in', tone: 'muted' };
-    default: return { text: 'Not known yet', tone: 'muted' };
+    case 'store':
+      return { text: helper ? `In ${helper}` : 'Credential store', tone: 'ok' };
+    case 'ecr-login':
+      return { text: 'ecr-login helper', tone: 'info' };
+    case 'none':
+      return { text: 'Not logged in', tone: 'muted' };
+    default:
+      return { text: 'Not known yet', tone: 'muted' };
   }
 }
 

@@ -25,27 +25,67 @@ export class MfaDialog {
 
   constructor(private readonly announce: (text: string) => void) {
     this.input = h('input', {
-      id: 'mfa-code', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code',
-      maxlength: 7, spellcheck: 'false', 'aria-describedby': 'mfa-hint mfa-error', required: true,
+      id: 'mfa-code',
+      name: 'code',
+      type: 'text',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      maxlength: 7,
+      spellcheck: 'false',
+      'aria-describedby': 'mfa-hint mfa-error',
+      required: true,
     });
     this.error = h('p', { class: 'field-error', id: 'mfa-error', role: 'alert', hidden: true });
     this.submitBtn = h('button', { type: 'submit', class: 'btn primary' }, 'Continue');
-    this.cancelBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'cancel', onclick: () => void this.answer(null) }, 'Cancel');
-    const form = h('form', { novalidate: true },
+    this.cancelBtn = h(
+      'button',
+      { type: 'button', class: 'btn', 'data-action': 'cancel', onclick: () => void this.answer(null) },
+      'Cancel',
+    );
+    const form = h(
+      'form',
+      { novalidate: true },
       h('h2', { id: 'mfa-heading' }, 'MFA code needed'),
-      h('p', { id: 'mfa-desc' }, 'AWS profile ', this.profile, ' asks for a code from the MFA device ', this.serial, '.'),
-      h('div', { class: 'field' },
+      h(
+        'p',
+        { id: 'mfa-desc' },
+        'AWS profile ',
+        this.profile,
+        ' asks for a code from the MFA device ',
+        this.serial,
+        '.',
+      ),
+      h(
+        'div',
+        { class: 'field' },
         h('label', { for: 'mfa-code' }, '6-digit code'),
         this.input,
-        h('p', { class: 'hint', id: 'mfa-hint' }, 'The code your authenticator app or device shows now. Each code works once.'),
-        this.error),
+        h(
+          'p',
+          { class: 'hint', id: 'mfa-hint' },
+          'The code your authenticator app or device shows now. Each code works once.',
+        ),
+        this.error,
+      ),
       this.waiting,
-      h('div', { class: 'form-actions' }, this.submitBtn, this.cancelBtn));
-    form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.submit(); });
-    this.input.addEventListener('input', () => { if (!this.error.hidden && parseMfaCode(this.input.value)) this.clearError(); });
-    this.el = h('dialog', { id: 'mfa', class: 'mfa-dialog', 'aria-labelledby': 'mfa-heading', 'aria-describedby': 'mfa-desc' }, form);
+      h('div', { class: 'form-actions' }, this.submitBtn, this.cancelBtn),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.submit();
+    });
+    this.input.addEventListener('input', () => {
+      if (!this.error.hidden && parseMfaCode(this.input.value)) this.clearError();
+    });
+    this.el = h(
+      'dialog',
+      { id: 'mfa', class: 'mfa-dialog', 'aria-labelledby': 'mfa-heading', 'aria-describedby': 'mfa-desc' },
+      form,
+    );
     // Escape closes a modal dialog by itself: treat that as Cancel so the refresh does not wait.
-    this.el.addEventListener('close', () => { if (this.current && !this.sending) void this.answer(null); });
+    this.el.addEventListener('close', () => {
+      if (this.current && !this.sending) void this.answer(null);
+    });
   }
 
   /** Shows the dialog for a request (or queues it behind the one on screen). */
@@ -56,7 +96,9 @@ export class MfaDialog {
     else this.showWaiting();
   }
 
-  get open(): boolean { return this.el.open; }
+  get open(): boolean {
+    return this.el.open;
+  }
 
   /** The main process ended a request nobody answered: drop it from the queue or the screen. */
   ended(requestId: string, reason: 'timeout' | 'cancelled'): void {
@@ -65,9 +107,11 @@ export class MfaDialog {
     if (this.current?.requestId !== requestId || this.sending) return;
     const profile = this.current.profile;
     this.current = null;
-    this.announce(reason === 'timeout'
-      ? `The MFA request for ${profile} timed out after 5 minutes. Refresh the registry to be asked again.`
-      : `The MFA request for ${profile} was cancelled.`);
+    this.announce(
+      reason === 'timeout'
+        ? `The MFA request for ${profile} timed out after 5 minutes. Refresh the registry to be asked again.`
+        : `The MFA request for ${profile} was cancelled.`,
+    );
     this.next();
   }
 
@@ -106,7 +150,11 @@ export class MfaDialog {
     const raw = this.input.value;
     const code = parseMfaCode(raw);
     if (!code) {
-      this.showError(raw.trim() === '' ? 'Enter the 6-digit code from your MFA device, or choose Cancel.' : 'The code is 6 digits (for example 123456): check it and try again.');
+      this.showError(
+        raw.trim() === ''
+          ? 'Enter the 6-digit code from your MFA device, or choose Cancel.'
+          : 'The code is 6 digits (for example 123456): check it and try again.',
+      );
       return;
     }
     await this.answer(code);
@@ -130,8 +178,16 @@ export class MfaDialog {
       }
       accepted = false;
     }
-    if (!accepted) this.announce(`The MFA request for ${req.profile} had already ended (it waits 5 minutes). Refresh the registry to be asked again.`);
-    else this.announce(code === null ? `MFA code for ${req.profile} cancelled; that refresh stops.` : `MFA code sent for ${req.profile}; refreshing.`);
+    if (!accepted)
+      this.announce(
+        `The MFA request for ${req.profile} had already ended (it waits 5 minutes). Refresh the registry to be asked again.`,
+      );
+    else
+      this.announce(
+        code === null
+          ? `MFA code for ${req.profile} cancelled; that refresh stops.`
+          : `MFA code sent for ${req.profile}; refreshing.`,
+      );
     this.current = null;
     this.setSending(false);
     this.next();

@@ -33,47 +33,119 @@ export class SettingsPanel {
       const f = SETTING_FIELDS[key];
       // A setting with an automatic value may be left empty (saved as "back to automatic").
       const automatic = 'automatic' in f ? f.automatic : undefined;
-      const input = h('input', { type: 'number', name: key, min, max, step: 1, inputmode: 'numeric', required: !automatic, ...(automatic ? { placeholder: 'automatic' } : {}) });
-      return this.field(key, label(key), input, `${help} ${min}-${max} ${unit}.${automatic ? ` Empty: automatic (${automatic}).` : ''}`, unit);
+      const input = h('input', {
+        type: 'number',
+        name: key,
+        min,
+        max,
+        step: 1,
+        inputmode: 'numeric',
+        required: !automatic,
+        ...(automatic ? { placeholder: 'automatic' } : {}),
+      });
+      return this.field(
+        key,
+        label(key),
+        input,
+        `${help} ${min}-${max} ${unit}.${automatic ? ` Empty: automatic (${automatic}).` : ''}`,
+        unit,
+      );
     };
-    const check = (key: string, help?: string) => this.field(key, label(key), h('input', { type: 'checkbox', name: key }), help);
-    const path = (tool: 'docker' | 'podman' | 'helm') => this.field(`toolPaths.${tool}`, label(`toolPaths.${tool}`),
-      h('input', { type: 'text', name: `toolPaths.${tool}`, placeholder: `found on PATH (e.g. /usr/local/bin/${tool})`, spellcheck: 'false', autocomplete: 'off' }),
-      `Leave empty to search PATH and the usual install places.`);
+    const check = (key: string, help?: string) =>
+      this.field(key, label(key), h('input', { type: 'checkbox', name: key }), help);
+    const path = (tool: 'docker' | 'podman' | 'helm') =>
+      this.field(
+        `toolPaths.${tool}`,
+        label(`toolPaths.${tool}`),
+        h('input', {
+          type: 'text',
+          name: `toolPaths.${tool}`,
+          placeholder: `found on PATH (e.g. /usr/local/bin/${tool})`,
+          spellcheck: 'false',
+          autocomplete: 'off',
+        }),
+        `Leave empty to search PATH and the usual install places.`,
+      );
 
-    this.draftNote = h('div', { class: 'draft-note', role: 'status', hidden: true },
+    this.draftNote = h(
+      'div',
+      { class: 'draft-note', role: 'status', hidden: true },
       h('p', {}, 'Unsaved changes, kept from before: save them, or discard them.'),
-      h('button', { type: 'button', class: 'btn', 'data-action': 'discard', onclick: () => this.discard() }, 'Discard changes'));
-    this.form = h('form', { class: 'settings-form', novalidate: true, 'aria-labelledby': 'settings-heading' },
+      h(
+        'button',
+        { type: 'button', class: 'btn', 'data-action': 'discard', onclick: () => this.discard() },
+        'Discard changes',
+      ),
+    );
+    this.form = h(
+      'form',
+      { class: 'settings-form', novalidate: true, 'aria-labelledby': 'settings-heading' },
       this.draftNote,
       this.summary,
-      h('fieldset', {}, h('legend', {}, 'Refreshing'),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Refreshing'),
         check('autoRefresh'),
         num('refreshLeadMinutes', 'minutes', 'How long before a token expires to log in again:'),
         num('loginTimeoutSeconds', 'seconds', 'Give up on a docker, podman or helm login after:'),
         num('parallelLogins', 'logins', 'How many logins run at the same time:'),
-        check('startAtLogin')),
-      h('fieldset', {}, h('legend', {}, 'Notifications'),
+        check('startAtLogin'),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Notifications'),
         num('notifyLeadMinutes', 'minutes', 'Warn this long before a login expires when nothing will refresh it:'),
         check('notifications.expiring'),
         check('notifications.failed'),
-        check('notifications.recovered')),
+        check('notifications.recovered'),
+      ),
       h('fieldset', {}, h('legend', {}, 'Login tools'), path('docker'), path('podman'), path('helm')),
       h('p', { class: 'hint' }, 'Settings folder: ', this.configDir),
-      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Save settings'), this.status));
-    this.form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(); });
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'btn primary' }, 'Save settings'),
+        this.status,
+      ),
+    );
+    this.form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.save();
+    });
     this.form.addEventListener('input', () => this.onEdit?.(this.dirty));
     this.form.addEventListener('change', () => this.onEdit?.(this.dirty));
     // Sign in to any SSO profile, as `ecr-keeper signin PROFILE` does: not only from a failed card.
     this.ssoSelect = h('select', { id: 'sso-profile', 'aria-label': 'SSO profile' });
-    this.ssoBtn = h('button', { type: 'button', class: 'btn primary', 'data-action': 'sso-signin', onclick: () => void this.signIn() }, 'Sign in');
-    this.ssoBox = h('section', { class: 'settings-form signin-box', 'aria-labelledby': 'sso-heading' },
-      h('fieldset', {}, h('legend', { id: 'sso-heading' }, 'AWS sign-in (SSO)'),
-        h('p', { class: 'hint' }, 'Runs aws sso login for the profile (your browser opens), then refreshes the registries that use it.'),
+    this.ssoBtn = h(
+      'button',
+      { type: 'button', class: 'btn primary', 'data-action': 'sso-signin', onclick: () => void this.signIn() },
+      'Sign in',
+    );
+    this.ssoBox = h(
+      'section',
+      { class: 'settings-form signin-box', 'aria-labelledby': 'sso-heading' },
+      h(
+        'fieldset',
+        {},
+        h('legend', { id: 'sso-heading' }, 'AWS sign-in (SSO)'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Runs aws sso login for the profile (your browser opens), then refreshes the registries that use it.',
+        ),
         h('div', { class: 'field-row' }, this.ssoSelect, this.ssoBtn),
-        this.ssoStatus));
-    this.el = h('section', { class: 'view view-settings', 'aria-labelledby': 'settings-heading' },
-      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'), this.form, this.ssoBox);
+        this.ssoStatus,
+      ),
+    );
+    this.el = h(
+      'section',
+      { class: 'view view-settings', 'aria-labelledby': 'settings-heading' },
+      h('h2', { id: 'settings-heading', tabindex: -1 }, 'Settings'),
+      this.form,
+      this.ssoBox,
+    );
   }
 
   private field(key: string, label: string, input: HTMLInputElement, help?: string, unit?: string): HTMLElement {
@@ -85,11 +157,18 @@ export class SettingsPanel {
     const error = h('p', { class: 'field-error', id: errId, hidden: true });
     const isCheck = input.type === 'checkbox';
     const lab = h('label', { for: id }, label);
-    const wrap = h('div', { class: `field${isCheck ? ' field-check' : ''}`, 'data-field': key },
+    const wrap = h(
+      'div',
+      { class: `field${isCheck ? ' field-check' : ''}`, 'data-field': key },
       isCheck ? input : lab,
-      isCheck ? lab : unit ? h('div', { class: 'field-row' }, input, h('span', { class: 'unit', 'aria-hidden': 'true' }, unit)) : input,
+      isCheck
+        ? lab
+        : unit
+          ? h('div', { class: 'field-row' }, input, h('span', { class: 'unit', 'aria-hidden': 'true' }, unit))
+          : input,
       help ? h('p', { class: 'hint', id: helpId }, help) : null,
-      error);
+      error,
+    );
     this.inputs[key] = input;
     this.errors.set(key, { wrap, error, control: input });
     return wrap;
@@ -128,7 +207,11 @@ export class SettingsPanel {
 
   private async loadProfiles(): Promise<void> {
     let names: string[] = [];
-    try { names = (await call('listProfiles')).filter((p) => p.type === 'sso').map((p) => p.name); } catch { /* shown as none */ }
+    try {
+      names = (await call('listProfiles')).filter((p) => p.type === 'sso').map((p) => p.name);
+    } catch {
+      /* shown as none */
+    }
     const keep = this.ssoSelect.value;
     fill(this.ssoSelect, ...names.map((n) => h('option', { value: n }, n)));
     if (names.includes(keep)) this.ssoSelect.value = keep;
@@ -186,8 +269,15 @@ export class SettingsPanel {
     for (const k of SETTING_KEYS) {
       const f = SETTING_FIELDS[k];
       if (f.type === 'boolean') patch[k] = this.inputs[k].checked;
-      else if (f.type === 'integer') patch[k] = text(k) === '' ? ('automatic' in f ? null : Number.NaN) : Number(text(k));
-      else patch[k] = Object.fromEntries(Object.keys(f.keys).map((sub) => [sub, f.type === 'switches' ? this.inputs[`${k}.${sub}`].checked : text(`${k}.${sub}`)]));
+      else if (f.type === 'integer')
+        patch[k] = text(k) === '' ? ('automatic' in f ? null : Number.NaN) : Number(text(k));
+      else
+        patch[k] = Object.fromEntries(
+          Object.keys(f.keys).map((sub) => [
+            sub,
+            f.type === 'switches' ? this.inputs[`${k}.${sub}`].checked : text(`${k}.${sub}`),
+          ]),
+        );
     }
     return patch;
   }
@@ -195,7 +285,12 @@ export class SettingsPanel {
   private clear(): void {
     this.summary.hidden = true;
     fill(this.summary);
-    for (const e of this.errors.values()) { e.error.hidden = true; e.error.textContent = ''; e.control.removeAttribute('aria-invalid'); e.wrap.classList.remove('invalid'); }
+    for (const e of this.errors.values()) {
+      e.error.hidden = true;
+      e.error.textContent = '';
+      e.control.removeAttribute('aria-invalid');
+      e.wrap.classList.remove('invalid');
+    }
   }
 
   async save(): Promise<void> {
@@ -214,21 +309,36 @@ export class SettingsPanel {
       const loose: string[] = [];
       let first: HTMLElement | null = null;
       for (const pr of v.problems ?? []) {
-        const e = this.errors.get(pr.field) ?? (pr.field === 'toolPaths' ? this.errors.get('toolPaths.docker') : pr.field === 'notifications' ? this.errors.get('notifications.expiring') : undefined);
-        if (!e) { loose.push(pr.message); continue; }
+        const e =
+          this.errors.get(pr.field) ??
+          (pr.field === 'toolPaths'
+            ? this.errors.get('toolPaths.docker')
+            : pr.field === 'notifications'
+              ? this.errors.get('notifications.expiring')
+              : undefined);
+        if (!e) {
+          loose.push(pr.message);
+          continue;
+        }
         e.error.textContent = pr.message;
         e.error.hidden = false;
         e.control.setAttribute('aria-invalid', 'true');
         e.wrap.classList.add('invalid');
         first ??= e.control;
       }
-      const lines = [h('p', { class: 'summary-title' }, v.problems?.length ? 'Nothing was saved: fix the highlighted settings.' : `Nothing was saved: ${v.message}`)];
+      const lines = [
+        h(
+          'p',
+          { class: 'summary-title' },
+          v.problems?.length ? 'Nothing was saved: fix the highlighted settings.' : `Nothing was saved: ${v.message}`,
+        ),
+      ];
       for (const m of loose) lines.push(h('p', {}, m));
       if (!v.problems?.length) lines.push(h('p', { class: 'fix' }, h('strong', {}, 'Fix: '), v.fix));
       fill(this.summary, ...lines);
       this.summary.hidden = false;
       (first ?? this.summary).focus({ preventScroll: true });
-      revealBelowHeader(first?.closest('.field') as HTMLElement ?? this.summary, this.summary);
+      revealBelowHeader((first?.closest('.field') as HTMLElement) ?? this.summary, this.summary);
       if (this.current) this.status.textContent = '';
     }
   }

@@ -6,7 +6,10 @@ export class Ticker {
   private timer: number | undefined;
   private readonly onVisibility = () => this.sync();
 
-  constructor(private readonly tick: (now: number) => void, private readonly doc: Document = document) {}
+  constructor(
+    private readonly tick: (now: number) => void,
+    private readonly doc: Document = document,
+  ) {}
 
   start(): void {
     this.doc.addEventListener('visibilitychange', this.onVisibility);
@@ -18,10 +21,15 @@ export class Ticker {
     this.clear();
   }
 
-  get running(): boolean { return this.timer !== undefined; }
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
 
   private sync(): void {
-    if (this.doc.visibilityState === 'hidden') { this.clear(); return; }
+    if (this.doc.visibilityState === 'hidden') {
+      this.clear();
+      return;
+    }
     if (this.timer === undefined) this.run();
   }
 

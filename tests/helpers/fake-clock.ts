@@ -9,15 +9,23 @@ export class FakeClock implements Clock {
   private t: number;
   private seq = 0;
   private timers = new Map<number, { at: number; fn: () => void }>();
-  constructor(start = Date.UTC(2026, 10, 27, 9, 0, 0)) { this.t = start; }
-  now(): number { return this.t; }
+  constructor(start = Date.UTC(2026, 10, 27, 9, 0, 0)) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.seq;
     this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
     return id;
   }
-  clearTimeout(h: unknown): void { this.timers.delete(h as number); }
-  get pending(): number { return this.timers.size; }
+  clearTimeout(h: unknown): void {
+    this.timers.delete(h as number);
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
   /** Moves time forward by ms, firing timers as their time comes (awaiting microtasks between). */
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
@@ -26,7 +34,11 @@ export class FakeClock implements Clock {
     for (;;) {
       let nextId: number | undefined;
       let next: { at: number; fn: () => void } | undefined;
-      for (const [id, tm] of this.timers) if (tm.at <= end && (!next || tm.at < next.at)) { next = tm; nextId = id; }
+      for (const [id, tm] of this.timers)
+        if (tm.at <= end && (!next || tm.at < next.at)) {
+          next = tm;
+          nextId = id;
+        }
       if (!next || nextId === undefined) break;
       this.timers.delete(nextId);
       this.t = Math.max(this.t, next.at);

@@ -30,14 +30,28 @@ export interface StandIns {
 export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ek-keeper-'));
   const clock = opts.clock ?? new FakeClock();
-  const s: StandIns = { tokenCalls: [], logins: [], tokenFailures: [], loginFailures: [], lifetimeMs: 12 * 3600_000, storage: 'none', loginWarnings: [], gone: new Set() };
+  const s: StandIns = {
+    tokenCalls: [],
+    logins: [],
+    tokenFailures: [],
+    loginFailures: [],
+    lifetimeMs: 12 * 3600_000,
+    storage: 'none',
+    loginWarnings: [],
+    gone: new Set(),
+  };
   const tokens: TokenProvider = {
     async get(req) {
       s.tokenCalls.push({ region: req.region, profile: req.profile });
       await Promise.resolve();
       const f = s.tokenFailures.shift();
       if (f) throw f;
-      return { username: 'AWS', password: 'stand-in-password', expiresAt: new Date(clock.now() + s.lifetimeMs), proxyEndpoint: 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com' };
+      return {
+        username: 'AWS',
+        password: 'stand-in-password',
+        expiresAt: new Date(clock.now() + s.lifetimeMs),
+        proxyEndpoint: 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      };
     },
   };
   const login: LoginProvider = {
@@ -54,10 +68,19 @@ export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
     },
   };
   const opened = openSettings(confOpener, dir);
-  const keeper = new Keeper({ settings: opened.repo, state: opened.state, tokens, login, clock, random: () => 0.5, warnings: opened.warnings });
+  const keeper = new Keeper({
+    settings: opened.repo,
+    state: opened.state,
+    tokens,
+    login,
+    clock,
+    random: () => 0.5,
+    warnings: opened.warnings,
+  });
   const notices: PlannedNotice[] = [];
   keeper.on('notify', (n) => notices.push(n));
   return { keeper, clock, dir, s, notices, settingsPath: opened.repo.path, statePath: opened.state.path };
 }
 
-export const rejected = () => new KeeperError('login-rejected', 'The registry rejected the login.', 'Check the account.');
+export const rejected = () =>
+  new KeeperError('login-rejected', 'The registry rejected the login.', 'Check the account.');

@@ -16,11 +16,17 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
   before(async () => {
     stack = await startStack({
       registries: 5,
-      dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('someone:theirs').toString('base64') } }, credHelpers: { 'gcr.io': 'gcloud' }, proxies: { default: {} } },
+      dockerConfig: {
+        auths: { 'ghcr.io': { auth: Buffer.from('someone:theirs').toString('base64') } },
+        credHelpers: { 'gcr.io': 'gcloud' },
+        proxies: { default: {} },
+      },
     });
     for (const r of stack.registries) hosts.push(r.host, `localhost:${r.port}`);
   });
-  after(async () => { await stack?.stop(); });
+  after(async () => {
+    await stack?.stop();
+  });
 
   it('ten registries sharing one profile and region: one API call, ten hosts logged in, nothing lost', async () => {
     for (const [i, host] of hosts.entries()) {
@@ -39,7 +45,9 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     assert.deepEqual(cfg.proxies, { default: {} });
     assert.equal((r.stdout.match(/^ok /gm) ?? []).length, 10);
     // The password never shows in output or in any file we write.
-    const ours = readdirSync(stack.configDir).map((f) => readFileSync(join(stack.configDir, f), 'utf8')).join('\n');
+    const ours = readdirSync(stack.configDir)
+      .map((f) => readFileSync(join(stack.configDir, f), 'utf8'))
+      .join('\n');
     for (const text of [r.stdout, r.stderr, ours]) assert.equal(text.includes(stack.password), false);
   });
 
@@ -49,7 +57,10 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     assert.equal(rows.length, 10);
     for (const row of rows) {
-      assert.deepEqual(Object.keys(row).sort(), ['error', 'expiresAt', 'host', 'lastRefresh', 'name', 'secondsLeft', 'state'].sort());
+      assert.deepEqual(
+        Object.keys(row).sort(),
+        ['error', 'expiresAt', 'host', 'lastRefresh', 'name', 'secondsLeft', 'state'].sort(),
+      );
       assert.equal(row.state, 'valid');
       assert.ok(typeof row.secondsLeft === 'number' && row.secondsLeft > 11 * 3600);
       assert.ok(!Number.isNaN(Date.parse(row.expiresAt as string)));
@@ -66,7 +77,11 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     assert.match(r.stderr, /login-rejected/);
     assert.match(r.stderr, /fix: /);
     assert.equal(r.stderr.includes(stack.password), false);
-    const s = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string; error: { category: string } | null }[];
+    const s = JSON.parse((await stack.cli(['status', '--json'])).stdout) as {
+      name: string;
+      state: string;
+      error: { category: string } | null;
+    }[];
     assert.equal(s.find((x) => x.name === 'reg0')!.state, 'error');
     assert.equal(s.find((x) => x.name === 'reg0')!.error!.category, 'login-rejected');
     const again = await stack.cli(['login', 'reg0', 'reg1']);
@@ -79,7 +94,17 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const cases: [string[], RegExp][] = [
       [['add', 'x', '--region', 'us-east-1', '--account', '12345'], /exactly 12 digits/],
       [['add', 'x', '--region', 'mars-1'], /not an AWS region/],
-      [['add', 'x', '--region', 'us-east-1', '--registry-host', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example'], /looks like an ECR host but is not one/],
+      [
+        [
+          'add',
+          'x',
+          '--region',
+          'us-east-1',
+          '--registry-host',
+          '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example',
+        ],
+        /looks like an ECR host but is not one/,
+      ],
       [['add', 'x', '--region', 'us-east-1', '--api-endpoint', 'ftp://example.com'], /https:\/\//],
       [['add', 'x', '--region', 'us-east-1', '--tool', 'nerdctl'], /"docker", "podman", "helm"/],
       [['add', 'x;touch /tmp/pwned', '--region', 'us-east-1'], /Name .* is not valid/],
@@ -119,12 +144,20 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
 
   it('account IDs as the AWS console shows them (dashes, spaces) are saved as 12 digits', async () => {
     const dir = join(stack.dir, 'dashed');
-    for (const [name, account, region] of [['dashes', '1234-5678-9012', 'us-east-1'], ['spaces', '1234 5678 9012', 'eu-west-1']] as const) {
+    for (const [name, account, region] of [
+      ['dashes', '1234-5678-9012', 'us-east-1'],
+      ['spaces', '1234 5678 9012', 'eu-west-1'],
+    ] as const) {
       const r = await stack.cli(['--config-dir', dir, 'add', name, '--region', region, '--account', account]);
       assert.equal(r.code, 0, r.stderr);
     }
-    const list = JSON.parse((await stack.cli(['--config-dir', dir, 'list', '--json'])).stdout) as { accountId: string }[];
-    assert.deepEqual(list.map((x) => x.accountId), ['123456789012', '123456789012']);
+    const list = JSON.parse((await stack.cli(['--config-dir', dir, 'list', '--json'])).stdout) as {
+      accountId: string;
+    }[];
+    assert.deepEqual(
+      list.map((x) => x.accountId),
+      ['123456789012', '123456789012'],
+    );
   });
 
   it('--config-dir picks another settings folder', async () => {
@@ -143,7 +176,10 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const look = await stack.cli(['--config-dir', dir, 'list']);
     assert.equal(look.code, 0);
     assert.match(look.stderr, /warning: .*config\.json could not be read.*left as it is/);
-    assert.equal(readdirSync(dir).some((f) => f.startsWith('config.json.backup-')), false);
+    assert.equal(
+      readdirSync(dir).some((f) => f.startsWith('config.json.backup-')),
+      false,
+    );
     const r = await stack.cli(['--config-dir', dir, 'add', 'b', '--region', 'us-east-1']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: .*config\.json could not be read.*kept as .*backup/);
@@ -157,11 +193,17 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]));
     assert.equal(add.code, 0, add.stderr);
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], {
+      env: stack.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     const deadline = Date.now() + 30_000;
-    while (!/ login fresh: Logged in to/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!/ login fresh: Logged in to/.test(out) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.on('close', r));
@@ -176,14 +218,23 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
 
 describe('ecr-keeper watch picks up registries added by another process', { skip }, () => {
   let stack: Stack;
-  before(async () => { stack = await startStack({ registries: 1 }); });
-  after(async () => { await stack?.stop(); });
+  before(async () => {
+    stack = await startStack({ registries: 1 });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
 
   it('a registry added with the CLI while watch runs is logged in without a restart', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], {
+      env: stack.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     try {
       const until = async (re: RegExp) => {
         const deadline = Date.now() + 20_000;

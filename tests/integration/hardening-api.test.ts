@@ -36,7 +36,13 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** A client factory that records whether a client was ever made (it never should be here). */
 function spyFactory(): { factory: TokenClientFactory; made: number } {
-  const spy = { made: 0, factory: (() => { spy.made++; return Promise.reject(new Error('no client should be made')); }) as TokenClientFactory };
+  const spy = {
+    made: 0,
+    factory: (() => {
+      spy.made++;
+      return Promise.reject(new Error('no client should be made'));
+    }) as TokenClientFactory,
+  };
   return spy;
 }
 
@@ -52,15 +58,38 @@ async function refused(p: Promise<unknown>): Promise<KeeperError> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-hardening-'));
-  writeFileSync(join(dir, 'config'), [
-    '[default]', 'region = us-east-1',
-    '[profile plainecr]', 'region = us-east-1', `endpoint_url = ${PLAIN}`,
-    '[profile plainsts]', 'region = us-east-1', 'services = plain-sts',
-    '[services plain-sts]', 'sts =', `  endpoint_url = ${PLAIN}`,
-    '[profile emu]', 'region = us-east-1', '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'credentials'), ['plainecr', 'plainsts', 'emu', 'default'].map((p) => `[${p}]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`).join(''));
-  emu = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: '123456789012', password: PASSWORD, autoStopMs: 120_000 });
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      '[default]',
+      'region = us-east-1',
+      '[profile plainecr]',
+      'region = us-east-1',
+      `endpoint_url = ${PLAIN}`,
+      '[profile plainsts]',
+      'region = us-east-1',
+      'services = plain-sts',
+      '[services plain-sts]',
+      'sts =',
+      `  endpoint_url = ${PLAIN}`,
+      '[profile emu]',
+      'region = us-east-1',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'credentials'),
+    ['plainecr', 'plainsts', 'emu', 'default']
+      .map((p) => `[${p}]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`)
+      .join(''),
+  );
+  emu = await startEcrEmulator({
+    accessKeyId: KEY_ID,
+    secretAccessKey: SECRET,
+    accountId: '123456789012',
+    password: PASSWORD,
+    autoStopMs: 120_000,
+  });
 });
 
 after(async () => {
@@ -71,18 +100,36 @@ after(async () => {
 describe('one endpoint rule wherever an endpoint comes from', () => {
   const cases: { label: string; env?: NodeJS.ProcessEnv; profile?: string; apiEndpoint?: string; source: RegExp }[] = [
     { label: 'the registry setting', apiEndpoint: PLAIN, source: /registry's API endpoint setting/ },
-    { label: 'AWS_ENDPOINT_URL_ECR', env: { AWS_ENDPOINT_URL_ECR: PLAIN }, source: /environment variable AWS_ENDPOINT_URL_ECR/ },
+    {
+      label: 'AWS_ENDPOINT_URL_ECR',
+      env: { AWS_ENDPOINT_URL_ECR: PLAIN },
+      source: /environment variable AWS_ENDPOINT_URL_ECR/,
+    },
     { label: 'AWS_ENDPOINT_URL', env: { AWS_ENDPOINT_URL: PLAIN }, source: /environment variable AWS_ENDPOINT_URL\b/ },
     { label: 'AWS_ENDPOINT_URL_STS', env: { AWS_ENDPOINT_URL_STS: PLAIN }, source: /AWS_ENDPOINT_URL_STS/ },
-    { label: 'AWS_ENDPOINT_URL_SSO_OIDC', env: { AWS_ENDPOINT_URL_SSO_OIDC: PLAIN }, source: /AWS_ENDPOINT_URL_SSO_OIDC/ },
-    { label: "a profile's endpoint_url", profile: 'plainecr', source: /endpoint_url \(ecr\) of AWS profile "plainecr"/ },
-    { label: "a profile's services section for STS", profile: 'plainsts', source: /endpoint_url \(sts\) of AWS profile "plainsts"/ },
+    {
+      label: 'AWS_ENDPOINT_URL_SSO_OIDC',
+      env: { AWS_ENDPOINT_URL_SSO_OIDC: PLAIN },
+      source: /AWS_ENDPOINT_URL_SSO_OIDC/,
+    },
+    {
+      label: "a profile's endpoint_url",
+      profile: 'plainecr',
+      source: /endpoint_url \(ecr\) of AWS profile "plainecr"/,
+    },
+    {
+      label: "a profile's services section for STS",
+      profile: 'plainsts',
+      source: /endpoint_url \(sts\) of AWS profile "plainsts"/,
+    },
   ];
   for (const c of cases) {
     it(`http to another machine from ${c.label}: refused before any client is made, naming the source`, async () => {
       const spy = spyFactory();
       const tokens = createTokenSource({ env: baseEnv(c.env), clientFactory: spy.factory, requestTimeoutMs: 5000 });
-      const e = await refused(tokens.get({ kind: 'private', region: 'us-east-1', profile: c.profile, apiEndpoint: c.apiEndpoint }));
+      const e = await refused(
+        tokens.get({ kind: 'private', region: 'us-east-1', profile: c.profile, apiEndpoint: c.apiEndpoint }),
+      );
       assert.equal(e.category, 'config');
       assert.match(e.message, c.source);
       assert.match(e.message, /203\.0\.113\.7/);
@@ -93,16 +140,39 @@ describe('one endpoint rule wherever an endpoint comes from', () => {
 
   it('ECR Public and AWS_ENDPOINT_URL_ECR_PUBLIC follow the same rule', async () => {
     const spy = spyFactory();
-    const tokens = createTokenSource({ env: baseEnv({ AWS_ENDPOINT_URL_ECR_PUBLIC: PLAIN }), clientFactory: spy.factory });
+    const tokens = createTokenSource({
+      env: baseEnv({ AWS_ENDPOINT_URL_ECR_PUBLIC: PLAIN }),
+      clientFactory: spy.factory,
+    });
     const e = await refused(tokens.get({ kind: 'public', region: 'us-east-1' }));
     assert.match(e.message, /AWS_ENDPOINT_URL_ECR_PUBLIC/);
     assert.equal(spy.made, 0);
   });
 
   it('https anywhere and http to loopback are fine; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ignores env and profile endpoints', () => {
-    assert.doesNotThrow(() => refuseInsecureEndpoints({ kind: 'private', apiEndpoint: 'https://api.ecr.us-east-1.amazonaws.com' }, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'http://localhost:1' }, { sso: 'http://[::1]:9' }));
-    assert.doesNotThrow(() => refuseInsecureEndpoints({ kind: 'private' }, { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_ECR: PLAIN }, {}));
-    assert.throws(() => refuseInsecureEndpoints({ kind: 'private', apiEndpoint: PLAIN }, { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, {}), /setting/);
+    assert.doesNotThrow(() =>
+      refuseInsecureEndpoints(
+        { kind: 'private', apiEndpoint: 'https://api.ecr.us-east-1.amazonaws.com' },
+        { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'http://localhost:1' },
+        { sso: 'http://[::1]:9' },
+      ),
+    );
+    assert.doesNotThrow(() =>
+      refuseInsecureEndpoints(
+        { kind: 'private' },
+        { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL_ECR: PLAIN },
+        {},
+      ),
+    );
+    assert.throws(
+      () =>
+        refuseInsecureEndpoints(
+          { kind: 'private', apiEndpoint: PLAIN },
+          { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+          {},
+        ),
+      /setting/,
+    );
   });
 });
 
@@ -112,7 +182,9 @@ describe('answers that are not what ECR sends', () => {
       const tokens = createTokenSource({ env: baseEnv(), requestTimeoutMs: 20_000 });
       emu.fault(kind, 3);
       const before = process.memoryUsage().rss;
-      const e = await refused(tokens.get({ kind: 'private', region: 'us-east-1', profile: 'emu', apiEndpoint: emu.url }));
+      const e = await refused(
+        tokens.get({ kind: 'private', region: 'us-east-1', profile: 'emu', apiEndpoint: emu.url }),
+      );
       emu.clearFaults();
       assert.equal(e.category, 'server');
       assert.match(e.message, /larger than 1 MB/);
@@ -142,7 +214,10 @@ describe('terminal control in outside text', () => {
 
   it('stripControl/sanitize leave no control character but newlines, whatever the input', () => {
     let seed = 7;
-    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
     for (let i = 0; i < 3000; i++) {
       const len = rnd() % 60;
       let t = '';
@@ -152,31 +227,49 @@ describe('terminal control in outside text', () => {
     assert.equal(stripControl(HOSTILE_MESSAGE), 'Denied redLogin Succeeded');
   });
 
-  it('an AWS error carrying escape sequences reaches the CLI output and the state file clean', { skip: needTools(TOOLS.docker, TOOLS.registry) }, async () => {
-    const stack = await startStack();
-    try {
-      const add = await stack.cli(addArgs(stack, 'h', stack.registries[0].host));
-      assert.equal(add.code, 0, add.stderr);
-      // A registry host that is not ECR's is allowed, with a warning naming where the password
-      // goes when it leaves this machine; none for the ECR host itself or a loopback test registry.
-      assert.doesNotMatch(add.stderr, /password will be sent/, 'loopback: the password stays on this machine');
-      const mirror = await stack.cli(['add', 'mirror', '--region', 'us-east-1', '--registry-host', 'mirror.example.com']);
-      assert.equal(mirror.code, 0, mirror.stderr);
-      assert.match(mirror.stderr, /^warning: The ECR password will be sent to mirror\.example\.com/m);
-      const ecr = await stack.cli(['add', 'real', '--region', 'us-east-1', '--account', '123456789012']);
-      assert.doesNotMatch(ecr.stderr, /password will be sent/, 'no warning for the ECR host itself');
-      stack.emu.fault('hostile-message', 5);
-      const r = await stack.cli(['login', 'h']);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /access-denied/);
-      const status = await stack.cli(['status']);
-      const state = readFileSync(join(stack.configDir, 'state.json'), 'utf8');
-      for (const [what, text] of [['login output', r.stdout + r.stderr], ['status output', status.stdout + status.stderr], ['state.json', state]] as const) {
-        assert.ok(!CONTROL.test(text.replace(/\t/g, '')), `${what} carries a control character: ${JSON.stringify(text)}`);
+  it(
+    'an AWS error carrying escape sequences reaches the CLI output and the state file clean',
+    { skip: needTools(TOOLS.docker, TOOLS.registry) },
+    async () => {
+      const stack = await startStack();
+      try {
+        const add = await stack.cli(addArgs(stack, 'h', stack.registries[0].host));
+        assert.equal(add.code, 0, add.stderr);
+        // A registry host that is not ECR's is allowed, with a warning naming where the password
+        // goes when it leaves this machine; none for the ECR host itself or a loopback test registry.
+        assert.doesNotMatch(add.stderr, /password will be sent/, 'loopback: the password stays on this machine');
+        const mirror = await stack.cli([
+          'add',
+          'mirror',
+          '--region',
+          'us-east-1',
+          '--registry-host',
+          'mirror.example.com',
+        ]);
+        assert.equal(mirror.code, 0, mirror.stderr);
+        assert.match(mirror.stderr, /^warning: The ECR password will be sent to mirror\.example\.com/m);
+        const ecr = await stack.cli(['add', 'real', '--region', 'us-east-1', '--account', '123456789012']);
+        assert.doesNotMatch(ecr.stderr, /password will be sent/, 'no warning for the ECR host itself');
+        stack.emu.fault('hostile-message', 5);
+        const r = await stack.cli(['login', 'h']);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /access-denied/);
+        const status = await stack.cli(['status']);
+        const state = readFileSync(join(stack.configDir, 'state.json'), 'utf8');
+        for (const [what, text] of [
+          ['login output', r.stdout + r.stderr],
+          ['status output', status.stdout + status.stderr],
+          ['state.json', state],
+        ] as const) {
+          assert.ok(
+            !CONTROL.test(text.replace(/\t/g, '')),
+            `${what} carries a control character: ${JSON.stringify(text)}`,
+          );
+        }
+        assert.match(r.stderr, /Denied/);
+      } finally {
+        await stack.stop();
       }
-      assert.match(r.stderr, /Denied/);
-    } finally {
-      await stack.stop();
-    }
-  });
+    },
+  );
 });

@@ -17,7 +17,10 @@ const PASSWORD = `fake-logout-test-${process.pid}`;
 
 describe('removeHostEntry with real tools', { skip }, () => {
   const dirs: string[] = [];
-  after(() => { killGpgAgents(); for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  after(() => {
+    killGpgAgents();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it('erases the login from the pass store and the file entry; other entries and keys stay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ek-logout-'));
@@ -26,7 +29,11 @@ describe('removeHostEntry with real tools', { skip }, () => {
     initPassStore(env);
     const reg = await startRegistry({ password: PASSWORD });
     try {
-      const file = seedDockerConfig(env, { auths: { 'ghcr.io': { auth: Buffer.from('u:p').toString('base64') } }, credHelpers: { [reg.host]: 'pass', 'gcr.io': 'gcloud' }, psFormat: 'x' });
+      const file = seedDockerConfig(env, {
+        auths: { 'ghcr.io': { auth: Buffer.from('u:p').toString('base64') } },
+        credHelpers: { [reg.host]: 'pass', 'gcr.io': 'gcloud' },
+        psFormat: 'x',
+      });
       await createLoginRunner({ env }).login({ tool: 'docker', host: reg.host, username: 'AWS', password: PASSWORD });
       assert.equal(run('docker-credential-pass', ['get'], env, reg.host).status, 0, 'stored in pass');
       const out = await removeHostEntry('docker', reg.host, { env });
@@ -39,7 +46,9 @@ describe('removeHostEntry with real tools', { skip }, () => {
       assert.equal(cfg.psFormat, 'x');
       const again = await removeHostEntry('docker', reg.host, { env });
       assert.equal(again.erasedFrom, 'pass', 'nothing left to erase is not an error');
-    } finally { await reg.stop(); }
+    } finally {
+      await reg.stop();
+    }
   });
 
   it('a file that does not parse is never written', async () => {
@@ -48,7 +57,10 @@ describe('removeHostEntry with real tools', { skip }, () => {
     const env = toolEnv(dir);
     const file = join(env.DOCKER_CONFIG!, 'config.json');
     writeFileSync(file, '{ "auths": ');
-    await assert.rejects(removeHostEntry('docker', 'x.example', { env }), (e: { category?: string }) => e.category === 'config');
+    await assert.rejects(
+      removeHostEntry('docker', 'x.example', { env }),
+      (e: { category?: string }) => e.category === 'config',
+    );
     assert.equal(readFileSync(file, 'utf8'), '{ "auths": ');
   });
 });

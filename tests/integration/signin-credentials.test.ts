@@ -27,10 +27,30 @@ const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/dev-phone`;
 const MFA_CODE = '123456';
 const PASSWORD = 'fake-ecr-password-for-tests';
 
-const AWS_VARS = ['HOME', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC',
-  'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+const AWS_VARS = [
+  'HOME',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_ECR_PUBLIC',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_SSO',
+  'AWS_ENDPOINT_URL_SSO_OIDC',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
 const savedEnv = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
 
 let home = '';
@@ -48,7 +68,12 @@ const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString()
 function source(extra: TokenSourceOptions = {}) {
   return createTokenSource({ env: process.env, requestTimeoutMs: 5000, ...extra });
 }
-const req = (profile: string, ecr: EcrEmulator, region = 'eu-west-1'): TokenRequest => ({ kind: 'private', region, profile, apiEndpoint: ecr.url });
+const req = (profile: string, ecr: EcrEmulator, region = 'eu-west-1'): TokenRequest => ({
+  kind: 'private',
+  region,
+  profile,
+  apiEndpoint: ecr.url,
+});
 
 async function failure(p: Promise<unknown>): Promise<KeeperError> {
   try {
@@ -80,15 +105,26 @@ before(async () => {
     roles: {
       [`arn:aws:iam::${ACCOUNT}:role/first`]: { issue: ROLE1, trusted: [BASE.accessKeyId] },
       [`arn:aws:iam::${ACCOUNT}:role/second`]: { issue: ROLE2, trusted: [ROLE1.accessKeyId] },
-      [`arn:aws:iam::${ACCOUNT}:role/mfa`]: { issue: MFA, trusted: [BASE.accessKeyId], mfa: { serial: MFA_SERIAL, code: MFA_CODE } },
+      [`arn:aws:iam::${ACCOUNT}:role/mfa`]: {
+        issue: MFA,
+        trusted: [BASE.accessKeyId],
+        mfa: { serial: MFA_SERIAL, code: MFA_CODE },
+      },
       [`arn:aws:iam::${ACCOUNT}:role/web`]: { issue: WEB, webIdentityToken: 'fake-oidc-jwt-for-tests' },
     },
   });
   sso = await startSsoEmulator({
     tokens: { 'fake-sso-access-token': [{ accountId: ACCOUNT, roleName: 'EcrPull', issue: SSO }] },
   });
-  const ecr = (keys: { accessKeyId: string; secretAccessKey: string }) => startEcrEmulator({ ...keys, accountId: ACCOUNT, password: PASSWORD });
-  [ecrBase, ecrChain, ecrMfa, ecrSso, ecrWeb] = await Promise.all([ecr(BASE), ecr(ROLE2), ecr(MFA), ecr(SSO), ecr(WEB)]);
+  const ecr = (keys: { accessKeyId: string; secretAccessKey: string }) =>
+    startEcrEmulator({ ...keys, accountId: ACCOUNT, password: PASSWORD });
+  [ecrBase, ecrChain, ecrMfa, ecrSso, ecrWeb] = await Promise.all([
+    ecr(BASE),
+    ecr(ROLE2),
+    ecr(MFA),
+    ecr(SSO),
+    ecr(WEB),
+  ]);
   process.env.AWS_ENDPOINT_URL_STS = sts.url;
   process.env.AWS_ENDPOINT_URL_SSO = sso.url;
   process.env.AWS_ENDPOINT_URL_SSO_OIDC = sso.url;
@@ -96,38 +132,117 @@ before(async () => {
   const aws = join(home, '.aws');
   mkdirSync(join(aws, 'sso', 'cache'), { recursive: true });
   writeFileSync(join(home, 'web-token'), 'fake-oidc-jwt-for-tests');
-  writeFileSync(join(home, 'creds.cjs'), `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(BASE.accessKeyId)}, SecretAccessKey: ${JSON.stringify(BASE.secretAccessKey)} }));\n`);
-  writeFileSync(join(aws, 'credentials'), `[base]\naws_access_key_id = ${BASE.accessKeyId}\naws_secret_access_key = ${BASE.secretAccessKey}\n`);
-  writeFileSync(join(aws, 'config'), [
-    '[profile base]', 'region = eu-west-1',
-    '[profile role1]', `role_arn = arn:aws:iam::${ACCOUNT}:role/first`, 'source_profile = base',
-    '[profile chain]', `role_arn = arn:aws:iam::${ACCOUNT}:role/second`, 'source_profile = role1', 'region = eu-west-1',
-    '[profile mfa]', `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`, 'source_profile = base', `mfa_serial = ${MFA_SERIAL}`, 'duration_seconds = 43200',
-    '[profile denied]', `role_arn = arn:aws:iam::${ACCOUNT}:role/nope`, 'source_profile = base',
-    '[profile proc]', `credential_process = "${process.execPath}" "${join(home, 'creds.cjs')}"`,
-    '[profile proc-broken]', `credential_process = "${process.execPath}" -e "process.exit(3)"`,
-    '[profile web]', `role_arn = arn:aws:iam::${ACCOUNT}:role/web`, `web_identity_token_file = ${join(home, 'web-token')}`,
-    // The ECR endpoint comes from the profile's services section (endpoint_url), not from the request.
-    '[profile sso]', 'sso_session = corp', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull', 'region = eu-west-1', 'services = local-ecr',
-    '[services local-ecr]', 'ecr =', `  endpoint_url = ${ecrSso.url}`,
-    '[sso-session corp]', 'sso_start_url = https://corp.example.awsapps.com/start', 'sso_region = us-east-1', 'sso_registration_scopes = sso:account:access',
-    '[profile sso-legacy]', 'sso_start_url = https://legacy.example.awsapps.com/start', 'sso_region = us-east-1', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull',
-    '[profile sso-expired]', 'sso_session = stale', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull',
-    '[sso-session stale]', 'sso_start_url = https://stale.example.awsapps.com/start', 'sso_region = us-east-1',
-    '[profile sso-refreshable]', 'sso_session = refreshable', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull',
-    '[sso-session refreshable]', 'sso_start_url = https://refresh.example.awsapps.com/start', 'sso_region = us-east-1',
-    '[profile sso-never]', 'sso_session = never', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull',
-    '[sso-session never]', 'sso_start_url = https://never.example.awsapps.com/start', 'sso_region = us-east-1',
-    '[profile sso-noaccess]', 'sso_session = corp', 'sso_account_id = 999988887777', 'sso_role_name = Admin',
-    '',
-  ].join('\n'));
-  const cache = (id: string, body: Record<string, unknown>) => writeFileSync(join(aws, 'sso', 'cache', `${sha1(id)}.json`), JSON.stringify(body));
-  cache('corp', { startUrl: 'https://corp.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fake-sso-access-token', expiresAt: inHours(8) });
-  cache('https://legacy.example.awsapps.com/start', { startUrl: 'https://legacy.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fake-sso-access-token', expiresAt: inHours(8) });
-  cache('stale', { startUrl: 'https://stale.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fake-sso-access-token', expiresAt: inHours(-1) });
+  writeFileSync(
+    join(home, 'creds.cjs'),
+    `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(BASE.accessKeyId)}, SecretAccessKey: ${JSON.stringify(BASE.secretAccessKey)} }));\n`,
+  );
+  writeFileSync(
+    join(aws, 'credentials'),
+    `[base]\naws_access_key_id = ${BASE.accessKeyId}\naws_secret_access_key = ${BASE.secretAccessKey}\n`,
+  );
+  writeFileSync(
+    join(aws, 'config'),
+    [
+      '[profile base]',
+      'region = eu-west-1',
+      '[profile role1]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/first`,
+      'source_profile = base',
+      '[profile chain]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/second`,
+      'source_profile = role1',
+      'region = eu-west-1',
+      '[profile mfa]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`,
+      'source_profile = base',
+      `mfa_serial = ${MFA_SERIAL}`,
+      'duration_seconds = 43200',
+      '[profile denied]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/nope`,
+      'source_profile = base',
+      '[profile proc]',
+      `credential_process = "${process.execPath}" "${join(home, 'creds.cjs')}"`,
+      '[profile proc-broken]',
+      `credential_process = "${process.execPath}" -e "process.exit(3)"`,
+      '[profile web]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/web`,
+      `web_identity_token_file = ${join(home, 'web-token')}`,
+      // The ECR endpoint comes from the profile's services section (endpoint_url), not from the request.
+      '[profile sso]',
+      'sso_session = corp',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      'region = eu-west-1',
+      'services = local-ecr',
+      '[services local-ecr]',
+      'ecr =',
+      `  endpoint_url = ${ecrSso.url}`,
+      '[sso-session corp]',
+      'sso_start_url = https://corp.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      'sso_registration_scopes = sso:account:access',
+      '[profile sso-legacy]',
+      'sso_start_url = https://legacy.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      '[profile sso-expired]',
+      'sso_session = stale',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      '[sso-session stale]',
+      'sso_start_url = https://stale.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '[profile sso-refreshable]',
+      'sso_session = refreshable',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      '[sso-session refreshable]',
+      'sso_start_url = https://refresh.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '[profile sso-never]',
+      'sso_session = never',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      '[sso-session never]',
+      'sso_start_url = https://never.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '[profile sso-noaccess]',
+      'sso_session = corp',
+      'sso_account_id = 999988887777',
+      'sso_role_name = Admin',
+      '',
+    ].join('\n'),
+  );
+  const cache = (id: string, body: Record<string, unknown>) =>
+    writeFileSync(join(aws, 'sso', 'cache', `${sha1(id)}.json`), JSON.stringify(body));
+  cache('corp', {
+    startUrl: 'https://corp.example.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: 'fake-sso-access-token',
+    expiresAt: inHours(8),
+  });
+  cache('https://legacy.example.awsapps.com/start', {
+    startUrl: 'https://legacy.example.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: 'fake-sso-access-token',
+    expiresAt: inHours(8),
+  });
+  cache('stale', {
+    startUrl: 'https://stale.example.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: 'fake-sso-access-token',
+    expiresAt: inHours(-1),
+  });
   cache('refreshable', {
-    startUrl: 'https://refresh.example.awsapps.com/start', region: 'us-east-1', accessToken: 'fake-sso-access-token', expiresAt: inHours(-1),
-    clientId: 'fake-client-id', clientSecret: 'fake-client-secret', refreshToken: 'fake-refresh-token', registrationExpiresAt: inHours(24 * 30),
+    startUrl: 'https://refresh.example.awsapps.com/start',
+    region: 'us-east-1',
+    accessToken: 'fake-sso-access-token',
+    expiresAt: inHours(-1),
+    clientId: 'fake-client-id',
+    clientSecret: 'fake-client-secret',
+    refreshToken: 'fake-refresh-token',
+    registrationExpiresAt: inHours(24 * 30),
   });
 });
 
@@ -157,11 +272,17 @@ describe('profiles resolved by the real SDK against STS / SSO / ECR emulators', 
   it('a role chain: static keys -> role -> role', async () => {
     const t = await source().get(req('chain', ecrChain));
     assert.equal(t.password, PASSWORD);
-    assert.deepEqual(sts.calls.map((c) => [c.action, c.roleArn.split('/').pop(), c.accessKeyId, c.outcome]), [
-      ['AssumeRole', 'first', BASE.accessKeyId, 'ok'],
-      ['AssumeRole', 'second', ROLE1.accessKeyId, 'ok'],
-    ]);
-    assert.deepEqual(ecrChain.calls.map((c) => [c.accessKeyId, c.region]), [[ROLE2.accessKeyId, 'eu-west-1']]);
+    assert.deepEqual(
+      sts.calls.map((c) => [c.action, c.roleArn.split('/').pop(), c.accessKeyId, c.outcome]),
+      [
+        ['AssumeRole', 'first', BASE.accessKeyId, 'ok'],
+        ['AssumeRole', 'second', ROLE1.accessKeyId, 'ok'],
+      ],
+    );
+    assert.deepEqual(
+      ecrChain.calls.map((c) => [c.accessKeyId, c.region]),
+      [[ROLE2.accessKeyId, 'eu-west-1']],
+    );
   });
 
   it('a role the identity may not assume is access-denied naming sts:AssumeRole', async () => {
@@ -182,15 +303,24 @@ describe('profiles resolved by the real SDK against STS / SSO / ECR emulators', 
 
   it('web identity (AssumeRoleWithWebIdentity)', async () => {
     assert.equal((await source().get(req('web', ecrWeb))).password, PASSWORD);
-    assert.deepEqual(sts.calls.map((c) => c.action), ['AssumeRoleWithWebIdentity']);
+    assert.deepEqual(
+      sts.calls.map((c) => c.action),
+      ['AssumeRoleWithWebIdentity'],
+    );
     assert.equal(ecrWeb.calls[0]?.accessKeyId, WEB.accessKeyId);
   });
 
   it('SSO (sso_session) with a valid cached token: GetRoleCredentials, then ECR via the profile endpoint_url', async () => {
     const t = await source().get({ kind: 'private', region: 'eu-west-1', profile: 'sso' });
     assert.equal(t.password, PASSWORD);
-    assert.deepEqual(sso.calls.map((c) => [c.op, c.accountId, c.roleName, c.status]), [['GetRoleCredentials', ACCOUNT, 'EcrPull', 200]]);
-    assert.deepEqual(ecrSso.calls.map((c) => c.accessKeyId), [SSO.accessKeyId]);
+    assert.deepEqual(
+      sso.calls.map((c) => [c.op, c.accountId, c.roleName, c.status]),
+      [['GetRoleCredentials', ACCOUNT, 'EcrPull', 200]],
+    );
+    assert.deepEqual(
+      ecrSso.calls.map((c) => c.accessKeyId),
+      [SSO.accessKeyId],
+    );
   });
 
   it('SSO (legacy sso_start_url form) with a valid cached token', async () => {
@@ -210,7 +340,11 @@ describe('profiles resolved by the real SDK against STS / SSO / ECR emulators', 
   it('SSO with an expired token whose refresh is refused: signin-required, no GetRoleCredentials, no ECR', async () => {
     const k = await failure(source().get(req('sso-refreshable', ecrSso)));
     assert.equal(k.category, 'signin-required');
-    assert.deepEqual(sso.calls.map((c) => c.op), ['CreateToken'], 'only the refresh the AWS CLI would try too');
+    assert.deepEqual(
+      sso.calls.map((c) => c.op),
+      ['CreateToken'],
+      'only the refresh the AWS CLI would try too',
+    );
     assert.equal(allCalls(), 0);
   });
 
@@ -231,7 +365,10 @@ describe('profiles resolved by the real SDK against STS / SSO / ECR emulators', 
   it('a profile that does not exist names the files searched', async () => {
     const k = await failure(source().get(req('nope', ecrBase)));
     assert.equal(k.category, 'profile-not-found');
-    assert.ok(k.message.includes(join(home, '.aws', 'config')) && k.message.includes(join(home, '.aws', 'credentials')), k.message);
+    assert.ok(
+      k.message.includes(join(home, '.aws', 'config')) && k.message.includes(join(home, '.aws', 'credentials')),
+      k.message,
+    );
     assert.equal(allCalls() + sts.calls.length, 0);
   });
 });
@@ -252,7 +389,10 @@ describe('MFA', () => {
     const t = await source({ mfaPrompt: prompt }).get(req('mfa', ecrMfa));
     assert.equal(t.password, PASSWORD);
     assert.deepEqual(asked, [{ profile: 'mfa', mfaSerial: MFA_SERIAL }]);
-    assert.deepEqual(sts.calls.map((c) => [c.serialNumber, c.tokenCode, c.durationSeconds, c.outcome]), [[MFA_SERIAL, MFA_CODE, 43200, 'ok']]);
+    assert.deepEqual(
+      sts.calls.map((c) => [c.serialNumber, c.tokenCode, c.durationSeconds, c.outcome]),
+      [[MFA_SERIAL, MFA_CODE, 43200, 'ok']],
+    );
     assert.equal(ecrMfa.calls[0]?.accessKeyId, MFA.accessKeyId);
   });
 
@@ -277,7 +417,9 @@ describe('MFA', () => {
   it('no terminal: signin-required at once, no hang, no STS call', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: false });
     const started = Date.now();
-    const k = await failure(source({ mfaPrompt: terminalMfaPrompt({ input, output: new PassThrough() }) }).get(req('mfa', ecrMfa)));
+    const k = await failure(
+      source({ mfaPrompt: terminalMfaPrompt({ input, output: new PassThrough() }) }).get(req('mfa', ecrMfa)),
+    );
     assert.equal(k.category, 'signin-required');
     assert.match(k.message, /no terminal/);
     assert.ok(Date.now() - started < 3000, 'failed fast');
@@ -290,7 +432,9 @@ describe('MFA', () => {
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const output = new PassThrough();
     let shown = '';
-    output.on('data', (d: Buffer) => { shown += d.toString(); });
+    output.on('data', (d: Buffer) => {
+      shown += d.toString();
+    });
     const s = source({ mfaPrompt: terminalMfaPrompt({ input, output }) });
     const p = s.get(req('mfa', ecrMfa));
     // Answer once the question is on screen, as a person would.
@@ -305,7 +449,10 @@ describe('MFA', () => {
     const s = source({ mfaPrompt: prompt });
     await s.get(req('mfa', ecrMfa), { force: true });
     await s.get(req('mfa', ecrMfa), { force: true });
-    await Promise.all([s.get(req('mfa', ecrMfa, 'us-west-2'), { force: true }), s.get(req('mfa', ecrMfa), { force: true })]);
+    await Promise.all([
+      s.get(req('mfa', ecrMfa, 'us-west-2'), { force: true }),
+      s.get(req('mfa', ecrMfa), { force: true }),
+    ]);
     assert.equal(asked.length, 1);
     assert.equal(sts.calls.length, 1);
     assert.equal(ecrMfa.calls.length, 4);

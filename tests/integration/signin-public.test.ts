@@ -32,7 +32,10 @@ describe('ECR Public login with the real docker CLI', { skip }, () => {
     // ECR Public tokens have their own lifetime; three hours here tells it apart from ECR's twelve.
     emu = await startEcrEmulator({ ...KEYS, password: reg.password, tokenLifetimeSeconds: 3 * 3600 });
     writeFileSync(join(dir, 'config'), '[profile pub]\nregion = eu-west-1\n');
-    writeFileSync(join(dir, 'credentials'), `[pub]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\n`);
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[pub]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\n`,
+    );
     env = {
       ...toolEnv(join(dir, 'tools'), reg.registriesConf),
       AWS_CONFIG_FILE: join(dir, 'config'),
@@ -43,7 +46,9 @@ describe('ECR Public login with the real docker CLI', { skip }, () => {
     };
     // A config.json that already holds an entry and no credsStore: docker keeps its plaintext file
     // store (an empty one would make docker pick `pass` where it is installed).
-    dockerConfig = seedDockerConfig(env, { auths: { 'unrelated.example': { auth: Buffer.from('someone:theirs').toString('base64') } } });
+    dockerConfig = seedDockerConfig(env, {
+      auths: { 'unrelated.example': { auth: Buffer.from('someone:theirs').toString('base64') } },
+    });
   });
 
   after(async () => {
@@ -68,13 +73,20 @@ describe('ECR Public login with the real docker CLI', { skip }, () => {
     const snap = await keeper.refresh('public');
     assert.equal(snap.error, null, JSON.stringify(snap.error));
     assert.equal(snap.host, reg.host);
-    assert.deepEqual(emu.calls.map((c) => [c.target, c.region, c.accessKeyId]), [['SpencerFrontendService.GetAuthorizationToken', 'us-east-1', KEYS.accessKeyId]]);
+    assert.deepEqual(
+      emu.calls.map((c) => [c.target, c.region, c.accessKeyId]),
+      [['SpencerFrontendService.GetAuthorizationToken', 'us-east-1', KEYS.accessKeyId]],
+    );
     const hoursLeft = (Date.parse(snap.expiresAt!) - Date.now()) / 3600_000;
     assert.ok(hoursLeft > 2.9 && hoursLeft <= 3, `the ECR Public token's own expiry, got ${hoursLeft} h`);
 
     const cfg = JSON.parse(readFileSync(dockerConfig, 'utf8')) as { auths: Record<string, { auth?: string }> };
     assert.equal(Buffer.from(cfg.auths[reg.host].auth!, 'base64').toString(), `AWS:${reg.password}`);
-    assert.equal(cfg.auths['unrelated.example']?.auth, Buffer.from('someone:theirs').toString('base64'), 'other entries kept');
+    assert.equal(
+      cfg.auths['unrelated.example']?.auth,
+      Buffer.from('someone:theirs').toString('base64'),
+      'other entries kept',
+    );
     // The password never shows in what the keeper reports.
     assert.ok(!JSON.stringify(keeper.snapshot()).includes(reg.password));
     assert.ok(!JSON.stringify(keeper.activity()).includes(reg.password));

@@ -30,8 +30,24 @@ const MFA = { accessKeyId: 'ASIAMFAROLEEXAMPLE03', secretAccessKey: 'fakeMfaRole
 const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/dev-phone`;
 const PASSWORD = 'fake-ecr-password-for-tests';
 
-const VARS = ['HOME', 'PATH', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
+const VARS = [
+  'HOME',
+  'PATH',
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_SSO',
+  'AWS_ENDPOINT_URL_SSO_OIDC',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+];
 const saved = new Map(VARS.map((k) => [k, process.env[k]]));
 
 let home = '';
@@ -42,7 +58,6 @@ let ecrSso: EcrEmulator;
 let ecrMfa: EcrEmulator;
 let tokenFile = '';
 
-
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'ek-signin-'));
   bin = join(home, 'bin');
@@ -51,7 +66,9 @@ before(async () => {
   for (const k of VARS) if (k !== 'PATH') delete process.env[k];
   process.env.HOME = home;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  sso = await startSsoEmulator({ tokens: { 'fresh-sso-access-token': [{ accountId: ACCOUNT, roleName: 'EcrPull', issue: SSO }] } });
+  sso = await startSsoEmulator({
+    tokens: { 'fresh-sso-access-token': [{ accountId: ACCOUNT, roleName: 'EcrPull', issue: SSO }] },
+  });
   sts = await startStsEmulator({
     accountId: ACCOUNT,
     principals: { [BASE.accessKeyId]: BASE.secretAccessKey },
@@ -63,14 +80,30 @@ before(async () => {
   process.env.AWS_ENDPOINT_URL_SSO = sso.url;
   process.env.AWS_ENDPOINT_URL_SSO_OIDC = sso.url;
   process.env.AWS_ENDPOINT_URL_STS = sts.url;
-  writeFileSync(join(home, '.aws', 'credentials'), `[base]\naws_access_key_id = ${BASE.accessKeyId}\naws_secret_access_key = ${BASE.secretAccessKey}\n`);
-  writeFileSync(join(home, '.aws', 'config'), [
-    '[profile dev-sso]', 'sso_session = corp', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull', 'region = eu-west-1',
-    '[sso-session corp]', 'sso_start_url = https://corp.example.awsapps.com/start', 'sso_region = us-east-1',
-    '[profile mfa]', `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`, 'source_profile = base', `mfa_serial = ${MFA_SERIAL}`,
-    '[profile base]', 'region = eu-west-1',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(home, '.aws', 'credentials'),
+    `[base]\naws_access_key_id = ${BASE.accessKeyId}\naws_secret_access_key = ${BASE.secretAccessKey}\n`,
+  );
+  writeFileSync(
+    join(home, '.aws', 'config'),
+    [
+      '[profile dev-sso]',
+      'sso_session = corp',
+      `sso_account_id = ${ACCOUNT}`,
+      'sso_role_name = EcrPull',
+      'region = eu-west-1',
+      '[sso-session corp]',
+      'sso_start_url = https://corp.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '[profile mfa]',
+      `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`,
+      'source_profile = base',
+      `mfa_serial = ${MFA_SERIAL}`,
+      '[profile base]',
+      'region = eu-west-1',
+      '',
+    ].join('\n'),
+  );
   ({ tokenFile } = writeFakeAwsCli(home, bin));
 });
 
@@ -103,7 +136,12 @@ function makeKeeper(opts: { env?: NodeJS.ProcessEnv; mfaPrompt?: MfaPrompt } = {
   const logins: { host: string; password: string }[] = [];
   // The docker side is covered elsewhere (signin-public, login tests); here what matters is which
   // credentials reached ECR, so the login is a recording stand-in.
-  const login: LoginProvider = { login(r) { logins.push({ host: r.host, password: r.password }); return Promise.resolve({ warnings: [] }); } };
+  const login: LoginProvider = {
+    login(r) {
+      logins.push({ host: r.host, password: r.password });
+      return Promise.resolve({ warnings: [] });
+    },
+  };
   const keeper = new Keeper({
     settings: opened.repo,
     state: opened.state,
@@ -118,21 +156,59 @@ function makeKeeper(opts: { env?: NodeJS.ProcessEnv; mfaPrompt?: MfaPrompt } = {
 describe('AWS SSO sign-in', () => {
   it('expired SSO: signin-required with the command; signIn runs aws sso login and refreshes that profile only', async () => {
     const { keeper, logins } = makeKeeper();
-    keeper.addRegistry({ name: 'eu', region: 'eu-west-1', accountId: ACCOUNT, profile: 'dev-sso', apiEndpoint: ecrSso.url });
-    keeper.addRegistry({ name: 'us', region: 'us-east-1', accountId: ACCOUNT, profile: 'dev-sso', apiEndpoint: ecrSso.url });
-    keeper.addRegistry({ name: 'other', region: 'eu-west-1', accountId: '999988887777', profile: 'mfa', apiEndpoint: ecrMfa.url, enabled: false });
+    keeper.addRegistry({
+      name: 'eu',
+      region: 'eu-west-1',
+      accountId: ACCOUNT,
+      profile: 'dev-sso',
+      apiEndpoint: ecrSso.url,
+    });
+    keeper.addRegistry({
+      name: 'us',
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      profile: 'dev-sso',
+      apiEndpoint: ecrSso.url,
+    });
+    keeper.addRegistry({
+      name: 'other',
+      region: 'eu-west-1',
+      accountId: '999988887777',
+      profile: 'mfa',
+      apiEndpoint: ecrMfa.url,
+      enabled: false,
+    });
     const before = await keeper.refreshAll();
-    assert.deepEqual(before.map((r) => r.state), ['signin-required', 'signin-required']);
+    assert.deepEqual(
+      before.map((r) => r.state),
+      ['signin-required', 'signin-required'],
+    );
     assert.equal(before[0].error?.fix, 'Run: aws sso login --profile dev-sso');
     assert.equal(sso.calls.length + ecrSso.calls.length, 0, 'no API call while signed out');
 
     const after = await keeper.signIn('dev-sso');
     // Ten-minute emulator tokens count as 'expiring'; what matters is a fresh login and no error.
-    assert.deepEqual(after.map((r) => [r.name, r.error, Boolean(r.expiresAt)]), [['eu', null, true], ['us', null, true]]);
+    assert.deepEqual(
+      after.map((r) => [r.name, r.error, Boolean(r.expiresAt)]),
+      [
+        ['eu', null, true],
+        ['us', null, true],
+      ],
+    );
     assert.equal(readFileSync(join(home, 'aws-calls.log'), 'utf8').trim(), 'sso login --profile dev-sso');
-    assert.equal(sso.calls.filter((c) => c.op === 'GetRoleCredentials').length, 1, 'one role-credentials call serves both regions');
-    assert.deepEqual(ecrSso.calls.map((c) => [c.region, c.accessKeyId]).sort(), [['eu-west-1', SSO.accessKeyId], ['us-east-1', SSO.accessKeyId]]);
-    assert.deepEqual(logins.map((l) => l.host).sort(), [`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`, `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`]);
+    assert.equal(
+      sso.calls.filter((c) => c.op === 'GetRoleCredentials').length,
+      1,
+      'one role-credentials call serves both regions',
+    );
+    assert.deepEqual(ecrSso.calls.map((c) => [c.region, c.accessKeyId]).sort(), [
+      ['eu-west-1', SSO.accessKeyId],
+      ['us-east-1', SSO.accessKeyId],
+    ]);
+    assert.deepEqual(logins.map((l) => l.host).sort(), [
+      `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+    ]);
     assert.ok(keeper.activity().some((a) => /Signed in to AWS SSO for profile dev-sso/.test(a.message)));
   });
 
@@ -149,14 +225,26 @@ describe('AWS SSO sign-in', () => {
   });
 
   it('sign-in to a profile that is not SSO, or does not exist, is refused before running anything', async () => {
-    await assert.rejects(runSsoLogin('mfa', { env: env() }), (e: unknown) => e instanceof KeeperError && e.category === 'invalid-input' && /MFA/.test(e.fix));
-    await assert.rejects(runSsoLogin('ghost', { env: env() }), (e: unknown) => e instanceof KeeperError && e.category === 'profile-not-found');
-    await assert.rejects(runSsoLogin('--debug', { env: env() }), (e: unknown) => e instanceof KeeperError && e.category === 'invalid-input');
+    await assert.rejects(
+      runSsoLogin('mfa', { env: env() }),
+      (e: unknown) => e instanceof KeeperError && e.category === 'invalid-input' && /MFA/.test(e.fix),
+    );
+    await assert.rejects(
+      runSsoLogin('ghost', { env: env() }),
+      (e: unknown) => e instanceof KeeperError && e.category === 'profile-not-found',
+    );
+    await assert.rejects(
+      runSsoLogin('--debug', { env: env() }),
+      (e: unknown) => e instanceof KeeperError && e.category === 'invalid-input',
+    );
     assert.equal(existsSync(join(home, 'aws-calls.log')), false);
   });
 
   it('a missing AWS CLI is tool-missing', async () => {
-    await assert.rejects(detectAwsCli({ env: env(), awsPath: join(home, 'no-such-aws') }), (e: unknown) => e instanceof KeeperError && e.category === 'tool-missing' && /Install AWS CLI v2/.test(e.fix));
+    await assert.rejects(
+      detectAwsCli({ env: env(), awsPath: join(home, 'no-such-aws') }),
+      (e: unknown) => e instanceof KeeperError && e.category === 'tool-missing' && /Install AWS CLI v2/.test(e.fix),
+    );
   });
 
   const realAws = which('aws');
@@ -175,7 +263,12 @@ describe('AWS SSO sign-in', () => {
 describe('MFA through the keeper', () => {
   it('the prompt is asked once for three refreshes (credentials reused, in memory)', async () => {
     let asked = 0;
-    const { keeper } = makeKeeper({ mfaPrompt: () => { asked += 1; return Promise.resolve('246810'); } });
+    const { keeper } = makeKeeper({
+      mfaPrompt: () => {
+        asked += 1;
+        return Promise.resolve('246810');
+      },
+    });
     keeper.addRegistry({ name: 'm', region: 'eu-west-1', accountId: ACCOUNT, profile: 'mfa', apiEndpoint: ecrMfa.url });
     for (let i = 0; i < 3; i++) assert.equal((await keeper.refresh('m')).error, null);
     assert.equal(asked, 1);
@@ -184,10 +277,18 @@ describe('MFA through the keeper', () => {
   });
 });
 
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv, opts: { untilOutput?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function cli(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv,
+  opts: { untilOutput?: RegExp } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'ecr-keeper.ts'), ...args], { cwd: ROOT, env: extraEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'ecr-keeper.ts'), ...args], {
+      cwd: ROOT,
+      env: extraEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -199,16 +300,28 @@ function cli(args: string[], extraEnv: NodeJS.ProcessEnv, opts: { untilOutput?: 
       stopping = true;
       setTimeout(() => child.kill('SIGTERM'), 500);
     };
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); check(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); check(); });
-    child.on('close', (code) => { clearTimeout(kill); resolve({ code, stdout, stderr, ms: Date.now() - started }); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      check();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
   });
 }
 
 describe('the CLI without a terminal', () => {
   it('login of an MFA registry fails fast with signin-required; watch logs it and keeps running', async () => {
     const e = env({ ECR_KEEPER_CONFIG_DIR: mkdtempSync(join(home, 'cli-')) });
-    const add = await cli(['add', 'm', '--region', 'eu-west-1', '--account', ACCOUNT, '--profile', 'mfa', '--api-endpoint', ecrMfa.url], e);
+    const add = await cli(
+      ['add', 'm', '--region', 'eu-west-1', '--account', ACCOUNT, '--profile', 'mfa', '--api-endpoint', ecrMfa.url],
+      e,
+    );
     assert.equal(add.code, 0, add.stderr);
     const login = await cli(['login', 'm'], e);
     assert.equal(login.code, 1);
@@ -222,7 +335,7 @@ describe('the CLI without a terminal', () => {
     assert.equal(watch.code, 0, 'stopped cleanly by SIGTERM, not stuck on a prompt');
   });
 
-  it('signin PROFILE runs aws sso login and reports the profile\'s registries', async () => {
+  it("signin PROFILE runs aws sso login and reports the profile's registries", async () => {
     const e = env({ ECR_KEEPER_CONFIG_DIR: mkdtempSync(join(home, 'cli-')) });
     const r = await cli(['signin', 'dev-sso'], e);
     assert.equal(r.code, 0, r.stderr);

@@ -11,7 +11,8 @@ import { detectStore } from '../../src/core/cred-stores';
 import { createLoginRunner as createRunner, type LoginRunnerOptions } from '../../src/core/login';
 
 /** The runner as the engine wires it: hosts follow the store `storage use` chose. */
-const createLoginRunner = (o: LoginRunnerOptions) => createRunner({ ...o, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
+const createLoginRunner = (o: LoginRunnerOptions) =>
+  createRunner({ ...o, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
 import { storeMappingFor, undo, useStore } from '../../src/core/storage-migration';
 import type { KeeperError } from '../../src/core/errors';
 import { main } from '../../src/cli/ecr-keeper';
@@ -47,7 +48,6 @@ const UNRELATED = {
   someFutureKey: { nested: [1, 'two'] },
 };
 
-
 /** A private, empty GNUPGHOME and PASSWORD_STORE_DIR in `dir` (toolEnv points at them). */
 function gpgEnv(dir: string, registriesConf?: string): NodeJS.ProcessEnv {
   const env = toolEnv(dir, registriesConf);
@@ -62,8 +62,12 @@ function tempDir(): string {
 }
 
 function otherKeys(cfg: Record<string, unknown>, hosts: string[]) {
-  const { auths, credHelpers, ...rest } = cfg as { auths?: Record<string, unknown>; credHelpers?: Record<string, unknown> };
-  const drop = (m: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => !hosts.includes(k)));
+  const { auths, credHelpers, ...rest } = cfg as {
+    auths?: Record<string, unknown>;
+    credHelpers?: Record<string, unknown>;
+  };
+  const drop = (m: Record<string, unknown> | undefined) =>
+    Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => !hosts.includes(k)));
   return { rest, auths: drop(auths), credHelpers: drop(credHelpers) };
 }
 
@@ -82,7 +86,10 @@ after(async () => {
 describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip }, () => {
   test('a store that does not work is refused with its reason and nothing changes', async () => {
     const env = gpgEnv(tempDir());
-    const file = seedDockerConfig(env, { ...UNRELATED, auths: { ...UNRELATED.auths, [registries[0].host]: { auth: fakeAuth('AWS') } } });
+    const file = seedDockerConfig(env, {
+      ...UNRELATED,
+      auths: { ...UNRELATED.auths, [registries[0].host]: { auth: fakeAuth('AWS') } },
+    });
     const bytes = readFileSync(file);
     const relogin = () => Promise.reject(new assert.AssertionError({ message: 'must not log in' }));
 
@@ -90,15 +97,22 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const uninit = await detectStore('pass', { env });
     assert.equal(uninit.works, false);
     assert.match(uninit.reason!, /no initialised password store/);
-    await assert.rejects(useStore('pass', [registries[0].host], { env, relogin }), (e: KeeperError) =>
-      e.category === 'credential-store' && /no initialised password store/.test(e.message) && /Nothing was changed/.test(e.fix));
+    await assert.rejects(
+      useStore('pass', [registries[0].host], { env, relogin }),
+      (e: KeeperError) =>
+        e.category === 'credential-store' &&
+        /no initialised password store/.test(e.message) &&
+        /Nothing was changed/.test(e.fix),
+    );
     assert.ok(readFileSync(file).equals(bytes), 'file bytes identical');
 
     // 2. A store initialised for a gpg key this machine does not have.
     mkdirSync(env.PASSWORD_STORE_DIR!, { recursive: true });
     writeFileSync(join(env.PASSWORD_STORE_DIR!, '.gpg-id'), '0123456789ABCDEF0123456789ABCDEF01234567\n');
-    await assert.rejects(useStore('pass', [registries[0].host], { env, relogin }), (e: KeeperError) =>
-      e.category === 'credential-store' && /gpg has no key/.test(e.message));
+    await assert.rejects(
+      useStore('pass', [registries[0].host], { env, relogin }),
+      (e: KeeperError) => e.category === 'credential-store' && /gpg has no key/.test(e.message),
+    );
     assert.ok(readFileSync(file).equals(bytes), 'file bytes identical');
     assert.deepEqual(readdirSync(env.DOCKER_CONFIG!), ['config.json'], 'no backup or record left');
   });
@@ -112,7 +126,8 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const managed = registries.slice(0, 3);
     const hosts = managed.map((r) => r.host);
     // Start from plain text, as `docker login` leaves it.
-    for (const r of managed) await runner.login({ tool: 'docker', host: r.host, username: r.username, password: r.password });
+    for (const r of managed)
+      await runner.login({ tool: 'docker', host: r.host, username: r.username, password: r.password });
     const original = readFileSync(file);
     const originalCfg = JSON.parse(original.toString('utf8')) as DockerConfig;
     for (const h of hosts) assert.ok(originalCfg.auths![h]?.auth, 'plain text before');
@@ -122,23 +137,28 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
       env,
       relogin: async (hs) => {
         relogged.push(hs);
-        return Promise.all(hs.map(async (host) => {
-          const reg = managed.find((r) => r.host === host)!;
-          try {
-            const out = await runner.login({ tool: 'docker', host, username: reg.username, password: reg.password });
-            assert.equal(out.warnings.length, 0, 'no "stored unencrypted" warning any more');
-            return { host, ok: true };
-          } catch (err) {
-            return { host, ok: false, error: (err as Error).message };
-          }
-        }));
+        return Promise.all(
+          hs.map(async (host) => {
+            const reg = managed.find((r) => r.host === host)!;
+            try {
+              const out = await runner.login({ tool: 'docker', host, username: reg.username, password: reg.password });
+              assert.equal(out.warnings.length, 0, 'no "stored unencrypted" warning any more');
+              return { host, ok: true };
+            } catch (err) {
+              return { host, ok: false, error: (err as Error).message };
+            }
+          }),
+        );
       },
     });
     assert.deepEqual(res.hosts, hosts);
     assert.deepEqual(relogged, [hosts]);
 
     const text = readFileSync(file, 'utf8');
-    assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')) && !text.includes(PASSWORD), 'no password in the docker config');
+    assert.ok(
+      !text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')) && !text.includes(PASSWORD),
+      'no password in the docker config',
+    );
     const cfg = JSON.parse(text) as DockerConfig;
     for (const h of hosts) {
       assert.equal(cfg.credHelpers![h], 'pass');
@@ -164,14 +184,17 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     assert.ok((JSON.parse(original.toString('utf8')) as DockerConfig).auths![r.host]?.auth, 'plain text before');
     const res = await useStore('pass', [{ host: r.host, tool: 'podman' }], {
       env,
-      relogin: async (hs) => Promise.all(hs.map(async (host) => {
-        await runner.login({ tool: 'podman', host, username: r.username, password: r.password });
-        return { host, ok: true };
-      })),
+      relogin: async (hs) =>
+        Promise.all(
+          hs.map(async (host) => {
+            await runner.login({ tool: 'podman', host, username: r.username, password: r.password });
+            return { host, ok: true };
+          }),
+        ),
     });
     assert.deepEqual(res.hosts, [r.host]);
     const text = readFileSync(file, 'utf8');
-    assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')), 'no password in podman\'s auth file');
+    assert.ok(!text.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')), "no password in podman's auth file");
     const cfg = JSON.parse(text) as DockerConfig;
     assert.equal(cfg.credHelpers?.[r.host], 'pass');
     assert.equal(cfg.auths?.[r.host]?.auth, undefined);
@@ -188,17 +211,28 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const [good, bad] = registries;
     await runner.login({ tool: 'docker', host: good.host, username: 'AWS', password: PASSWORD });
     const original = readFileSync(file);
-    await assert.rejects(useStore('pass', [good.host, bad.host], {
-      env,
-      relogin: (hs) => Promise.all(hs.map(async (host) => {
-        try {
-          await runner.login({ tool: 'docker', host, username: 'AWS', password: host === bad.host ? 'wrong-password' : PASSWORD });
-          return { host, ok: true };
-        } catch (err) {
-          return { host, ok: false, error: (err as KeeperError).category };
-        }
-      })),
-    }), (e: KeeperError) => /login-rejected/.test(e.message) && /restored/.test(e.fix));
+    await assert.rejects(
+      useStore('pass', [good.host, bad.host], {
+        env,
+        relogin: (hs) =>
+          Promise.all(
+            hs.map(async (host) => {
+              try {
+                await runner.login({
+                  tool: 'docker',
+                  host,
+                  username: 'AWS',
+                  password: host === bad.host ? 'wrong-password' : PASSWORD,
+                });
+                return { host, ok: true };
+              } catch (err) {
+                return { host, ok: false, error: (err as KeeperError).category };
+              }
+            }),
+          ),
+      }),
+      (e: KeeperError) => /login-rejected/.test(e.message) && /restored/.test(e.fix),
+    );
     assert.ok(readFileSync(file).equals(original));
   });
 
@@ -208,10 +242,13 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const file = seedDockerConfig(env, UNRELATED);
     const runner = createLoginRunner({ env });
     const [first, later] = [registries[0], registries[3]];
-    const relogin = (hs: string[]) => Promise.all(hs.map(async (host) => {
-      await runner.login({ tool: 'docker', host, username: 'AWS', password: PASSWORD });
-      return { host, ok: true };
-    }));
+    const relogin = (hs: string[]) =>
+      Promise.all(
+        hs.map(async (host) => {
+          await runner.login({ tool: 'docker', host, username: 'AWS', password: PASSWORD });
+          return { host, ok: true };
+        }),
+      );
     await useStore('pass', [first.host], { env, relogin });
     const res = await runner.login({ tool: 'docker', host: later.host, username: 'AWS', password: PASSWORD });
     assert.deepEqual(res.warnings, []);
@@ -225,10 +262,30 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const dir = tempDir();
     const env = gpgEnv(dir);
     writeFileSync(join(dir, 'aws-config'), '[profile emu]\nregion = eu-west-1\n');
-    writeFileSync(join(dir, 'aws-credentials'), `[emu]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
-    Object.assign(env, { AWS_CONFIG_FILE: join(dir, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'), AWS_EC2_METADATA_DISABLED: 'true' });
-    for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR']) delete env[k];
-    emu ??= await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: '111122223333', password: PASSWORD });
+    writeFileSync(
+      join(dir, 'aws-credentials'),
+      `[emu]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
+    );
+    Object.assign(env, {
+      AWS_CONFIG_FILE: join(dir, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    for (const k of [
+      'AWS_PROFILE',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_ENDPOINT_URL',
+      'AWS_ENDPOINT_URL_ECR',
+    ])
+      delete env[k];
+    emu ??= await startEcrEmulator({
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      accountId: '111122223333',
+      password: PASSWORD,
+    });
     const configDir = join(dir, 'keeper');
     const out: string[] = [];
     const err: string[] = [];
@@ -241,7 +298,22 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
     const file = seedDockerConfig(env, UNRELATED);
     const managed = registries.slice(0, 3);
     for (const [i, r] of managed.entries()) {
-      assert.equal(await cli('add', `reg${i}`, '--region', 'eu-west-1', '--profile', 'emu', '--registry-host', r.host, '--api-endpoint', emu.url), 0, err.join('\n'));
+      assert.equal(
+        await cli(
+          'add',
+          `reg${i}`,
+          '--region',
+          'eu-west-1',
+          '--profile',
+          'emu',
+          '--registry-host',
+          r.host,
+          '--api-endpoint',
+          emu.url,
+        ),
+        0,
+        err.join('\n'),
+      );
     }
     assert.equal(await cli('login', '--all'), 0, err.join('\n'));
 
@@ -261,15 +333,35 @@ describe('storage with docker-credential-pass (real pass, gpg, docker)', { skip 
 
     initPassStore(env);
     assert.equal(await cli('storage', 'use', 'pass'), 0, err.join('\n'));
-    for (const r of managed) assert.ok(out.some((l) => l === `ok ${r.host}: login now in pass`), out.join('\n'));
+    for (const r of managed)
+      assert.ok(
+        out.some((l) => l === `ok ${r.host}: login now in pass`),
+        out.join('\n'),
+      );
     const moved = readFileSync(file, 'utf8');
     assert.ok(!moved.includes(Buffer.from(`AWS:${PASSWORD}`).toString('base64')));
     for (const r of managed) assert.equal(passSecretFor(env, r.host).Secret, PASSWORD);
-    assert.deepEqual(otherKeys(JSON.parse(moved) as DockerConfig, managed.map((r) => r.host)), otherKeys(JSON.parse(plain.toString('utf8')) as DockerConfig, managed.map((r) => r.host)));
+    assert.deepEqual(
+      otherKeys(
+        JSON.parse(moved) as DockerConfig,
+        managed.map((r) => r.host),
+      ),
+      otherKeys(
+        JSON.parse(plain.toString('utf8')) as DockerConfig,
+        managed.map((r) => r.host),
+      ),
+    );
 
     assert.equal(await cli('storage', '--json'), 0);
-    const report = JSON.parse(out.join('\n')) as { registries: { storage: string; helper?: string }[]; chosen?: string; stores: { store: string; works: boolean }[] };
-    assert.deepEqual(report.registries.map((r) => `${r.storage}:${r.helper}`), ['helper:pass', 'helper:pass', 'helper:pass']);
+    const report = JSON.parse(out.join('\n')) as {
+      registries: { storage: string; helper?: string }[];
+      chosen?: string;
+      stores: { store: string; works: boolean }[];
+    };
+    assert.deepEqual(
+      report.registries.map((r) => `${r.storage}:${r.helper}`),
+      ['helper:pass', 'helper:pass', 'helper:pass'],
+    );
     assert.equal(report.chosen, 'pass');
     assert.equal(report.stores.find((s) => s.store === 'pass')!.works, true);
 

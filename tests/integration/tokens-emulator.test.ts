@@ -18,9 +18,25 @@ const ACCOUNT = '111122223333';
 
 // The SDK reads process.env itself (shared file paths, endpoint URLs, IMDS); isolate it from the
 // machine's own AWS setup so the test cannot pick up real credentials or hang on IMDS.
-const AWS_VARS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED',
-  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+const AWS_VARS = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_ECR_PUBLIC',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
 const savedEnv = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
 let dir = '';
 let emu: EcrEmulator;
@@ -55,17 +71,37 @@ before(async () => {
   for (const k of AWS_VARS) delete process.env[k];
   dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-tokens-'));
   writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile emu]\nregion = eu-west-1\n');
-  writeFileSync(join(dir, 'credentials'), [
-    '[emu]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`,
-    '[wrongsecret]', `aws_access_key_id = ${KEY_ID}`, 'aws_secret_access_key = AKIAFAKEWRONGSECRETwJalrXUtnFEMIEXAMPLE',
-    '[unknownkey]', 'aws_access_key_id = AKIAFAKEUNKNOWN00000', `aws_secret_access_key = ${SECRET}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'credentials'),
+    [
+      '[emu]',
+      `aws_access_key_id = ${KEY_ID}`,
+      `aws_secret_access_key = ${SECRET}`,
+      '[wrongsecret]',
+      `aws_access_key_id = ${KEY_ID}`,
+      'aws_secret_access_key = AKIAFAKEWRONGSECRETwJalrXUtnFEMIEXAMPLE',
+      '[unknownkey]',
+      'aws_access_key_id = AKIAFAKEUNKNOWN00000',
+      `aws_secret_access_key = ${SECRET}`,
+      '',
+    ].join('\n'),
+  );
   process.env.AWS_CONFIG_FILE = join(dir, 'config');
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  emu = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: PASSWORD });
-  skewedEmu = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: PASSWORD, now: () => Date.now() + 60 * 60 * 1000 });
+  emu = await startEcrEmulator({
+    accessKeyId: KEY_ID,
+    secretAccessKey: SECRET,
+    accountId: ACCOUNT,
+    password: PASSWORD,
+  });
+  skewedEmu = await startEcrEmulator({
+    accessKeyId: KEY_ID,
+    secretAccessKey: SECRET,
+    accountId: ACCOUNT,
+    password: PASSWORD,
+    now: () => Date.now() + 60 * 60 * 1000,
+  });
 });
 
 after(async () => {
@@ -92,13 +128,20 @@ describe('token source against the ECR emulator (real SDK)', () => {
     assert.equal(accountFromProxyEndpoint(t.proxyEndpoint), ACCOUNT);
     const hours = (t.expiresAt.getTime() - Date.now()) / 3600_000;
     assert.ok(hours > 11.9 && hours <= 12, `expires in ~12 h, got ${hours}`);
-    assert.deepEqual(emu.calls.map((c) => [c.target, c.region, c.accessKeyId]), [['AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken', 'eu-west-1', KEY_ID]]);
+    assert.deepEqual(
+      emu.calls.map((c) => [c.target, c.region, c.accessKeyId]),
+      [['AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken', 'eu-west-1', KEY_ID]],
+    );
   });
 
   it('ten concurrent gets make one API call', async () => {
     const s = source();
     emu.fault('slow', 1, { delayMs: 100 });
-    const tokens = await Promise.all(Array.from({ length: 10 }, () => s.get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: emu.url })));
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        s.get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: emu.url }),
+      ),
+    );
     assert.equal(emu.calls.length, 1);
     assert.ok(tokens.every((t) => t.password === PASSWORD));
     await s.get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: emu.url });
@@ -109,7 +152,10 @@ describe('token source against the ECR emulator (real SDK)', () => {
     const t = await source().get({ kind: 'public', region: 'us-east-1', profile: 'emu', apiEndpoint: emu.url });
     assert.equal(t.password, PASSWORD);
     assert.equal(t.proxyEndpoint, undefined);
-    assert.deepEqual(emu.calls.map((c) => [c.target, c.region]), [['SpencerFrontendService.GetAuthorizationToken', 'us-east-1']]);
+    assert.deepEqual(
+      emu.calls.map((c) => [c.target, c.region]),
+      [['SpencerFrontendService.GetAuthorizationToken', 'us-east-1']],
+    );
   });
 
   it('injected faults map to their categories', async () => {
@@ -136,35 +182,62 @@ describe('token source against the ECR emulator (real SDK)', () => {
 
   it('ECR Public access denied names both permissions', async () => {
     emu.fault('denied', 1);
-    await assert.rejects(source().get({ kind: 'public', region: 'us-east-1', profile: 'emu', apiEndpoint: emu.url }), (e: KeeperError) =>
-      e.category === 'access-denied' && /ecr-public:GetAuthorizationToken/.test(e.fix) && /sts:GetServiceBearerToken/.test(e.fix));
+    await assert.rejects(
+      source().get({ kind: 'public', region: 'us-east-1', profile: 'emu', apiEndpoint: emu.url }),
+      (e: KeeperError) =>
+        e.category === 'access-denied' &&
+        /ecr-public:GetAuthorizationToken/.test(e.fix) &&
+        /sts:GetServiceBearerToken/.test(e.fix),
+    );
   });
 
   it('a wrong secret is rejected by signature check -> credentials', async () => {
-    assert.equal(await category(source().get({ kind: 'private', region: 'eu-west-1', profile: 'wrongsecret', apiEndpoint: emu.url })), 'credentials');
+    assert.equal(
+      await category(
+        source().get({ kind: 'private', region: 'eu-west-1', profile: 'wrongsecret', apiEndpoint: emu.url }),
+      ),
+      'credentials',
+    );
     assert.ok(emu.calls.length >= 1);
   });
 
   it('an unknown key id -> credentials', async () => {
-    assert.equal(await category(source().get({ kind: 'private', region: 'eu-west-1', profile: 'unknownkey', apiEndpoint: emu.url })), 'credentials');
+    assert.equal(
+      await category(
+        source().get({ kind: 'private', region: 'eu-west-1', profile: 'unknownkey', apiEndpoint: emu.url }),
+      ),
+      'credentials',
+    );
   });
 
   it('a missing profile -> profile-not-found, without calling the API', async () => {
-    await assert.rejects(source().get({ kind: 'private', region: 'eu-west-1', profile: 'nosuch', apiEndpoint: emu.url }), (e: KeeperError) =>
-      e.category === 'profile-not-found' && e.message.includes('nosuch') && e.fix.includes(join(dir, 'config')));
+    await assert.rejects(
+      source().get({ kind: 'private', region: 'eu-west-1', profile: 'nosuch', apiEndpoint: emu.url }),
+      (e: KeeperError) =>
+        e.category === 'profile-not-found' && e.message.includes('nosuch') && e.fix.includes(join(dir, 'config')),
+    );
     assert.equal(emu.calls.length, 0);
   });
 
   it('an endpoint nobody listens on -> network', async () => {
     const port = await freePort();
-    assert.equal(await category(source().get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: `http://127.0.0.1:${port}` })), 'network');
+    assert.equal(
+      await category(
+        source().get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: `http://127.0.0.1:${port}` }),
+      ),
+      'network',
+    );
   });
 
   it('the SDK corrects a skewed clock from the server Date header', async () => {
     skewedEmu.calls.length = 0;
     const t = await source().get({ kind: 'private', region: 'eu-west-1', profile: 'emu', apiEndpoint: skewedEmu.url });
     assert.equal(t.password, PASSWORD);
-    assert.equal(skewedEmu.calls.length, 2, 'first attempt rejected as "Signature expired", retry signed with the corrected clock');
+    assert.equal(
+      skewedEmu.calls.length,
+      2,
+      'first attempt rejected as "Signature expired", retry signed with the corrected clock',
+    );
   });
 
   it('honours AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC in process.env when no apiEndpoint is set', async () => {
@@ -175,7 +248,10 @@ describe('token source against the ECR emulator (real SDK)', () => {
       assert.equal(t.proxyEndpoint, `https://${ACCOUNT}.dkr.ecr.ap-southeast-2.amazonaws.com`);
       const p = await source().get({ kind: 'public', region: 'us-east-1', profile: 'emu' });
       assert.equal(p.password, PASSWORD);
-      assert.deepEqual(emu.calls.map((c) => c.region), ['ap-southeast-2', 'us-east-1']);
+      assert.deepEqual(
+        emu.calls.map((c) => c.region),
+        ['ap-southeast-2', 'us-east-1'],
+      );
     } finally {
       delete process.env.AWS_ENDPOINT_URL_ECR;
       delete process.env.AWS_ENDPOINT_URL_ECR_PUBLIC;
@@ -186,6 +262,9 @@ describe('token source against the ECR emulator (real SDK)', () => {
     const env = { ...process.env, AWS_ENDPOINT_URL_ECR: emu.url };
     const t = await createTokenSource({ env }).get({ kind: 'private', region: 'sa-east-1', profile: 'emu' });
     assert.equal(t.password, PASSWORD);
-    assert.deepEqual(emu.calls.map((c) => c.region), ['sa-east-1']);
+    assert.deepEqual(
+      emu.calls.map((c) => c.region),
+      ['sa-east-1'],
+    );
   });
 });

@@ -31,11 +31,15 @@ async function waitForPort(port: number, deadlineMs: number): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => { sock.destroy(); resolve(true); });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
       sock.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (moto?.exitCode !== null && moto?.exitCode !== undefined) throw new Error(`moto_server exited with code ${moto.exitCode}`);
+    if (moto?.exitCode !== null && moto?.exitCode !== undefined)
+      throw new Error(`moto_server exited with code ${moto.exitCode}`);
     if (Date.now() > until) throw new Error(`moto_server did not listen on ${port} within ${deadlineMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -46,8 +50,18 @@ function stopMoto(): void {
   moto = undefined;
   if (!p?.pid || p.exitCode !== null) return;
   // Its own process group: the pyenv shim and Werkzeug may leave children behind a plain kill.
-  try { process.kill(-p.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const hard = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } }, 2000);
+  try {
+    process.kill(-p.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  const hard = setTimeout(() => {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 2000);
   hard.unref();
   p.once('exit', () => clearTimeout(hard));
 }
@@ -69,10 +83,11 @@ describe('token source against moto_server (real SDK)', { skip }, () => {
   });
 
   // Static credentials keep the machine's own AWS setup out of the test; moto does not check them.
-  const source = () => createTokenSource({
-    env: {},
-    credentials: () => () => Promise.resolve({ accessKeyId: KEY_ID, secretAccessKey: SECRET }),
-  });
+  const source = () =>
+    createTokenSource({
+      env: {},
+      credentials: () => () => Promise.resolve({ accessKeyId: KEY_ID, secretAccessKey: SECRET }),
+    });
 
   it('gets and decodes a private ECR token', async () => {
     const s = source();

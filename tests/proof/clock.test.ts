@@ -12,7 +12,8 @@ const N = 20;
 
 function setup(n = N) {
   const h = makeKeeper();
-  for (let i = 0; i < n; i++) h.keeper.addRegistry({ name: `r${i}`, region: 'us-east-1', accountId: String(100000000000 + i) });
+  for (let i = 0; i < n; i++)
+    h.keeper.addRegistry({ name: `r${i}`, region: 'us-east-1', accountId: String(100000000000 + i) });
   return h;
 }
 
@@ -93,7 +94,10 @@ test('clock jumps forward (not past the refresh time): no refresh early; each re
   await clock.advance(100);
   assert.equal(s.logins.length, N);
   // Deadlines are wall-clock: the jump brought them 4 h closer, it did not move them.
-  assert.deepEqual(keeper.snapshot().registries.map((r) => r.nextRefresh), before);
+  assert.deepEqual(
+    keeper.snapshot().registries.map((r) => r.nextRefresh),
+    before,
+  );
   await clock.advance(7 * H + 28 * MINUTE);
   assert.equal(s.logins.length, N);
   await clock.advance(2 * MINUTE);

@@ -16,7 +16,10 @@ const CORRUPTIONS: [string, string][] = [
   ['truncated JSON', '{ "registries": [ { "name": "prod", '],
   ['binary garbage', '\u0000\u0001\u00ff{{{not json'],
   ['a JSON array', '[1, 2, 3]'],
-  ['wrong types (schema violation)', '{ "version": 1, "registries": "nope", "refreshLeadMinutes": "soon", "autoRefresh": 3 }'],
+  [
+    'wrong types (schema violation)',
+    '{ "version": 1, "registries": "nope", "refreshLeadMinutes": "soon", "autoRefresh": 3 }',
+  ],
   ['a number out of range', '{ "version": 1, "registries": [], "loginTimeoutSeconds": 0 }'],
 ];
 const STATE_CORRUPTIONS: [string, string][] = [
@@ -36,7 +39,9 @@ describe('corrupt settings and state files', () => {
     root = mkdtempSync(join(tmpdir(), 'ek-corrupt-'));
     delete env.ECR_KEEPER_CONFIG_DIR;
   });
-  after(() => { rmSync(root, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   let n = 0;
   for (const [what, settingsText] of CORRUPTIONS) {
@@ -44,7 +49,10 @@ describe('corrupt settings and state files', () => {
     const k = n++;
     it(`CLI: settings (${what}) and state (${stateWhat}) both corrupt: both backed up intact and reported`, async () => {
       const dir = join(root, `cli-${k}`);
-      const add = await runCli(['--config-dir', dir, 'add', 'prod', '--region', 'us-east-1', '--account', '123456789012'], env);
+      const add = await runCli(
+        ['--config-dir', dir, 'add', 'prod', '--region', 'us-east-1', '--account', '123456789012'],
+        env,
+      );
       assert.equal(add.code, 0, add.stderr);
       writeFileSync(join(dir, 'config.json'), settingsText);
       writeFileSync(join(dir, 'state.json'), stateText);
@@ -72,7 +80,10 @@ describe('corrupt settings and state files', () => {
       const again = await runCli(['--config-dir', dir, 'list', '--json'], env);
       assert.equal(again.code, 0, again.stderr);
       assert.doesNotMatch(again.stderr, /warning/, 'reported once, not on every start');
-      assert.deepEqual((JSON.parse(again.stdout) as { name: string }[]).map((x) => x.name), ['prod2']);
+      assert.deepEqual(
+        (JSON.parse(again.stdout) as { name: string }[]).map((x) => x.name),
+        ['prod2'],
+      );
       assert.equal(backupsOf(dir, 'config.json').length, 1);
       assert.equal(readFileSync(join(dir, sb), 'utf8'), settingsText);
     });
@@ -97,7 +108,9 @@ describe('corrupt settings and state files', () => {
     const opened = openSettings(confOpener, dir);
     assert.equal(opened.warnings.length, 2);
     const keeper = new Keeper({
-      settings: opened.repo, state: opened.state, warnings: opened.warnings,
+      settings: opened.repo,
+      state: opened.state,
+      warnings: opened.warnings,
       tokens: { get: () => Promise.reject(new Error('not used')) },
       login: { login: () => Promise.reject(new Error('not used')) },
     });
@@ -111,19 +124,33 @@ describe('corrupt settings and state files', () => {
 
   it('one invalid registry among good ones: set aside with the whole original file kept, the good ones load', async () => {
     const dir = join(root, 'one-bad');
-    for (const [name, account] of [['good1', '123456789012'], ['good2', '123456789013']] as const) {
+    for (const [name, account] of [
+      ['good1', '123456789012'],
+      ['good2', '123456789013'],
+    ] as const) {
       const r = await runCli(['--config-dir', dir, 'add', name, '--region', 'us-east-1', '--account', account], env);
       assert.equal(r.code, 0, r.stderr);
     }
     const file = join(dir, 'config.json');
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as { registries: unknown[] };
-    cfg.registries.push({ id: 'evil', name: 'x;rm -rf /', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true });
+    cfg.registries.push({
+      id: 'evil',
+      name: 'x;rm -rf /',
+      kind: 'private',
+      region: 'us-east-1',
+      tool: 'docker',
+      enabled: true,
+      autoRefresh: true,
+    });
     const original = JSON.stringify(cfg, null, '\t');
     writeFileSync(file, original);
     const look = await runCli(['--config-dir', dir, 'list', '--json'], env);
     assert.equal(look.code, 0, look.stderr);
     assert.match(look.stderr, /1 registry in .* did not pass validation and is not shown; the file was left as it is/);
-    assert.deepEqual((JSON.parse(look.stdout) as { name: string }[]).map((x) => x.name), ['good1', 'good2']);
+    assert.deepEqual(
+      (JSON.parse(look.stdout) as { name: string }[]).map((x) => x.name),
+      ['good1', 'good2'],
+    );
     assert.equal(readFileSync(file, 'utf8'), original, 'list changes nothing');
     const r = await runCli(['--config-dir', dir, 'add', 'good3', '--region', 'us-east-1'], env);
     assert.equal(r.code, 0, r.stderr);
@@ -136,7 +163,9 @@ describe('corrupt settings and state files', () => {
 describe('unreadable is not corrupt', () => {
   const root = mkdtempSync(join(tmpdir(), 'ek-unreadable-'));
   chmodSync(root, 0o755);
-  after(() => { rmSync(root, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
   const env = { ...process.env };
   delete env.ECR_KEEPER_CONFIG_DIR;
   // As a normal user: root reads any file whatever its mode.
@@ -144,9 +173,24 @@ describe('unreadable is not corrupt', () => {
   const asNobody = process.getuid?.() === 0;
 
   const cases: [string, (dir: string) => void, RegExp][] = [
-    ['a folder where config.json should be', (d) => mkdirSync(join(d, 'config.json')), /config\.json cannot be read: it is a folder/],
-    ['config.json a link to nothing', (d) => symlinkSync(join(d, 'gone.json'), join(d, 'config.json')), /config\.json cannot be read: it is a link to .*gone\.json, which does not exist/],
-    ['config.json with mode 000', (d) => { writeFileSync(join(d, 'config.json'), '{"registries": []}', { mode: 0o000 }); if (asNobody) chownSync(join(d, 'config.json'), NOBODY, NOBODY); }, /config\.json cannot be read: permission denied/],
+    [
+      'a folder where config.json should be',
+      (d) => mkdirSync(join(d, 'config.json')),
+      /config\.json cannot be read: it is a folder/,
+    ],
+    [
+      'config.json a link to nothing',
+      (d) => symlinkSync(join(d, 'gone.json'), join(d, 'config.json')),
+      /config\.json cannot be read: it is a link to .*gone\.json, which does not exist/,
+    ],
+    [
+      'config.json with mode 000',
+      (d) => {
+        writeFileSync(join(d, 'config.json'), '{"registries": []}', { mode: 0o000 });
+        if (asNobody) chownSync(join(d, 'config.json'), NOBODY, NOBODY);
+      },
+      /config\.json cannot be read: permission denied/,
+    ],
   ];
   let i = 0;
   for (const [what, make, message] of cases) {
@@ -156,7 +200,10 @@ describe('unreadable is not corrupt', () => {
         const dir = join(root, `${k}-${verb[0]}`);
         mkdirSync(dir, { recursive: true });
         make(dir);
-        if (asNobody) { chownSync(dir, NOBODY, NOBODY); chmodSync(dir, 0o700); }
+        if (asNobody) {
+          chownSync(dir, NOBODY, NOBODY);
+          chmodSync(dir, 0o700);
+        }
         const before = readdirSync(dir).sort();
         const r = await runCliAs(['--config-dir', dir, ...verb], env, asNobody ? NOBODY : undefined);
         assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -169,13 +216,21 @@ describe('unreadable is not corrupt', () => {
 });
 
 /** The built CLI, optionally as another user (root can read anything, so permission tests drop to nobody). */
-function runCliAs(args: string[], env: NodeJS.ProcessEnv, uid?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCliAs(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  uid?: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, uid, gid: uid, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

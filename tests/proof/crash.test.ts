@@ -16,7 +16,12 @@ import { assertStatusTruth } from './status-truth';
 const skip = needTools(TOOLS.docker, TOOLS.registry);
 const THEIRS = { 'ghcr.io': { auth: Buffer.from('someone:theirs').toString('base64') } };
 
-interface StatusRow { name: string; state: string; expiresAt: string | null; error: { category: string } | null }
+interface StatusRow {
+  name: string;
+  state: string;
+  expiresAt: string | null;
+  error: { category: string } | null;
+}
 
 describe('crash: SIGKILL in the middle of a login', { skip }, () => {
   let stack: Stack;
@@ -39,9 +44,13 @@ describe('crash: SIGKILL in the middle of a login', { skip }, () => {
     writeFileSync(wrapper, `#!/bin/sh\nsleep 0.4\n"${which('docker')}" "$@"\nrc=$?\nsleep 0.2\nexit $rc\n`);
     chmodSync(wrapper, 0o755);
   });
-  after(async () => { await stack?.stop(); });
+  after(async () => {
+    await stack?.stop();
+  });
   // The proof suite's invariant: every registry `status` calls valid opens its registry.
-  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
+  afterEach(async () => {
+    if (stack) await assertStatusTruth(stack.env);
+  });
 
   function setDockerPath(path: string | undefined): void {
     const s = readJson(settingsFile) as Record<string, unknown>;

@@ -42,8 +42,12 @@ function cli(stack: Stack, args: string[], env = stack.env): ChildProcess {
 
 function done(child: ChildProcess): Promise<{ code: number | null; out: string }> {
   let out = '';
-  child.stdout?.on('data', (d) => { out += d; });
-  child.stderr?.on('data', (d) => { out += d; });
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
   return new Promise((r) => child.once('close', (code) => r({ code, out })));
 }
 
@@ -60,12 +64,16 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     killGpgAgents();
     await stack?.stop();
   });
-  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
+  afterEach(async () => {
+    if (stack) await assertStatusTruth(stack.env);
+  });
 
   it('12 concurrent `add`s: every registry is kept', async () => {
     const results = await Promise.all(hosts.map((h, i) => done(cli(stack, addArgs(stack, `r${i + 1}`, h)))));
     for (const r of results) assert.equal(r.code, 0, r.out);
-    const names = (readJson(join(stack.configDir, 'config.json')) as { registries: { name: string }[] }).registries.map((r) => r.name).sort();
+    const names = (readJson(join(stack.configDir, 'config.json')) as { registries: { name: string }[] }).registries
+      .map((r) => r.name)
+      .sort();
     assert.deepEqual(names, hosts.map((_, i) => `r${i + 1}`).sort());
   });
 
@@ -75,15 +83,23 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       const watch = cli(stack, ['watch']);
       const watchDone = done(watch);
       try {
-        const groups = round % 2
-          ? [hosts.slice(0, 6).map((_, i) => `r${i + 1}`), hosts.slice(6).map((_, i) => `r${i + 7}`)]
-          : [['r1', 'r2', 'r3', 'r4'], ['r5', 'r6', 'r7', 'r8'], ['r9', 'r10', 'r11', 'r12', 'r1']];
+        const groups =
+          round % 2
+            ? [hosts.slice(0, 6).map((_, i) => `r${i + 1}`), hosts.slice(6).map((_, i) => `r${i + 7}`)]
+            : [
+                ['r1', 'r2', 'r3', 'r4'],
+                ['r5', 'r6', 'r7', 'r8'],
+                ['r9', 'r10', 'r11', 'r12', 'r1'],
+              ];
         const runs = await Promise.all(groups.map((g) => done(cli(stack, ['login', ...g]))));
         for (const r of runs) assert.equal(r.code, 0, r.out);
         const cfg = expectSeedKept(stack.dockerConfigFile);
         for (const h of hosts) assert.ok(cfg.auths![h]?.auth, `entry for ${h}`);
         const status = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
-        assert.deepEqual(status.filter((s) => s.state !== 'valid').map((s) => `${s.name}=${s.state}`), []);
+        assert.deepEqual(
+          status.filter((s) => s.state !== 'valid').map((s) => `${s.name}=${s.state}`),
+          [],
+        );
       } finally {
         watch.kill('SIGTERM');
         await watchDone;
@@ -105,7 +121,11 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       assert.match(r.stderr, new RegExp(`line ${c.line}, column ${c.column}`));
       assert.ok(readFileSync(stack.dockerConfigFile).equals(before), 'byte-identical');
       const st = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { name: string; state: string }[];
-      assert.notEqual(st.find((s) => s.name === 'r1')!.state, 'valid', 'status does not call a login in an unreadable file valid');
+      assert.notEqual(
+        st.find((s) => s.name === 'r1')!.state,
+        'valid',
+        'status does not call a login in an unreadable file valid',
+      );
     }
     writeFileSync(stack.dockerConfigFile, JSON.stringify(SEED, null, '\t'));
   });
@@ -115,11 +135,17 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     delete env.REGISTRY_AUTH_FILE;
     const dir = join(stack.dir, 'mixed');
     for (const [i, h] of hosts.entries()) {
-      const r = await stack.cli([...addArgs(stack, `m${i}`, h, ['--tool', i % 2 ? 'podman' : 'docker']), '--config-dir', dir], { env });
+      const r = await stack.cli(
+        [...addArgs(stack, `m${i}`, h, ['--tool', i % 2 ? 'podman' : 'docker']), '--config-dir', dir],
+        { env },
+      );
       assert.equal(r.code, 0, r.stderr);
     }
     writeFileSync(stack.dockerConfigFile, JSON.stringify(SEED, null, '\t'));
-    const runs = await Promise.all([done(cli(stack, ['login', '--all', '--config-dir', dir], env)), done(cli(stack, ['login', '--all', '--config-dir', dir], env))]);
+    const runs = await Promise.all([
+      done(cli(stack, ['login', '--all', '--config-dir', dir], env)),
+      done(cli(stack, ['login', '--all', '--config-dir', dir], env)),
+    ]);
     for (const r of runs) assert.equal(r.code, 0, r.out);
     const cfg = expectSeedKept(stack.dockerConfigFile);
     for (const h of hosts) assert.ok(cfg.auths![h]?.auth, `entry for ${h}`);
@@ -150,10 +176,19 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       const out = spawnSync('docker', ['logout', hosts[0]], { env: stack.env, encoding: 'utf8' });
       assert.equal(out.status, 0, out.stderr);
       assert.equal(readConfigJson(stack.dockerConfigFile).auths![hosts[0]], undefined, 'docker removed it');
-      await waitFor('the repair', () => Boolean(readConfigJson(stack.dockerConfigFile).auths![hosts[0]]?.auth) && rk.keeper.snapshot().registries[0].state === 'valid', 15_000);
+      await waitFor(
+        'the repair',
+        () =>
+          Boolean(readConfigJson(stack.dockerConfigFile).auths![hosts[0]]?.auth) &&
+          rk.keeper.snapshot().registries[0].state === 'valid',
+        15_000,
+      );
       assert.ok(states.includes('missing'), `went through missing: ${states.join(' ')}`);
       assert.equal(stack.emu.calls.length, calls, 'the cached token was reused');
-      assert.ok(rk.keeper.activity().some((e) => /no longer in .*config\.json/.test(e.message)), 'says which file changed');
+      assert.ok(
+        rk.keeper.activity().some((e) => /no longer in .*config\.json/.test(e.message)),
+        'says which file changed',
+      );
       await assertStatusTruth(stack.env, dir);
     } finally {
       await rk.keeper.stop();
@@ -177,7 +212,11 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       const aLogins = () => a.keeper.activity().filter((e) => e.kind === 'login').length;
       const before = { a: aLogins(), b: bLogins() };
       const refreshed = await a.keeper.refresh('shared');
-      await waitFor('b to take on a\'s refresh', () => b.keeper.snapshot().registries[0].expiresAt === refreshed.expiresAt, 10_000);
+      await waitFor(
+        "b to take on a's refresh",
+        () => b.keeper.snapshot().registries[0].expiresAt === refreshed.expiresAt,
+        10_000,
+      );
       await sleep(4000);
       assert.equal(bLogins(), before.b, 'b did not log in again');
       assert.equal(aLogins(), before.a + 1, 'a logged in once, and nobody fought back');
@@ -211,7 +250,9 @@ describe('status tells the truth across processes and tools', { skip }, () => {
     };
     // Two registries to begin with, and how long each command takes on this machine now: the
     // kills land at fractions of that, so they hit start-up, the logins and the writes alike.
-    const tAdd = (await timed(addArgs(stack, 'base1', hosts[0]))) + (await timed(addArgs(stack, 'base2', hosts[1], ['--tool', 'podman']))) / 2;
+    const tAdd =
+      (await timed(addArgs(stack, 'base1', hosts[0]))) +
+      (await timed(addArgs(stack, 'base2', hosts[1], ['--tool', 'podman']))) / 2;
     const tLogin = await timed(['login', '--all']);
     const tStorage = await timed(['storage', 'use', 'pass']);
     await timed(['storage', 'undo']);
@@ -224,7 +265,8 @@ describe('status tells the truth across processes and tools', { skip }, () => {
       await killAt(['storage', 'use', 'pass'], tStorage * frac);
       await assertStatusTruth(env, dir);
       const cfg = readConfigJson(stack.dockerConfigFile);
-      for (const [k, v] of Object.entries(SEED.auths)) assert.deepEqual(cfg.auths![k], v, `their entry ${k} after kills`);
+      for (const [k, v] of Object.entries(SEED.auths))
+        assert.deepEqual(cfg.auths![k], v, `their entry ${k} after kills`);
       assert.deepEqual(cfg.proxies, SEED.proxies);
     }
     // Finishing: a plain run completes whatever was interrupted, and everything is valid.

@@ -18,7 +18,17 @@ import { MIN_ATTEMPT_GAP_MS, MINUTE } from '../../src/core/scheduler';
 import { FakeClock } from '../helpers/fake-clock';
 import type { ErrorCategory } from '../../src/core/errors';
 import type { ActivityEntry } from '../../src/core/snapshot';
-import { hostsOf, leaks, readJson, realKeeper, registryInput, sleep, waitFor, waitIdle, type RealKeeper } from './helpers';
+import {
+  hostsOf,
+  leaks,
+  readJson,
+  realKeeper,
+  registryInput,
+  sleep,
+  waitFor,
+  waitIdle,
+  type RealKeeper,
+} from './helpers';
 import { assertStatusTruth } from './status-truth';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
@@ -44,7 +54,10 @@ async function advance(run: Run, ms: number, stepMs = 5_000): Promise<void> {
 
 /** Gaps (fake ms) between consecutive attempts of one registry, from its failure/login entries. */
 function attemptTimes(run: Run, name: string): number[] {
-  return [...run.failures, ...run.logins].filter((e) => e.registryName === name).map((e) => Date.parse(e.at)).sort((a, b) => a - b);
+  return [...run.failures, ...run.logins]
+    .filter((e) => e.registryName === name)
+    .map((e) => Date.parse(e.at))
+    .sort((a, b) => a - b);
 }
 
 describe('faults: the in-process keeper survives each one and recovers when it clears', { skip }, () => {
@@ -53,7 +66,10 @@ describe('faults: the in-process keeper survives each one and recovers when it c
   const runs: Run[] = [];
 
   before(async () => {
-    stack = await startStack({ registries: 1, dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } } });
+    stack = await startStack({
+      registries: 1,
+      dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } },
+    });
     hosts = hostsOf(stack);
   });
   after(async () => {
@@ -68,7 +84,11 @@ describe('faults: the in-process keeper survives each one and recovers when it c
   /** A fresh keeper (own settings folder, empty token cache) with two registries sharing one token. */
   function freshRun(label: string, settings: Record<string, unknown> = {}): Run {
     const clock = new FakeClock(Date.now());
-    const rk = realKeeper(stack, { configDir: join(stack.dir, `fault-${label}`), clock, requestTimeoutMs: API_TIMEOUT_MS });
+    const rk = realKeeper(stack, {
+      configDir: join(stack.dir, `fault-${label}`),
+      clock,
+      requestTimeoutMs: API_TIMEOUT_MS,
+    });
     const run: Run = { rk, clock, failures: [], logins: [] };
     rk.keeper.on('activity', (e) => {
       if (e.kind === 'failure') run.failures.push(e);
@@ -82,7 +102,10 @@ describe('faults: the in-process keeper survives each one and recovers when it c
   }
 
   function states(run: Run): string {
-    return run.rk.keeper.snapshot().registries.map((r) => `${r.name}=${r.state}${r.error ? `(${r.error.category})` : ''}`).join(' ');
+    return run.rk.keeper
+      .snapshot()
+      .registries.map((r) => `${r.name}=${r.state}${r.error ? `(${r.error.category})` : ''}`)
+      .join(' ');
   }
 
   /**
@@ -90,7 +113,13 @@ describe('faults: the in-process keeper survives each one and recovers when it c
    * expected category, retries on its own with spacing, stays alive, and once the fault clears
    * the next scheduled retry logs in.
    */
-  async function survives(label: string, category: ErrorCategory, inject: (run: Run) => void | Promise<void>, clear: (run: Run) => void | Promise<void>, opts: { faultMinutes?: number; settings?: Record<string, unknown> } = {}) {
+  async function survives(
+    label: string,
+    category: ErrorCategory,
+    inject: (run: Run) => void | Promise<void>,
+    clear: (run: Run) => void | Promise<void>,
+    opts: { faultMinutes?: number; settings?: Record<string, unknown> } = {},
+  ) {
     const run = freshRun(label, opts.settings);
     const callsBefore = stack.emu.calls.length;
     await inject(run);
@@ -112,10 +141,15 @@ describe('faults: the in-process keeper survives each one and recovers when it c
       const times = attemptTimes(run, name);
       assert.ok(times.length >= 2, `${name} retried on its own (attempts: ${times.length})`);
       // Backoff 30 s, 1, 2, 4, 8 min (+/-20%): in N minutes at most ~log2(N*2)+2 attempts.
-      const bound = Math.ceil(Math.log2((faultMs / 30_000) + 1)) + 2;
+      const bound = Math.ceil(Math.log2(faultMs / 30_000 + 1)) + 2;
       assert.ok(times.length <= bound, `${name}: ${times.length} attempts in ${faultMs / MINUTE} min (bound ${bound})`);
-      for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= MIN_ATTEMPT_GAP_MS, `${name}: attempts ${i - 1} and ${i} only ${times[i] - times[i - 1]} ms apart`);
-      for (let i = 2; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= (times[i - 1] - times[i - 2]) * 0.6, `${name}: the backoff grows`);
+      for (let i = 1; i < times.length; i++)
+        assert.ok(
+          times[i] - times[i - 1] >= MIN_ATTEMPT_GAP_MS,
+          `${name}: attempts ${i - 1} and ${i} only ${times[i] - times[i - 1]} ms apart`,
+        );
+      for (let i = 2; i < times.length; i++)
+        assert.ok(times[i] - times[i - 1] >= (times[i - 1] - times[i - 2]) * 0.6, `${name}: the backoff grows`);
     }
     // API calls: the two registries share one token fetch per attempt when they retry together;
     // each fetch is at most SDK_ATTEMPTS requests. Never a hot loop.
@@ -142,7 +176,9 @@ describe('faults: the in-process keeper survives each one and recovers when it c
     await run.rk.keeper.stop();
   }
 
-  const apiFault = (kind: EcrFault, opts?: { delayMs?: number }) => () => { stack.emu.fault(kind, 10_000, opts); };
+  const apiFault = (kind: EcrFault, opts?: { delayMs?: number }) => () => {
+    stack.emu.fault(kind, 10_000, opts);
+  };
   const nothing = () => {};
 
   it('a burst of throttling', async () => {
@@ -166,9 +202,16 @@ describe('faults: the in-process keeper survives each one and recovers when it c
   });
 
   it('the docker binary missing (toolPaths to a nonexistent file), then fixed', async () => {
-    await survives('nodocker', 'tool-missing',
-      (run) => { run.rk.keeper.updateSettings({ toolPaths: { docker: join(stack.dir, 'no-such-dir', 'docker') } }); },
-      (run) => { run.rk.keeper.updateSettings({ toolPaths: {} }); });
+    await survives(
+      'nodocker',
+      'tool-missing',
+      (run) => {
+        run.rk.keeper.updateSettings({ toolPaths: { docker: join(stack.dir, 'no-such-dir', 'docker') } });
+      },
+      (run) => {
+        run.rk.keeper.updateSettings({ toolPaths: {} });
+      },
+    );
   });
 
   it('a docker that hangs: stopped at loginTimeoutSeconds, its process group gone, then fixed', async () => {
@@ -176,17 +219,28 @@ describe('faults: the in-process keeper survives each one and recovers when it c
     writeFileSync(script, '#!/bin/sh\n# reads nothing, answers nothing, never exits\nwhile :; do sleep 1; done\n');
     chmodSync(script, 0o755);
     const t0 = Date.now();
-    await survives('hang', 'timeout',
-      (run) => { run.rk.keeper.updateSettings({ loginTimeoutSeconds: 5, toolPaths: { docker: script } }); },
+    await survives(
+      'hang',
+      'timeout',
+      (run) => {
+        run.rk.keeper.updateSettings({ loginTimeoutSeconds: 5, toolPaths: { docker: script } });
+      },
       (run) => {
         // No hung login outlives its timeout: neither the script nor its sleep child.
-        const alive = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-          try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script); } catch { return false; }
-        });
+        const alive = readdirSync('/proc')
+          .filter((p) => /^\d+$/.test(p))
+          .filter((p) => {
+            try {
+              return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script);
+            } catch {
+              return false;
+            }
+          });
         assert.deepEqual(alive, [], 'hung docker processes left behind');
         run.rk.keeper.updateSettings({ toolPaths: {} });
       },
-      { faultMinutes: 3 });
+      { faultMinutes: 3 },
+    );
     assert.ok(Date.now() - t0 < 120_000);
   });
 });
@@ -196,23 +250,36 @@ describe('faults: `ecr-keeper watch` as a child process on the real clock', { sk
   before(async () => {
     // An existing entry keeps docker on its plaintext file store (with an empty config docker
     // picks `pass` where it is installed, and the test's empty password store fails).
-    stack = await startStack({ registries: 1, dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } } });
+    stack = await startStack({
+      registries: 1,
+      dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } },
+    });
     for (const [i, h] of hostsOf(stack).entries()) {
       const r = await stack.cli(addArgs(stack, `w${i}`, h));
       assert.equal(r.code, 0, r.stderr);
     }
   });
-  after(async () => { await stack?.stop(); });
+  after(async () => {
+    await stack?.stop();
+  });
 
   it('keeps running through 5xx answers, retries spaced (no hot loop), recovers when they stop', async () => {
     stack.emu.fault('server', 10_000);
     const child = spawn(process.execPath, [CLI, 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     try {
-      await waitFor('the first failure to be logged', () => /failure w1: /.test(out) && /failure w0: /.test(out), 60_000);
+      await waitFor(
+        'the first failure to be logged',
+        () => /failure w1: /.test(out) && /failure w0: /.test(out),
+        60_000,
+      );
       const firstFailureCalls = stack.emu.calls.length;
       assert.ok(firstFailureCalls <= SDK_ATTEMPTS, `first attempt made ${firstFailureCalls} API calls`);
       // Fault still on for 10 s of real time: no retry may happen (backoff is >= 30 s).
@@ -220,10 +287,20 @@ describe('faults: `ecr-keeper watch` as a child process on the real clock', { sk
       assert.equal(stack.emu.calls.length, firstFailureCalls, 'no API call during the backoff');
       assert.equal(child.exitCode, null, 'still running');
       stack.emu.clearFaults();
-      await waitFor(`the retry to log in; output so far:\n${out}${err}`, () => /login w0: Logged in/.test(out) && /login w1: Logged in/.test(out), 60_000, 200).catch((e: Error) => { throw new Error(`${e.message}\n${out}\n${err}`); });
+      await waitFor(
+        `the retry to log in; output so far:\n${out}${err}`,
+        () => /login w0: Logged in/.test(out) && /login w1: Logged in/.test(out),
+        60_000,
+        200,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${out}\n${err}`);
+      });
       assert.ok(stack.emu.calls.length <= firstFailureCalls + SDK_ATTEMPTS, `calls: ${stack.emu.calls.length}`);
       const s = JSON.parse((await stack.cli(['status', '--json'])).stdout) as { state: string }[];
-      assert.deepEqual(s.map((x) => x.state), ['valid', 'valid']);
+      assert.deepEqual(
+        s.map((x) => x.state),
+        ['valid', 'valid'],
+      );
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('close', r));

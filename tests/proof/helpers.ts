@@ -15,7 +15,10 @@ export { confOpener } from '../helpers/keeper-harness';
 export type RealKeeper = Engine;
 
 /** The product's own wiring (src/core/engine.ts) with the knobs a test needs: clock, API timeout. */
-export function realKeeper(stack: Stack, opts: { configDir?: string; clock?: Clock; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): RealKeeper {
+export function realKeeper(
+  stack: Stack,
+  opts: { configDir?: string; clock?: Clock; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): RealKeeper {
   return createKeeper({
     configDir: opts.configDir ?? stack.configDir,
     openStore: confOpener,

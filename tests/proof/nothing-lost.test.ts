@@ -30,12 +30,18 @@ const DOCKER_SEEDS: (DockerConfig & { auths: Record<string, DockerAuthEntry> })[
   },
   {
     auths: { 'quay.io': { auth: theirs('quay-user') }, 'registry.example.invalid:5000': { auth: theirs('x') } },
-    credHelpers: { 'gcr.io': 'gcloud', 'us-docker.pkg.dev': 'gcloud', '888888888888.dkr.ecr.us-west-2.amazonaws.com': 'ecr-login' },
+    credHelpers: {
+      'gcr.io': 'gcloud',
+      'us-docker.pkg.dev': 'gcloud',
+      '888888888888.dkr.ecr.us-west-2.amazonaws.com': 'ecr-login',
+    },
     proxies: { default: { noProxy: '127.0.0.1,localhost' } },
     detachKeys: 'ctrl-e,e',
   },
 ];
-const PODMAN_SEED = { auths: { 'registry.redhat.io': { auth: theirs('rh-user') }, 'docker.io': { auth: theirs('hub-user') } } };
+const PODMAN_SEED = {
+  auths: { 'registry.redhat.io': { auth: theirs('rh-user') }, 'docker.io': { auth: theirs('hub-user') } },
+};
 
 describe('nothing lost: 40 concurrent logins into shared credential files', { skip }, () => {
   let stack: Stack;
@@ -60,7 +66,9 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
     await stack?.stop();
   });
   // The proof suite's invariant: every registry `status` calls valid opens its registry.
-  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
+  afterEach(async () => {
+    if (stack) await assertStatusTruth(stack.env);
+  });
 
   for (let round = 0; round < ROUNDS; round++) {
     it(`round ${round + 1}: every entry, ours and theirs, is present afterwards`, async () => {
@@ -72,7 +80,10 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
       const results = await rk.keeper.refreshAll();
       assert.equal(results.length, 40);
       for (const r of results) assert.equal(r.error, null, `${r.name}: ${r.error?.message}`);
-      assert.ok(results.every((r) => r.state === 'valid'), results.map((r) => `${r.name}=${r.state}`).join(' '));
+      assert.ok(
+        results.every((r) => r.state === 'valid'),
+        results.map((r) => `${r.name}=${r.state}`).join(' '),
+      );
 
       const docker = readConfigJson(stack.dockerConfigFile);
       const podman = readConfigJson(podmanFile);
@@ -82,8 +93,10 @@ describe('nothing lost: 40 concurrent logins into shared credential files', { sk
         assert.equal(podman.auths?.[h]?.auth, expectedAuth, `podman entry for ${h}`);
       }
       // Theirs: byte-for-byte the same values, and the other top-level keys untouched.
-      for (const [k, v] of Object.entries(dockerSeed.auths)) assert.deepEqual(docker.auths![k], v, `their docker entry ${k}`);
-      for (const [k, v] of Object.entries(PODMAN_SEED.auths)) assert.deepEqual(podman.auths![k], v, `their podman entry ${k}`);
+      for (const [k, v] of Object.entries(dockerSeed.auths))
+        assert.deepEqual(docker.auths![k], v, `their docker entry ${k}`);
+      for (const [k, v] of Object.entries(PODMAN_SEED.auths))
+        assert.deepEqual(podman.auths![k], v, `their podman entry ${k}`);
       for (const key of ['credHelpers', 'proxies', 'detachKeys']) {
         if (key in dockerSeed) assert.deepEqual(docker[key], dockerSeed[key], key);
       }

@@ -32,18 +32,34 @@ function maxAttempts(span: number): number {
   let t = 0;
   let n = 1;
   let gap = 30_000;
-  while (t + gap <= span) { t += gap; n++; gap = Math.min(BACKOFF_MAX_MS, gap * 2); }
+  while (t + gap <= span) {
+    t += gap;
+    n++;
+    gap = Math.min(BACKOFF_MAX_MS, gap * 2);
+  }
   return n;
 }
 
-for (const [category, where] of [['throttled', 'token'], ['server', 'token'], ['network', 'token'], ['access-denied', 'token'], ['login-rejected', 'login'], ['tool-missing', 'login'], ['timeout', 'login']] as const) {
+for (const [category, where] of [
+  ['throttled', 'token'],
+  ['server', 'token'],
+  ['network', 'token'],
+  ['access-denied', 'token'],
+  ['login-rejected', 'login'],
+  ['tool-missing', 'login'],
+  ['timeout', 'login'],
+] as const) {
   test(`a day of ${category} (${where} side) for 20 registries: spaced, bounded, one notice per registry`, async () => {
     const { keeper, s, clock, notices } = makeKeeper();
     const entries: { at: string; kind: string; registryName?: string }[] = [];
     keeper.on('activity', (e) => entries.push(e));
-    for (let i = 0; i < 20; i++) keeper.addRegistry({ name: `r${i}`, region: 'us-east-1', accountId: String(100000000000 + i) });
+    for (let i = 0; i < 20; i++)
+      keeper.addRegistry({ name: `r${i}`, region: 'us-east-1', accountId: String(100000000000 + i) });
     if (where === 'token') s.tokenFailures.push(...failingFor(category));
-    else s.loginFailures.push(...(category === 'login-rejected' ? Array.from({ length: 100_000 }, rejected) : failingFor(category)));
+    else
+      s.loginFailures.push(
+        ...(category === 'login-rejected' ? Array.from({ length: 100_000 }, rejected) : failingFor(category)),
+      );
     keeper.start();
     await clock.advance(DAY);
 
@@ -51,10 +67,14 @@ for (const [category, where] of [['throttled', 'token'], ['server', 'token'], ['
     assert.equal(perReg.size, 20);
     const bound = maxAttempts(DAY);
     for (const [name, times] of perReg) {
-      assert.ok(times.length >= bound - 1 && times.length <= bound, `${name}: ${times.length} attempts in a day (expected about ${bound})`);
+      assert.ok(
+        times.length >= bound - 1 && times.length <= bound,
+        `${name}: ${times.length} attempts in a day (expected about ${bound})`,
+      );
       const gaps = times.slice(1).map((t, i) => t - times[i]);
       for (const g of gaps) assert.ok(g >= MIN_ATTEMPT_GAP_MS && g <= BACKOFF_MAX_MS + 1000, `${name}: gap ${g} ms`);
-      for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1], `${name}: gaps never shrink (${gaps.join(',')})`);
+      for (let i = 1; i < gaps.length; i++)
+        assert.ok(gaps[i] >= gaps[i - 1], `${name}: gaps never shrink (${gaps.join(',')})`);
     }
     // Every attempt is one token call (and one login when the token came back).
     const attempts = [...perReg.values()].reduce((a, t) => a + t.length, 0);

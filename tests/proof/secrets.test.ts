@@ -15,9 +15,15 @@ import { accountFromProxyEndpoint } from '../../src/core/tokens';
 import { filesBelow, hostsOf, leaks, realKeeper, registryInput, sleep, type RealKeeper } from './helpers';
 import { assertStatusTruth } from './status-truth';
 
-const skip = needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry) || (process.platform !== 'linux' ? 'needs /proc (Linux)' : false);
+const skip =
+  needTools(TOOLS.docker, TOOLS.podman, TOOLS.registry) ||
+  (process.platform !== 'linux' ? 'needs /proc (Linux)' : false);
 
-interface ProcSample { samples: number; sawLogin: number; hits: string[] }
+interface ProcSample {
+  samples: number;
+  sawLogin: number;
+  hits: string[];
+}
 
 /** Reads every process's cmdline and environ, over and over, until stopped. */
 function sampleProc(password: string): { stop: () => Promise<ProcSample> } {
@@ -30,7 +36,11 @@ function sampleProc(password: string): { stop: () => Promise<ProcSample> } {
         if (!/^\d+$/.test(pid)) continue;
         for (const what of ['cmdline', 'environ'] as const) {
           let text: string;
-          try { text = readFileSync(`/proc/${pid}/${what}`, 'latin1'); } catch { continue; }
+          try {
+            text = readFileSync(`/proc/${pid}/${what}`, 'latin1');
+          } catch {
+            continue;
+          }
           if (what === 'cmdline' && /(docker|podman)\0login\0/.test(text)) loginPids.add(pid);
           const found = leaks(text, password);
           if (found.length) result.hits.push(`${pid} ${what}: ${text.replace(/\0/g, ' ').slice(0, 200)}`);
@@ -57,7 +67,10 @@ describe('the password never leaks', { skip }, () => {
   const events: unknown[] = [];
 
   before(async () => {
-    stack = await startStack({ registries: 10, dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } } });
+    stack = await startStack({
+      registries: 10,
+      dockerConfig: { auths: { 'ghcr.io': { auth: Buffer.from('u:theirs').toString('base64') } } },
+    });
     hosts = hostsOf(stack);
     for (const [i, h] of hosts.entries()) {
       const r = await stack.cli(addArgs(stack, `s${i}`, h, i % 2 ? ['--tool', 'podman'] : []));
@@ -69,15 +82,24 @@ describe('the password never leaks', { skip }, () => {
     await stack?.stop();
   });
   // The proof suite's invariant: every registry `status` calls valid opens its registry.
-  afterEach(async () => { if (stack) await assertStatusTruth(stack.env); });
+  afterEach(async () => {
+    if (stack) await assertStatusTruth(stack.env);
+  });
 
   it('not in any process arguments or environment while 20 logins run (/proc sampled throughout)', async () => {
     const sampler = sampleProc(stack.password);
     let out = '';
     let err = '';
-    const child = spawn(process.execPath, [CLI, 'login', '--all'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    const child = spawn(process.execPath, [CLI, 'login', '--all'], {
+      env: stack.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     const code = await new Promise((r) => child.once('close', r));
     const s = await sampler.stop();
     assert.equal(code, 0, err);
@@ -90,15 +112,27 @@ describe('the password never leaks', { skip }, () => {
 
   it('not in the output of any CLI verb, including failures and watch', async () => {
     stack.emu.fault('badpassword', 1);
-    const verbs = [['login', 's0'], ['status'], ['status', '--json'], ['list'], ['list', '--json'], ['login', '--all'], ['storage']];
+    const verbs = [
+      ['login', 's0'],
+      ['status'],
+      ['status', '--json'],
+      ['list'],
+      ['list', '--json'],
+      ['login', '--all'],
+      ['storage'],
+    ];
     for (const args of verbs) {
       const r = await stack.cli(args);
       assert.deepEqual(leaks(r.stdout + r.stderr, stack.password), [], args.join(' '));
     }
     const child = spawn(process.execPath, [CLI, 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     await sleep(3000);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('close', r));
@@ -119,7 +153,13 @@ describe('the password never leaks', { skip }, () => {
     rk.keeper.addRegistry(registryInput(stack, 'late', hosts[0], 'podman'));
     await rk.keeper.refreshAll();
     assert.ok(events.length > 40);
-    const everything = JSON.stringify([events, rk.keeper.activity(), rk.keeper.snapshot(), rk.keeper.settings(), rk.keeper.registries()]);
+    const everything = JSON.stringify([
+      events,
+      rk.keeper.activity(),
+      rk.keeper.snapshot(),
+      rk.keeper.settings(),
+      rk.keeper.registries(),
+    ]);
     assert.deepEqual(leaks(everything, stack.password), [], 'events, activity, snapshots');
     for (const [path, text] of filesBelow(stack.configDir)) assert.deepEqual(leaks(text, stack.password), [], path);
   });
@@ -149,7 +189,15 @@ describe('the password never leaks', { skip }, () => {
       'aws:detectAccount': [null, 'us-east-1'],
       'mfa:answer': ['nope', null],
       'signin:start': ['default'],
-      'registry:add': [{ name: 'via-ipc', region: 'us-east-1', accountId: '123456789012', registryHost: hosts[1], apiEndpoint: stack.emu.url }],
+      'registry:add': [
+        {
+          name: 'via-ipc',
+          region: 'us-east-1',
+          accountId: '123456789012',
+          registryHost: hosts[1],
+          apiEndpoint: stack.emu.url,
+        },
+      ],
     };
     const results: Record<string, unknown> = {};
     // Removal last, of the registry added over IPC. Channels that move logins between credential
@@ -158,9 +206,15 @@ describe('the password never leaks', { skip }, () => {
     const order = (Object.keys(ARITY) as InvokeChannel[]).filter((c) => !skipped.has(c));
     for (const ch of order) {
       const args = argsFor[ch] ?? [];
-      if (args.length !== ARITY[ch]) { console.log(`# secrets: channel ${ch} takes arguments this test does not know yet; not dispatched`); continue; }
+      if (args.length !== ARITY[ch]) {
+        console.log(`# secrets: channel ${ch} takes arguments this test does not know yet; not dispatched`);
+        continue;
+      }
       results[ch] = await dispatch(handlers, ch, args);
-      assert.ok(results[ch] && typeof results[ch] === 'object' && 'result' in (results[ch]), `${ch}: ${JSON.stringify(results[ch])}`);
+      assert.ok(
+        results[ch] && typeof results[ch] === 'object' && 'result' in results[ch],
+        `${ch}: ${JSON.stringify(results[ch])}`,
+      );
     }
     const added = (results['registry:add'] as { result: { id: string } }).result.id;
     results['registry:refresh:added'] = await dispatch(handlers, 'registry:refresh', [added]);

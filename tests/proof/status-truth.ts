@@ -12,9 +12,16 @@ import { runCli } from '../fixtures/stack';
 
 const VALID = new Set(['valid', 'expiring']);
 
-interface Row { name: string; host: string | null; state: string }
+interface Row {
+  name: string;
+  host: string | null;
+  state: string;
+}
 type Tool = 'docker' | 'podman' | 'helm';
-interface Reg { name: string; tool: Tool }
+interface Reg {
+  name: string;
+  tool: Tool;
+}
 
 /**
  * docker: $DOCKER_CONFIG/config.json; podman: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json
@@ -35,7 +42,11 @@ export function toolFile(tool: Tool, env: NodeJS.ProcessEnv): string {
 }
 
 /** The user name and secret the tool would use for `host`, or why there is none. */
-export function credentialFor(tool: Tool, host: string, env: NodeJS.ProcessEnv): { user: string; secret: string } | string {
+export function credentialFor(
+  tool: Tool,
+  host: string,
+  env: NodeJS.ProcessEnv,
+): { user: string; secret: string } | string {
   const file = toolFile(tool, env);
   if (!existsSync(file)) return `${file} does not exist`;
   let cfg: { auths?: Record<string, { auth?: string }>; credHelpers?: Record<string, string>; credsStore?: string };
@@ -47,7 +58,12 @@ export function credentialFor(tool: Tool, host: string, env: NodeJS.ProcessEnv):
   // helm reads credsStore as docker does (oras-go); podman (containers/image) does not.
   const helper = cfg.credHelpers?.[host] ?? (tool !== 'podman' ? cfg.credsStore : undefined);
   if (helper) {
-    const r = spawnSync(`docker-credential-${helper}`, ['get'], { input: host, env, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(`docker-credential-${helper}`, ['get'], {
+      input: host,
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     if (r.status !== 0) return `docker-credential-${helper} get ${host} failed: ${r.stdout}${r.stderr}`;
     const got = JSON.parse(r.stdout) as { Username: string; Secret: string };
     return { user: got.Username, secret: got.Secret };
@@ -87,9 +103,14 @@ export async function assertStatusTruth(env: NodeJS.ProcessEnv, configDir?: stri
     if (!VALID.has(row.state) || !row.host) continue;
     const tool = regs.get(row.name)?.tool ?? 'docker';
     const cred = credentialFor(tool, row.host, env);
-    if (typeof cred === 'string') assert.fail(`status calls ${row.name} (${tool}, ${row.host}) ${row.state}, but ${cred}`);
+    if (typeof cred === 'string')
+      assert.fail(`status calls ${row.name} (${tool}, ${row.host}) ${row.state}, but ${cred}`);
     const code = await opens(row.host, cred);
-    assert.equal(code, 200, `status calls ${row.name} ${row.state}, but ${row.host} answers ${code} to the credential ${tool} would use`);
+    assert.equal(
+      code,
+      200,
+      `status calls ${row.name} ${row.state}, but ${row.host} answers ${code} to the credential ${tool} would use`,
+    );
     checked.push(row);
   }
   return checked;

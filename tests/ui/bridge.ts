@@ -48,12 +48,16 @@ export async function bridgePage(page: Page, k: KeeperUnderTest): Promise<Bridge
   })();`);
 
   let closed = false;
-  page.once('close', () => { closed = true; });
+  page.once('close', () => {
+    closed = true;
+  });
   const emit = async (event: string, payload: unknown) => {
     if (closed) return;
     try {
       await page.evaluate(`window.__ekEmit(${JSON.stringify(event)}, ${JSON.stringify(payload)})`);
-    } catch { /* page navigating or closed */ }
+    } catch {
+      /* page navigating or closed */
+    }
   };
   const onChange = (snap: unknown) => void emit('keeper:change', snap);
   const onActivity = (entry: unknown) => void emit('keeper:activity', entry);

@@ -12,7 +12,9 @@ export class TestClock implements Clock {
   // Timers that come due as real time passes fire too (the keeper's alarm is at most a minute out).
   private readonly poll = setInterval(() => this.fireDue(), 50);
 
-  now(): number { return Date.now() + this.offset; }
+  now(): number {
+    return Date.now() + this.offset;
+  }
 
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.seq;
@@ -20,7 +22,9 @@ export class TestClock implements Clock {
     return id;
   }
 
-  clearTimeout(handle: unknown): void { this.timers.delete(handle as number); }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
 
   /** Puts a page on this clock: its Date and timers start at `now()` and move when the clock jumps. */
   async attach(page: Page): Promise<void> {
@@ -44,5 +48,8 @@ export class TestClock implements Clock {
     }
   }
 
-  stop(): void { clearInterval(this.poll); this.timers.clear(); }
+  stop(): void {
+    clearInterval(this.poll);
+    this.timers.clear();
+  }
 }

@@ -2,7 +2,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  formatAgo, formatCountdown, formatDurationWords, formatIn, HOUR, lifeLeft, MINUTE, overallView, parseMfaCode, SECOND, storageBadge, suggestName,
+  formatAgo,
+  formatCountdown,
+  formatDurationWords,
+  formatIn,
+  HOUR,
+  lifeLeft,
+  MINUTE,
+  overallView,
+  parseMfaCode,
+  SECOND,
+  storageBadge,
+  suggestName,
 } from '../../src/renderer/format';
 import { movable } from '../../src/renderer/storage-view';
 import { prefillFromHost } from '../../src/renderer/form';
@@ -41,20 +52,35 @@ test('life bar runs from the last refresh (or 12 h before expiry) to expiry', ()
 
 test('overall summary', () => {
   assert.equal(overallView('empty', []).text, 'No registries yet');
-  assert.equal(overallView('error', [{ enabled: true, state: 'error' }, { enabled: true, state: 'expired' }] as never).text, '2 registries need attention');
+  assert.equal(
+    overallView('error', [
+      { enabled: true, state: 'error' },
+      { enabled: true, state: 'expired' },
+    ] as never).text,
+    '2 registries need attention',
+  );
 });
 
 test('MFA codes: 6 digits, spaces allowed, nothing else', () => {
   assert.equal(parseMfaCode('123456'), '123456');
   assert.equal(parseMfaCode(' 123 456 '), '123456');
-  for (const bad of ['', '12345', '1234567', '12345a', '１２３４５６', '12-456']) assert.equal(parseMfaCode(bad), null, bad);
+  for (const bad of ['', '12345', '1234567', '12345a', '１２３４５６', '12-456'])
+    assert.equal(parseMfaCode(bad), null, bad);
 });
 
 test('storage badges and which registries a move would change', () => {
   assert.deepEqual(storageBadge('plaintext', null), { text: 'Plain text', tone: 'warn' });
   assert.deepEqual(storageBadge('helper', 'pass'), { text: 'In pass', tone: 'ok' });
   assert.deepEqual(storageBadge('unknown', null), { text: 'Not known yet', tone: 'muted' });
-  const row = (storage: string, helper: string | null, host: string | null = 'h:1') => ({ name: 'n', host, tool: 'docker' as const, file: 'f', storage: storage as never, helper, description: '' });
+  const row = (storage: string, helper: string | null, host: string | null = 'h:1') => ({
+    name: 'n',
+    host,
+    tool: 'docker' as const,
+    file: 'f',
+    storage: storage as never,
+    helper,
+    description: '',
+  });
   assert.equal(movable(row('plaintext', null), 'pass'), true);
   assert.equal(movable(row('none', null), 'pass'), true);
   assert.equal(movable(row('helper', 'secretservice'), 'pass'), true);
@@ -65,9 +91,15 @@ test('storage badges and which registries a move would change', () => {
 });
 
 test('first-run prefill from a docker config host', () => {
-  assert.deepEqual(prefillFromHost('111122223333.dkr.ecr.eu-west-1.amazonaws.com', [], suggestName),
-    { kind: 'private', region: 'eu-west-1', accountId: '111122223333', name: '111122223333-eu-west-1' });
+  assert.deepEqual(prefillFromHost('111122223333.dkr.ecr.eu-west-1.amazonaws.com', [], suggestName), {
+    kind: 'private',
+    region: 'eu-west-1',
+    accountId: '111122223333',
+    name: '111122223333-eu-west-1',
+  });
   assert.equal(prefillFromHost('public.ecr.aws', ['ecr-public'], suggestName).name, 'ecr-public-2');
-  assert.equal(prefillFromHost('111122223333.dkr-ecr.us-east-1.on.aws', [], suggestName).registryHost, '111122223333.dkr-ecr.us-east-1.on.aws');
+  assert.equal(
+    prefillFromHost('111122223333.dkr-ecr.us-east-1.on.aws', [], suggestName).registryHost,
+    '111122223333.dkr-ecr.us-east-1.on.aws',
+  );
 });
-

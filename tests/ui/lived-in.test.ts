@@ -7,7 +7,18 @@ import { needTools, TOOLS } from '../fixtures/tools';
 import { validateSettingsPatch } from '../../src/core/settings-model';
 import { card, openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { ACCOUNT, KEY_ID, keeperFor, localAlias, SECRET, stackRegistry, startStack, type KeeperOptions, type KeeperUnderTest, type Stack } from './stack';
+import {
+  ACCOUNT,
+  KEY_ID,
+  keeperFor,
+  localAlias,
+  SECRET,
+  stackRegistry,
+  startStack,
+  type KeeperOptions,
+  type KeeperUnderTest,
+  type Stack,
+} from './stack';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { TestClock } from './clock';
 
@@ -18,7 +29,15 @@ async function layout(page: Page) {
   return page.evaluate(() => {
     const header = document.getElementById('header')!.getBoundingClientRect();
     const doc = document.documentElement;
-    return { headerBottom: header.bottom, headerHeight: header.height, scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, scrollX: window.scrollX, innerHeight: window.innerHeight, innerWidth: window.innerWidth };
+    return {
+      headerBottom: header.bottom,
+      headerHeight: header.height,
+      scrollWidth: doc.scrollWidth,
+      clientWidth: doc.clientWidth,
+      scrollX: window.scrollX,
+      innerHeight: window.innerHeight,
+      innerWidth: window.innerWidth,
+    };
   });
 }
 
@@ -49,7 +68,10 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     return k;
   }
 
-  async function open(k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<OpenedWindow> {
+  async function open(
+    k: KeeperUnderTest,
+    opts: { width?: number; height?: number; dark?: boolean } = {},
+  ): Promise<OpenedWindow> {
     const w = await openWindow(browser, site, k, opts);
     windows.push(w);
     return w;
@@ -65,12 +87,16 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.getByRole('heading', { name: 'Add registry' }).waitFor();
     // Submit from the bottom of the form, as a person does after filling it in.
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-    assert.ok(await page.evaluate(() => window.scrollY) > 0, 'the form is taller than the window');
+    assert.ok((await page.evaluate(() => window.scrollY)) > 0, 'the form is taller than the window');
     await page.locator('.view-form button[type="submit"]').click();
     await page.locator('.view-form .form-summary').waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'name');
     const g = await layout(page);
-    const rect = (sel: string) => page.locator(sel).evaluate((el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
+    const rect = (sel: string) =>
+      page.locator(sel).evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom };
+      });
     const summary = await rect('.view-form .form-summary');
     const label = await rect('.view-form [data-field="name"] label');
     const input = await rect('.view-form [data-field="name"] input');
@@ -83,17 +109,32 @@ describe('the window, lived in (issue 17)', { skip }, () => {
   test('2. from 300 x 360 up: no sideways scroll, the tabs wrap, the header stays small', async () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'prod'));
-    for (const size of [{ width: 300, height: 360 }, { width: 320, height: 360 }, { width: 420, height: 640 }]) {
+    for (const size of [
+      { width: 300, height: 360 },
+      { width: 320, height: 360 },
+      { width: 420, height: 640 },
+    ]) {
       const { page, errors } = await open(k, size);
       for (const tab of ['Activity', 'Storage', 'Settings', 'Registries']) {
         await page.getByRole('button', { name: tab, exact: true }).click();
         await page.waitForTimeout(50);
         const g = await layout(page);
-        assert.ok(g.scrollWidth <= g.clientWidth, `${size.width}x${size.height} ${tab}: content ${g.scrollWidth} px in ${g.clientWidth} px`);
+        assert.ok(
+          g.scrollWidth <= g.clientWidth,
+          `${size.width}x${size.height} ${tab}: content ${g.scrollWidth} px in ${g.clientWidth} px`,
+        );
         assert.equal(g.scrollX, 0, `${tab}: the page did not scroll sideways`);
-        const tabs = await page.locator('.tabs .tab').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
-        assert.ok(tabs.every((r) => r <= g.innerWidth), `${tab}: every tab is inside the window (${tabs.join(', ')})`);
-        assert.ok(g.headerHeight <= g.innerHeight * 0.5, `${size.width}x${size.height}: header ${g.headerHeight} px of ${g.innerHeight}`);
+        const tabs = await page
+          .locator('.tabs .tab')
+          .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+        assert.ok(
+          tabs.every((r) => r <= g.innerWidth),
+          `${tab}: every tab is inside the window (${tabs.join(', ')})`,
+        );
+        assert.ok(
+          g.headerHeight <= g.innerHeight * 0.5,
+          `${size.width}x${size.height}: header ${g.headerHeight} px of ${g.innerHeight}`,
+        );
       }
       await page.locator('#add-registry').click();
       await page.locator('.view-form button[type="submit"]').click();
@@ -119,14 +160,23 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await card(page, 'dashes').waitFor();
     await add('spaces', '4444 5555 6666');
     await card(page, 'spaces').waitFor();
-    assert.deepEqual(k.keeper.registries().map((r) => r.accountId), ['111122223333', '444455556666']);
+    assert.deepEqual(
+      k.keeper.registries().map((r) => r.accountId),
+      ['111122223333', '444455556666'],
+    );
 
     const long = 'n'.repeat(70);
     await add(long, '1234-5678-9012-3');
     assert.equal(await page.getByLabel('Name').inputValue(), long, 'the name is not cut');
     assert.equal(await page.getByLabel('Account ID').inputValue(), '1234-5678-9012-3', 'the account is not cut');
-    assert.equal(await page.locator('.view-form [data-field="name"] .field-error').innerText(), 'Name is too long (70 characters): use at most 63.');
-    assert.match(await page.locator('.view-form [data-field="accountId"] .field-error').innerText(), /^Account ID "1234-5678-9012-3" is not valid/);
+    assert.equal(
+      await page.locator('.view-form [data-field="name"] .field-error').innerText(),
+      'Name is too long (70 characters): use at most 63.',
+    );
+    assert.match(
+      await page.locator('.view-form [data-field="accountId"] .field-error').innerText(),
+      /^Account ID "1234-5678-9012-3" is not valid/,
+    );
     assert.equal(k.keeper.registries().length, 2, 'nothing saved');
   });
 
@@ -141,7 +191,9 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await confirm.waitFor();
     const box = await c.evaluate((el) => {
       const cr = el.getBoundingClientRect();
-      const parts = [...el.querySelectorAll('.confirm, .confirm *, .card-title')].map((e) => e.getBoundingClientRect().right);
+      const parts = [...el.querySelectorAll('.confirm, .confirm *, .card-title')].map(
+        (e) => e.getBoundingClientRect().right,
+      );
       return { right: cr.right, widest: Math.max(...parts) };
     });
     assert.ok(box.widest <= box.right, `confirmation stays in the card (${box.widest} > ${box.right})`);
@@ -160,14 +212,20 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.getByLabel('Login timeout').fill('1000');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('.view-settings .form-summary').waitFor();
-    assert.equal(await page.locator('[data-field="notifyLeadMinutes"] .field-error').innerText(), 'Warn before expiry must be a whole number from 1 to 360.');
-    assert.equal(await page.locator('[data-field="loginTimeoutSeconds"] .field-error').innerText(), 'Login timeout must be a whole number from 5 to 300.');
+    assert.equal(
+      await page.locator('[data-field="notifyLeadMinutes"] .field-error').innerText(),
+      'Warn before expiry must be a whole number from 1 to 360.',
+    );
+    assert.equal(
+      await page.locator('[data-field="loginTimeoutSeconds"] .field-error').innerText(),
+      'Login timeout must be a whole number from 5 to 300.',
+    );
     assert.doesNotMatch(await page.locator('.view-settings').innerText(), /notifyLeadMinutes|loginTimeoutSeconds/);
     const cli = validateSettingsPatch({ notifyLeadMinutes: 0 });
     assert.equal(cli.ok ? '' : cli.errors[0].message, 'notifyLeadMinutes must be a whole number from 1 to 360.');
   });
 
-  test('7. a card\'s Refresh gets a new token (one call); Refresh all still shares one', async () => {
+  test("7. a card's Refresh gets a new token (one call); Refresh all still shares one", async () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'one'));
     k.keeper.addRegistry(stackRegistry(stack, 'two', { registryHost: localAlias(stack) }));
@@ -180,7 +238,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await card(page, 'one').getByRole('button', { name: 'Refresh one' }).click();
     await page.waitForFunction(() => !document.querySelector('article.card[aria-busy="true"]'));
     await page.waitForTimeout(100);
-    assert.equal(stack.emulator.calls.length, calls + 1, 'one API call for the card\'s Refresh');
+    assert.equal(stack.emulator.calls.length, calls + 1, "one API call for the card's Refresh");
     assert.ok(Date.parse(expiresOf('one')) > Date.parse(before), 'the countdown starts again from a new token');
     calls = stack.emulator.calls.length;
     await page.locator('#refresh-all').click();
@@ -200,7 +258,10 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.locator('.view-form button[type="submit"]').click();
     const err = page.locator('.view-form [data-field="accountId"] .field-error');
     await err.waitFor();
-    assert.equal(await err.innerText(), 'Registry "prod" already logs docker in to 111122223333.dkr.ecr.eu-west-1.amazonaws.com: two would overwrite each other\'s login. Edit "prod" instead.');
+    assert.equal(
+      await err.innerText(),
+      'Registry "prod" already logs docker in to 111122223333.dkr.ecr.eu-west-1.amazonaws.com: two would overwrite each other\'s login. Edit "prod" instead.',
+    );
     // podman keeps its own credential file: the same host with podman is another login.
     await page.getByLabel('Login tool').selectOption('podman');
     await page.locator('.view-form button[type="submit"]').click();
@@ -232,7 +293,13 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await c.getByRole('button', { name: 'Edit edit-me' }).click();
     await page.getByLabel('AWS profile').selectOption('team');
     await page.locator('.view-form button[type="submit"]').click();
-    await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'valid' && !document.querySelector('article.card[aria-busy="true"]'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('article.card')?.getAttribute('data-state') === 'valid' &&
+        !document.querySelector('article.card[aria-busy="true"]'),
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(stack.emulator.calls.length, calls + 1);
     assert.notEqual(k.keeper.snapshot().registries[0].lastRefresh, lastBefore);
     assert.doesNotMatch(await c.locator('.countdown').innerText(), /Not logged in yet/);
@@ -320,8 +387,12 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
     // Another region: its own token call, which the fault below fails.
-    k.keeper.addRegistry(stackRegistry(stack, 'bravo', { region: 'us-east-2', registryHost: 'bravo.registry.invalid' }));
-    k.keeper.addRegistry(stackRegistry(stack, 'charlie', { registryHost: 'charlie.registry.invalid', profile: 'team' }));
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'bravo', { region: 'us-east-2', registryHost: 'bravo.registry.invalid' }),
+    );
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'charlie', { registryHost: 'charlie.registry.invalid', profile: 'team' }),
+    );
     k.keeper.addRegistry(stackRegistry(stack, 'delta', { registryHost: 'delta.registry.invalid', enabled: false }));
     await k.keeper.refresh('alpha');
     stack.emulator.fault('denied');
@@ -329,13 +400,21 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     stack.emulator.clearFaults();
     assert.equal(k.keeper.snapshot().registries.find((r) => r.name === 'bravo')!.error?.category, 'access-denied');
     const { page, errors } = await open(k);
-    const order = async () => (await page.locator('article.card:not([hidden]) h2.card-title').allInnerTexts());
-    assert.deepEqual(await order(), ['bravo', 'charlie', 'alpha', 'delta'], 'most urgent first: failed, not logged in, valid, disabled');
+    const order = async () => await page.locator('article.card:not([hidden]) h2.card-title').allInnerTexts();
+    assert.deepEqual(
+      await order(),
+      ['bravo', 'charlie', 'alpha', 'delta'],
+      'most urgent first: failed, not logged in, valid, disabled',
+    );
     const sort = page.getByLabel('Sort registries by');
     await sort.selectOption('name');
     assert.deepEqual(await order(), ['alpha', 'bravo', 'charlie', 'delta']);
     await sort.selectOption('expiry');
-    assert.deepEqual(await order(), ['alpha', 'bravo', 'charlie', 'delta'], 'the one with an expiry first, then the rest by name');
+    assert.deepEqual(
+      await order(),
+      ['alpha', 'bravo', 'charlie', 'delta'],
+      'the one with an expiry first, then the rest by name',
+    );
     await sort.selectOption('urgency');
 
     const filter = page.getByLabel('Filter registries');
@@ -364,7 +443,11 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     // A card that moves in the order keeps the keyboard focus it had.
     await card(page, 'delta').getByRole('button', { name: 'Edit delta' }).focus();
     k.keeper.updateRegistry('delta', { enabled: true });
-    await page.waitForFunction(() => [...document.querySelectorAll('h2.card-title')].map((e) => e.textContent).join() === 'bravo,charlie,delta,alpha');
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('h2.card-title')].map((e) => e.textContent).join() ===
+        'bravo,charlie,delta,alpha',
+    );
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit delta');
     assert.deepEqual(errors, []);
   });
@@ -375,18 +458,30 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await k.keeper.refresh('prod');
     const { page } = await open(k);
     const c = card(page, 'prod');
-    const more = async (action: string) => { await c.locator('.card-more > summary').click(); await c.locator(`[data-action="${action}"]`).click(); };
+    const more = async (action: string) => {
+      await c.locator('.card-more > summary').click();
+      await c.locator(`[data-action="${action}"]`).click();
+    };
 
     await more('copy-host');
     await page.waitForFunction(() => /copied/.test(document.getElementById('status')?.textContent ?? ''));
     assert.equal(k.clipboard.at(-1), stack.registry.host);
     await more('copy-command');
-    await page.waitForFunction(() => /Login command of prod copied/.test(document.getElementById('status')?.textContent ?? ''));
-    assert.equal(k.clipboard.at(-1), `aws ecr get-login-password --region eu-west-1 --profile emu --endpoint-url ${stack.emulator.url} | docker login --username AWS --password-stdin ${stack.registry.host}`);
+    await page.waitForFunction(() =>
+      /Login command of prod copied/.test(document.getElementById('status')?.textContent ?? ''),
+    );
+    assert.equal(
+      k.clipboard.at(-1),
+      `aws ecr get-login-password --region eu-west-1 --profile emu --endpoint-url ${stack.emulator.url} | docker login --username AWS --password-stdin ${stack.registry.host}`,
+    );
     assert.ok(!k.clipboard.join('\n').includes(stack.registry.password), 'never the password');
     await more('open-console');
-    await page.waitForFunction(() => /Opened the AWS console/.test(document.getElementById('status')?.textContent ?? ''));
-    assert.deepEqual(k.opened, ['https://eu-west-1.console.aws.amazon.com/ecr/private-registry/repositories?region=eu-west-1']);
+    await page.waitForFunction(() =>
+      /Opened the AWS console/.test(document.getElementById('status')?.textContent ?? ''),
+    );
+    assert.deepEqual(k.opened, [
+      'https://eu-west-1.console.aws.amazon.com/ecr/private-registry/repositories?region=eu-west-1',
+    ]);
     assert.equal(page.url().startsWith(site.url.replace(/index\.html$/, '')), true, 'the app window did not navigate');
 
     await more('toggle-enabled');
@@ -394,7 +489,13 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.equal(k.keeper.registries()[0].enabled, false);
     const calls = stack.emulator.calls.length;
     await more('toggle-enabled');
-    await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'valid' && !document.querySelector('article.card[aria-busy="true"]'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('article.card')?.getAttribute('data-state') === 'valid' &&
+        !document.querySelector('article.card[aria-busy="true"]'),
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(k.keeper.registries()[0].enabled, true);
     assert.ok(stack.emulator.calls.length >= calls, 'enabled again and logged in');
 
@@ -418,17 +519,26 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await toast.getByRole('button', { name: 'Undo' }).click();
     await card(page, 'oops').waitFor();
     const back = k.keeper.registries();
-    assert.deepEqual(back.map((r) => [r.name, r.registryHost, r.profile]), [['oops', stack.registry.host, 'emu']]);
+    assert.deepEqual(
+      back.map((r) => [r.name, r.registryHost, r.profile]),
+      [['oops', stack.registry.host, 'emu']],
+    );
     await page.locator('article.card[data-state="valid"]').waitFor({ timeout: 30_000 });
     assert.equal(await toast.isVisible(), false);
   });
 
   test('16. the activity log: filter by registry and kind, dates when not today, local times, fix apart, copy, clear', async () => {
     // A keeper whose clock is a day behind: its entries are from yesterday.
-    const yesterday = { now: () => Date.now() - 24 * 3600_000, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (t: unknown) => clearTimeout(t as NodeJS.Timeout) };
+    const yesterday = {
+      now: () => Date.now() - 24 * 3600_000,
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (t: unknown) => clearTimeout(t as NodeJS.Timeout),
+    };
     const k = keeper({ clock: yesterday });
     k.keeper.addRegistry(stackRegistry(stack, 'ok-one'));
-    k.keeper.addRegistry(stackRegistry(stack, 'bad-one', { region: 'us-east-2', registryHost: 'bad-one.registry.invalid' }));
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'bad-one', { region: 'us-east-2', registryHost: 'bad-one.registry.invalid' }),
+    );
     await k.keeper.refresh('ok-one');
     stack.emulator.fault('denied');
     await k.keeper.refresh('bad-one');
@@ -437,7 +547,11 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     await page.getByRole('button', { name: 'Activity' }).click();
     const items = page.locator('.activity-item:not([hidden])');
     assert.equal(await items.count(), k.keeper.activity().length);
-    assert.match(await items.first().locator('time').innerText(), /^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d$/, 'yesterday: with its date');
+    assert.match(
+      await items.first().locator('time').innerText(),
+      /^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d$/,
+      'yesterday: with its date',
+    );
     const login = items.filter({ hasText: 'Logged in to' });
     assert.doesNotMatch(await login.innerText(), /\d{4}-\d\d-\d\dT/, 'no raw UTC ISO time');
     assert.match(await login.innerText(), /valid until \d{1,2} [A-Z][a-z]{2} \d\d:\d\d|valid until \d\d:\d\d/);
@@ -474,9 +588,20 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.equal(await btn.innerText(), 'Log in now: 2 shown');
     const calls = stack.emulator.calls.length;
     await btn.click();
-    await page.waitForFunction(() => document.querySelectorAll('article.card[data-state="valid"]').length === 2, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('article.card[data-state="valid"]').length === 2,
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(stack.emulator.calls.length, calls + 1, 'one token call for both (same profile, region, endpoint)');
-    assert.deepEqual(k.keeper.snapshot().registries.map((r) => [r.name, r.state]), [['x-one', 'valid'], ['x-two', 'valid'], ['other', 'idle']]);
+    assert.deepEqual(
+      k.keeper.snapshot().registries.map((r) => [r.name, r.state]),
+      [
+        ['x-one', 'valid'],
+        ['x-two', 'valid'],
+        ['other', 'idle'],
+      ],
+    );
     assert.equal(bridge.calls.filter((c) => c === 'registry:refreshMany').length, 1);
   });
 });
@@ -495,7 +620,13 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
     browser = await launch();
     clock = new TestClock();
     // Token expiry counts from the injected clock; request signing keeps real time.
-    emu = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: stack.registry.password, tokenNow: () => clock.now() });
+    emu = await startEcrEmulator({
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      accountId: ACCOUNT,
+      password: stack.registry.password,
+      tokenNow: () => clock.now(),
+    });
   });
 
   after(async () => {
@@ -507,7 +638,8 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
     await site?.close();
   });
 
-  const reg = (name: string, extra: Record<string, unknown> = {}) => stackRegistry(stack, name, { apiEndpoint: emu.url, ...extra });
+  const reg = (name: string, extra: Record<string, unknown> = {}) =>
+    stackRegistry(stack, name, { apiEndpoint: emu.url, ...extra });
 
   test('6. the countdown reaches 0 and says "Expired at HH:MM (…)"; auto refresh fires when due', async () => {
     const k = keeperFor(stack, undefined, { clock });
@@ -536,7 +668,10 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
       await clock.advance(exp - clock.now() - 5000);
       assert.match(await stays.locator('time.countdown-value').innerText(), /^00:00:0\d$/);
       await clock.advance(10_000);
-      const when = await page.evaluate((t) => { const d = new Date(t); return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`; }, exp);
+      const when = await page.evaluate((t) => {
+        const d = new Date(t);
+        return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      }, exp);
       await stays.locator('.countdown-label', { hasText: `Expired at ${when} (just now)` }).waitFor();
       assert.equal(await stays.locator('time.countdown-value').innerText(), '', 'no big clock-like number');
       assert.equal(await stays.getAttribute('data-state'), 'expired');
@@ -546,7 +681,9 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
       await clock.advance(3 * 60_000);
       await stays.locator('.countdown-label', { hasText: `Expired at ${when} (3 min ago)` }).waitFor();
       assert.deepEqual(errors, []);
-    } finally { await close(); }
+    } finally {
+      await close();
+    }
   });
 
   test('a failed refresh is retried by itself at the time the card shows', async () => {
@@ -565,6 +702,8 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
       await page.locator('article.card[data-state="valid"]').waitFor({ timeout: 20_000 });
       assert.equal(await c.locator('.error-panel').count(), 0);
       assert.deepEqual(errors, []);
-    } finally { await close(); }
+    } finally {
+      await close();
+    }
   });
 });

@@ -11,8 +11,19 @@ import { startRegistry, type RunningRegistry } from '../fixtures/registry';
 const OUT = 'docs/screenshots';
 mkdirSync(OUT, { recursive: true });
 
-async function page(browser: Browser, site: Site, k: KeeperUnderTest, dark: boolean, size = { width: 420, height: 640 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: size, colorScheme: dark ? 'dark' : 'light', deviceScaleFactor: 2, reducedMotion: 'reduce' });
+async function page(
+  browser: Browser,
+  site: Site,
+  k: KeeperUnderTest,
+  dark: boolean,
+  size = { width: 420, height: 640 },
+): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: size,
+    colorScheme: dark ? 'dark' : 'light',
+    deviceScaleFactor: 2,
+    reducedMotion: 'reduce',
+  });
   const p = await ctx.newPage();
   await bridgePage(p, k);
   await p.goto(site.url);
@@ -25,12 +36,16 @@ const stack = await startStack();
 const browser = await launch();
 const written: string[] = [];
 // One loopback registry per card, so each card shows its own host (as real registries would).
-const extra: RunningRegistry[] = await Promise.all([0, 1, 2].map(() => startRegistry({ password: stack.registry.password })));
+const extra: RunningRegistry[] = await Promise.all(
+  [0, 1, 2].map(() => startRegistry({ password: stack.registry.password })),
+);
 try {
   // A dashboard with three healthy registries and one whose login the registry rejects.
   const k = keeperFor(stack);
   k.keeper.addRegistry(stackRegistry(stack, 'prod', { accountId: '111122223333' }));
-  k.keeper.addRegistry(stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0].host }));
+  k.keeper.addRegistry(
+    stackRegistry(stack, 'staging', { region: 'us-east-1', profile: 'team', registryHost: extra[0].host }),
+  );
   k.keeper.addRegistry(stackRegistry(stack, 'build-cache', { region: 'us-west-2', registryHost: extra[1].host }));
   await k.keeper.refresh('prod');
   await k.keeper.refresh('staging');

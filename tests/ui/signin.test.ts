@@ -16,7 +16,16 @@ import { startStsEmulator, type StsEmulator } from '../fixtures/sts-emulator';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { buildRenderer, launch, serve, type Site } from './harness';
 import { card, openWindow } from './page';
-import { ACCOUNT, KEY_ID, keeperFor, SECRET, stackRegistry, startStack, type KeeperUnderTest, type Stack } from './stack';
+import {
+  ACCOUNT,
+  KEY_ID,
+  keeperFor,
+  SECRET,
+  stackRegistry,
+  startStack,
+  type KeeperUnderTest,
+  type Stack,
+} from './stack';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 
@@ -56,9 +65,17 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     sts = await startStsEmulator({
       accountId: ACCOUNT,
       principals: { [KEY_ID]: SECRET },
-      roles: { [`arn:aws:iam::${ACCOUNT}:role/mfa`]: { issue: MFA, trusted: [KEY_ID], mfa: { serial: MFA_SERIAL, code: MFA_CODE } } },
+      roles: {
+        [`arn:aws:iam::${ACCOUNT}:role/mfa`]: {
+          issue: MFA,
+          trusted: [KEY_ID],
+          mfa: { serial: MFA_SERIAL, code: MFA_CODE },
+        },
+      },
     });
-    sso = await startSsoEmulator({ tokens: { 'fresh-sso-access-token': [{ accountId: ACCOUNT, roleName: 'EcrPull', issue: SSO }] } });
+    sso = await startSsoEmulator({
+      tokens: { 'fresh-sso-access-token': [{ accountId: ACCOUNT, roleName: 'EcrPull', issue: SSO }] },
+    });
     // ECR emulators that accept only the role's and the SSO role's keys: a token proves which
     // credentials were used. Their password is the loopback registry's, so docker login works.
     ecrMfa = await startEcrEmulator({ ...MFA, accountId: ACCOUNT, password: stack.registry.password });
@@ -68,18 +85,35 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     process.env.AWS_ENDPOINT_URL_SSO_OIDC = sso.url;
 
     // Profiles next to the stack's own (emu holds the static keys the role trusts).
-    appendFileSync(stack.env.AWS_CONFIG_FILE!, [
-      '[profile mfa]', `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`, 'source_profile = emu', `mfa_serial = ${MFA_SERIAL}`, 'region = eu-west-1',
-      '[profile dev-sso]', 'sso_session = corp', `sso_account_id = ${ACCOUNT}`, 'sso_role_name = EcrPull', 'region = eu-west-1',
-      '[sso-session corp]', 'sso_start_url = https://corp.example.awsapps.com/start', 'sso_region = us-east-1',
-      '',
-    ].join('\n'));
+    appendFileSync(
+      stack.env.AWS_CONFIG_FILE!,
+      [
+        '[profile mfa]',
+        `role_arn = arn:aws:iam::${ACCOUNT}:role/mfa`,
+        'source_profile = emu',
+        `mfa_serial = ${MFA_SERIAL}`,
+        'region = eu-west-1',
+        '[profile dev-sso]',
+        'sso_session = corp',
+        `sso_account_id = ${ACCOUNT}`,
+        'sso_role_name = EcrPull',
+        'region = eu-west-1',
+        '[sso-session corp]',
+        'sso_start_url = https://corp.example.awsapps.com/start',
+        'sso_region = us-east-1',
+        '',
+      ].join('\n'),
+    );
 
     // The stand-in AWS CLI v2; its sign-in takes a moment, as a browser sign-in does.
     ({ tokenFile, callsLog } = writeFakeAwsCli(home, bin, { delaySeconds: 1 }));
     env = {
-      ...stack.env, HOME: home, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-      AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_SSO: sso.url, AWS_ENDPOINT_URL_SSO_OIDC: sso.url,
+      ...stack.env,
+      HOME: home,
+      PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_ENDPOINT_URL_SSO: sso.url,
+      AWS_ENDPOINT_URL_SSO_OIDC: sso.url,
     };
   });
 
@@ -124,7 +158,10 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     const d = dialog(page);
     await d.waitFor();
     // A modal dialog naming the profile and device, focus in its labelled code field.
-    assert.equal(await page.locator('dialog#mfa').evaluate((el) => (el as HTMLDialogElement).open && el.matches(':modal')), true);
+    assert.equal(
+      await page.locator('dialog#mfa').evaluate((el) => (el as HTMLDialogElement).open && el.matches(':modal')),
+      true,
+    );
     assert.equal(await d.locator('[data-slot="profile"]').innerText(), 'mfa');
     assert.equal(await d.locator('[data-slot="serial"]').innerText(), MFA_SERIAL);
     const code = d.getByLabel('6-digit code');
@@ -156,7 +193,10 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await c.locator('.error-panel[data-category="mfa-required"]').waitFor({ timeout: 30_000 });
     let snap = k.keeper.snapshot().registries[0];
     assert.equal(snap.error?.category, 'mfa-required');
-    assert.deepEqual(sts.calls.map((x) => [x.serialNumber, x.tokenCode, x.outcome === 'ok']), [[MFA_SERIAL, '111111', false]]);
+    assert.deepEqual(
+      sts.calls.map((x) => [x.serialNumber, x.tokenCode, x.outcome === 'ok']),
+      [[MFA_SERIAL, '111111', false]],
+    );
     assert.equal(await c.getAttribute('data-state'), 'signin-required');
     assert.equal(await c.locator('.error-category').innerText(), 'MFA code needed');
     assert.equal(await c.locator('.error-message').innerText(), snap.error.message);
@@ -203,7 +243,10 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     assert.equal(await c.getAttribute('data-state'), 'valid');
     assert.equal(await c.locator('.error-panel').count(), 0);
     assert.deepEqual(sts.calls.map((x) => [x.tokenCode, x.outcome]).at(-1), [MFA_CODE, 'ok']);
-    assert.deepEqual(ecrMfa.calls.map((x) => x.accessKeyId), [MFA.accessKeyId]);
+    assert.deepEqual(
+      ecrMfa.calls.map((x) => x.accessKeyId),
+      [MFA.accessKeyId],
+    );
     assert.equal(await c.evaluate((el) => el.contains(document.activeElement)), true, 'focus back in the card');
 
     // The session is reused: another refresh asks nothing.
@@ -222,8 +265,16 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     const k = keeper();
     const w = await openWindow(browser, site, k);
     const { page, bridge } = w;
-    await bridge.emit('mfa:request', { requestId: 'req-one', profile: 'alpha', mfaSerial: 'arn:aws:iam::111122223333:mfa/one' });
-    await bridge.emit('mfa:request', { requestId: 'req-two', profile: 'beta', mfaSerial: 'arn:aws:iam::111122223333:mfa/two' });
+    await bridge.emit('mfa:request', {
+      requestId: 'req-one',
+      profile: 'alpha',
+      mfaSerial: 'arn:aws:iam::111122223333:mfa/one',
+    });
+    await bridge.emit('mfa:request', {
+      requestId: 'req-two',
+      profile: 'beta',
+      mfaSerial: 'arn:aws:iam::111122223333:mfa/two',
+    });
     const d = dialog(page);
     await d.waitFor();
     assert.equal(await d.locator('[data-slot="profile"]').innerText(), 'alpha');
@@ -244,7 +295,11 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     const k = keeper();
     const w = await openWindow(browser, site, k);
     const { page, bridge } = w;
-    await bridge.emit('mfa:request', { requestId: 'req-late', profile: 'alpha', mfaSerial: 'arn:aws:iam::111122223333:mfa/one' });
+    await bridge.emit('mfa:request', {
+      requestId: 'req-late',
+      profile: 'alpha',
+      mfaSerial: 'arn:aws:iam::111122223333:mfa/one',
+    });
     const d = dialog(page);
     await d.waitFor();
     await bridge.emit('mfa:ended', { requestId: 'req-late', reason: 'timeout' });
@@ -268,7 +323,11 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     assert.equal(sso.calls.length + ecrSso.calls.length, 0, 'no API call while signed out');
 
     const signIn = c.getByRole('button', { name: 'Sign in to dev-sso' });
-    assert.equal(await signIn.evaluate((el) => el.firstChild?.textContent), 'Sign in', 'the visible label; the profile is for screen readers');
+    assert.equal(
+      await signIn.evaluate((el) => el.firstChild?.textContent),
+      'Sign in',
+      'the visible label; the profile is for screen readers',
+    );
     await signIn.click();
     // While the AWS CLI waits for the browser: a busy button (still focused) and what to do.
     await c.getByText('Finish signing in in the browser window').waitFor();
@@ -280,10 +339,18 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     assert.equal(await c.locator('.error-panel').count(), 0);
     assert.equal(readFileSync(callsLog, 'utf8').trim(), 'sso login --profile dev-sso');
     assert.ok(existsSync(tokenFile));
-    assert.deepEqual(sso.calls.map((x) => [x.op, x.roleName, x.status]), [['GetRoleCredentials', 'EcrPull', 200]]);
-    assert.deepEqual(ecrSso.calls.map((x) => x.accessKeyId), [SSO.accessKeyId]);
+    assert.deepEqual(
+      sso.calls.map((x) => [x.op, x.roleName, x.status]),
+      [['GetRoleCredentials', 'EcrPull', 200]],
+    );
+    assert.deepEqual(
+      ecrSso.calls.map((x) => x.accessKeyId),
+      [SSO.accessKeyId],
+    );
     // What the AWS CLI printed (with no terminal to show it in) is in the activity log.
-    assert.ok(k.keeper.activity().some((e) => e.kind === 'signin' && /Successfully logged into Start URL/.test(e.message)));
+    assert.ok(
+      k.keeper.activity().some((e) => e.kind === 'signin' && /Successfully logged into Start URL/.test(e.message)),
+    );
     assert.deepEqual(w.errors, []);
     await w.close();
   });
@@ -298,8 +365,14 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await c.getByRole('button', { name: 'Sign in to dev-sso' }).click();
     const failed = c.locator('[data-role="signin-error"]');
     await failed.waitFor({ timeout: 30_000 });
-    assert.match(await failed.innerText(), /Sign-in failed: AWS SSO sign-in for profile "dev-sso" failed \(exit 255\).*refresh failed/);
-    assert.match(await failed.innerText(), /Fix: Run aws sso login --profile dev-sso in a terminal to see what went wrong\./);
+    assert.match(
+      await failed.innerText(),
+      /Sign-in failed: AWS SSO sign-in for profile "dev-sso" failed \(exit 255\).*refresh failed/,
+    );
+    assert.match(
+      await failed.innerText(),
+      /Fix: Run aws sso login --profile dev-sso in a terminal to see what went wrong\./,
+    );
     assert.equal(await c.getAttribute('data-state'), 'signin-required');
     assert.equal(await c.locator('[data-action="sign-in"]').getAttribute('aria-busy'), null, 'ready to try again');
     assert.equal(await c.locator('[data-action="sign-in"]').evaluate((el) => el === document.activeElement), true);
@@ -321,7 +394,10 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     await page.locator('[data-role="sso-status"]', { hasText: 'Signed in to dev-sso' }).waitFor({ timeout: 30_000 });
     assert.equal(readFileSync(callsLog, 'utf8').trim(), 'sso login --profile dev-sso');
     assert.equal(k.keeper.snapshot().registries[0].state, 'valid');
-    assert.deepEqual(ecrSso.calls.map((x) => x.accessKeyId), [SSO.accessKeyId]);
+    assert.deepEqual(
+      ecrSso.calls.map((x) => x.accessKeyId),
+      [SSO.accessKeyId],
+    );
     assert.deepEqual(w.errors, []);
     await w.close();
   });

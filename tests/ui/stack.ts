@@ -23,9 +23,25 @@ export const KNOWN_DOCKER_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
 // The SDK reads some of these from process.env whatever env we pass: keep the machine's own AWS
 // setup (and IMDS) out of the tests.
-const AWS_VARS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED',
-  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+const AWS_VARS = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_ECR_PUBLIC',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
 
 export interface Stack {
   dir: string;
@@ -39,15 +55,33 @@ export async function startStack(): Promise<Stack> {
   const saved = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-ui-'));
   const registry = await startRegistry();
-  const emulator = await startEcrEmulator({ accessKeyId: KEY_ID, secretAccessKey: SECRET, accountId: ACCOUNT, password: registry.password });
+  const emulator = await startEcrEmulator({
+    accessKeyId: KEY_ID,
+    secretAccessKey: SECRET,
+    accountId: ACCOUNT,
+    password: registry.password,
+  });
   const aws = join(dir, 'aws');
   mkdirSync(aws);
-  writeFileSync(join(aws, 'config'), '[default]\nregion = eu-west-1\n[profile emu]\nregion = eu-west-1\n[profile team]\nregion = us-east-1\n');
-  writeFileSync(join(aws, 'credentials'), [
-    '[default]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`,
-    '[emu]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`,
-    '[team]', `aws_access_key_id = ${KEY_ID}`, `aws_secret_access_key = ${SECRET}`, '',
-  ].join('\n'));
+  writeFileSync(
+    join(aws, 'config'),
+    '[default]\nregion = eu-west-1\n[profile emu]\nregion = eu-west-1\n[profile team]\nregion = us-east-1\n',
+  );
+  writeFileSync(
+    join(aws, 'credentials'),
+    [
+      '[default]',
+      `aws_access_key_id = ${KEY_ID}`,
+      `aws_secret_access_key = ${SECRET}`,
+      '[emu]',
+      `aws_access_key_id = ${KEY_ID}`,
+      `aws_secret_access_key = ${SECRET}`,
+      '[team]',
+      `aws_access_key_id = ${KEY_ID}`,
+      `aws_secret_access_key = ${SECRET}`,
+      '',
+    ].join('\n'),
+  );
   for (const k of AWS_VARS) delete process.env[k];
   const awsEnv = {
     AWS_CONFIG_FILE: join(aws, 'config'),
@@ -62,9 +96,14 @@ export async function startStack(): Promise<Stack> {
     AWS_ENDPOINT_URL_ECR: emulator.url,
   };
   // A file-store docker config (not `pass`), with one ECR host the user already logs in to.
-  seedDockerConfig(env, { auths: { [KNOWN_DOCKER_HOST]: { auth: Buffer.from('AWS:old-expired-token').toString('base64') } } });
+  seedDockerConfig(env, {
+    auths: { [KNOWN_DOCKER_HOST]: { auth: Buffer.from('AWS:old-expired-token').toString('base64') } },
+  });
   return {
-    dir, env, registry, emulator,
+    dir,
+    env,
+    registry,
+    emulator,
     async stop() {
       await emulator.stop();
       await registry.stop();
@@ -103,7 +142,11 @@ export interface KeeperOptions {
  * src/electron/main.ts wires it: MFA codes are asked through the broker (mfa:request -> mfa:answer, so
  * the bridge's page answers them) and `aws sso login` runs with its output piped.
  */
-export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 'config-')), opts: KeeperOptions = {}): KeeperUnderTest {
+export function keeperFor(
+  stack: Stack,
+  configDir = mkdtempSync(join(stack.dir, 'config-')),
+  opts: KeeperOptions = {},
+): KeeperUnderTest {
   const env = opts.env ?? stack.env;
   const mfa = new MfaBroker();
   const { keeper, settingsPath, tokens } = createKeeper({
@@ -118,21 +161,55 @@ export function keeperFor(stack: Stack, configDir = mkdtempSync(join(stack.dir, 
   const opened: string[] = [];
   const clipboard: string[] = [];
   const services = createServices({
-    keeper, configDir, env, mfa, tokens,
-    openExternal: (url) => { opened.push(url); return Promise.resolve(); },
-    writeClipboard: (text) => { clipboard.push(text); },
+    keeper,
+    configDir,
+    env,
+    mfa,
+    tokens,
+    openExternal: (url) => {
+      opened.push(url);
+      return Promise.resolve();
+    },
+    writeClipboard: (text) => {
+      clipboard.push(text);
+    },
   });
   return {
-    keeper, mfa, configDir, settingsPath, opened, clipboard,
+    keeper,
+    mfa,
+    configDir,
+    settingsPath,
+    opened,
+    clipboard,
     handlers: createHandlers(keeper, services),
-    settingsText: () => { try { return readFileSync(settingsPath, 'utf8'); } catch { return '<no file>'; } },
-    stop: () => { mfa.cancelAll(); return keeper.stop(); },
+    settingsText: () => {
+      try {
+        return readFileSync(settingsPath, 'utf8');
+      } catch {
+        return '<no file>';
+      }
+    },
+    stop: () => {
+      mfa.cancelAll();
+      return keeper.stop();
+    },
   };
 }
 
 /** Registry input pointing at the test stack: the emulator as API, the loopback registry as host. */
-export function stackRegistry(stack: Stack, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name, region: 'eu-west-1', profile: 'emu', registryHost: stack.registry.host, apiEndpoint: stack.emulator.url, ...extra };
+export function stackRegistry(
+  stack: Stack,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    region: 'eu-west-1',
+    profile: 'emu',
+    registryHost: stack.registry.host,
+    apiEndpoint: stack.emulator.url,
+    ...extra,
+  };
 }
 
 /** The stack's registry under its other loopback name: a second host that reaches the same server. */
@@ -150,14 +227,26 @@ export async function seedManyRegistries(stack: Stack, dir: string, n: number): 
   for (let i = 0; i < n; i++) {
     // Each its own host (two registries may not share one); they are only rendered, never logged in.
     const name = `reg-${String(i).padStart(3, '0')}`;
-    ids.push(k.keeper.addRegistry(stackRegistry(stack, name, { region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3], registryHost: `${name}.registry.invalid` })).id);
+    ids.push(
+      k.keeper.addRegistry(
+        stackRegistry(stack, name, {
+          region: ['eu-west-1', 'us-east-1', 'us-west-2'][i % 3],
+          registryHost: `${name}.registry.invalid`,
+        }),
+      ).id,
+    );
   }
   await k.stop();
   const now = Date.now();
   const wholeSecond = now - (now % 1000);
   const registries: Record<string, unknown> = {};
   ids.forEach((id, i) => {
-    registries[id] = { expiresAt: new Date(wholeSecond + (i + 1) * 3 * 60_000).toISOString(), lastSuccess: new Date(now - 60 * 60_000).toISOString(), failures: 0, host: stack.registry.host };
+    registries[id] = {
+      expiresAt: new Date(wholeSecond + (i + 1) * 3 * 60_000).toISOString(),
+      lastSuccess: new Date(now - 60 * 60_000).toISOString(),
+      failures: 0,
+      host: stack.registry.host,
+    };
   });
   writeFileSync(join(dir, 'state.json'), JSON.stringify({ registries }));
   return ids;

@@ -25,7 +25,6 @@ const UNRELATED = {
   psFormat: 'table {{.ID}}',
 };
 
-
 describe('credential storage in the window (real pass, gpg, docker)', { skip }, () => {
   let stack: Stack;
   let site: Site;
@@ -53,7 +52,12 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
   /** The stack's environment with its own docker config, GNUPGHOME and PASSWORD_STORE_DIR, and no keyring session. */
   function storageEnv(): { env: NodeJS.ProcessEnv; configFile: string } {
     const dir = mkdtempSync(join(stack.dir, 'st-'));
-    const env: NodeJS.ProcessEnv = { ...stack.env, DOCKER_CONFIG: join(dir, 'docker'), GNUPGHOME: join(dir, 'gnupg'), PASSWORD_STORE_DIR: join(dir, 'pass') };
+    const env: NodeJS.ProcessEnv = {
+      ...stack.env,
+      DOCKER_CONFIG: join(dir, 'docker'),
+      GNUPGHOME: join(dir, 'gnupg'),
+      PASSWORD_STORE_DIR: join(dir, 'pass'),
+    };
     // secretservice needs a desktop keyring session; keep whatever this machine has out of the test.
     delete env.DBUS_SESSION_BUS_ADDRESS;
     mkdirSync(env.DOCKER_CONFIG!, { recursive: true, mode: 0o700 });
@@ -62,14 +66,18 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     return { env, configFile };
   }
 
-
   function keeper(env: NodeJS.ProcessEnv): KeeperUnderTest {
     const k = keeperFor(stack, undefined, { env });
     keepers.push(k);
     return k;
   }
 
-  const readConfig = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, { auth?: string }>; credHelpers?: Record<string, string>; [k: string]: unknown };
+  const readConfig = (file: string) =>
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      auths?: Record<string, { auth?: string }>;
+      credHelpers?: Record<string, string>;
+      [k: string]: unknown;
+    };
 
   test('move logins to pass from the plain-text notice, confirm, see them in pass, then undo byte for byte', async () => {
     const { env, configFile } = storageEnv();
@@ -92,7 +100,11 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     await note.getByRole('button', { name: 'See credential storage and move logins' }).click();
     const heading = page.getByRole('heading', { name: 'Credential storage', level: 2 });
     await heading.waitFor();
-    assert.equal(await heading.evaluate((el) => el === document.activeElement), true, 'focus moves to the view heading');
+    assert.equal(
+      await heading.evaluate((el) => el === document.activeElement),
+      true,
+      'focus moves to the view heading',
+    );
     assert.equal(await page.getByRole('button', { name: 'Storage', exact: true }).getAttribute('aria-current'), 'page');
 
     // Where each login lives, and which stores work here (with why not, for the others).
@@ -101,20 +113,31 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     for (const name of ['alpha', 'beta']) {
       assert.equal(await row(name).getAttribute('data-storage'), 'plaintext');
       assert.match(await row(name).locator('.badge').innerText(), /Plain text/);
-      assert.match(await row(name).innerText(), new RegExp(`plain text \\(base64\\) in ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(
+        await row(name).innerText(),
+        new RegExp(`plain text \\(base64\\) in ${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
     }
-    const report = (await k.handlers['storage:get']());
-    assert.deepEqual(report.stores.filter((s) => s.works).map((s) => s.store), ['pass']);
+    const report = await k.handlers['storage:get']();
+    assert.deepEqual(
+      report.stores.filter((s) => s.works).map((s) => s.store),
+      ['pass'],
+    );
     assert.equal(await page.locator('.store-row[data-store="pass"]').getAttribute('data-works'), 'true');
     for (const s of report.stores.filter((x) => !x.works)) {
       const r = page.locator(`.store-row[data-store="${s.store}"]`);
       assert.equal(await r.getAttribute('data-works'), 'false');
       assert.match(await r.locator('.badge').innerText(), /Not available/);
-      assert.ok((await r.locator('.store-reason').innerText()).toLowerCase().includes(s.reason!.toLowerCase()), `${s.store} says why`);
+      assert.ok(
+        (await r.locator('.store-reason').innerText()).toLowerCase().includes(s.reason!.toLowerCase()),
+        `${s.store} says why`,
+      );
       if (s.fix) assert.ok((await r.locator('.fix').innerText()).includes(s.fix), `${s.store} says what to do`);
     }
     // Only the working store is offered.
-    assert.deepEqual(await page.getByRole('button', { name: /^Move logins to / }).allInnerTexts(), ['Move logins to pass']);
+    assert.deepEqual(await page.getByRole('button', { name: /^Move logins to / }).allInnerTexts(), [
+      'Move logins to pass',
+    ]);
     assert.equal(await page.getByRole('button', { name: 'Undo last move' }).count(), 0, 'nothing to undo yet');
 
     // The confirm step says a backup is kept; Cancel changes nothing.
@@ -125,7 +148,11 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     assert.match(question, /Move the logins of alpha, beta into pass\?/);
     assert.match(question, /keeps a backup of/);
     assert.ok(question.includes(configFile), 'names the file it backs up');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel', 'focus on Cancel, the safe choice');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent),
+      'Cancel',
+      'focus on Cancel, the safe choice',
+    );
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await confirm.isVisible(), false);
     assert.ok(readFileSync(configFile).equals(original), 'Cancel changed nothing');
@@ -144,7 +171,10 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     }
     assert.match(await page.locator('.store-row[data-store="pass"]').innerText(), /ECR Keeper keeps its logins here/);
     assert.equal(await page.getByRole('button', { name: 'Move logins to pass' }).count(), 0, 'nothing left to move');
-    assert.match(await page.locator('[data-role="all-in"]').innerText(), /Every login ECR Keeper can move is in pass already/);
+    assert.match(
+      await page.locator('[data-role="all-in"]').innerText(),
+      /Every login ECR Keeper can move is in pass already/,
+    );
 
     // The docker config: no plain-text auth for them, mapped to pass; the rest untouched.
     const moved = readConfig(configFile);
@@ -169,12 +199,16 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     const undo = page.getByRole('group', { name: 'Undo last move' });
     assert.match(await undo.innerText(), /from the backup ECR Keeper kept/);
     await undo.getByRole('button', { name: 'Restore backup' }).click();
-    await page.locator('.storage-outcome[data-outcome="ok"]', { hasText: 'Restored the configuration' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.storage-outcome[data-outcome="ok"]', { hasText: 'Restored the configuration' })
+      .waitFor({ timeout: 30_000 });
     await page.locator('.view-storage[aria-busy="false"]').waitFor();
     assert.ok(readFileSync(configFile).equals(original), 'undo restores the docker config byte for byte');
     assert.equal(await row('alpha').getAttribute('data-storage'), 'plaintext');
     assert.equal(await page.getByRole('button', { name: 'Undo last move' }).count(), 0, 'the one backup set was used');
-    assert.deepEqual(await page.getByRole('button', { name: /^Move logins to / }).allInnerTexts(), ['Move logins to pass']);
+    assert.deepEqual(await page.getByRole('button', { name: /^Move logins to / }).allInnerTexts(), [
+      'Move logins to pass',
+    ]);
     assert.deepEqual(w.errors, []);
     await w.close();
   });
@@ -192,18 +226,30 @@ describe('credential storage in the window (real pass, gpg, docker)', { skip }, 
     await page.locator('.storage-row[data-registry="solo"]').waitFor();
     assert.equal(await page.locator('.storage-row[data-registry="solo"]').getAttribute('data-storage'), 'plaintext');
 
-    const report = (await k.handlers['storage:get']());
+    const report = await k.handlers['storage:get']();
     assert.equal(report.stores.length, 5);
-    assert.ok(report.stores.every((s) => !s.works), JSON.stringify(report.stores));
+    assert.ok(
+      report.stores.every((s) => !s.works),
+      JSON.stringify(report.stores),
+    );
     for (const s of report.stores) {
       const r = page.locator(`.store-row[data-store="${s.store}"]`);
       assert.equal(await r.getAttribute('data-works'), 'false');
-      assert.ok((await r.locator('.store-reason').innerText()).toLowerCase().includes(s.reason!.toLowerCase()), `${s.store}: ${s.reason}`);
+      assert.ok(
+        (await r.locator('.store-reason').innerText()).toLowerCase().includes(s.reason!.toLowerCase()),
+        `${s.store}: ${s.reason}`,
+      );
       if (s.fix) assert.ok((await r.locator('.fix').innerText()).includes(s.fix));
     }
-    assert.match(await page.locator('.store-row[data-store="pass"] .store-reason').innerText(), /no initialised password store/i);
+    assert.match(
+      await page.locator('.store-row[data-store="pass"] .store-reason').innerText(),
+      /no initialised password store/i,
+    );
     assert.equal(await page.getByRole('button', { name: /^Move logins to / }).count(), 0, 'no move offered');
-    assert.match(await page.locator('[data-role="no-store"]').innerText(), /No credential store works on this computer yet/);
+    assert.match(
+      await page.locator('[data-role="no-store"]').innerText(),
+      /No credential store works on this computer yet/,
+    );
     assert.equal(await page.getByRole('button', { name: 'Undo last move' }).count(), 0);
     assert.ok(readFileSync(configFile).equals(original), 'nothing changed');
     assert.deepEqual(w.errors, []);

@@ -9,7 +9,17 @@ import { validateRegistryInput } from '../../src/core/registry';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { openWindow, type OpenedWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
-import { ACCOUNT, KNOWN_DOCKER_HOST, keeperFor, localAlias, seedManyRegistries, stackRegistry, startStack, type KeeperUnderTest, type Stack } from './stack';
+import {
+  ACCOUNT,
+  KNOWN_DOCKER_HOST,
+  keeperFor,
+  localAlias,
+  seedManyRegistries,
+  stackRegistry,
+  startStack,
+  type KeeperUnderTest,
+  type Stack,
+} from './stack';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 
@@ -40,14 +50,21 @@ describe('ECR Keeper window', { skip }, () => {
   }
 
   const windows: OpenedWindow[] = [];
-  async function open(k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<OpenedWindow> {
+  async function open(
+    k: KeeperUnderTest,
+    opts: { width?: number; height?: number; dark?: boolean } = {},
+  ): Promise<OpenedWindow> {
     const w = await openWindow(browser, site, k, opts);
     windows.push(w);
     return w;
   }
 
-  const card = (page: Page, name: string): Locator => page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
-  const seconds = (hms: string) => { const [h, m, s] = hms.split(':').map(Number); return h * 3600 + m * 60 + s; };
+  const card = (page: Page, name: string): Locator =>
+    page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
+  const seconds = (hms: string) => {
+    const [h, m, s] = hms.split(':').map(Number);
+    return h * 3600 + m * 60 + s;
+  };
 
   test('first run explains the app, offers the hosts found on this machine, and adds a registry through the form', async () => {
     const k = keeper();
@@ -66,7 +83,10 @@ describe('ECR Keeper window', { skip }, () => {
 
     // Profiles come from the AWS files; "detect from profile" asks the (emulated) API.
     const profiles = await page.getByLabel('AWS profile').locator('option').allInnerTexts();
-    assert.deepEqual(profiles.map((p) => p.replace(/ \(.*\)$/, '')), ['Default credential chain', 'default', 'emu', 'team']);
+    assert.deepEqual(
+      profiles.map((p) => p.replace(/ \(.*\)$/, '')),
+      ['Default credential chain', 'default', 'emu', 'team'],
+    );
     await page.getByLabel('Name').fill('prod');
     await page.getByLabel('AWS profile').selectOption('emu');
     await page.getByLabel('Account ID').fill('');
@@ -107,7 +127,9 @@ describe('ECR Keeper window', { skip }, () => {
     const k = keeper();
     const a = k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
     // Two registries may not share a host and tool: beta reaches the same registry as localhost.
-    k.keeper.addRegistry(stackRegistry(stack, 'beta', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }));
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'beta', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }),
+    );
     const { page, errors } = await open(k);
     const ca = card(page, 'alpha');
     const cb = card(page, 'beta');
@@ -135,12 +157,17 @@ describe('ECR Keeper window', { skip }, () => {
     const until = Date.now() + 4200;
     while (Date.now() < until) {
       const text = await ca.locator('time.countdown-value').innerText();
-      if (text !== last) { samples.push({ at: Date.now(), left: seconds(text) }); last = text; }
+      if (text !== last) {
+        samples.push({ at: Date.now(), left: seconds(text) });
+        last = text;
+      }
       await page.waitForTimeout(100);
     }
     assert.ok(samples.length >= 4, `countdown changed ${samples.length} times in 4.2 s`);
-    for (let i = 1; i < samples.length; i++) assert.equal(samples[i - 1].left - samples[i].left, 1, `step ${i}: ${JSON.stringify(samples)}`);
-    for (const s of samples) assert.ok(Math.abs((expiresAt - s.at) / 1000 - s.left) <= 1.2, 'countdown matches expiresAt');
+    for (let i = 1; i < samples.length; i++)
+      assert.equal(samples[i - 1].left - samples[i].left, 1, `step ${i}: ${JSON.stringify(samples)}`);
+    for (const s of samples)
+      assert.ok(Math.abs((expiresAt - s.at) / 1000 - s.left) <= 1.2, 'countdown matches expiresAt');
     assert.ok(samples[0].left > 11 * 3600 + 59 * 60, 'a fresh 12 h token');
     assert.deepEqual(errors, []);
     await page.context().close();
@@ -150,8 +177,12 @@ describe('ECR Keeper window', { skip }, () => {
     const k = keeper();
     k.keeper.addRegistry(stackRegistry(stack, 'rejected'));
     // These two fail at AWS, before any login: their hosts only need to differ.
-    k.keeper.addRegistry(stackRegistry(stack, 'denied', { region: 'us-east-2', registryHost: 'denied.registry.invalid' }));
-    k.keeper.addRegistry(stackRegistry(stack, 'throttled', { region: 'us-west-2', registryHost: 'throttled.registry.invalid' }));
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'denied', { region: 'us-east-2', registryHost: 'denied.registry.invalid' }),
+    );
+    k.keeper.addRegistry(
+      stackRegistry(stack, 'throttled', { region: 'us-west-2', registryHost: 'throttled.registry.invalid' }),
+    );
     const { page } = await open(k);
 
     stack.emulator.clearFaults();
@@ -211,7 +242,14 @@ describe('ECR Keeper window', { skip }, () => {
     await submit.click();
 
     // The same messages the CLI prints, from the same module, each next to its own field.
-    const expected = validateRegistryInput({ ...input, kind: 'private', region: '', profile: '', tool: 'docker', autoRefresh: true });
+    const expected = validateRegistryInput({
+      ...input,
+      kind: 'private',
+      region: '',
+      profile: '',
+      tool: 'docker',
+      autoRefresh: true,
+    });
     assert.equal(expected.ok, false);
     const fields = expected.ok ? [] : expected.errors;
     assert.deepEqual(fields.map((e) => e.field).sort(), ['accountId', 'apiEndpoint', 'name', 'region', 'registryHost']);
@@ -221,15 +259,25 @@ describe('ECR Keeper window', { skip }, () => {
       const control = field.locator('input, select').first();
       assert.equal(await control.getAttribute('aria-invalid'), 'true');
       const errId = await field.locator('.field-error').getAttribute('id');
-      assert.ok((await control.getAttribute('aria-describedby'))!.split(' ').includes(errId!), 'error is announced with the field');
+      assert.ok(
+        (await control.getAttribute('aria-describedby'))!.split(' ').includes(errId!),
+        'error is announced with the field',
+      );
     }
     assert.match(await page.locator('.view-form .form-summary').innerText(), /5 problems to fix before saving/);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'name', 'focus moves to the first invalid field');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('name')),
+      'name',
+      'focus moves to the first invalid field',
+    );
 
     // A duplicate name is caught too; fixing one field clears its message.
     await page.getByLabel('Name').fill('PROD');
     await submit.click();
-    assert.equal(await page.locator('.view-form [data-field="name"] .field-error').innerText(), 'A registry named "PROD" already exists: choose another name.');
+    assert.equal(
+      await page.locator('.view-form [data-field="name"] .field-error').innerText(),
+      'A registry named "PROD" already exists: choose another name.',
+    );
     await page.getByLabel('Region', { exact: true }).selectOption('eu-west-1');
     await submit.click();
     assert.equal(await page.locator('.view-form [data-field="region"] .field-error').isVisible(), false);
@@ -246,8 +294,14 @@ describe('ECR Keeper window', { skip }, () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('.view-settings .form-summary').waitFor();
     // Named by the label the window shows, not the settings key.
-    assert.equal(await page.locator('[data-field="refreshLeadMinutes"] .field-error').innerText(), 'Refresh before expiry must be a whole number from 5 to 360.');
-    assert.match(await page.locator('[data-field="toolPaths.docker"] .field-error').innerText(), /must be an absolute path/);
+    assert.equal(
+      await page.locator('[data-field="refreshLeadMinutes"] .field-error').innerText(),
+      'Refresh before expiry must be a whole number from 5 to 360.',
+    );
+    assert.match(
+      await page.locator('[data-field="toolPaths.docker"] .field-error').innerText(),
+      /must be an absolute path/,
+    );
     assert.equal(k.settingsText(), before, 'settings file unchanged');
     await page.context().close();
   });
@@ -255,7 +309,8 @@ describe('ECR Keeper window', { skip }, () => {
   test('settings save, activity log, focus from a notification, keyboard and dark theme', async () => {
     const k = keeper();
     const reg = k.keeper.addRegistry(stackRegistry(stack, 'focus-me'));
-    for (let i = 0; i < 6; i++) k.keeper.addRegistry(stackRegistry(stack, `other-${i}`, { registryHost: `other-${i}.registry.invalid` }));
+    for (let i = 0; i < 6; i++)
+      k.keeper.addRegistry(stackRegistry(stack, `other-${i}`, { registryHost: `other-${i}.registry.invalid` }));
     const { page, bridge } = await open(k, { dark: true });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, 'rgb(15, 18, 22)', 'dark theme follows the OS');
@@ -273,7 +328,10 @@ describe('ECR Keeper window', { skip }, () => {
     assert.equal(await c.evaluate((el) => el === document.activeElement && el.classList.contains('highlight')), true);
 
     await page.getByRole('button', { name: 'Settings' }).click();
-    assert.match(await page.locator('.view-settings').innerText(), new RegExp(k.configDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(
+      await page.locator('.view-settings').innerText(),
+      new RegExp(k.configDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
     await page.getByLabel('Refresh before expiry').fill('45');
     await page.getByLabel('A failed registry works again').uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -288,14 +346,22 @@ describe('ECR Keeper window', { skip }, () => {
     assert.equal(await parallel.inputValue(), '');
     await parallel.fill('3');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.waitForFunction(() => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.');
+    await page.waitForFunction(
+      () => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.',
+    );
     assert.equal(k.keeper.settings().parallelLogins, 3);
     assert.equal(await parallel.inputValue(), '3');
     await parallel.fill('');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.waitForFunction(() => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.');
+    await page.waitForFunction(
+      () => (document.querySelector('.view-settings .form-status')?.textContent ?? '') === 'Saved.',
+    );
     assert.equal(k.keeper.settings().parallelLogins, undefined);
-    assert.equal((JSON.parse(k.settingsText()) as { parallelLogins?: number }).parallelLogins, undefined, 'the key is gone from the file');
+    assert.equal(
+      (JSON.parse(k.settingsText()) as { parallelLogins?: number }).parallelLogins,
+      undefined,
+      'the key is gone from the file',
+    );
 
     await page.getByRole('button', { name: 'Activity' }).click();
     const items = page.locator('.activity-item');
@@ -316,11 +382,17 @@ describe('ECR Keeper window', { skip }, () => {
     // textContent: off-screen cards skip rendering (content-visibility), so innerText is empty there.
     const texts = () => page.locator('time.countdown-value').allTextContents();
     const first = await texts();
-    assert.ok(first.every((t) => /^\d\d:\d\d:\d\d$/.test(t)), 'every card counts down');
+    assert.ok(
+      first.every((t) => /^\d\d:\d\d:\d\d$/.test(t)),
+      'every card counts down',
+    );
     await page.waitForTimeout(2100);
     const second = await texts();
     const moved = first.map((t, i) => seconds(t) - seconds(second[i]));
-    assert.ok(moved.every((d) => d >= 1 && d <= 3), `each countdown advanced 1-3 s: ${[...new Set(moved)].join(',')}`);
+    assert.ok(
+      moved.every((d) => d >= 1 && d <= 3),
+      `each countdown advanced 1-3 s: ${[...new Set(moved)].join(',')}`,
+    );
     // The last card, scrolled to, shows its countdown on screen.
     const lastCard = page.locator('article.card').last();
     await lastCard.scrollIntoViewIfNeeded();

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { KeeperError } from '../../src/core/errors';
-import { MfaBroker, noPrompt, normalizeMfaCode, serializePrompts, terminalMfaPrompt, type MfaBrokerRequest } from '../../src/core/mfa';
+import {
+  MfaBroker,
+  noPrompt,
+  normalizeMfaCode,
+  serializePrompts,
+  terminalMfaPrompt,
+  type MfaBrokerRequest,
+} from '../../src/core/mfa';
 
 const REQ = { profile: 'dev', mfaSerial: 'arn:aws:iam::111122223333:mfa/me' };
 
@@ -15,7 +22,14 @@ describe('MFA prompts', () => {
 
   it('without a terminal the prompt fails at once with signin-required', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: false });
-    await assert.rejects(terminalMfaPrompt({ input, output: new PassThrough() })(REQ), (e: unknown) => e instanceof KeeperError && e.category === 'signin-required' && /no terminal/.test(e.message) && e.fix.length > 0);
+    await assert.rejects(
+      terminalMfaPrompt({ input, output: new PassThrough() })(REQ),
+      (e: unknown) =>
+        e instanceof KeeperError &&
+        e.category === 'signin-required' &&
+        /no terminal/.test(e.message) &&
+        e.fix.length > 0,
+    );
     await assert.rejects(noPrompt(REQ), (e: unknown) => e instanceof KeeperError && e.category === 'signin-required');
   });
 
@@ -23,10 +37,14 @@ describe('MFA prompts', () => {
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const output = new PassThrough();
     let shown = '';
-    output.on('data', (d: Buffer) => { shown += d.toString(); });
+    output.on('data', (d: Buffer) => {
+      shown += d.toString();
+    });
     const prompt = terminalMfaPrompt({ input, output });
     const p = prompt(REQ);
-    const waitFor = async (n: number) => { while ((shown.match(/MFA code for/g) ?? []).length < n) await new Promise((r) => setTimeout(r, 5)); };
+    const waitFor = async (n: number) => {
+      while ((shown.match(/MFA code for/g) ?? []).length < n) await new Promise((r) => setTimeout(r, 5));
+    };
     await waitFor(1);
     input.write('12\n');
     await waitFor(2);
@@ -56,7 +74,11 @@ describe('MFA prompts', () => {
   it('the broker turns a prompt into a request and an answer (for the window)', async () => {
     let n = 0;
     const broker = new MfaBroker({ newId: () => `req-${++n}` });
-    await assert.rejects(broker.prompt(REQ), (e: unknown) => e instanceof KeeperError && e.category === 'signin-required', 'no window listening');
+    await assert.rejects(
+      broker.prompt(REQ),
+      (e: unknown) => e instanceof KeeperError && e.category === 'signin-required',
+      'no window listening',
+    );
     const seen: MfaBrokerRequest[] = [];
     broker.on('request', (r) => seen.push(r));
     const p = broker.prompt(REQ);

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { awsFiles, findProfile, listProfiles, profileEndpoint, profileNotFound, profileType } from '../../src/core/aws-profiles';
+import {
+  awsFiles,
+  findProfile,
+  listProfiles,
+  profileEndpoint,
+  profileNotFound,
+  profileType,
+} from '../../src/core/aws-profiles';
 import { KeeperError } from '../../src/core/errors';
 
 let dir = '';
@@ -11,24 +18,60 @@ let env: NodeJS.ProcessEnv = {};
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'ek-aws-profiles-'));
-  writeFileSync(join(dir, 'cfg'), [
-    '[default]', 'region = us-east-1',
-    '[profile sso]', 'sso_session = corp', 'sso_account_id = 111122223333', 'sso_role_name = Dev', 'region = eu-west-1',
-    '[sso-session corp]', 'sso_start_url = https://corp.example.awsapps.com/start', 'sso_region = us-east-1',
-    '[profile legacy]', 'sso_start_url = https://x.example.awsapps.com/start', 'sso_region = us-east-1', 'sso_account_id = 111122223333', 'sso_role_name = Dev',
-    '[profile role]', 'role_arn = arn:aws:iam::111122223333:role/r', 'source_profile = default', 'services = local',
-    '[profile mfa]', 'role_arn = arn:aws:iam::111122223333:role/m', 'source_profile = default', 'mfa_serial = arn:aws:iam::111122223333:mfa/me', 'endpoint_url = http://127.0.0.1:9/all',
-    '[profile proc]', 'credential_process = /bin/false',
-    '[profile web]', 'role_arn = arn:aws:iam::111122223333:role/w', 'web_identity_token_file = /tmp/t',
-    '[profile ignored]', 'endpoint_url = http://127.0.0.1:9/x', 'ignore_configured_endpoint_urls = true',
-    '[profile bare]', 'region = ap-south-1',
-    '[services local]', 'ecr =', '  endpoint_url = http://127.0.0.1:9/ecr', 'ecr_public =', '  endpoint_url = http://127.0.0.1:9/pub',
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'creds'), '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[keys-only]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
+  writeFileSync(
+    join(dir, 'cfg'),
+    [
+      '[default]',
+      'region = us-east-1',
+      '[profile sso]',
+      'sso_session = corp',
+      'sso_account_id = 111122223333',
+      'sso_role_name = Dev',
+      'region = eu-west-1',
+      '[sso-session corp]',
+      'sso_start_url = https://corp.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      '[profile legacy]',
+      'sso_start_url = https://x.example.awsapps.com/start',
+      'sso_region = us-east-1',
+      'sso_account_id = 111122223333',
+      'sso_role_name = Dev',
+      '[profile role]',
+      'role_arn = arn:aws:iam::111122223333:role/r',
+      'source_profile = default',
+      'services = local',
+      '[profile mfa]',
+      'role_arn = arn:aws:iam::111122223333:role/m',
+      'source_profile = default',
+      'mfa_serial = arn:aws:iam::111122223333:mfa/me',
+      'endpoint_url = http://127.0.0.1:9/all',
+      '[profile proc]',
+      'credential_process = /bin/false',
+      '[profile web]',
+      'role_arn = arn:aws:iam::111122223333:role/w',
+      'web_identity_token_file = /tmp/t',
+      '[profile ignored]',
+      'endpoint_url = http://127.0.0.1:9/x',
+      'ignore_configured_endpoint_urls = true',
+      '[profile bare]',
+      'region = ap-south-1',
+      '[services local]',
+      'ecr =',
+      '  endpoint_url = http://127.0.0.1:9/ecr',
+      'ecr_public =',
+      '  endpoint_url = http://127.0.0.1:9/pub',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'creds'),
+    '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[keys-only]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+  );
   env = { HOME: join(dir, 'home'), AWS_CONFIG_FILE: join(dir, 'cfg'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'creds') };
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('aws profiles', () => {
   it('classifies each kind of profile the way the SDK resolves it', () => {
@@ -48,7 +91,16 @@ describe('aws profiles', () => {
     assert.equal(list[0].name, 'default');
     const byName = Object.fromEntries(list.map((p) => [p.name, p]));
     assert.deepEqual(Object.fromEntries(list.map((p) => [p.name, p.type])), {
-      default: 'static', bare: 'other', ignored: 'other', 'keys-only': 'static', legacy: 'sso', mfa: 'mfa', proc: 'process', role: 'role', sso: 'sso', web: 'web-identity',
+      default: 'static',
+      bare: 'other',
+      ignored: 'other',
+      'keys-only': 'static',
+      legacy: 'sso',
+      mfa: 'mfa',
+      proc: 'process',
+      role: 'role',
+      sso: 'sso',
+      web: 'web-identity',
     });
     assert.equal(byName.default.region, 'us-east-1');
     assert.equal(byName.sso.region, 'eu-west-1');
@@ -75,7 +127,10 @@ describe('aws profiles', () => {
   });
 
   it('default file locations follow HOME, and ~ in AWS_CONFIG_FILE is expanded', () => {
-    assert.deepEqual(awsFiles({ HOME: '/h' }), { configFile: join('/h', '.aws', 'config'), credentialsFile: join('/h', '.aws', 'credentials') });
+    assert.deepEqual(awsFiles({ HOME: '/h' }), {
+      configFile: join('/h', '.aws', 'config'),
+      credentialsFile: join('/h', '.aws', 'credentials'),
+    });
     assert.equal(awsFiles({ HOME: '/h', AWS_CONFIG_FILE: '~/cfg' }).configFile, join('/h', 'cfg'));
     assert.match(profileNotFound('p', { HOME: '/h' }).message, /\/h\/\.aws\/config or \/h\/\.aws\/credentials/);
   });

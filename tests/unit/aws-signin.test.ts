@@ -7,10 +7,25 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
 import { KeeperError } from '../../src/core/errors';
-import { awsCandidates, createSignIn, detectAwsCli, parseAwsVersion, ssoLoginCommand, type Spawner } from '../../src/core/signin';
+import {
+  awsCandidates,
+  createSignIn,
+  detectAwsCli,
+  parseAwsVersion,
+  ssoLoginCommand,
+  type Spawner,
+} from '../../src/core/signin';
 
 /** A spawner stand-in: records argv and answers like the AWS CLI would. */
-function fakeSpawn(answer: (args: readonly string[]) => { out?: string; err?: string; code?: number; delayMs?: number; enoent?: boolean }) {
+function fakeSpawn(
+  answer: (args: readonly string[]) => {
+    out?: string;
+    err?: string;
+    code?: number;
+    delayMs?: number;
+    enoent?: boolean;
+  },
+) {
   const calls: { cmd: string; args: readonly string[]; shell: unknown }[] = [];
   const spawn: Spawner = (cmd, args, options) => {
     calls.push({ cmd, args, shell: options.shell });
@@ -20,7 +35,10 @@ function fakeSpawn(answer: (args: readonly string[]) => { out?: string; err?: st
     Object.assign(child, { stdout, stderr, kill: () => true });
     const a = answer(args);
     setTimeout(() => {
-      if (a.enoent) { child.emit('error', Object.assign(new Error(`spawn ${cmd} ENOENT`), { code: 'ENOENT' })); return; }
+      if (a.enoent) {
+        child.emit('error', Object.assign(new Error(`spawn ${cmd} ENOENT`), { code: 'ENOENT' }));
+        return;
+      }
       if (a.out) stdout.write(a.out);
       if (a.err) stderr.write(a.err);
       child.emit('close', a.code ?? 0);
@@ -34,15 +52,26 @@ let dir = '';
 let env: NodeJS.ProcessEnv = {};
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'ek-signin-unit-'));
-  writeFileSync(join(dir, 'config'), '[profile sso]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = R\n[sso-session s]\nsso_start_url = https://x.example.awsapps.com/start\nsso_region = us-east-1\n');
+  writeFileSync(
+    join(dir, 'config'),
+    '[profile sso]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = R\n[sso-session s]\nsso_start_url = https://x.example.awsapps.com/start\nsso_region = us-east-1\n',
+  );
   env = { HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('sign-in', () => {
   it('parses aws --version of v1 and v2', () => {
-    assert.deepEqual(parseAwsVersion('aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64'), { version: '2.15.30', major: 2 });
-    assert.deepEqual(parseAwsVersion('aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11'), { version: '1.45.11', major: 1 });
+    assert.deepEqual(parseAwsVersion('aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64'), {
+      version: '2.15.30',
+      major: 2,
+    });
+    assert.deepEqual(parseAwsVersion('aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11'), {
+      version: '1.45.11',
+      major: 1,
+    });
     assert.equal(parseAwsVersion('command not found'), null);
   });
 
@@ -55,16 +84,36 @@ describe('sign-in', () => {
 
   it('v1 (even printing its version on stderr) is too old; ENOENT is missing', async () => {
     const v1 = fakeSpawn(() => ({ err: 'aws-cli/1.18.69 Python/2.7.18 Linux/5.4 botocore/1.16.19\n' }));
-    await assert.rejects(detectAwsCli({ spawn: v1.spawn, awsPath: '/x/aws', env }), (e: unknown) => e instanceof KeeperError && e.category === 'tool-missing' && /1\.18\.69/.test(e.message) && /v2/.test(e.fix));
+    await assert.rejects(
+      detectAwsCli({ spawn: v1.spawn, awsPath: '/x/aws', env }),
+      (e: unknown) =>
+        e instanceof KeeperError && e.category === 'tool-missing' && /1\.18\.69/.test(e.message) && /v2/.test(e.fix),
+    );
     const gone = fakeSpawn(() => ({ enoent: true }));
-    await assert.rejects(detectAwsCli({ spawn: gone.spawn, awsPath: '/x/aws', env }), (e: unknown) => e instanceof KeeperError && e.category === 'tool-missing');
+    await assert.rejects(
+      detectAwsCli({ spawn: gone.spawn, awsPath: '/x/aws', env }),
+      (e: unknown) => e instanceof KeeperError && e.category === 'tool-missing',
+    );
   });
 
   it('runs aws sso login --profile P without a shell, one at a time per profile, then refreshes', async () => {
-    const f = fakeSpawn((args) => (args[0] === '--version' ? { out: 'aws-cli/2.15.30 Python/3.11.8\n' } : { out: 'Successfully logged into Start URL\n', delayMs: 20 }));
+    const f = fakeSpawn((args) =>
+      args[0] === '--version'
+        ? { out: 'aws-cli/2.15.30 Python/3.11.8\n' }
+        : { out: 'Successfully logged into Start URL\n', delayMs: 20 },
+    );
     const refreshed: string[] = [];
     const lines: string[] = [];
-    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', onOutput: (l) => lines.push(l), refreshProfile: (p) => { refreshed.push(p); return Promise.resolve(); } });
+    const signIn = createSignIn({
+      env,
+      spawn: f.spawn,
+      awsPath: '/x/aws',
+      onOutput: (l) => lines.push(l),
+      refreshProfile: (p) => {
+        refreshed.push(p);
+        return Promise.resolve();
+      },
+    });
     await Promise.all([signIn('sso'), signIn('sso')]);
     const logins = f.calls.filter((c) => c.args[0] === 'sso');
     assert.equal(logins.length, 1, 'a second click joins the first sign-in');
@@ -76,10 +125,27 @@ describe('sign-in', () => {
   });
 
   it('a failing sign-in does not refresh, and says how to run it by hand', async () => {
-    const f = fakeSpawn((args) => (args[0] === '--version' ? { out: 'aws-cli/2.15.30\n' } : { err: 'Error: browser closed\n', code: 1 }));
+    const f = fakeSpawn((args) =>
+      args[0] === '--version' ? { out: 'aws-cli/2.15.30\n' } : { err: 'Error: browser closed\n', code: 1 },
+    );
     let refreshed = 0;
-    const signIn = createSignIn({ env, spawn: f.spawn, awsPath: '/x/aws', refreshProfile: () => { refreshed += 1; return Promise.resolve(); } });
-    await assert.rejects(signIn('sso'), (e: unknown) => e instanceof KeeperError && e.category === 'signin-required' && /browser closed/.test(e.message) && e.fix.includes('aws sso login --profile sso'));
+    const signIn = createSignIn({
+      env,
+      spawn: f.spawn,
+      awsPath: '/x/aws',
+      refreshProfile: () => {
+        refreshed += 1;
+        return Promise.resolve();
+      },
+    });
+    await assert.rejects(
+      signIn('sso'),
+      (e: unknown) =>
+        e instanceof KeeperError &&
+        e.category === 'signin-required' &&
+        /browser closed/.test(e.message) &&
+        e.fix.includes('aws sso login --profile sso'),
+    );
     assert.equal(refreshed, 0);
   });
 });

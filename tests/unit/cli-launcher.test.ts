@@ -8,7 +8,17 @@
 // compiled with makensis -WX (warnings are errors in electron-builder too).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -23,17 +33,24 @@ after(() => rmSync(work, { recursive: true, force: true }));
 /** The app's executable, standing in: Node, but only in the mode the launcher must ask for. */
 function fakeRuntime(layout: PackagedLayout): void {
   mkdirSync(join(layout.executable, '..'), { recursive: true });
-  writeFileSync(layout.executable, [
-    '#!/bin/sh',
-    '[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "stand-in runtime: started without ELECTRON_RUN_AS_NODE=1 (would open the app)" >&2; exit 97; }',
-    `exec '${process.execPath}' "$@"`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    layout.executable,
+    [
+      '#!/bin/sh',
+      '[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "stand-in runtime: started without ELECTRON_RUN_AS_NODE=1 (would open the app)" >&2; exit 97; }',
+      `exec '${process.execPath}' "$@"`,
+      '',
+    ].join('\n'),
+  );
   chmodSync(layout.executable, 0o755);
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: work, ...env }, timeout: 30_000 });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: work, ...env },
+    timeout: 30_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -59,7 +76,10 @@ for (const platform of unixOnly ? [] : (['linux', 'darwin'] as const)) {
     it('ships the launcher, the CLI and its module marker where the launcher looks', () => {
       assert.ok(existsSync(launcher), launcher);
       assert.ok(existsSync(join(layout.resources, 'cli', 'cli.js')));
-      assert.equal((JSON.parse(readFileSync(join(layout.resources, 'cli', 'package.json'), 'utf8')) as { type?: string }).type, 'module');
+      assert.equal(
+        (JSON.parse(readFileSync(join(layout.resources, 'cli', 'package.json'), 'utf8')) as { type?: string }).type,
+        'module',
+      );
       assert.ok(existsSync(join(layout.resources, 'cli', 'chunks')), 'the CLI chunks travel with it');
       assert.ok(!existsSync(join(layout.appDir, 'dist', 'cli.js')), 'the CLI is not duplicated inside app.asar');
     });
@@ -74,12 +94,17 @@ for (const platform of unixOnly ? [] : (['linux', 'darwin'] as const)) {
       const r = run(onPath, ['status'], { ECR_KEEPER_CONFIG_DIR: config });
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /No registries yet/);
-      const add = run(onPath, ['add', 'prod', '--region', 'eu-west-1', '--account', '123456789012', '--disabled'], { ECR_KEEPER_CONFIG_DIR: config });
+      const add = run(onPath, ['add', 'prod', '--region', 'eu-west-1', '--account', '123456789012', '--disabled'], {
+        ECR_KEEPER_CONFIG_DIR: config,
+      });
       assert.equal(add.code, 0, add.err);
       const json = run(onPath, ['status', '--json'], { ECR_KEEPER_CONFIG_DIR: config });
       assert.equal(json.code, 0, json.err);
       const rows = JSON.parse(json.out) as { name: string }[];
-      assert.deepEqual(rows.map((x) => x.name), ['prod']);
+      assert.deepEqual(
+        rows.map((x) => x.name),
+        ['prod'],
+      );
       assert.doesNotMatch(`${r.err}${json.err}`, /NodeVersionSupportWarning|ExperimentalWarning/);
     });
 
@@ -126,50 +151,63 @@ describe('packaging the launcher', () => {
     assert.ok(!/[^\r]\n/.test(text), 'CRLF line ends (cmd.exe misparses labels and blocks otherwise)');
     assert.match(text, /^set ELECTRON_RUN_AS_NODE=1\r$/m);
     const line = text.split('\r\n').find((l) => l.startsWith('"%~dp0'));
-    const paths = [...(line ?? '').matchAll(/"%~dp0([^"]+)"/g)].map((m) => resolve(layout.resources, 'bin', ...m[1].split('\\')));
+    const paths = [...(line ?? '').matchAll(/"%~dp0([^"]+)"/g)].map((m) =>
+      resolve(layout.resources, 'bin', ...m[1].split('\\')),
+    );
     assert.deepEqual(paths, [layout.executable, join(layout.resources, 'cli', 'cli.js')]);
     assert.ok(existsSync(paths[1]), 'the CLI is there');
     assert.match(line!, /" %\*$/, 'all arguments passed on');
   });
 
-  it('the deb scripts render with electron-builder’s macros and parse, linking /usr/bin to the launcher', { skip: unixOnly }, () => {
-    const macros: Record<string, string> = { executable: cfg.linux.executableName, sanitizedProductName: cfg.productName, productFilename: cfg.productName };
-    const deb = (cfg as unknown as { deb: { afterInstall: string; afterRemove: string } }).deb;
-    for (const file of [deb.afterInstall, deb.afterRemove]) {
-      // The same substitution as app-builder-lib's writeConfigFile: an unknown ${name} is an error there.
-      const text = readFileSync(file, 'utf8').replace(/\$\{([a-zA-Z]+)\}/g, (_m, name: string) => {
-        assert.ok(name in macros, `${file} uses \${${name}}, which electron-builder does not define`);
-        return macros[name];
-      });
-      const rendered = join(work, file.replace(/\W/g, '_'));
-      writeFileSync(rendered, text);
-      const r = spawnSync('bash', ['-n', rendered], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      assert.ok(text.includes(`APP_DIR='/opt/${cfg.productName}'`));
-      assert.ok(text.includes('"$APP_DIR/resources/bin/ecr-keeper"'), `${file} uses the launcher's installed path`);
-    }
-  });
+  it(
+    'the deb scripts render with electron-builder’s macros and parse, linking /usr/bin to the launcher',
+    { skip: unixOnly },
+    () => {
+      const macros: Record<string, string> = {
+        executable: cfg.linux.executableName,
+        sanitizedProductName: cfg.productName,
+        productFilename: cfg.productName,
+      };
+      const deb = (cfg as unknown as { deb: { afterInstall: string; afterRemove: string } }).deb;
+      for (const file of [deb.afterInstall, deb.afterRemove]) {
+        // The same substitution as app-builder-lib's writeConfigFile: an unknown ${name} is an error there.
+        const text = readFileSync(file, 'utf8').replace(/\$\{([a-zA-Z]+)\}/g, (_m, name: string) => {
+          assert.ok(name in macros, `${file} uses \${${name}}, which electron-builder does not define`);
+          return macros[name];
+        });
+        const rendered = join(work, file.replace(/\W/g, '_'));
+        writeFileSync(rendered, text);
+        const r = spawnSync('bash', ['-n', rendered], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(text.includes(`APP_DIR='/opt/${cfg.productName}'`));
+        assert.ok(text.includes('"$APP_DIR/resources/bin/ecr-keeper"'), `${file} uses the launcher's installed path`);
+      }
+    },
+  );
 
   const nsisSkip = needTools(TOOLS.makensis);
   it('the NSIS PATH script compiles with warnings as errors', { skip: nsisSkip }, () => {
     const include = (cfg as unknown as { nsis: { include: string } }).nsis.include;
     const dir = join(work, 'nsis');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 't.nsi'), [
-      'Unicode true',
-      `!include "${resolve(include)}"`,
-      'OutFile "t.exe"',
-      'RequestExecutionLevel user',
-      'InstallDir "$LOCALAPPDATA\\Programs\\ECR Keeper"',
-      'Section "install"',
-      '  !insertmacro customInstall',
-      '  WriteUninstaller "$INSTDIR\\uninstall.exe"',
-      'SectionEnd',
-      'Section "Uninstall"',
-      '  !insertmacro customUnInstall',
-      'SectionEnd',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 't.nsi'),
+      [
+        'Unicode true',
+        `!include "${resolve(include)}"`,
+        'OutFile "t.exe"',
+        'RequestExecutionLevel user',
+        'InstallDir "$LOCALAPPDATA\\Programs\\ECR Keeper"',
+        'Section "install"',
+        '  !insertmacro customInstall',
+        '  WriteUninstaller "$INSTDIR\\uninstall.exe"',
+        'SectionEnd',
+        'Section "Uninstall"',
+        '  !insertmacro customUnInstall',
+        'SectionEnd',
+        '',
+      ].join('\n'),
+    );
     const r = spawnSync('makensis', ['-WX', '-V2', 't.nsi'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   });

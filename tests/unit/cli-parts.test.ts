@@ -28,12 +28,26 @@ test('formatLocalTime: the machine-zone text is the same with or without Intl (U
     process.env.TZ = 'UTC';
     assert.equal(formatLocalTime('2026-01-02T03:04:05Z'), '2026-01-02 03:04:05 UTC');
   } finally {
-    if (saved === undefined) delete process.env.TZ; else process.env.TZ = saved;
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
   }
 });
 
 test('config keys come from the settings model; values become patches the shared validation checks', () => {
-  assert.deepEqual([...CONFIG_KEYS].sort(), ['autoRefresh', 'loginTimeoutSeconds', 'notifications.expiring', 'notifications.failed', 'notifications.recovered', 'notifyLeadMinutes', 'parallelLogins', 'refreshLeadMinutes', 'startAtLogin', 'toolPaths.docker', 'toolPaths.helm', 'toolPaths.podman']);
+  assert.deepEqual([...CONFIG_KEYS].sort(), [
+    'autoRefresh',
+    'loginTimeoutSeconds',
+    'notifications.expiring',
+    'notifications.failed',
+    'notifications.recovered',
+    'notifyLeadMinutes',
+    'parallelLogins',
+    'refreshLeadMinutes',
+    'startAtLogin',
+    'toolPaths.docker',
+    'toolPaths.helm',
+    'toolPaths.podman',
+  ]);
   assert.equal(isConfigKey('version'), false);
   assert.equal(isConfigKey('registries'), false);
   const s = { ...DEFAULT_SETTINGS, toolPaths: { podman: '/usr/bin/podman' } };
@@ -44,10 +58,19 @@ test('config keys come from the settings model; values become patches the shared
   assert.deepEqual(patchFor(s, 'refreshLeadMinutes', ''), { refreshLeadMinutes: '' });
   assert.deepEqual(patchFor(s, 'startAtLogin', 'yes'), { startAtLogin: true });
   assert.deepEqual(patchFor(s, 'notifications.failed', 'false'), { notifications: { failed: false } });
-  assert.deepEqual(patchFor(s, 'toolPaths.docker', '/opt/docker'), { toolPaths: { podman: '/usr/bin/podman', docker: '/opt/docker' } });
-  assert.deepEqual(patchFor(s, 'toolPaths.helm', '~/bin/helm'), { toolPaths: { podman: '/usr/bin/podman', helm: '~/bin/helm' } });
+  assert.deepEqual(patchFor(s, 'toolPaths.docker', '/opt/docker'), {
+    toolPaths: { podman: '/usr/bin/podman', docker: '/opt/docker' },
+  });
+  assert.deepEqual(patchFor(s, 'toolPaths.helm', '~/bin/helm'), {
+    toolPaths: { podman: '/usr/bin/podman', helm: '~/bin/helm' },
+  });
   assert.deepEqual(patchFor(s, 'parallelLogins', '4'), { parallelLogins: 4 });
-  for (const [k, v] of [['refreshLeadMinutes', '4.5'], ['refreshLeadMinutes', 'ten'], ['autoRefresh', 'maybe'], ['toolPaths.docker', 'relative/docker']] as const) {
+  for (const [k, v] of [
+    ['refreshLeadMinutes', '4.5'],
+    ['refreshLeadMinutes', 'ten'],
+    ['autoRefresh', 'maybe'],
+    ['toolPaths.docker', 'relative/docker'],
+  ] as const) {
     assert.equal(validateSettingsPatch(patchFor(s, k, v)).ok, false, `${k}=${v}`);
   }
   assert.equal(readKey(s, 'toolPaths.podman'), '/usr/bin/podman');
@@ -58,12 +81,21 @@ test('config keys come from the settings model; values become patches the shared
 test('withoutHost removes the host in every written form and nothing else', () => {
   const host = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
   const cfg = {
-    auths: { [host]: { auth: 'a' }, [`https://${host}/v2/`]: { auth: 'b' }, [`${host}.evil.example`]: { auth: 'c' }, 'ghcr.io': { auth: 'd' } },
+    auths: {
+      [host]: { auth: 'a' },
+      [`https://${host}/v2/`]: { auth: 'b' },
+      [`${host}.evil.example`]: { auth: 'c' },
+      'ghcr.io': { auth: 'd' },
+    },
     credHelpers: { [host]: 'pass' },
     proxies: { default: {} },
   };
   const { config, removed } = withoutHost(cfg, host);
   assert.deepEqual(removed.sort(), [host, `https://${host}/v2/`].sort());
-  assert.deepEqual(config, { auths: { [`${host}.evil.example`]: { auth: 'c' }, 'ghcr.io': { auth: 'd' } }, credHelpers: { [host]: 'pass' }, proxies: { default: {} } });
+  assert.deepEqual(config, {
+    auths: { [`${host}.evil.example`]: { auth: 'c' }, 'ghcr.io': { auth: 'd' } },
+    credHelpers: { [host]: 'pass' },
+    proxies: { default: {} },
+  });
   assert.deepEqual(withoutHost({ auths: { 'ghcr.io': {} } }, host).removed, []);
 });

@@ -3,12 +3,40 @@
 // are exercised in tests/integration/storage.test.ts.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectStore, detectStores, findHelper, type RunResult, type Runner, type StoreStatus } from '../../src/core/cred-stores';
+import {
+  detectStore,
+  detectStores,
+  findHelper,
+  type RunResult,
+  type Runner,
+  type StoreStatus,
+} from '../../src/core/cred-stores';
 import { runProgram } from '../../src/core/run-program';
-import { journalPathFor, moveKeeperLogins, readJournal, readStoreRecord, storageReport, storeMappingFor, undo, useStore, type StorageDeps } from '../../src/core/storage-migration';
+import {
+  journalPathFor,
+  moveKeeperLogins,
+  readJournal,
+  readStoreRecord,
+  storageReport,
+  storeMappingFor,
+  undo,
+  useStore,
+  type StorageDeps,
+} from '../../src/core/storage-migration';
 import { formatLike } from '../../src/core/cred-file';
 import { withHelper, withoutPlaintext } from '../../src/core/login';
 import { KeeperError } from '../../src/core/errors';
@@ -16,7 +44,9 @@ import type { DockerConfig } from '../../src/core/docker-config';
 import { readConfigJson } from '../fixtures/registry';
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'ecr-keeper-stores-'));
@@ -60,15 +90,34 @@ describe('detectStore', () => {
   test('secretservice without a session bus: no keyring session, helper not even run', async () => {
     const env = envWith(binDir(['docker-credential-secretservice']));
     let ran = false;
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: () => { ran = true; return Promise.resolve(ok('{}')); } });
+    const s = await detectStore('secretservice', {
+      env,
+      platform: 'linux',
+      run: () => {
+        ran = true;
+        return Promise.resolve(ok('{}'));
+      },
+    });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no keyring session/);
     assert.equal(ran, false);
   });
 
-  test('secretservice whose list fails reports the helper\'s own words', async () => {
-    const env = envWith(binDir(['docker-credential-secretservice']), { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n', timedOut: false }) });
+  test("secretservice whose list fails reports the helper's own words", async () => {
+    const env = envWith(binDir(['docker-credential-secretservice']), {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    });
+    const s = await detectStore('secretservice', {
+      env,
+      platform: 'linux',
+      run: () =>
+        Promise.resolve({
+          code: 1,
+          stdout: '',
+          stderr: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n',
+          timedOut: false,
+        }),
+    });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no keyring session.*Cannot autolaunch D-Bus/);
   });
@@ -77,15 +126,32 @@ describe('detectStore', () => {
     const bin = binDir(['docker-credential-secretservice']);
     const env = envWith(bin, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' });
     const calls: string[][] = [];
-    const s = await detectStore('secretservice', { env, platform: 'linux', run: (p, args) => { calls.push([p, ...args]); return Promise.resolve(ok('{"ghcr.io":"me"}')); } });
-    assert.deepEqual(s, { store: 'secretservice', program: join(bin, 'docker-credential-secretservice'), works: true, reason: null, fix: null });
+    const s = await detectStore('secretservice', {
+      env,
+      platform: 'linux',
+      run: (p, args) => {
+        calls.push([p, ...args]);
+        return Promise.resolve(ok('{"ghcr.io":"me"}'));
+      },
+    });
+    assert.deepEqual(s, {
+      store: 'secretservice',
+      program: join(bin, 'docker-credential-secretservice'),
+      works: true,
+      reason: null,
+      fix: null,
+    });
     assert.deepEqual(calls, [[join(bin, 'docker-credential-secretservice'), 'list']]);
   });
 
   test('pass answering {} without .gpg-id: no initialised password store', async () => {
     const bin = binDir(['docker-credential-pass', 'pass', 'gpg']);
     const store = join(tempDir(), 'store');
-    const s = await detectStore('pass', { env: envWith(bin, { PASSWORD_STORE_DIR: store }), platform: 'linux', run: () => Promise.resolve(ok('{}')) });
+    const s = await detectStore('pass', {
+      env: envWith(bin, { PASSWORD_STORE_DIR: store }),
+      platform: 'linux',
+      run: () => Promise.resolve(ok('{}')),
+    });
     assert.equal(s.works, false);
     assert.match(s.reason!, /no initialised password store/);
     assert.match(s.fix!, /pass init/);
@@ -97,12 +163,31 @@ describe('detectStore', () => {
     mkdirSync(store);
     writeFileSync(join(store, '.gpg-id'), 'ABCDEF0123456789\n');
     const env = envWith(bin, { PASSWORD_STORE_DIR: store });
-    const missing = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? { code: 2, stdout: '', stderr: 'gpg: error reading key: No public key', timedOut: false } : ok('{}')) });
+    const missing = await detectStore('pass', {
+      env,
+      platform: 'linux',
+      run: (p) =>
+        Promise.resolve(
+          p.endsWith('gpg')
+            ? { code: 2, stdout: '', stderr: 'gpg: error reading key: No public key', timedOut: false }
+            : ok('{}'),
+        ),
+    });
     assert.equal(missing.works, false);
     assert.match(missing.reason!, /gpg has no key for "ABCDEF0123456789"/);
-    const expired = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? ok('pub:e:255:22:ABCDEF0123456789:1:2::u:::sc:::::::\n') : ok('{}')) });
+    const expired = await detectStore('pass', {
+      env,
+      platform: 'linux',
+      run: (p) =>
+        Promise.resolve(p.endsWith('gpg') ? ok('pub:e:255:22:ABCDEF0123456789:1:2::u:::sc:::::::\n') : ok('{}')),
+    });
     assert.match(expired.reason!, /cannot encrypt/);
-    const good = await detectStore('pass', { env, platform: 'linux', run: (p) => Promise.resolve(p.endsWith('gpg') ? ok('pub:u:255:22:ABCDEF0123456789:1:::u:::scESC:::::::\n') : ok('{}')) });
+    const good = await detectStore('pass', {
+      env,
+      platform: 'linux',
+      run: (p) =>
+        Promise.resolve(p.endsWith('gpg') ? ok('pub:u:255:22:ABCDEF0123456789:1:::u:::scESC:::::::\n') : ok('{}')),
+    });
     assert.equal(good.works, true, JSON.stringify(good));
   });
 
@@ -128,7 +213,17 @@ describe('detectStore', () => {
 
   test('garbage from list is not "works"; desktop says to start Docker Desktop', async () => {
     const env = envWith(binDir(['docker-credential-desktop']));
-    const s = await detectStore('desktop', { env, platform: 'linux', run: () => Promise.resolve({ code: 1, stdout: '', stderr: 'error getting credentials - err: docker desktop is not running', timedOut: false }) });
+    const s = await detectStore('desktop', {
+      env,
+      platform: 'linux',
+      run: () =>
+        Promise.resolve({
+          code: 1,
+          stdout: '',
+          stderr: 'error getting credentials - err: docker desktop is not running',
+          timedOut: false,
+        }),
+    });
     assert.match(s.reason!, /Docker Desktop's credential store did not answer/);
     assert.match(s.fix!, /Start Docker Desktop/);
     const weird = await detectStore('desktop', { env, platform: 'linux', run: () => Promise.resolve(ok('not json')) });
@@ -136,10 +231,20 @@ describe('detectStore', () => {
   });
 
   test('detectStores reports all five in a fixed order; findHelper skips relative PATH entries', async () => {
-    const all = await detectStores({ env: envWith(binDir([])), platform: 'linux', run: () => Promise.resolve(ok('{}')) });
-    assert.deepEqual(all.map((s) => s.store), ['osxkeychain', 'wincred', 'desktop', 'secretservice', 'pass']);
+    const all = await detectStores({
+      env: envWith(binDir([])),
+      platform: 'linux',
+      run: () => Promise.resolve(ok('{}')),
+    });
+    assert.deepEqual(
+      all.map((s) => s.store),
+      ['osxkeychain', 'wincred', 'desktop', 'secretservice', 'pass'],
+    );
     const bin = binDir(['docker-credential-pass']);
-    assert.equal(findHelper('pass', { env: { PATH: `relative/bin:${bin}`, HOME: tempDir() }, platform: 'linux' }), join(bin, 'docker-credential-pass'));
+    assert.equal(
+      findHelper('pass', { env: { PATH: `relative/bin:${bin}`, HOME: tempDir() }, platform: 'linux' }),
+      join(bin, 'docker-credential-pass'),
+    );
   });
 
   test('runProgram feeds stdin and reports a missing program without throwing', async () => {
@@ -154,7 +259,11 @@ describe('detectStore', () => {
 describe('config edits', () => {
   test('withHelper maps one host, keeps other helpers and unknown keys, drops a URL-form duplicate', () => {
     const cfg = { credHelpers: { 'gcr.io': 'gcloud', 'https://a.example': 'old' }, psFormat: 'x', auths: {} };
-    assert.deepEqual(withHelper(cfg, 'a.example', 'pass'), { credHelpers: { 'gcr.io': 'gcloud', 'a.example': 'pass' }, psFormat: 'x', auths: {} });
+    assert.deepEqual(withHelper(cfg, 'a.example', 'pass'), {
+      credHelpers: { 'gcr.io': 'gcloud', 'a.example': 'pass' },
+      psFormat: 'x',
+      auths: {},
+    });
     assert.deepEqual(withHelper({}, 'b.example:5000', 'pass'), { credHelpers: { 'b.example:5000': 'pass' } });
   });
 
@@ -167,7 +276,9 @@ describe('config edits', () => {
       },
     };
     const out = withoutPlaintext(cfg, 'a.example');
-    assert.deepEqual(out, { auths: { 'https://a.example/v1/': { email: 'x@example.invalid' }, 'b.example': { auth: 'Yjpi' } } });
+    assert.deepEqual(out, {
+      auths: { 'https://a.example/v1/': { email: 'x@example.invalid' }, 'b.example': { auth: 'Yjpi' } },
+    });
     assert.equal(withoutPlaintext(cfg, 'c.example'), cfg, 'unchanged object when nothing to remove');
   });
 
@@ -181,7 +292,13 @@ describe('config edits', () => {
 });
 
 describe('useStore / undo / storeMappingFor (files only)', () => {
-  const WORKS: StoreStatus = { store: 'pass', program: '/usr/bin/docker-credential-pass', works: true, reason: null, fix: null };
+  const WORKS: StoreStatus = {
+    store: 'pass',
+    program: '/usr/bin/docker-credential-pass',
+    works: true,
+    reason: null,
+    fix: null,
+  };
   const ORIGINAL = {
     auths: {
       'unrelated.example': { auth: 'dW5yZWxhdGVkOmZha2U=' },
@@ -220,10 +337,23 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     const before = readdirSync(join(env.DOCKER_CONFIG)).sort();
     let relogged = false;
     await assert.rejects(
-      useStore('pass', [A, B], deps(env, {
-        checkStore: () => Promise.resolve({ ...WORKS, works: false, reason: 'no initialised password store.', fix: 'Run "pass init <gpg-key-id>".' }),
-        relogin: () => { relogged = true; return Promise.resolve([]); },
-      })),
+      useStore(
+        'pass',
+        [A, B],
+        deps(env, {
+          checkStore: () =>
+            Promise.resolve({
+              ...WORKS,
+              works: false,
+              reason: 'no initialised password store.',
+              fix: 'Run "pass init <gpg-key-id>".',
+            }),
+          relogin: () => {
+            relogged = true;
+            return Promise.resolve([]);
+          },
+        }),
+      ),
       (err: KeeperError) => {
         assert.equal(err.category, 'credential-store');
         assert.match(err.message, /"pass" credential store does not work here: no initialised password store/);
@@ -239,7 +369,10 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   test('unknown store and bad hosts are invalid input; nothing written', async () => {
     const { file, env, bytes } = setup();
     await assert.rejects(useStore('keychainz', [A], deps(env)), (e: KeeperError) => e.category === 'invalid-input');
-    await assert.rejects(useStore('pass', ['-bad host'], deps(env)), (e: KeeperError) => e.category === 'invalid-input');
+    await assert.rejects(
+      useStore('pass', ['-bad host'], deps(env)),
+      (e: KeeperError) => e.category === 'invalid-input',
+    );
     await assert.rejects(useStore('pass', [], deps(env)), (e: KeeperError) => e.category === 'invalid-input');
     assert.ok(readFileSync(file).equals(bytes));
   });
@@ -247,9 +380,16 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   test('maps only managed hosts, removes their plain text, skips ecr-login hosts, keeps the rest; undo is exact', async () => {
     const { file, env, bytes } = setup();
     chmodSync(file, 0o640);
-    const res = await useStore('pass', [A, B, HELPER_HOST], deps(env, { now: () => new Date('2025-03-04T05:06:07.089Z') }));
+    const res = await useStore(
+      'pass',
+      [A, B, HELPER_HOST],
+      deps(env, { now: () => new Date('2025-03-04T05:06:07.089Z') }),
+    );
     assert.deepEqual(res.hosts, [A, B]);
-    assert.deepEqual(res.skipped.map((s) => s.host), [HELPER_HOST]);
+    assert.deepEqual(
+      res.skipped.map((s) => s.host),
+      [HELPER_HOST],
+    );
     assert.deepEqual(res.backups, [`${file}.bak-20250304T050607089Z`]);
     assert.ok(readFileSync(res.backups[0]).equals(bytes), 'backup is the original byte for byte');
     const text = readFileSync(file, 'utf8');
@@ -267,20 +407,32 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     assert.ok(readFileSync(file).equals(bytes), 'undo restores the bytes');
     assert.equal(await readStoreRecord(file), null, 'record gone with the undo');
     assert.deepEqual(readdirSync(env.DOCKER_CONFIG), ['config.json'], 'backups consumed');
-    await assert.rejects(undo({ env }), (e: KeeperError) => e.category === 'invalid-input' && /no ECR Keeper backup/.test(e.message));
+    await assert.rejects(
+      undo({ env }),
+      (e: KeeperError) => e.category === 'invalid-input' && /no ECR Keeper backup/.test(e.message),
+    );
   });
 
   test('a failed relogin restores the backup exactly and leaves no backup behind', async () => {
     const { file, env, bytes } = setup();
     let during = '';
     await assert.rejects(
-      useStore('pass', [A, B], deps(env, {
-        relogin: (hosts) => {
-          during = readFileSync(file, 'utf8');
-          return Promise.resolve(hosts.map((host) => (host === B ? { host, ok: false, error: 'login-rejected: no' } : { host, ok: true })));
-        },
-      })),
-      (e: KeeperError) => e.category === 'credential-store' && new RegExp(`${B.replace(/\./g, '\\.')}: login-rejected`).test(e.message) && /restored from its backup/.test(e.fix),
+      useStore(
+        'pass',
+        [A, B],
+        deps(env, {
+          relogin: (hosts) => {
+            during = readFileSync(file, 'utf8');
+            return Promise.resolve(
+              hosts.map((host) => (host === B ? { host, ok: false, error: 'login-rejected: no' } : { host, ok: true })),
+            );
+          },
+        }),
+      ),
+      (e: KeeperError) =>
+        e.category === 'credential-store' &&
+        new RegExp(`${B.replace(/\./g, '\\.')}: login-rejected`).test(e.message) &&
+        /restored from its backup/.test(e.fix),
     );
     assert.match(during, /"credHelpers"/, 'the mapping was in place while logging in');
     assert.ok(readFileSync(file).equals(bytes));
@@ -289,7 +441,10 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
 
   test('a login that did not reach the store (list lacks the host) also rolls back', async () => {
     const { file, env, bytes } = setup();
-    await assert.rejects(useStore('pass', [A, B], deps(env, { listStore: () => Promise.resolve({ [A]: 'AWS' }) })), /does not hold the login for 444455556666/);
+    await assert.rejects(
+      useStore('pass', [A, B], deps(env, { listStore: () => Promise.resolve({ [A]: 'AWS' }) })),
+      /does not hold the login for 444455556666/,
+    );
     assert.ok(readFileSync(file).equals(bytes));
   });
 
@@ -302,7 +457,11 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     assert.equal(existsSync(join(d, 'docker', 'config.json')), false);
 
     const { file, env: env2, bytes } = setup('{ "auths": ');
-    await assert.rejects(useStore('pass', [A], deps(env2)), (e: KeeperError) => e.category === 'config-invalid' && /not valid JSON/.test(e.message) && /line 1, column 12/.test(e.message));
+    await assert.rejects(
+      useStore('pass', [A], deps(env2)),
+      (e: KeeperError) =>
+        e.category === 'config-invalid' && /not valid JSON/.test(e.message) && /line 1, column 12/.test(e.message),
+    );
     assert.ok(readFileSync(file).equals(bytes));
   });
 
@@ -325,16 +484,31 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   test('while logging in every host keeps its plain-text login; the record and journal name the move; the journal goes when done', async () => {
     const { file, env } = setup();
     let during: { text: string; journal: unknown; record: unknown } | undefined;
-    await useStore('pass', [A, B], deps(env, {
-      relogin: async (hosts) => {
-        during = { text: readFileSync(file, 'utf8'), journal: await readJournal(file), record: await readStoreRecord(file) };
-        return hosts.map((host) => ({ host, ok: true }));
-      },
-    }));
+    await useStore(
+      'pass',
+      [A, B],
+      deps(env, {
+        relogin: async (hosts) => {
+          during = {
+            text: readFileSync(file, 'utf8'),
+            journal: await readJournal(file),
+            record: await readStoreRecord(file),
+          };
+          return hosts.map((host) => ({ host, ok: true }));
+        },
+      }),
+    );
     const cfg = JSON.parse(during!.text) as DockerConfig;
-    assert.equal(cfg.auths![A].auth, ORIGINAL.auths[A].auth, 'plain text still in place while the store is being filled');
+    assert.equal(
+      cfg.auths![A].auth,
+      ORIGINAL.auths[A].auth,
+      'plain text still in place while the store is being filled',
+    );
     assert.equal(cfg.credHelpers![A], undefined, 'not mapped before its login reached the store');
-    assert.deepEqual((during!.journal as { hosts: unknown[] }).hosts, [{ host: A, tool: 'docker' }, { host: B, tool: 'docker' }]);
+    assert.deepEqual((during!.journal as { hosts: unknown[] }).hosts, [
+      { host: A, tool: 'docker' },
+      { host: B, tool: 'docker' },
+    ]);
     assert.equal((during!.record as { store: string }).store, 'pass');
     assert.equal(existsSync(journalPathFor(file)), false, 'journal removed after a complete move');
     assert.equal(readConfigJson(file).credHelpers![A], 'pass');
@@ -343,13 +517,25 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
   test('an interrupted move (journal left behind) is finished by the next use with its first backups, or undone', async () => {
     const { file, env, bytes } = setup();
     // The first run dies after its logins started: simulate by a relogin that never returns.
-    const first = useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-04T05:06:07.089Z'), relogin: () => new Promise(() => {}) }));
+    const first = useStore(
+      'pass',
+      [A, B],
+      deps(env, { now: () => new Date('2025-03-04T05:06:07.089Z'), relogin: () => new Promise(() => {}) }),
+    );
     void first;
     for (let i = 0; i < 100 && !existsSync(journalPathFor(file)); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(existsSync(journalPathFor(file)));
-    assert.equal((await storageReport([], { env, detect: () => Promise.resolve([]) })).interrupted, 'pass', 'the report names the interrupted move');
+    assert.equal(
+      (await storageReport([], { env, detect: () => Promise.resolve([]) })).interrupted,
+      'pass',
+      'the report names the interrupted move',
+    );
     const again = await useStore('pass', [A, B], deps(env, { now: () => new Date('2025-03-05T00:00:00.000Z') }));
-    assert.deepEqual(again.backups, [`${file}.bak-20250304T050607089Z`], 'the interrupted move keeps its own undo point');
+    assert.deepEqual(
+      again.backups,
+      [`${file}.bak-20250304T050607089Z`],
+      'the interrupted move keeps its own undo point',
+    );
     assert.equal(existsSync(journalPathFor(file)), false);
     await undo({ env });
     assert.ok(readFileSync(file).equals(bytes), 'undo goes back to before the interrupted move');
@@ -378,7 +564,10 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
     ];
     const detect = () => Promise.resolve([WORKS]);
     let r = await storageReport(regs, { env, detect });
-    assert.deepEqual(r.registries.map((x) => x.storage), ['plaintext', 'ecr-login', 'unknown', 'none']);
+    assert.deepEqual(
+      r.registries.map((x) => x.storage),
+      ['plaintext', 'ecr-login', 'unknown', 'none'],
+    );
     assert.match(r.registries[0].description, new RegExp(`plain text \\(base64\\) in ${file.replace(/[.]/g, '\\.')}`));
     assert.equal(r.chosen, null);
     assert.equal(r.canUndo, false);
@@ -406,18 +595,32 @@ describe('useStore / undo / storeMappingFor (files only)', () => {
         return Promise.resolve({ name: r.name, host: r.host, error: null });
       },
     };
-    const res = await moveKeeperLogins(keeper, 'pass', { env, checkStore: () => Promise.resolve(WORKS), listStore: () => Promise.resolve({ [A]: 'AWS' }) });
+    const res = await moveKeeperLogins(keeper, 'pass', {
+      env,
+      checkStore: () => Promise.resolve(WORKS),
+      listStore: () => Promise.resolve({ [A]: 'AWS' }),
+    });
     assert.deepEqual(refreshed, ['1']);
     assert.deepEqual(res.hosts, [A]);
-    assert.deepEqual(res.notMoved, [{ name: 'off', reason: 'disabled' }, { name: 'new', reason: 'host-unknown' }]);
+    assert.deepEqual(res.notMoved, [
+      { name: 'off', reason: 'disabled' },
+      { name: 'new', reason: 'host-unknown' },
+    ]);
     const cfg = readConfigJson(file);
     assert.equal(cfg.credHelpers![A], 'pass');
     assert.ok(cfg.auths![B].auth, 'the disabled registry keeps its login where it was');
 
-    const failing = { ...keeper, refresh: () => Promise.resolve({ name: 'a', host: A, error: { message: 'signin-required: SSO session expired' } }) };
+    const failing = {
+      ...keeper,
+      refresh: () =>
+        Promise.resolve({ name: 'a', host: A, error: { message: 'signin-required: SSO session expired' } }),
+    };
     await undo({ env });
     const bytes = readFileSync(file);
-    await assert.rejects(moveKeeperLogins(failing, 'pass', { env, checkStore: () => Promise.resolve(WORKS) }), /a: signin-required: SSO session expired/);
+    await assert.rejects(
+      moveKeeperLogins(failing, 'pass', { env, checkStore: () => Promise.resolve(WORKS) }),
+      /a: signin-required: SSO session expired/,
+    );
     assert.ok(readFileSync(file).equals(bytes));
   });
 });

@@ -10,7 +10,10 @@ const OTHER = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
 const FAKE_AUTH = Buffer.from('AWS:fake-password').toString('base64');
 
 test('credHelpers ecr-login for the host means the helper manages it', () => {
-  assert.deepEqual(storageForHost({ credHelpers: { [HOST]: 'ecr-login' } }, HOST), { storage: 'ecr-login', helper: 'ecr-login' });
+  assert.deepEqual(storageForHost({ credHelpers: { [HOST]: 'ecr-login' } }, HOST), {
+    storage: 'ecr-login',
+    helper: 'ecr-login',
+  });
 });
 
 test('credsStore ecr-login manages every host', () => {
@@ -18,8 +21,14 @@ test('credsStore ecr-login manages every host', () => {
 });
 
 test('credHelpers for the host wins over credsStore', () => {
-  assert.deepEqual(storageForHost({ credsStore: 'ecr-login', credHelpers: { [HOST]: 'pass' } }, HOST), { storage: 'helper', helper: 'pass' });
-  assert.deepEqual(storageForHost({ credsStore: 'desktop', credHelpers: { [HOST]: 'ecr-login' } }, HOST), { storage: 'ecr-login', helper: 'ecr-login' });
+  assert.deepEqual(storageForHost({ credsStore: 'ecr-login', credHelpers: { [HOST]: 'pass' } }, HOST), {
+    storage: 'helper',
+    helper: 'pass',
+  });
+  assert.deepEqual(storageForHost({ credsStore: 'desktop', credHelpers: { [HOST]: 'ecr-login' } }, HOST), {
+    storage: 'ecr-login',
+    helper: 'ecr-login',
+  });
 });
 
 test('a credHelpers entry for another host does not apply', () => {
@@ -27,11 +36,17 @@ test('a credHelpers entry for another host does not apply', () => {
 });
 
 test('credsStore desktop is a store', () => {
-  assert.deepEqual(storageForHost({ credsStore: 'desktop', auths: { [HOST]: {} } }, HOST), { storage: 'store', helper: 'desktop' });
+  assert.deepEqual(storageForHost({ credsStore: 'desktop', auths: { [HOST]: {} } }, HOST), {
+    storage: 'store',
+    helper: 'desktop',
+  });
 });
 
 test('credsStore wins over a stale plaintext entry, as in docker', () => {
-  assert.deepEqual(storageForHost({ credsStore: 'osxkeychain', auths: { [HOST]: { auth: FAKE_AUTH } } }, HOST), { storage: 'store', helper: 'osxkeychain' });
+  assert.deepEqual(storageForHost({ credsStore: 'osxkeychain', auths: { [HOST]: { auth: FAKE_AUTH } } }, HOST), {
+    storage: 'store',
+    helper: 'osxkeychain',
+  });
 });
 
 test('an auths entry with auth and no store is plaintext', () => {
@@ -46,13 +61,21 @@ test('an auths entry without auth is not plaintext', () => {
 test('URL-form keys match the bare host', () => {
   for (const key of [`https://${HOST}`, `${HOST}/v1/`, `https://${HOST}/v2/`, `HTTPS://${HOST.toUpperCase()}`]) {
     assert.deepEqual(storageForHost({ auths: { [key]: { auth: FAKE_AUTH } } }, HOST), { storage: 'plaintext' }, key);
-    assert.deepEqual(storageForHost({ credHelpers: { [key]: 'ecr-login' } }, HOST), { storage: 'ecr-login', helper: 'ecr-login' }, key);
+    assert.deepEqual(
+      storageForHost({ credHelpers: { [key]: 'ecr-login' } }, HOST),
+      { storage: 'ecr-login', helper: 'ecr-login' },
+      key,
+    );
   }
 });
 
 test('ports are significant', () => {
-  assert.deepEqual(storageForHost({ auths: { 'localhost:5000': { auth: FAKE_AUTH } } }, 'localhost:5001'), { storage: 'none' });
-  assert.deepEqual(storageForHost({ auths: { 'http://localhost:5000/v2/': { auth: FAKE_AUTH } } }, 'localhost:5000'), { storage: 'plaintext' });
+  assert.deepEqual(storageForHost({ auths: { 'localhost:5000': { auth: FAKE_AUTH } } }, 'localhost:5001'), {
+    storage: 'none',
+  });
+  assert.deepEqual(storageForHost({ auths: { 'http://localhost:5000/v2/': { auth: FAKE_AUTH } } }, 'localhost:5000'), {
+    storage: 'plaintext',
+  });
 });
 
 test('missing config or host is none', () => {
@@ -66,17 +89,37 @@ test('dockerConfigPath honours DOCKER_CONFIG, else ~/.docker', () => {
   assert.equal(dockerConfigPath({ HOME: '/home/u' }), '/home/u/.docker/config.json');
 });
 
-test('podmanAuthPath: REGISTRY_AUTH_FILE, then DOCKER_CONFIG (podman 4 writes docker\'s file), then the runtime dir on Linux, else ~/.config', () => {
-  assert.equal(podmanAuthPath({ REGISTRY_AUTH_FILE: '/x/auth.json', DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'), '/x/auth.json');
-  assert.equal(podmanAuthPath({ DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'), '/x/dc/config.json');
-  assert.equal(podmanAuthPath({ XDG_RUNTIME_DIR: '/run/user/1', HOME: '/home/u' }, 'linux'), '/run/user/1/containers/auth.json');
+test("podmanAuthPath: REGISTRY_AUTH_FILE, then DOCKER_CONFIG (podman 4 writes docker's file), then the runtime dir on Linux, else ~/.config", () => {
+  assert.equal(
+    podmanAuthPath(
+      { REGISTRY_AUTH_FILE: '/x/auth.json', DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' },
+      'linux',
+    ),
+    '/x/auth.json',
+  );
+  assert.equal(
+    podmanAuthPath({ DOCKER_CONFIG: '/x/dc', XDG_RUNTIME_DIR: '/run/user/1' }, 'linux'),
+    '/x/dc/config.json',
+  );
+  assert.equal(
+    podmanAuthPath({ XDG_RUNTIME_DIR: '/run/user/1', HOME: '/home/u' }, 'linux'),
+    '/run/user/1/containers/auth.json',
+  );
   assert.equal(podmanAuthPath({ HOME: '/home/u' }, 'linux', 1000), '/run/containers/1000/auth.json');
-  assert.equal(podmanAuthPath({ XDG_RUNTIME_DIR: '/tmp/r', HOME: '/Users/u' }, 'darwin'), '/Users/u/.config/containers/auth.json');
+  assert.equal(
+    podmanAuthPath({ XDG_RUNTIME_DIR: '/tmp/r', HOME: '/Users/u' }, 'darwin'),
+    '/Users/u/.config/containers/auth.json',
+  );
 });
 
 test('podman reads credHelpers but not credsStore', () => {
-  assert.deepEqual(storageForHost({ credsStore: 'pass', auths: { [HOST]: { auth: FAKE_AUTH } } }, HOST, 'podman'), { storage: 'plaintext' });
-  assert.deepEqual(storageForHost({ credsStore: 'pass', credHelpers: { [HOST]: 'pass' } }, HOST, 'podman'), { storage: 'helper', helper: 'pass' });
+  assert.deepEqual(storageForHost({ credsStore: 'pass', auths: { [HOST]: { auth: FAKE_AUTH } } }, HOST, 'podman'), {
+    storage: 'plaintext',
+  });
+  assert.deepEqual(storageForHost({ credsStore: 'pass', credHelpers: { [HOST]: 'pass' } }, HOST, 'podman'), {
+    storage: 'helper',
+    helper: 'pass',
+  });
 });
 
 test('readDockerConfig: missing file is no config and no error; bad JSON is an error', async () => {

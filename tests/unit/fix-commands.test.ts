@@ -17,7 +17,13 @@ function files(dir: string): string[] {
 
 async function help(cmd: string): Promise<string> {
   let out = '';
-  const code = await main([cmd, '--help'], { out: (s) => { out += `${s}\n`; }, err: () => {}, env: process.env });
+  const code = await main([cmd, '--help'], {
+    out: (s) => {
+      out += `${s}\n`;
+    },
+    err: () => {},
+    env: process.env,
+  });
   assert.equal(code, 0, `ecr-keeper ${cmd} --help`);
   return out;
 }
@@ -37,7 +43,10 @@ test('every ecr-keeper command in the sources exists and takes the options used 
   }
   assert.ok(uses.length > 20, `found ${uses.length} uses`);
   // The scan sees the fixes it is meant to check (it is not vacuous).
-  assert.ok(uses.some((u) => u.cmd === 'edit' && u.flags.includes('--account')), 'the account-mismatch fix');
+  assert.ok(
+    uses.some((u) => u.cmd === 'edit' && u.flags.includes('--account')),
+    'the account-mismatch fix',
+  );
   assert.ok(uses.some((u) => u.cmd === 'remove' && u.flags.includes('--logout')));
   const helps = new Map<string, string>();
   for (const u of uses) {

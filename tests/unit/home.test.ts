@@ -12,7 +12,7 @@ import type { KeeperError } from '../../src/core/errors';
 import { confOpener } from '../helpers/keeper-harness';
 import { missingTools } from '../../src/electron/handlers';
 
-test('the home folder: HOME, then USERPROFILE, then HOMEDRIVE + HOMEPATH (the AWS SDK\'s order)', () => {
+test("the home folder: HOME, then USERPROFILE, then HOMEDRIVE + HOMEPATH (the AWS SDK's order)", () => {
   assert.equal(homeDir({ HOME: '/home/a', USERPROFILE: 'C:\\Users\\b' }), '/home/a');
   assert.equal(homeDir({ USERPROFILE: 'C:\\Users\\b', HOMEPATH: '\\Users\\c' }), 'C:\\Users\\b');
   assert.equal(homeDir({ HOMEDRIVE: 'D:', HOMEPATH: '\\Users\\c' }), 'D:\\Users\\c');
@@ -23,22 +23,36 @@ test('~/ is the home folder; other paths are left as they are', () => {
   assert.equal(expandHome('~/bin/docker', { HOME: '/home/a' }), '/home/a/bin/docker');
   assert.equal(expandHome('/usr/bin/docker', { HOME: '/home/a' }), '/usr/bin/docker');
   assert.equal(expandHome('/opt/~/docker', { HOME: '/home/a' }), '/opt/~/docker');
-  assert.equal(expandHome('~other/docker', { HOME: '/home/a' }), '~other/docker', 'another user\'s home is not guessed');
+  assert.equal(expandHome('~other/docker', { HOME: '/home/a' }), '~other/docker', "another user's home is not guessed");
 });
 
 test('a tool path given as ~/bin/helm is accepted by the settings and run from the home folder', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'ek-home-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
-  assert.deepEqual(validateSettingsPatch({ toolPaths: { helm: '~/bin/helm' } }), { ok: true, value: { toolPaths: { helm: '~/bin/helm' } } });
+  assert.deepEqual(validateSettingsPatch({ toolPaths: { helm: '~/bin/helm' } }), {
+    ok: true,
+    value: { toolPaths: { helm: '~/bin/helm' } },
+  });
   mkdirSync(join(home, 'bin'));
   const calls = join(home, 'calls');
   // A stand-in helm too old to be used: it records that it was asked its version, and nothing is logged in.
-  writeFileSync(join(home, 'bin', 'helm'), `#!/bin/sh\necho "$@" >> "${calls}"\nif [ "$1" = version ]; then echo "v3.7.2+g663a896"; fi\nexit 0\n`);
+  writeFileSync(
+    join(home, 'bin', 'helm'),
+    `#!/bin/sh\necho "$@" >> "${calls}"\nif [ "$1" = version ]; then echo "v3.7.2+g663a896"; fi\nexit 0\n`,
+  );
   chmodSync(join(home, 'bin', 'helm'), 0o755);
   const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'cfg'), PATH: '/usr/bin:/bin' };
   const engine = createKeeper({ configDir: join(home, 'config'), openStore: confOpener, env });
-  await assert.rejects(engine.login.login({ tool: 'helm', host: '127.0.0.1:5000', username: 'AWS', password: 'pw-not-a-secret', toolPath: '~/bin/helm' }),
-    (e: KeeperError) => e.category === 'tool-missing' && e.action?.kind === 'set-tool-path');
+  await assert.rejects(
+    engine.login.login({
+      tool: 'helm',
+      host: '127.0.0.1:5000',
+      username: 'AWS',
+      password: 'pw-not-a-secret',
+      toolPath: '~/bin/helm',
+    }),
+    (e: KeeperError) => e.category === 'tool-missing' && e.action?.kind === 'set-tool-path',
+  );
   assert.equal(readFileSync(calls, 'utf8').trim(), 'version --short', 'the program at ~/bin/helm was run');
 });
 
@@ -49,7 +63,12 @@ test('the Settings view checks a ~/ tool path where it points: missing is report
   chmodSync(join(home, 'docker'), 0o755);
   const saved = process.env.HOME;
   process.env.HOME = home;
-  t.after(() => { process.env.HOME = saved; });
+  t.after(() => {
+    process.env.HOME = saved;
+  });
   assert.deepEqual(missingTools({ docker: '~/docker' }), []);
-  assert.deepEqual(missingTools({ docker: '~/nowhere/docker' }).map((p) => p.field), ['toolPaths.docker']);
+  assert.deepEqual(
+    missingTools({ docker: '~/nowhere/docker' }).map((p) => p.field),
+    ['toolPaths.docker'],
+  );
 });

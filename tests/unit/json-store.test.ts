@@ -10,7 +10,14 @@ import { openJsonFile } from '../../src/core/json-store';
 import { openSettings, type JsonStore, type StoreOptions } from '../../src/core/settings';
 
 const conf = (o: StoreOptions) => new Conf(o as ConstructorParameters<typeof Conf>[0]) as unknown as JsonStore;
-const options = (cwd: string): StoreOptions => ({ cwd, configName: 'config', defaults: { a: 1, nested: { b: true } }, clearInvalidConfig: false, accessPropertiesByDotNotation: false, configFileMode: 0o600 });
+const options = (cwd: string): StoreOptions => ({
+  cwd,
+  configName: 'config',
+  defaults: { a: 1, nested: { b: true } },
+  clearInvalidConfig: false,
+  accessPropertiesByDotNotation: false,
+  configFileMode: 0o600,
+});
 
 test('opening writes the same file conf writes: missing defaults filled in, tab-indented, with the mode asked for', () => {
   for (const before of [undefined, '{"x": 2}', '{"a": 5, "nested": {"b": false}}']) {
@@ -25,7 +32,7 @@ test('opening writes the same file conf writes: missing defaults filled in, tab-
   }
 });
 
-test('writes are read back by conf and conf\'s writes by us; each read sees the file as it is now', () => {
+test("writes are read back by conf and conf's writes by us; each read sees the file as it is now", () => {
   const dir = mkdtempSync(join(tmpdir(), 'ek-js-'));
   const ours = openJsonFile(options(dir));
   const theirs = conf(options(dir));
@@ -35,11 +42,14 @@ test('writes are read back by conf and conf\'s writes by us; each read sees the 
   assert.deepEqual(ours.store, { a: 8 });
 });
 
-test('the CLI\'s store through openSettings: defaults, a change, a corrupt file backed up', () => {
+test("the CLI's store through openSettings: defaults, a change, a corrupt file backed up", () => {
   const dir = mkdtempSync(join(tmpdir(), 'ek-js-'));
   const { repo } = openSettings(openJsonFile, dir);
   repo.update((cur) => ({ ...cur, refreshLeadMinutes: 45 }));
-  assert.equal((JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>).refreshLeadMinutes, 45);
+  assert.equal(
+    (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>).refreshLeadMinutes,
+    45,
+  );
   writeFileSync(join(dir, 'config.json'), '{ broken');
   const again = openSettings(openJsonFile, dir);
   assert.match(again.warnings[0], /could not be read .*kept as/);

@@ -16,14 +16,22 @@ test('a refresh logs in with the token and reports valid with expiry, last and n
   assert.equal(snap.expiresAt, new Date(clock.now() + 12 * H).toISOString());
   assert.equal(snap.lastRefresh, new Date(clock.now()).toISOString());
   assert.equal(snap.nextRefresh, new Date(clock.now() + 11.5 * H).toISOString());
-  assert.deepEqual(s.logins.map((l) => l.host), ['123456789012.dkr.ecr.us-east-1.amazonaws.com']);
+  assert.deepEqual(
+    s.logins.map((l) => l.host),
+    ['123456789012.dkr.ecr.us-east-1.amazonaws.com'],
+  );
   assert.equal(reg.name, 'prod');
 });
 
 test('concurrent refreshes of one registry are coalesced into one login', async () => {
   const { keeper, s } = makeKeeper();
   keeper.addRegistry({ name: 'prod', region: 'us-east-1', accountId: '123456789012' });
-  const all = await Promise.all([keeper.refresh('prod'), keeper.refresh('prod'), keeper.refreshAll(), keeper.refresh('PROD')]);
+  const all = await Promise.all([
+    keeper.refresh('prod'),
+    keeper.refresh('prod'),
+    keeper.refreshAll(),
+    keeper.refresh('PROD'),
+  ]);
   assert.equal(s.logins.length, 1);
   assert.equal(all[0].state, 'valid');
 });
@@ -49,7 +57,11 @@ test('auto-refresh fires at expiry minus the lead, once, and the password never 
   await clock.advance(10 * MIN);
   assert.equal(s.logins.length, 2);
   await keeper.stop();
-  const everything = JSON.stringify(keeper.snapshot()) + JSON.stringify(keeper.activity()) + readFileSync(statePath, 'utf8') + readFileSync(settingsPath, 'utf8');
+  const everything =
+    JSON.stringify(keeper.snapshot()) +
+    JSON.stringify(keeper.activity()) +
+    readFileSync(statePath, 'utf8') +
+    readFileSync(settingsPath, 'utf8');
   assert.equal(everything.includes('stand-in-password'), false);
 });
 
@@ -62,7 +74,10 @@ test('failures back off with jitter up to 15 min: no hot loop, one failure notic
   const attempts = s.logins.length;
   // 30 s, 1, 2, 4, 8, then every 15 min: about 12 attempts in 2 hours.
   assert.ok(attempts >= 8 && attempts <= 14, `attempts in 2 h: ${attempts}`);
-  assert.deepEqual(notices.map((n) => n.kind), ['failed']);
+  assert.deepEqual(
+    notices.map((n) => n.kind),
+    ['failed'],
+  );
   const snap = keeper.snapshot().registries[0];
   assert.equal(snap.state, 'error');
   assert.equal(snap.error?.category, 'login-rejected');
@@ -70,7 +85,10 @@ test('failures back off with jitter up to 15 min: no hot loop, one failure notic
   s.loginFailures.length = 0;
   await clock.advance(16 * MIN);
   assert.equal(keeper.snapshot().registries[0].state, 'valid');
-  assert.deepEqual(notices.map((n) => n.kind), ['failed', 'recovered']);
+  assert.deepEqual(
+    notices.map((n) => n.kind),
+    ['failed', 'recovered'],
+  );
   await keeper.stop();
 });
 
@@ -123,7 +141,10 @@ test('expiring notice when auto-refresh is off, once', async () => {
   keeper.updateSettings({ autoRefresh: false });
   keeper.start();
   await clock.advance(11 * H + 50 * MIN);
-  assert.deepEqual(notices.map((n) => n.kind), ['expiring']);
+  assert.deepEqual(
+    notices.map((n) => n.kind),
+    ['expiring'],
+  );
   await clock.advance(5 * MIN);
   assert.equal(notices.length, 1);
   assert.equal(keeper.snapshot().registries[0].state, 'expiring');
@@ -169,12 +190,19 @@ test("docker's own unencrypted warning is not repeated beside our notice; storag
   s.loginWarnings = ["Your credentials are stored unencrypted in '/x/config.json'."];
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
   const snap = await keeper.refresh('a');
-  assert.deepEqual(snap.notices.map((n) => n.kind), ['plaintext-credentials'], 'one notice, ours, decided by kind and storage');
+  assert.deepEqual(
+    snap.notices.map((n) => n.kind),
+    ['plaintext-credentials'],
+    'one notice, ours, decided by kind and storage',
+  );
   s.storage = 'helper';
   await keeper.recheckStorage();
   const after = keeper.snapshot().registries[0];
   assert.equal(after.storage, 'helper');
-  assert.equal(after.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  assert.equal(
+    after.notices.some((n) => n.kind === 'plaintext-credentials'),
+    false,
+  );
   assert.equal(s.logins.length, 1, 're-checking storage logs nothing in');
 });
 
@@ -189,7 +217,10 @@ test('a refused or cancelled MFA code is not retried on a timer (no prompt every
   assert.equal(snap.nextRefresh, null);
   await clock.advance(3 * H);
   assert.equal(s.tokenCalls.length, 1, 'no automatic retry');
-  assert.deepEqual(notices.map((n) => n.kind), ['signin-required']);
+  assert.deepEqual(
+    notices.map((n) => n.kind),
+    ['signin-required'],
+  );
   assert.equal((await keeper.refresh('mfa')).state, 'valid');
   assert.equal(s.tokenCalls.length, 2);
   await keeper.stop();
@@ -199,7 +230,10 @@ test('invalid input changes nothing; edits and removal work', () => {
   const { keeper, settingsPath } = makeKeeper();
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
   const before = readFileSync(settingsPath, 'utf8');
-  assert.throws(() => keeper.addRegistry({ name: 'a', region: 'us-east-1' }), (e: unknown) => e instanceof InputError && /already exists/.test(e.message));
+  assert.throws(
+    () => keeper.addRegistry({ name: 'a', region: 'us-east-1' }),
+    (e: unknown) => e instanceof InputError && /already exists/.test(e.message),
+  );
   assert.throws(() => keeper.addRegistry({ name: 'b', region: 'nowhere' }), InputError);
   assert.throws(() => keeper.updateRegistry('a', { accountId: 'x' }), InputError);
   assert.throws(() => keeper.updateSettings({ refreshLeadMinutes: -1 }), InputError);
@@ -231,11 +265,21 @@ test('a registry never logged in does not say "Stored unencrypted" about an entr
   keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '123456789012' });
   const failed = await keeper.refresh('a');
   assert.equal(failed.state, 'error');
-  assert.equal(failed.notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  assert.equal(
+    failed.notices.some((n) => n.kind === 'plaintext-credentials'),
+    false,
+  );
   await keeper.recheckStorage();
-  assert.equal(keeper.snapshot().registries[0].notices.some((n) => n.kind === 'plaintext-credentials'), false);
+  assert.equal(
+    keeper.snapshot().registries[0].notices.some((n) => n.kind === 'plaintext-credentials'),
+    false,
+  );
   const ok = await keeper.refresh('a');
-  assert.equal(ok.notices.some((n) => n.kind === 'plaintext-credentials'), true, 'our own login in plain text is pointed out');
+  assert.equal(
+    ok.notices.some((n) => n.kind === 'plaintext-credentials'),
+    true,
+    'our own login in plain text is pointed out',
+  );
 });
 
 test('re-checking storage follows a host handed to (and taken back from) the ecr-login helper', async () => {
@@ -250,7 +294,7 @@ test('re-checking storage follows a host handed to (and taken back from) the ecr
   assert.equal(keeper.snapshot().registries[0].state, 'valid');
 });
 
-test('the token\'s account is recorded per profile (survives a restart) for discover; a failed login to another account says so', async () => {
+test("the token's account is recorded per profile (survives a restart) for discover; a failed login to another account says so", async () => {
   const h = makeKeeper();
   h.keeper.addRegistry({ name: 'a', region: 'us-east-1', profile: 'keys', registryHost: 'localhost:5000' });
   await h.keeper.refresh('a');
@@ -261,7 +305,10 @@ test('the token\'s account is recorded per profile (survives a restart) for disc
   again.s.loginFailures.push(new KeeperError('network', 'no such host', 'Check the VPN.'));
   const snap = await again.keeper.refresh('other');
   assert.equal(snap.error!.category, 'account-mismatch');
-  assert.match(snap.error!.message, /set to account 999988887777, but the default AWS credentials sign in to account 123456789012/);
+  assert.match(
+    snap.error!.message,
+    /set to account 999988887777, but the default AWS credentials sign in to account 123456789012/,
+  );
   // A cross-account login that works is fine.
   assert.equal((await again.keeper.refresh('other')).state, 'valid');
 });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { classifyLoginFailure, createLoginRunner, parseLoginWarnings, usualToolDirs } from '../../src/core/login';
 
 const PW = 'fake-password-for-tests-0123';
-const CHATTER = 'time="2026-11-27T00:11:18Z" level=info msg="Error logging in to endpoint, trying next endpoint" endpoint="{false https://127.0.0.1:38339 false false false 0xc0003930e0}" error="Get \\"https://127.0.0.1:38339/v2/\\": http: server gave HTTP response to HTTPS client"\n';
+const CHATTER =
+  'time="2026-11-27T00:11:18Z" level=info msg="Error logging in to endpoint, trying next endpoint" endpoint="{false https://127.0.0.1:38339 false false false 0xc0003930e0}" error="Get \\"https://127.0.0.1:38339/v2/\\": http: server gave HTTP response to HTTPS client"\n';
 
 test('docker 401 is login-rejected, not network, despite the http/https chatter', () => {
   const out = `${CHATTER}login attempt to http://127.0.0.1:38339/v2/ failed with status: 401 Unauthorized\n`;
@@ -25,7 +26,11 @@ test('podman and ECR wordings of a refused login are login-rejected', () => {
     'Error response from daemon: Get "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/": unauthorized: incorrect username or password\n',
     'Error response from daemon: login attempt to https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/ failed with status: 400 Bad Request\ndenied: Your authorization token has expired. Reauthenticate and try again.\n',
   ]) {
-    assert.equal(classifyLoginFailure(out.startsWith('Error: logging') ? 'podman' : 'docker', 125, out, PW).category, 'login-rejected', out);
+    assert.equal(
+      classifyLoginFailure(out.startsWith('Error: logging') ? 'podman' : 'docker', 125, out, PW).category,
+      'login-rejected',
+      out,
+    );
   }
 });
 
@@ -48,7 +53,8 @@ test('docker credential store failures name the helper', () => {
   assert.equal(e3.category, 'credential-store');
   assert.match(e3.message, /docker-credential-osxkeychain/);
 
-  const getting = 'error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`\n';
+  const getting =
+    'error getting credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`\n';
   const e4 = classifyLoginFailure('docker', 1, getting, PW);
   assert.equal(e4.category, 'credential-store');
   assert.match(e4.message, /docker-credential-secretservice/);
@@ -57,9 +63,18 @@ test('docker credential store failures name the helper', () => {
 test('unreachable registries are network failures', () => {
   for (const [tool, out] of [
     ['docker', `${CHATTER}Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused\n`],
-    ['podman', 'Error: authenticating creds for "127.0.0.1:1": pinging container registry 127.0.0.1:1: Get "https://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused\n'],
-    ['docker', 'Get "https://nonexistent.invalid/v2/": dial tcp: lookup nonexistent.invalid on 10.255.255.53:53: no such host\n'],
-    ['podman', 'Error: authenticating creds for "x.invalid": pinging container registry x.invalid: Get "https://x.invalid/v2/": dial tcp: i/o timeout\n'],
+    [
+      'podman',
+      'Error: authenticating creds for "127.0.0.1:1": pinging container registry 127.0.0.1:1: Get "https://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused\n',
+    ],
+    [
+      'docker',
+      'Get "https://nonexistent.invalid/v2/": dial tcp: lookup nonexistent.invalid on 10.255.255.53:53: no such host\n',
+    ],
+    [
+      'podman',
+      'Error: authenticating creds for "x.invalid": pinging container registry x.invalid: Get "https://x.invalid/v2/": dial tcp: i/o timeout\n',
+    ],
   ] as const) {
     const e = classifyLoginFailure(tool, 1, out, PW);
     assert.equal(e.category, 'network', out);
@@ -90,13 +105,17 @@ test('the password never reaches the message, in clear or base64', () => {
 });
 
 test('docker plaintext storage warning is surfaced, one line', () => {
-  const out = "Login Succeeded\n\nWARNING! Your credentials are stored unencrypted in '/tmp/x/docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
+  const out =
+    "Login Succeeded\n\nWARNING! Your credentials are stored unencrypted in '/tmp/x/docker/config.json'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n";
   const w = parseLoginWarnings(out, PW);
   assert.equal(w.length, 1);
   assert.match(w[0], /stored unencrypted in '\/tmp\/x\/docker\/config.json'/);
   assert.ok(!w[0].includes('\n'));
   // Older docker wording
-  assert.equal(parseLoginWarnings('WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\n', PW).length, 1);
+  assert.equal(
+    parseLoginWarnings('WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\n', PW).length,
+    1,
+  );
   assert.deepEqual(parseLoginWarnings('Login Succeeded!\n', PW), []);
 });
 
@@ -116,7 +135,11 @@ test('findTool: explicit path, then PATH, then extra and usual dirs', (t) => {
   const extra = fakeTool(join(root, 'extra'), 'podman');
   fakeTool(join(root, 'noexec'), 'podman', false);
 
-  const r = createLoginRunner({ env: { PATH: `${join(root, 'noexec')}:relative/dir:${join(root, 'path-bin')}`, HOME: join(root, 'home') }, platform: 'linux', extraSearchDirs: [join(root, 'extra')] });
+  const r = createLoginRunner({
+    env: { PATH: `${join(root, 'noexec')}:relative/dir:${join(root, 'path-bin')}`, HOME: join(root, 'home') },
+    platform: 'linux',
+    extraSearchDirs: [join(root, 'extra')],
+  });
   assert.equal(r.findTool('docker', explicit), explicit);
   assert.equal(r.findTool('docker'), onPath);
   // The non-executable podman earlier on PATH is skipped.
@@ -135,13 +158,20 @@ test('findTool: a GUI app with a minimal PATH still finds ~/.docker/bin and ~/.r
   fakeTool(join(home, '.rd', 'bin'), 'podman');
   // Real /usr/local/bin etc. on the test machine may hold a docker that legitimately comes first,
   // so the expectation is "the first usual dir that has it", which includes our fake home dirs.
-  const firstIn = (tool: string) => usualToolDirs('darwin', env).map((d) => join(d, tool)).find((p) => existsSync(p)) ?? null;
+  const firstIn = (tool: string) =>
+    usualToolDirs('darwin', env)
+      .map((d) => join(d, tool))
+      .find((p) => existsSync(p)) ?? null;
   const r = createLoginRunner({ env, platform: 'darwin' });
   assert.equal(r.findTool('docker'), firstIn('docker'));
   assert.equal(r.findTool('podman'), firstIn('podman'));
   assert.ok(usualToolDirs('darwin', env).includes(join(home, '.rd', 'bin')));
   assert.ok(usualToolDirs('darwin', env).includes('/Applications/Docker.app/Contents/Resources/bin'));
-  assert.ok(usualToolDirs('win32', { ProgramFiles: 'C:\\Program Files' }).includes('C:\\Program Files\\Docker\\Docker\\resources\\bin'));
+  assert.ok(
+    usualToolDirs('win32', { ProgramFiles: 'C:\\Program Files' }).includes(
+      'C:\\Program Files\\Docker\\Docker\\resources\\bin',
+    ),
+  );
 });
 
 test('findTool: Linux ~/.local/bin is searched', (t) => {
@@ -156,7 +186,10 @@ test('findTool: Linux ~/.local/bin is searched', (t) => {
 });
 
 test('credentialFileFor follows DOCKER_CONFIG and REGISTRY_AUTH_FILE', () => {
-  const r = createLoginRunner({ env: { DOCKER_CONFIG: '/x/d', REGISTRY_AUTH_FILE: '/x/auth.json', HOME: '/home/u' }, platform: 'linux' });
+  const r = createLoginRunner({
+    env: { DOCKER_CONFIG: '/x/d', REGISTRY_AUTH_FILE: '/x/auth.json', HOME: '/home/u' },
+    platform: 'linux',
+  });
   assert.equal(r.credentialFileFor('docker'), '/x/d/config.json');
   assert.equal(r.credentialFileFor('podman'), '/x/auth.json');
   const d = createLoginRunner({ env: { HOME: '/home/u', XDG_RUNTIME_DIR: '/run/user/1000' }, platform: 'linux' });
@@ -166,19 +199,43 @@ test('credentialFileFor follows DOCKER_CONFIG and REGISTRY_AUTH_FILE', () => {
 
 test('login rejects a host that could be read as a flag before running anything', async () => {
   let spawned = 0;
-  const r = createLoginRunner({ env: { PATH: '' }, spawn: (() => { spawned++; throw new Error('no'); }) });
-  await assert.rejects(r.login({ tool: 'docker', host: '--help', username: 'AWS', password: PW }), (e: { category?: string }) => e.category === 'invalid-input');
+  const r = createLoginRunner({
+    env: { PATH: '' },
+    spawn: () => {
+      spawned++;
+      throw new Error('no');
+    },
+  });
+  await assert.rejects(
+    r.login({ tool: 'docker', host: '--help', username: 'AWS', password: PW }),
+    (e: { category?: string }) => e.category === 'invalid-input',
+  );
   assert.equal(spawned, 0);
 });
 
 test('inspectAll reads each credential file once and lists each credential helper once, whatever the number of hosts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ek-inspect-'));
   const hosts = ['a.test:1', 'b.test:1', 'c.test:1'];
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ credHelpers: Object.fromEntries(hosts.map((h) => [h, 'pass'])), auths: { 'plain.test:1': { auth: 'eDp5' } } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      credHelpers: Object.fromEntries(hosts.map((h) => [h, 'pass'])),
+      auths: { 'plain.test:1': { auth: 'eDp5' } },
+    }),
+  );
   const listed: string[] = [];
-  const runner = createLoginRunner({ env: { DOCKER_CONFIG: dir, HOME: dir }, listHelper: (h) => { listed.push(h); return Promise.resolve({ 'a.test:1': 'AWS', 'b.test:1': 'AWS' }); } });
+  const runner = createLoginRunner({
+    env: { DOCKER_CONFIG: dir, HOME: dir },
+    listHelper: (h) => {
+      listed.push(h);
+      return Promise.resolve({ 'a.test:1': 'AWS', 'b.test:1': 'AWS' });
+    },
+  });
   const views = await runner.inspectAll([...hosts, 'plain.test:1'].map((host) => ({ tool: 'docker' as const, host })));
   assert.deepEqual(listed, ['pass'], 'one list for the batch');
-  assert.deepEqual(views.map((v) => v.present), [true, true, false, true]);
+  assert.deepEqual(
+    views.map((v) => v.present),
+    [true, true, false, true],
+  );
   assert.equal(views[3].storage.storage, 'plaintext');
 });

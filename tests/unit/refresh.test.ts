@@ -3,19 +3,48 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeeperError } from '../../src/core/errors';
-import { refreshRegistry, type DiskView, type LoginProvider, type RefreshDeps, type TokenProvider } from '../../src/core/refresh';
+import {
+  refreshRegistry,
+  type DiskView,
+  type LoginProvider,
+  type RefreshDeps,
+  type TokenProvider,
+} from '../../src/core/refresh';
 import type { Registry } from '../../src/core/registry';
 
 const PASSWORD = 'stand-in-password-0123456789';
-const reg = (over: Partial<Registry> = {}): Registry => ({ id: 'r1', name: 'prod', kind: 'private', region: 'eu-west-1', accountId: '123456789012', tool: 'docker', enabled: true, autoRefresh: true, ...over });
+const reg = (over: Partial<Registry> = {}): Registry => ({
+  id: 'r1',
+  name: 'prod',
+  kind: 'private',
+  region: 'eu-west-1',
+  accountId: '123456789012',
+  tool: 'docker',
+  enabled: true,
+  autoRefresh: true,
+  ...over,
+});
 
-function standIns(opts: { storage?: DiskView['storage']['storage']; tokenError?: KeeperError; loginError?: KeeperError; proxyAccount?: string; noInspect?: boolean } = {}) {
+function standIns(
+  opts: {
+    storage?: DiskView['storage']['storage'];
+    tokenError?: KeeperError;
+    loginError?: KeeperError;
+    proxyAccount?: string;
+    noInspect?: boolean;
+  } = {},
+) {
   const calls = { tokens: 0, logins: [] as string[] };
   const tokens: TokenProvider = {
     get() {
       calls.tokens += 1;
       if (opts.tokenError) return Promise.reject(opts.tokenError);
-      return Promise.resolve({ username: 'AWS', password: PASSWORD, expiresAt: new Date(Date.UTC(2026, 0, 1, 12)), proxyEndpoint: `https://${opts.proxyAccount ?? '123456789012'}.dkr.ecr.eu-west-1.amazonaws.com` });
+      return Promise.resolve({
+        username: 'AWS',
+        password: PASSWORD,
+        expiresAt: new Date(Date.UTC(2026, 0, 1, 12)),
+        proxyEndpoint: `https://${opts.proxyAccount ?? '123456789012'}.dkr.ecr.eu-west-1.amazonaws.com`,
+      });
     },
   };
   const login: LoginProvider = {
@@ -24,9 +53,22 @@ function standIns(opts: { storage?: DiskView['storage']['storage']; tokenError?:
       if (opts.loginError) return Promise.reject(opts.loginError);
       return Promise.resolve({ warnings: ['WARNING! Your password will be stored unencrypted'], fingerprint: 'fp-1' });
     },
-    ...(opts.noInspect ? {} : { inspect: () => Promise.resolve<DiskView>({ storage: { storage: opts.storage ?? 'plaintext' }, present: true }) }),
+    ...(opts.noInspect
+      ? {}
+      : {
+          inspect: () =>
+            Promise.resolve<DiskView>({ storage: { storage: opts.storage ?? 'plaintext' }, present: true }),
+        }),
   };
-  const deps = (over: Partial<RefreshDeps> = {}): RefreshDeps => ({ tokens, login, knownStorage: 'unknown', forceToken: false, minValidityMs: 0, loginTimeoutMs: 1000, ...over });
+  const deps = (over: Partial<RefreshDeps> = {}): RefreshDeps => ({
+    tokens,
+    login,
+    knownStorage: 'unknown',
+    forceToken: false,
+    minValidityMs: 0,
+    loginTimeoutMs: 1000,
+    ...over,
+  });
   return { calls, deps };
 }
 
@@ -45,7 +87,10 @@ test('a login: host, expiry, where it is stored, the token account; the password
 test('a host handled by the ecr-login helper: no token is fetched, nothing logged in', async () => {
   const { calls, deps } = standIns({ storage: 'ecr-login' });
   const o = await refreshRegistry(reg(), deps());
-  assert.deepEqual([o.kind, o.host, o.storage], ['helper-managed', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'ecr-login']);
+  assert.deepEqual(
+    [o.kind, o.host, o.storage],
+    ['helper-managed', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'ecr-login'],
+  );
   assert.deepEqual([calls.tokens, calls.logins.length], [0, 0]);
 });
 
@@ -61,7 +106,10 @@ test('the disk cannot be read: where the login was last seen decides about the h
 test('no account configured: the host comes from the token, then the helper check runs on it', async () => {
   const { calls, deps } = standIns({ storage: 'ecr-login', proxyAccount: '210987654321' });
   const o = await refreshRegistry(reg({ accountId: undefined }), deps());
-  assert.deepEqual([o.kind, o.host, o.tokenAccount], ['helper-managed', '210987654321.dkr.ecr.eu-west-1.amazonaws.com', '210987654321']);
+  assert.deepEqual(
+    [o.kind, o.host, o.tokenAccount],
+    ['helper-managed', '210987654321.dkr.ecr.eu-west-1.amazonaws.com', '210987654321'],
+  );
   assert.equal(calls.tokens, 1);
 });
 
@@ -70,14 +118,30 @@ test('a token failure: stage aws, no host to name, the helper check counted', as
   const o = await refreshRegistry(reg(), deps());
   assert.equal(o.kind, 'failed');
   if (o.kind !== 'failed') return;
-  assert.deepEqual([o.error.category, o.error.stage, o.host, o.helperChecked], ['access-denied', 'aws', undefined, true]);
+  assert.deepEqual(
+    [o.error.category, o.error.stage, o.host, o.helperChecked],
+    ['access-denied', 'aws', undefined, true],
+  );
 });
 
 test('a login that cannot reach another account than the token is for says so (stage registry)', async () => {
-  const { deps } = standIns({ proxyAccount: '210987654321', loginError: new KeeperError('network', 'docker login could not reach the registry: no such host', 'Check the network.') });
+  const { deps } = standIns({
+    proxyAccount: '210987654321',
+    loginError: new KeeperError(
+      'network',
+      'docker login could not reach the registry: no such host',
+      'Check the network.',
+    ),
+  });
   const o = await refreshRegistry(reg(), deps());
   assert.equal(o.kind, 'failed');
   if (o.kind !== 'failed') return;
-  assert.deepEqual([o.error.category, o.error.stage, o.host, o.tokenAccount], ['account-mismatch', 'registry', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '210987654321']);
-  assert.match(o.error.message, /set to account 123456789012, but the default AWS credentials sign in to account 210987654321/);
+  assert.deepEqual(
+    [o.error.category, o.error.stage, o.host, o.tokenAccount],
+    ['account-mismatch', 'registry', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '210987654321'],
+  );
+  assert.match(
+    o.error.message,
+    /set to account 123456789012, but the default AWS credentials sign in to account 210987654321/,
+  );
 });

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { RuntimeStore } from '../../src/core/runtime-store';
 import type { PersistedState, StateRepo } from '../../src/core/settings';
 
-function memoryState(initial: PersistedState = { registries: {} }): StateRepo & { data: PersistedState; failWrites: boolean } {
+function memoryState(
+  initial: PersistedState = { registries: {} },
+): StateRepo & { data: PersistedState; failWrites: boolean } {
   const repo = {
     path: '/mem/state.json',
     data: structuredClone(initial),
@@ -22,7 +24,11 @@ function memoryState(initial: PersistedState = { registries: {} }): StateRepo & 
 
 test('a login, a failure and a restart: what survives is what the next process reads', () => {
   const repo = memoryState();
-  const store = new RuntimeStore(repo, () => 0.25, () => {});
+  const store = new RuntimeStore(
+    repo,
+    () => 0.25,
+    () => {},
+  );
   store.get('a');
   store.attempted('a', 1000);
   store.loggedIn('a', { at: 2000, expiresAt: 50_000, fingerprint: 'fp', warnings: [] });
@@ -30,26 +36,53 @@ test('a login, a failure and a restart: what survives is what the next process r
   store.save('a');
   store.failed('a', { category: 'network', message: 'offline', fix: 'Check the network.', stage: 'aws' });
   store.save('a');
-  const next = new RuntimeStore(repo, () => 0.75, () => {});
+  const next = new RuntimeStore(
+    repo,
+    () => 0.75,
+    () => {},
+  );
   next.load(['a', 'b']);
   const a = next.get('a');
-  assert.deepEqual([a.expiresAt, a.lastSuccess, a.lastAttempt, a.failures, a.host, a.tokenAccount], [50_000, 2000, 1000, 1, 'reg.example:5000', '123456789012']);
+  assert.deepEqual(
+    [a.expiresAt, a.lastSuccess, a.lastAttempt, a.failures, a.host, a.tokenAccount],
+    [50_000, 2000, 1000, 1, 'reg.example:5000', '123456789012'],
+  );
   assert.deepEqual(a.error, { category: 'network', message: 'offline', fix: 'Check the network.', stage: 'aws' });
   assert.equal(a.fingerprint, undefined, 'the fingerprint is memory only');
   assert.equal(next.peek('b'), undefined, 'nothing recorded, nothing loaded');
 });
 
 test('an edited state file is outside input: bad hosts, accounts and terminal control are dropped', () => {
-  const repo = memoryState({ registries: { a: { failures: 2, host: 'bad host', tokenAccount: '12', lastError: { category: 'network', message: 'off\u001b[2Jline', fix: 'x', action: { kind: 'rm -rf' } } } } });
-  const store = new RuntimeStore(repo, () => 0.5, () => {});
+  const repo = memoryState({
+    registries: {
+      a: {
+        failures: 2,
+        host: 'bad host',
+        tokenAccount: '12',
+        lastError: { category: 'network', message: 'off\u001b[2Jline', fix: 'x', action: { kind: 'rm -rf' } },
+      },
+    },
+  });
+  const store = new RuntimeStore(
+    repo,
+    () => 0.5,
+    () => {},
+  );
   store.load(['a']);
   const a = store.get('a');
-  assert.deepEqual([a.host, a.tokenAccount, a.error?.message, a.error?.action], [undefined, undefined, 'offline', undefined]);
+  assert.deepEqual(
+    [a.host, a.tokenAccount, a.error?.message, a.error?.action],
+    [undefined, undefined, 'offline', undefined],
+  );
 });
 
 test('a removed registry is left alone by a refresh that finishes late, and its entry is deleted', () => {
   const repo = memoryState();
-  const store = new RuntimeStore(repo, () => 0.5, () => {});
+  const store = new RuntimeStore(
+    repo,
+    () => 0.5,
+    () => {},
+  );
   store.get('a');
   store.save('a');
   store.retain(new Set());
@@ -60,7 +93,11 @@ test('a removed registry is left alone by a refresh that finishes late, and its 
 });
 
 test('stored in plain text: the tool warnings give way (our notice says it with more help)', () => {
-  const store = new RuntimeStore(memoryState(), () => 0.5, () => {});
+  const store = new RuntimeStore(
+    memoryState(),
+    () => 0.5,
+    () => {},
+  );
   store.get('a');
   store.loggedIn('a', { at: 1, expiresAt: 2, warnings: ['stored unencrypted'] });
   store.storedAs('a', 'store');
@@ -72,7 +109,11 @@ test('stored in plain text: the tool warnings give way (our notice says it with 
 test('a state file that cannot be written is reported, not thrown', () => {
   const repo = memoryState();
   const said: string[] = [];
-  const store = new RuntimeStore(repo, () => 0.5, (m) => said.push(m));
+  const store = new RuntimeStore(
+    repo,
+    () => 0.5,
+    (m) => said.push(m),
+  );
   store.get('a');
   repo.failWrites = true;
   store.save('a');

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Alarm, backoffDelay, BACKOFF_MAX_MS, MAX_TIMER_MS, MIN_ATTEMPT_GAP_MS, nextRefreshAt } from '../../src/core/scheduler';
+import {
+  Alarm,
+  backoffDelay,
+  BACKOFF_MAX_MS,
+  MAX_TIMER_MS,
+  MIN_ATTEMPT_GAP_MS,
+  nextRefreshAt,
+} from '../../src/core/scheduler';
 import { FakeClock } from '../helpers/fake-clock';
 
 const MIN = 60_000;
@@ -21,11 +28,17 @@ test('backoff grows from about 30 s to 15 min with bounded jitter', () => {
 
 test('refresh at expiry minus lead; never sooner than the attempt gap', () => {
   const now = 1_000_000_000;
-  assert.equal(nextRefreshAt({ failures: 0, jitter: 0.5, expiresAt: now + 12 * 60 * MIN }, 30 * MIN, now), now + 11.5 * 60 * MIN);
+  assert.equal(
+    nextRefreshAt({ failures: 0, jitter: 0.5, expiresAt: now + 12 * 60 * MIN }, 30 * MIN, now),
+    now + 11.5 * 60 * MIN,
+  );
   // Never refreshed: now.
   assert.equal(nextRefreshAt({ failures: 0, jitter: 0.5 }, 30 * MIN, now), now);
   // Expiry already past (clock skew) right after an attempt: still waits the gap, no hot loop.
-  assert.equal(nextRefreshAt({ failures: 0, jitter: 0.5, expiresAt: now - MIN, lastAttempt: now }, 30 * MIN, now), now + MIN_ATTEMPT_GAP_MS);
+  assert.equal(
+    nextRefreshAt({ failures: 0, jitter: 0.5, expiresAt: now - MIN, lastAttempt: now }, 30 * MIN, now),
+    now + MIN_ATTEMPT_GAP_MS,
+  );
   // Failure: backoff from the last attempt.
   assert.equal(nextRefreshAt({ failures: 2, jitter: 0.5, lastAttempt: now }, 30 * MIN, now), now + 60_000);
 });
@@ -48,7 +61,9 @@ test('an instantly failing refresh loop is spaced: 100 failures take hours, not 
 test('alarm: one pending timer, capped at a minute, re-armed replaces', async () => {
   const clock = new FakeClock();
   let fired = 0;
-  const alarm = new Alarm(clock, () => { fired++; });
+  const alarm = new Alarm(clock, () => {
+    fired++;
+  });
   alarm.set(clock.now() + 10 * MIN);
   alarm.set(clock.now() + 5 * MIN);
   assert.equal(clock.pending, 1);

@@ -4,7 +4,15 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
-import { DEFAULT_SETTINGS, LIMITS, defaultConfigDir, migrate, openSettings, validateSettingsPatch, type StoreOpener } from '../../src/core/settings';
+import {
+  DEFAULT_SETTINGS,
+  LIMITS,
+  defaultConfigDir,
+  migrate,
+  openSettings,
+  validateSettingsPatch,
+  type StoreOpener,
+} from '../../src/core/settings';
 
 const open: StoreOpener = (o) => new Conf(o as ConstructorParameters<typeof Conf>[0]);
 const tmp = () => mkdtempSync(join(tmpdir(), 'ek-settings-'));
@@ -15,9 +23,21 @@ test('fresh folder gets defaults and a readable file', () => {
   const { repo, warnings } = openSettings(open, dir);
   assert.deepEqual(warnings, []);
   assert.deepEqual(repo.read(), DEFAULT_SETTINGS);
-  const reg = { id: 'x1', name: 'prod', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
+  const reg = {
+    id: 'x1',
+    name: 'prod',
+    kind: 'private',
+    region: 'us-east-1',
+    tool: 'docker',
+    enabled: true,
+    autoRefresh: true,
+  };
   repo.update((cur) => ({ ...cur, registries: [reg as never] }));
-  assert.equal((JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { registries: { name: string }[] }).registries[0].name, 'prod');
+  assert.equal(
+    (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { registries: { name: string }[] }).registries[0]
+      .name,
+    'prod',
+  );
 });
 
 test('a corrupt settings file is backed up beside itself, never lost, and defaults load with a warning', () => {
@@ -51,13 +71,32 @@ test('a corrupt state file is backed up too', () => {
 
 test('registries that no longer validate are set aside with the original kept', () => {
   const dir = tmp();
-  const good = { id: 'g', name: 'good', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
-  const bad = { id: 'b', name: 'bad name!', kind: 'private', region: 'us-east-1', tool: 'docker', enabled: true, autoRefresh: true };
+  const good = {
+    id: 'g',
+    name: 'good',
+    kind: 'private',
+    region: 'us-east-1',
+    tool: 'docker',
+    enabled: true,
+    autoRefresh: true,
+  };
+  const bad = {
+    id: 'b',
+    name: 'bad name!',
+    kind: 'private',
+    region: 'us-east-1',
+    tool: 'docker',
+    enabled: true,
+    autoRefresh: true,
+  };
   const original = JSON.stringify({ ...DEFAULT_SETTINGS, registries: [good, bad] });
   writeFileSync(join(dir, 'config.json'), original);
   const { repo, warnings } = openSettings(open, dir, fixedNow);
   assert.match(warnings[0], /1 registry .* set aside/);
-  assert.deepEqual(repo.read().registries.map((r) => r.name), ['good']);
+  assert.deepEqual(
+    repo.read().registries.map((r) => r.name),
+    ['good'],
+  );
   const backup = readdirSync(dir).find((f) => f.startsWith('config.json.backup-'))!;
   assert.equal(readFileSync(join(dir, backup), 'utf8'), original);
 });
@@ -75,8 +114,16 @@ test('migration from an unversioned file', () => {
 });
 
 test('settings patches are validated field by field', () => {
-  assert.deepEqual(validateSettingsPatch({ autoRefresh: false, refreshLeadMinutes: 45 }), { ok: true, value: { autoRefresh: false, refreshLeadMinutes: 45 } });
-  const bad = validateSettingsPatch({ refreshLeadMinutes: 2, loginTimeoutSeconds: 'x', toolPaths: { docker: 'docker; rm -rf /' }, nope: 1 });
+  assert.deepEqual(validateSettingsPatch({ autoRefresh: false, refreshLeadMinutes: 45 }), {
+    ok: true,
+    value: { autoRefresh: false, refreshLeadMinutes: 45 },
+  });
+  const bad = validateSettingsPatch({
+    refreshLeadMinutes: 2,
+    loginTimeoutSeconds: 'x',
+    toolPaths: { docker: 'docker; rm -rf /' },
+    nope: 1,
+  });
   assert.equal(bad.ok, false);
   if (!bad.ok) {
     const fields = bad.errors.map((e) => e.field).sort();
@@ -109,9 +156,19 @@ test('a state file of the wrong shape is backed up like a corrupt one', () => {
 
 test('the settings file is checked by the rules a change must pass: same limits, same words; keys it does not know are passed over', () => {
   for (const [key, { min, max }] of Object.entries(LIMITS)) {
-    for (const [value, ok] of [[min, true], [max, true], [min - 1, false], [max + 1, false], [min + 0.5, false], [String(min), false]] as const) {
+    for (const [value, ok] of [
+      [min, true],
+      [max, true],
+      [min - 1, false],
+      [max + 1, false],
+      [min + 0.5, false],
+      [String(min), false],
+    ] as const) {
       const dir = tmp();
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, registries: [], [key]: value, fromANewerVersion: { x: 1 } }));
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({ version: 1, registries: [], [key]: value, fromANewerVersion: { x: 1 } }),
+      );
       const { repo, warnings } = openSettings(open, dir, fixedNow);
       const patch = validateSettingsPatch({ [key]: value });
       assert.equal(patch.ok, ok, `${key}=${value}`);
@@ -120,12 +177,23 @@ test('the settings file is checked by the rules a change must pass: same limits,
         assert.equal(repo.read()[key as keyof typeof LIMITS], value);
       } else {
         assert.equal(warnings.length, 1, `${key}=${value}`);
-        assert.ok(!patch.ok && warnings[0].includes(patch.errors[0].message.replace(/\.$/, '')), `${warnings[0]} names the patch's problem`);
+        assert.ok(
+          !patch.ok && warnings[0].includes(patch.errors[0].message.replace(/\.$/, '')),
+          `${warnings[0]} names the patch's problem`,
+        );
       }
     }
   }
   const dir = tmp();
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, registries: [], notifications: { expiring: false, fromANewerVersion: true }, toolPaths: { docker: '~/bin/docker', nerdctl: '/x' } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      version: 1,
+      registries: [],
+      notifications: { expiring: false, fromANewerVersion: true },
+      toolPaths: { docker: '~/bin/docker', nerdctl: '/x' },
+    }),
+  );
   const { repo, warnings } = openSettings(open, dir, fixedNow);
   assert.deepEqual(warnings, []);
   assert.equal(repo.read().notifications.expiring, false);
@@ -133,7 +201,15 @@ test('the settings file is checked by the rules a change must pass: same limits,
 });
 
 test('a file that is JSON but not an object, or has bad parts, is refused whole and kept byte for byte', () => {
-  for (const text of ['[1, 2, 3]', '"text"', '{"version": -1}', '{"registries": {"a": 1}}', '{"registries": [1]}', '{"toolPaths": {"docker": "docker"}}', '{"notifications": {"failed": "yes"}}']) {
+  for (const text of [
+    '[1, 2, 3]',
+    '"text"',
+    '{"version": -1}',
+    '{"registries": {"a": 1}}',
+    '{"registries": [1]}',
+    '{"toolPaths": {"docker": "docker"}}',
+    '{"notifications": {"failed": "yes"}}',
+  ]) {
     const dir = tmp();
     writeFileSync(join(dir, 'config.json'), text);
     const { repo, warnings } = openSettings(open, dir, fixedNow);
@@ -147,7 +223,10 @@ test('settings that would not read back are never written', () => {
   const dir = tmp();
   const { repo } = openSettings(open, dir);
   const before = readFileSync(join(dir, 'config.json'), 'utf8');
-  assert.throws(() => repo.update((cur) => ({ ...cur, refreshLeadMinutes: 1 })), /would not read back: refreshLeadMinutes must be a whole number from 5 to 360/);
+  assert.throws(
+    () => repo.update((cur) => ({ ...cur, refreshLeadMinutes: 1 })),
+    /would not read back: refreshLeadMinutes must be a whole number from 5 to 360/,
+  );
   assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), before);
 });
 

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LoginItemSettings, LoginItemSettingsOptions, Settings } from 'electron';
-import { createAutostart, desktopEntry, execArg, HIDDEN_ARG, launchCommand, launchedAtLogin, syncStartAtLogin, type Autostart } from '../../src/electron/autostart';
+import {
+  createAutostart,
+  desktopEntry,
+  execArg,
+  HIDDEN_ARG,
+  launchCommand,
+  launchedAtLogin,
+  syncStartAtLogin,
+  type Autostart,
+} from '../../src/electron/autostart';
 import { makeKeeper } from '../helpers/keeper-harness';
 
 /** Stand-in for app's login item API: remembers the last settings per (path,args). */
@@ -16,7 +25,10 @@ class StandInApp {
   queries: (LoginItemSettingsOptions | undefined)[] = [];
   open = false;
   wasOpenedAtLogin = false;
-  setLoginItemSettings(s: Settings) { this.calls.push(s); this.open = Boolean(s.openAtLogin); }
+  setLoginItemSettings(s: Settings) {
+    this.calls.push(s);
+    this.open = Boolean(s.openAtLogin);
+  }
   getLoginItemSettings(o?: LoginItemSettingsOptions): LoginItemSettings {
     this.queries.push(o);
     return { openAtLogin: this.open, wasOpenedAtLogin: this.wasOpenedAtLogin } as LoginItemSettings;
@@ -26,8 +38,14 @@ class StandInApp {
 function linux(env: NodeJS.ProcessEnv, over: { isPackaged?: boolean; execPath?: string } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ek-autostart-'));
   const a = createAutostart({
-    app: new StandInApp(), platform: 'linux', env, home, fs,
-    execPath: over.execPath ?? '/opt/ECR Keeper/ecr-keeper', isPackaged: over.isPackaged ?? true, appPath: '/opt/ECR Keeper/resources/app.asar',
+    app: new StandInApp(),
+    platform: 'linux',
+    env,
+    home,
+    fs,
+    execPath: over.execPath ?? '/opt/ECR Keeper/ecr-keeper',
+    isPackaged: over.isPackaged ?? true,
+    appPath: '/opt/ECR Keeper/resources/app.asar',
   });
   return { a, home, file: join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'autostart', 'ecr-keeper.desktop') };
 }
@@ -60,10 +78,16 @@ describe('Linux XDG autostart', () => {
 
   it('honours XDG_CONFIG_HOME; development runs electron with the app path', () => {
     const base = mkdtempSync(join(tmpdir(), 'ek-xdg-'));
-    const { a, home, file } = linux({ XDG_CONFIG_HOME: join(base, 'cfg'), APPIMAGE: '/ignored/when/not/packaged' }, { isPackaged: false, execPath: '/w/node_modules/electron/dist/electron' });
+    const { a, home, file } = linux(
+      { XDG_CONFIG_HOME: join(base, 'cfg'), APPIMAGE: '/ignored/when/not/packaged' },
+      { isPackaged: false, execPath: '/w/node_modules/electron/dist/electron' },
+    );
     a.setEnabled(true);
     assert.ok(file.startsWith(join(base, 'cfg', 'autostart')));
-    assert.match(readFileSync(file, 'utf8'), /^Exec=\/w\/node_modules\/electron\/dist\/electron "\/opt\/ECR Keeper\/resources\/app\.asar" --hidden$/m);
+    assert.match(
+      readFileSync(file, 'utf8'),
+      /^Exec=\/w\/node_modules\/electron\/dist\/electron "\/opt\/ECR Keeper\/resources\/app\.asar" --hidden$/m,
+    );
     rmSync(home, { recursive: true, force: true });
     rmSync(base, { recursive: true, force: true });
   });
@@ -79,7 +103,11 @@ describe('Linux XDG autostart', () => {
   it('Exec quoting follows the Desktop Entry spec', () => {
     assert.equal(execArg('/usr/bin/ecr-keeper'), '/usr/bin/ecr-keeper');
     assert.equal(execArg('/a b/c'), '"/a b/c"');
-    assert.equal(execArg('/a"b$c'), '"/a\\\\"b\\\\$c"', 'escaped in quotes, then backslashes doubled for the string value');
+    assert.equal(
+      execArg('/a"b$c'),
+      '"/a\\\\"b\\\\$c"',
+      'escaped in quotes, then backslashes doubled for the string value',
+    );
     assert.equal(execArg('/100%/x'), '/100%%/x');
     assert.match(desktopEntry(['/x', HIDDEN_ARG]), /^Exec=\/x --hidden$/m);
   });
@@ -88,7 +116,16 @@ describe('Linux XDG autostart', () => {
 describe('macOS and Windows login items', () => {
   it('macOS: setLoginItemSettings({openAtLogin}) and reads it back', () => {
     const app = new StandInApp();
-    const a = createAutostart({ app, platform: 'darwin', env: {}, home: '/Users/me', fs, execPath: '/Applications/ECR Keeper.app/Contents/MacOS/ECR Keeper', isPackaged: true, appPath: '/x' });
+    const a = createAutostart({
+      app,
+      platform: 'darwin',
+      env: {},
+      home: '/Users/me',
+      fs,
+      execPath: '/Applications/ECR Keeper.app/Contents/MacOS/ECR Keeper',
+      isPackaged: true,
+      appPath: '/x',
+    });
     a.setEnabled(true);
     assert.deepEqual(app.calls, [{ openAtLogin: true }]);
     assert.equal(a.isEnabled(), true);
@@ -100,7 +137,16 @@ describe('macOS and Windows login items', () => {
   it('Windows: path and --hidden in both the write and the read (the Run key is keyed on them)', () => {
     const app = new StandInApp();
     const exe = 'C:\\Users\\me\\AppData\\Local\\Programs\\ecr-keeper\\ECR Keeper.exe';
-    const a = createAutostart({ app, platform: 'win32', env: {}, home: 'C:\\Users\\me', fs, execPath: exe, isPackaged: true, appPath: 'x' });
+    const a = createAutostart({
+      app,
+      platform: 'win32',
+      env: {},
+      home: 'C:\\Users\\me',
+      fs,
+      execPath: exe,
+      isPackaged: true,
+      appPath: 'x',
+    });
     a.setEnabled(true);
     assert.deepEqual(app.calls, [{ openAtLogin: true, path: exe, args: [HIDDEN_ARG] }]);
     assert.equal(a.isEnabled(), true);
@@ -111,7 +157,10 @@ describe('macOS and Windows login items', () => {
     const base = { env: {}, execPath: '/bin/app', appPath: '/src', platform: 'linux' as const };
     assert.deepEqual(launchCommand({ ...base, isPackaged: true }), ['/bin/app', HIDDEN_ARG]);
     assert.deepEqual(launchCommand({ ...base, isPackaged: false }), ['/bin/app', '/src', HIDDEN_ARG]);
-    assert.deepEqual(launchCommand({ ...base, isPackaged: true, env: { APPIMAGE: '/a.AppImage' } }), ['/a.AppImage', HIDDEN_ARG]);
+    assert.deepEqual(launchCommand({ ...base, isPackaged: true, env: { APPIMAGE: '/a.AppImage' } }), [
+      '/a.AppImage',
+      HIDDEN_ARG,
+    ]);
   });
 
   it('launchedAtLogin: --hidden anywhere, or macOS says so', () => {
@@ -128,7 +177,15 @@ describe('syncStartAtLogin (real keeper, stand-in OS)', () => {
   function fakeOs(initial: boolean, accepts = true): Autostart & { sets: boolean[] } {
     let on = initial;
     const sets: boolean[] = [];
-    return { sets, isEnabled: () => on, setEnabled: (v) => { sets.push(v); if (accepts) on = v; }, describe: () => 'stand-in' };
+    return {
+      sets,
+      isEnabled: () => on,
+      setEnabled: (v) => {
+        sets.push(v);
+        if (accepts) on = v;
+      },
+      describe: () => 'stand-in',
+    };
   }
 
   it('the OS state wins at start, then setting changes are applied to the OS', async () => {
@@ -149,7 +206,16 @@ describe('syncStartAtLogin (real keeper, stand-in OS)', () => {
     const { keeper } = makeKeeper();
     const os = fakeOs(false, false);
     const errors: string[] = [];
-    const apply = syncStartAtLogin(keeper, { ...os, setEnabled: () => { throw new Error('denied'); } }, (m) => errors.push(m));
+    const apply = syncStartAtLogin(
+      keeper,
+      {
+        ...os,
+        setEnabled: () => {
+          throw new Error('denied');
+        },
+      },
+      (m) => errors.push(m),
+    );
     keeper.on('change', apply);
     keeper.updateSettings({ startAtLogin: true });
     assert.equal(keeper.settings().startAtLogin, false);

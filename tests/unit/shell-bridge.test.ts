@@ -10,13 +10,20 @@ import { electronStoreOpener } from '../../src/electron/store';
 class StandInIpcRenderer {
   invoked: [string, unknown[]][] = [];
   listeners = new Map<string, Set<(e: unknown, ...a: unknown[]) => void>>();
-  invoke(channel: string, ...args: unknown[]) { this.invoked.push([channel, args]); return Promise.resolve({ result: channel }); }
+  invoke(channel: string, ...args: unknown[]) {
+    this.invoked.push([channel, args]);
+    return Promise.resolve({ result: channel });
+  }
   on(channel: string, fn: (e: unknown, ...a: unknown[]) => void) {
     if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
     this.listeners.get(channel)!.add(fn);
   }
-  removeListener(channel: string, fn: (e: unknown, ...a: unknown[]) => void) { this.listeners.get(channel)?.delete(fn); }
-  emit(channel: string, payload: unknown) { for (const fn of this.listeners.get(channel) ?? []) fn({ sender: 'ipc-internals' }, payload); }
+  removeListener(channel: string, fn: (e: unknown, ...a: unknown[]) => void) {
+    this.listeners.get(channel)?.delete(fn);
+  }
+  emit(channel: string, payload: unknown) {
+    for (const fn of this.listeners.get(channel) ?? []) fn({ sender: 'ipc-internals' }, payload);
+  }
 }
 
 describe('window.ecrKeeper', () => {
@@ -27,7 +34,11 @@ describe('window.ecrKeeper', () => {
     assert.deepEqual(await api.refresh('r1'), { result: 'registry:refresh' });
     await api.updateRegistry('r1', { name: 'prod' });
     await api.getSnapshot();
-    assert.deepEqual(ipc.invoked, [['registry:refresh', ['r1']], ['registry:update', ['r1', { name: 'prod' }]], ['snapshot:get', []]]);
+    assert.deepEqual(ipc.invoked, [
+      ['registry:refresh', ['r1']],
+      ['registry:update', ['r1', { name: 'prod' }]],
+      ['snapshot:get', []],
+    ]);
     assert.ok(Object.isFrozen(api));
   });
 
@@ -50,7 +61,10 @@ describe('window.ecrKeeper', () => {
   });
 
   it('the built preload is one CommonJS file requiring only electron', () => {
-    assert.ok(existsSync('dist/preload.cjs'), 'dist/preload.cjs is built (npm test builds first; alone, run npm run build)');
+    assert.ok(
+      existsSync('dist/preload.cjs'),
+      'dist/preload.cjs is built (npm test builds first; alone, run npm run build)',
+    );
     const js = readFileSync('dist/preload.cjs', 'utf8');
     const requires = [...js.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     assert.deepEqual([...new Set(requires)], ['electron'], 'a sandboxed preload can require nothing else');
@@ -62,9 +76,27 @@ describe('window.ecrKeeper', () => {
 describe('electronStoreOpener', () => {
   it('passes the file name as `name` (electron-store overwrites configName with it)', () => {
     const made: Record<string, unknown>[] = [];
-    class StandInStore { path = '/x/state.json'; store = {}; constructor(o: Record<string, unknown>) { made.push(o); } }
+    class StandInStore {
+      path = '/x/state.json';
+      store = {};
+      constructor(o: Record<string, unknown>) {
+        made.push(o);
+      }
+    }
     const open = electronStoreOpener(StandInStore);
-    open({ cwd: '/cfg', configName: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
-    assert.deepEqual(made[0], { cwd: '/cfg', name: 'state', defaults: {}, clearInvalidConfig: false, accessPropertiesByDotNotation: false });
+    open({
+      cwd: '/cfg',
+      configName: 'state',
+      defaults: {},
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
+    assert.deepEqual(made[0], {
+      cwd: '/cfg',
+      name: 'state',
+      defaults: {},
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
   });
 });

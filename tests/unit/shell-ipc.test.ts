@@ -20,7 +20,9 @@ class StandInIpcMain {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, fn);
   }
-  removeHandler(channel: string) { this.handlers.delete(channel); }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
   invoke(event: unknown, channel: string, ...args: unknown[]): Promise<Result<unknown>> {
     const fn = this.handlers.get(channel);
     if (!fn) throw new Error(`No handler registered for '${channel}'`);
@@ -61,19 +63,37 @@ describe('registerIpc', () => {
   it('a foreign sender is refused before any handler runs; nothing changes', async () => {
     const { ipc, keeper, refused, s } = setup();
     const before = JSON.stringify(keeper.settings());
-    const r = await ipc.invoke(FOREIGN, 'registry:add', { name: 'evil', region: 'us-east-1', accountId: '123456789012' });
+    const r = await ipc.invoke(FOREIGN, 'registry:add', {
+      name: 'evil',
+      region: 'us-east-1',
+      accountId: '123456789012',
+    });
     assert.deepEqual(r, { error: FOREIGN_SENDER });
-    assert.deepEqual(await ipc.invoke({ sender: { id: 1 }, senderFrame: { url: PAGE_URL, parent: {} } }, 'snapshot:get'), { error: FOREIGN_SENDER }, 'an iframe in our window');
-    assert.deepEqual(await ipc.invoke({ sender: { id: 1 }, senderFrame: null }, 'registry:refreshAll'), { error: FOREIGN_SENDER });
+    assert.deepEqual(
+      await ipc.invoke({ sender: { id: 1 }, senderFrame: { url: PAGE_URL, parent: {} } }, 'snapshot:get'),
+      { error: FOREIGN_SENDER },
+      'an iframe in our window',
+    );
+    assert.deepEqual(await ipc.invoke({ sender: { id: 1 }, senderFrame: null }, 'registry:refreshAll'), {
+      error: FOREIGN_SENDER,
+    });
     assert.equal(JSON.stringify(keeper.settings()), before);
     assert.equal(s.tokenCalls.length, 0);
-    assert.deepEqual(refused, ['registry:add https://evil.example/', `snapshot:get ${PAGE_URL}`, 'registry:refreshAll (no frame)']);
+    assert.deepEqual(refused, [
+      'registry:add https://evil.example/',
+      `snapshot:get ${PAGE_URL}`,
+      'registry:refreshAll (no frame)',
+    ]);
     await keeper.stop();
   });
 
   it('our window gets {result}', async () => {
     const { ipc, keeper } = setup();
-    const added = await ipc.invoke(OWN, 'registry:add', { name: 'prod', region: 'us-east-1', accountId: '123456789012' });
+    const added = await ipc.invoke(OWN, 'registry:add', {
+      name: 'prod',
+      region: 'us-east-1',
+      accountId: '123456789012',
+    });
     assert.ok('result' in added);
     const snap = await ipc.invoke(OWN, 'snapshot:get');
     assert.ok('result' in snap);
@@ -107,7 +127,10 @@ describe('registerIpc', () => {
       assert.ok(r.error.message && r.error.fix);
     }
     const form = await ipc.invoke(OWN, 'registry:add', { name: 'x', region: 'mars-1', accountId: '12' });
-    assert.ok('error' in form && form.error.problems && form.error.problems.length >= 1, 'field problems survive for the form');
+    assert.ok(
+      'error' in form && form.error.problems && form.error.problems.length >= 1,
+      'field problems survive for the form',
+    );
     assert.equal(JSON.stringify(keeper.settings()), before);
     assert.equal(s.tokenCalls.length + s.logins.length, 0);
     await keeper.stop();
@@ -115,7 +138,11 @@ describe('registerIpc', () => {
 
   it('a refresh through IPC runs the keeper and returns a secret-free snapshot', async () => {
     const { ipc, keeper, s } = setup();
-    const added = await ipc.invoke(OWN, 'registry:add', { name: 'prod', region: 'us-east-1', accountId: '123456789012' });
+    const added = await ipc.invoke(OWN, 'registry:add', {
+      name: 'prod',
+      region: 'us-east-1',
+      accountId: '123456789012',
+    });
     const id = ('result' in added ? added.result : null) as { id: string };
     const r = await ipc.invoke(OWN, 'registry:refresh', id.id);
     assert.ok('result' in r);

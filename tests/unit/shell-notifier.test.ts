@@ -9,25 +9,37 @@ import { makeKeeper } from '../helpers/keeper-harness';
 class StandInNotification extends EventEmitter {
   static made: StandInNotification[] = [];
   static supported = true;
-  static isSupported() { return StandInNotification.supported; }
+  static isSupported() {
+    return StandInNotification.supported;
+  }
   shown = false;
   constructor(public options: Electron.NotificationConstructorOptions) {
     super();
     StandInNotification.made.push(this);
   }
-  show() { this.shown = true; }
+  show() {
+    this.shown = true;
+  }
 }
 
 const notice = (over: Partial<PlannedNotice> = {}): PlannedNotice => ({
-  kind: 'failed', registryId: 'r1', title: 'prod: refresh failed', body: 'Rejected. Check the account.', refreshAction: true, ...over,
+  kind: 'failed',
+  registryId: 'r1',
+  title: 'prod: refresh failed',
+  body: 'Rejected. Check the account.',
+  refreshAction: true,
+  ...over,
 });
 const ALL_ON = { expiring: true, failed: true, recovered: true };
 
 function notifier(platform: NodeJS.Platform, prefs = ALL_ON) {
   const calls: string[] = [];
   const n = createNotifier({
-    Notification: StandInNotification as never, platform, prefs: () => prefs,
-    focusRegistry: (id) => calls.push(`focus ${id}`), refresh: (id) => calls.push(`refresh ${id}`),
+    Notification: StandInNotification as never,
+    platform,
+    prefs: () => prefs,
+    focusRegistry: (id) => calls.push(`focus ${id}`),
+    refresh: (id) => calls.push(`refresh ${id}`),
   });
   return { n, calls };
 }
@@ -40,7 +52,10 @@ describe('notificationOptions', () => {
     assert.deepEqual(mac.actions, [{ type: 'button', text: REFRESH_ACTION_TEXT }]);
     assert.deepEqual(notificationOptions(notice(), 'win32').actions, [{ type: 'button', text: 'Refresh now' }]);
     assert.equal(notificationOptions(notice(), 'linux').actions, undefined, 'Linux: click opens the window instead');
-    assert.equal(notificationOptions(notice({ refreshAction: false, kind: 'signin-required' }), 'darwin').actions, undefined);
+    assert.equal(
+      notificationOptions(notice({ refreshAction: false, kind: 'signin-required' }), 'darwin').actions,
+      undefined,
+    );
   });
 
   it('per kind: failures are urgent on Linux, recovery is silent', () => {
@@ -54,7 +69,12 @@ describe('notificationOptions', () => {
   });
 
   it('each kind has a settings switch', () => {
-    assert.deepEqual(PREF_OF_KIND, { expiring: 'expiring', failed: 'failed', 'signin-required': 'failed', recovered: 'recovered' });
+    assert.deepEqual(PREF_OF_KIND, {
+      expiring: 'expiring',
+      failed: 'failed',
+      'signin-required': 'failed',
+      recovered: 'recovered',
+    });
   });
 });
 

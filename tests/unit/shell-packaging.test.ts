@@ -14,7 +14,9 @@ const text = readFileSync('build/electron-builder.yml', 'utf8');
 /** js-yaml and the schema come with electron-builder, ajv with conf: all are installed by npm ci. */
 /** The part of ajv used here (its CommonJS export is the class, also as .default). */
 interface AjvClass {
-  new (opts: { allErrors: boolean; strict: boolean }): { compile(schema: unknown): { (data: unknown): boolean; errors?: unknown } };
+  new (opts: { allErrors: boolean; strict: boolean }): {
+    compile(schema: unknown): { (data: unknown): boolean; errors?: unknown };
+  };
 }
 
 function load(): { cfg: Record<string, unknown>; validate: (c: unknown) => { ok: boolean; errors: string } } {
@@ -39,10 +41,18 @@ describe('electron-builder.yml', () => {
     const r = validate(cfg);
     assert.ok(r.ok, r.errors);
     assert.equal(cfg.appId, APP_ID, 'AppUserModelId in main.ts and appId must match for Windows toasts');
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { homepage: string; devDependencies: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      homepage: string;
+      devDependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     assert.match(pkg.homepage, /^https:\/\//, 'deb Homepage comes from package.json');
     assert.equal(pkg.devDependencies.electron, cfg.electronVersion, 'pinned exactly, same version everywhere');
-    assert.match(pkg.scripts.dist, /electron-builder --config build\/electron-builder\.yml/, 'the file checked here is the one `npm run dist` builds with');
+    assert.match(
+      pkg.scripts.dist,
+      /electron-builder --config build\/electron-builder\.yml/,
+      'the file checked here is the one `npm run dist` builds with',
+    );
   });
 });
 

@@ -14,18 +14,35 @@ function standInTimers() {
   const timeouts = new Map<number, { at: number; fn: () => void }>();
   const intervals = new Map<number, { every: number; next: number; fn: () => void }>();
   return {
-    setTimeout: (fn: () => void, ms: number) => { timeouts.set(++seq, { at: now + ms, fn }); return seq; },
-    clearTimeout: (h: unknown) => { timeouts.delete(h as number); },
-    setInterval: (fn: () => void, ms: number) => { intervals.set(++seq, { every: ms, next: now + ms, fn }); return seq; },
-    clearInterval: (h: unknown) => { intervals.delete(h as number); },
+    setTimeout: (fn: () => void, ms: number) => {
+      timeouts.set(++seq, { at: now + ms, fn });
+      return seq;
+    },
+    clearTimeout: (h: unknown) => {
+      timeouts.delete(h as number);
+    },
+    setInterval: (fn: () => void, ms: number) => {
+      intervals.set(++seq, { every: ms, next: now + ms, fn });
+      return seq;
+    },
+    clearInterval: (h: unknown) => {
+      intervals.delete(h as number);
+    },
     advance(ms: number) {
       const end = now + ms;
       for (;;) {
         const due = [...timeouts.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
         const iv = [...intervals.values()].filter((i) => i.next <= end).sort((a, b) => a.next - b.next)[0];
         if (!due && !iv) break;
-        if (due && (!iv || due[1].at <= iv.next)) { now = due[1].at; timeouts.delete(due[0]); due[1].fn(); }
-        else if (iv) { now = iv.next; iv.next += iv.every; iv.fn(); }
+        if (due && (!iv || due[1].at <= iv.next)) {
+          now = due[1].at;
+          timeouts.delete(due[0]);
+          due[1].fn();
+        } else if (iv) {
+          now = iv.next;
+          iv.next += iv.every;
+          iv.fn();
+        }
       }
       now = end;
     },
@@ -37,7 +54,16 @@ function setup(online = () => true) {
   const pm = new EventEmitter();
   const timers = standInTimers();
   let calls = 0;
-  const w = watchPower({ powerMonitor: pm, isOnline: online, reevaluate: () => { calls++; }, settleMs: 3000, pollMs: 10_000, ...timers });
+  const w = watchPower({
+    powerMonitor: pm,
+    isOnline: online,
+    reevaluate: () => {
+      calls++;
+    },
+    settleMs: 3000,
+    pollMs: 10_000,
+    ...timers,
+  });
   return { pm, timers, w, calls: () => calls };
 }
 

@@ -11,11 +11,26 @@ import { makeKeeper } from '../helpers/keeper-harness';
 
 function dirs() {
   const dir = mkdtempSync(join(tmpdir(), 'ek-services-'));
-  writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile dev]\nsso_session = corp\nregion = eu-west-1\n[profile admin]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\nmfa_serial = arn:aws:iam::1:mfa/me\n');
-  writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
+  writeFileSync(
+    join(dir, 'config'),
+    '[default]\nregion = us-east-1\n[profile dev]\nsso_session = corp\nregion = eu-west-1\n[profile admin]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\nmfa_serial = arn:aws:iam::1:mfa/me\n',
+  );
+  writeFileSync(
+    join(dir, 'credentials'),
+    '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+  );
   mkdirSync(join(dir, 'docker'));
-  writeFileSync(join(dir, 'docker', 'config.json'), JSON.stringify({ auths: { 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com': {}, 'ghcr.io': {} } }));
-  const env = { HOME: dir, PATH: '/usr/bin', AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), DOCKER_CONFIG: join(dir, 'docker') };
+  writeFileSync(
+    join(dir, 'docker', 'config.json'),
+    JSON.stringify({ auths: { 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com': {}, 'ghcr.io': {} } }),
+  );
+  const env = {
+    HOME: dir,
+    PATH: '/usr/bin',
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    DOCKER_CONFIG: join(dir, 'docker'),
+  };
   return { dir, env };
 }
 
@@ -23,7 +38,15 @@ const standInTokens = (proxyEndpoint?: string): Pick<TokenSource, 'get'> & { req
   const reqs: unknown[] = [];
   return {
     reqs,
-    get(req) { reqs.push(req); return Promise.resolve({ username: 'AWS', password: 'secret', expiresAt: new Date(), ...(proxyEndpoint ? { proxyEndpoint } : {}) }); },
+    get(req) {
+      reqs.push(req);
+      return Promise.resolve({
+        username: 'AWS',
+        password: 'secret',
+        expiresAt: new Date(),
+        ...(proxyEndpoint ? { proxyEndpoint } : {}),
+      });
+    },
   };
 };
 
@@ -50,7 +73,13 @@ describe('createServices', () => {
     const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens });
     assert.equal(await s.detectAccount('dev', 'eu-west-1'), '210987654321');
     assert.deepEqual(tokens.reqs, [{ kind: 'private', region: 'eu-west-1', profile: 'dev' }]);
-    const none = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: () => false }, tokens: standInTokens() });
+    const none = createServices({
+      keeper,
+      configDir: '/c',
+      env: {},
+      mfa: { answer: () => false },
+      tokens: standInTokens(),
+    });
     await assert.rejects(none.detectAccount(null, 'eu-west-1'), (e: KeeperError) => e.category === 'config');
     await keeper.stop();
   });
@@ -58,7 +87,18 @@ describe('createServices', () => {
   it('MFA answers go to the broker', async () => {
     const { keeper } = makeKeeper();
     const got: unknown[] = [];
-    const s = createServices({ keeper, configDir: '/c', env: {}, mfa: { answer: (id, code) => { got.push([id, code]); return true; } }, tokens: standInTokens() });
+    const s = createServices({
+      keeper,
+      configDir: '/c',
+      env: {},
+      mfa: {
+        answer: (id, code) => {
+          got.push([id, code]);
+          return true;
+        },
+      },
+      tokens: standInTokens(),
+    });
     assert.equal(s.answerMfa('req-1', '123456'), true);
     assert.deepEqual(got, [['req-1', '123456']]);
     await keeper.stop();

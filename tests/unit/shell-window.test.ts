@@ -4,7 +4,15 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CSP, createWindowController, guardContents, guardSession, isOwnFrame, webPreferences, windowOptions } from '../../src/electron/window';
+import {
+  CSP,
+  createWindowController,
+  guardContents,
+  guardSession,
+  isOwnFrame,
+  webPreferences,
+  windowOptions,
+} from '../../src/electron/window';
 
 const PAGE = '/opt/ECR Keeper/resources/app.asar/dist/renderer/index.html';
 const PAGE_URL = pathToFileURL(PAGE).href;
@@ -15,13 +23,26 @@ class StandInContents extends EventEmitter {
   id = StandInContents.nextId++;
   openHandler: ((d: { url: string }) => { action: string }) | null = null;
   sent: [string, unknown][] = [];
-  setWindowOpenHandler(h: (d: { url: string }) => { action: string }) { this.openHandler = h; }
-  send(channel: string, payload: unknown) { this.sent.push([channel, payload]); }
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }) {
+    this.openHandler = h;
+  }
+  send(channel: string, payload: unknown) {
+    this.sent.push([channel, payload]);
+  }
 }
 /** Fires a cancellable Electron-style event; returns whether it was prevented. */
 function fire(target: EventEmitter, name: string, url = ''): boolean {
   let prevented = false;
-  target.emit(name, { url, preventDefault: () => { prevented = true; } }, url);
+  target.emit(
+    name,
+    {
+      url,
+      preventDefault: () => {
+        prevented = true;
+      },
+    },
+    url,
+  );
   return prevented;
 }
 
@@ -35,17 +56,33 @@ class StandInWindow extends EventEmitter {
     super();
     StandInWindow.made.push(this);
   }
-  loadFile(p: string) { this.loaded.push(p); return Promise.resolve(); }
-  show() { this.visible = true; }
-  hide() { this.visible = false; }
+  loadFile(p: string) {
+    this.loaded.push(p);
+    return Promise.resolve();
+  }
+  show() {
+    this.visible = true;
+  }
+  hide() {
+    this.visible = false;
+  }
   focus() {}
-  isMinimized() { return false; }
+  isMinimized() {
+    return false;
+  }
   restore() {}
-  isVisible() { return this.visible; }
-  isDestroyed() { return this.destroyed; }
+  isVisible() {
+    return this.visible;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
   /** What Electron does on close: 'close' (cancellable), then 'closed' unless prevented. */
   close() {
-    if (!fire(this, 'close')) { this.destroyed = true; this.emit('closed'); }
+    if (!fire(this, 'close')) {
+      this.destroyed = true;
+      this.emit('closed');
+    }
   }
 }
 
@@ -90,27 +127,52 @@ describe('guards', () => {
   it('every permission request and check is denied; the CSP header is added to responses', () => {
     let requestHandler: ((wc: unknown, perm: string, cb: (ok: boolean) => void) => void) | null = null;
     let checkHandler: ((...a: unknown[]) => boolean) | null = null;
-    let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
+    let headers:
+      | ((
+          d: { responseHeaders?: Record<string, string[]> },
+          cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+        ) => void)
+      | null = null;
     const standInSession = {
-      setPermissionRequestHandler: (h: never) => { requestHandler = h; },
-      setPermissionCheckHandler: (h: never) => { checkHandler = h; },
-      webRequest: { onHeadersReceived: (h: never) => { headers = h; } },
+      setPermissionRequestHandler: (h: never) => {
+        requestHandler = h;
+      },
+      setPermissionCheckHandler: (h: never) => {
+        checkHandler = h;
+      },
+      webRequest: {
+        onHeadersReceived: (h: never) => {
+          headers = h;
+        },
+      },
     };
     guardSession(standInSession);
     for (const perm of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
       let granted: boolean | undefined;
-      requestHandler!({}, perm, (ok) => { granted = ok; });
+      requestHandler!({}, perm, (ok) => {
+        granted = ok;
+      });
       assert.equal(granted, false, perm);
       assert.equal(checkHandler!({}, perm, 'file://', {}), false, perm);
     }
     let out: Record<string, string[]> = {};
-    headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => { out = r.responseHeaders; });
+    headers!({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => {
+      out = r.responseHeaders;
+    });
     assert.deepEqual(out['Content-Security-Policy'], [CSP]);
     assert.deepEqual(out['Content-Type'], ['text/html']);
   });
 
   it('the built-in CSP is strict', () => {
-    for (const d of ["default-src 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "connect-src 'none'"]) assert.ok(CSP.includes(d), d);
+    for (const d of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "connect-src 'none'",
+    ])
+      assert.ok(CSP.includes(d), d);
     assert.ok(!/unsafe-(inline|eval)/.test(CSP));
   });
 
@@ -121,7 +183,10 @@ describe('guards', () => {
     assert.match(m[1], /default-src 'none'/);
     assert.match(m[1], /script-src 'self'/);
     assert.ok(!/unsafe-(inline|eval)/.test(m[1]), m[1]);
-    assert.ok(!/<script>/.test(html) && !/\son[a-z]+=/i.test(html), 'no inline scripts or handlers the CSP would block');
+    assert.ok(
+      !/<script>/.test(html) && !/\son[a-z]+=/i.test(html),
+      'no inline scripts or handlers the CSP would block',
+    );
   });
 });
 
@@ -141,7 +206,11 @@ describe('sender check', () => {
 
 describe('window controller (stand-in BrowserWindow)', () => {
   it('created on demand, loads only our page, shown when ready, hidden (not destroyed) on close', () => {
-    const ctl = createWindowController({ BrowserWindow: StandInWindow as never, preloadPath: '/app/dist/preload.cjs', pagePath: PAGE });
+    const ctl = createWindowController({
+      BrowserWindow: StandInWindow as never,
+      preloadPath: '/app/dist/preload.cjs',
+      pagePath: PAGE,
+    });
     assert.equal(ctl.current(), null);
     ctl.show();
     const w = StandInWindow.made.at(-1)!;
@@ -179,12 +248,28 @@ describe('window controller (stand-in BrowserWindow)', () => {
     ctl.send('keeper:activity', { at: 'x', kind: 'notice', message: 'before load: dropped' });
     assert.deepEqual(w.webContents.sent, []);
     w.webContents.emit('did-finish-load');
-    assert.deepEqual(w.webContents.sent, [['mfa:request', { requestId: 'q0', profile: 'admin', mfaSerial: 's' }], ['app:focusRegistry', 'r1']], 'the prompt kept, only the latest focus');
+    assert.deepEqual(
+      w.webContents.sent,
+      [
+        ['mfa:request', { requestId: 'q0', profile: 'admin', mfaSerial: 's' }],
+        ['app:focusRegistry', 'r1'],
+      ],
+      'the prompt kept, only the latest focus',
+    );
     ctl.focusRegistry('r2');
     assert.deepEqual(w.webContents.sent.at(-1), ['app:focusRegistry', 'r2']);
     ctl.sendWhenReady('mfa:request', { requestId: 'q1', profile: 'admin', mfaSerial: 'arn:aws:iam::1:mfa/me' });
-    assert.deepEqual(w.webContents.sent.at(-1), ['mfa:request', { requestId: 'q1', profile: 'admin', mfaSerial: 'arn:aws:iam::1:mfa/me' }]);
-    assert.equal(ctl.isOwnSender({ sender: { id: w.webContents.id }, senderFrame: { url: PAGE_URL, parent: null } }), true);
-    assert.equal(ctl.isOwnSender({ sender: { id: w.webContents.id + 100 }, senderFrame: { url: PAGE_URL, parent: null } }), false);
+    assert.deepEqual(w.webContents.sent.at(-1), [
+      'mfa:request',
+      { requestId: 'q1', profile: 'admin', mfaSerial: 'arn:aws:iam::1:mfa/me' },
+    ]);
+    assert.equal(
+      ctl.isOwnSender({ sender: { id: w.webContents.id }, senderFrame: { url: PAGE_URL, parent: null } }),
+      true,
+    );
+    assert.equal(
+      ctl.isOwnSender({ sender: { id: w.webContents.id + 100 }, senderFrame: { url: PAGE_URL, parent: null } }),
+      false,
+    );
   });
 });

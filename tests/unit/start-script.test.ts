@@ -20,9 +20,11 @@ function project(name: string, withElectron: boolean): string {
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   if (withElectron) {
     const pkg = join(ROOT, 'node_modules', 'electron');
-    for (const f of ['package.json', 'index.js', 'install.js', 'cli.js', 'checksums.json']) cpSync(join(pkg, f), join(dir, 'node_modules', 'electron', f));
+    for (const f of ['package.json', 'index.js', 'install.js', 'cli.js', 'checksums.json'])
+      cpSync(join(pkg, f), join(dir, 'node_modules', 'electron', f));
     // The downloader and extractor, as installed (their own dependencies resolve from their real paths).
-    for (const scope of ['@electron', '@electron-internal']) symlinkSync(join(ROOT, 'node_modules', scope), join(dir, 'node_modules', scope), 'junction');
+    for (const scope of ['@electron', '@electron-internal'])
+      symlinkSync(join(ROOT, 'node_modules', scope), join(dir, 'node_modules', scope), 'junction');
   }
   return dir;
 }
@@ -45,14 +47,20 @@ describe('npm start without Electron’s binary', () => {
   let closedPort = 0;
   before(async () => {
     const srv = createServer();
-    closedPort = await new Promise<number>((ok) => srv.listen(0, '127.0.0.1', () => ok((srv.address() as { port: number }).port)));
+    closedPort = await new Promise<number>((ok) =>
+      srv.listen(0, '127.0.0.1', () => ok((srv.address() as { port: number }).port)),
+    );
     await new Promise((ok) => srv.close(ok));
   });
 
   it('tries the download once, then says what is missing, why, and the fix', () => {
     const dir = project('no-binary', true);
-    const r = start(dir, { ELECTRON_MIRROR: `http://127.0.0.1:${closedPort}/`, electron_config_cache: join(work, 'empty-cache') });
-    assertExplains(r,
+    const r = start(dir, {
+      ELECTRON_MIRROR: `http://127.0.0.1:${closedPort}/`,
+      electron_config_cache: join(work, 'empty-cache'),
+    });
+    assertExplains(
+      r,
       /Electron 45\.5\.0's binary is missing from node_modules\/electron\/dist, and downloading it failed: \S/,
       /downloads its binary on first use/,
       /Fix, on a connection that reaches it: node node_modules\/electron\/install\.js/,
@@ -62,7 +70,11 @@ describe('npm start without Electron’s binary', () => {
   it('an ELECTRON_OVERRIDE_DIST_PATH without a binary is named as the cause', () => {
     const dir = project('override', true);
     const r = start(dir, { ELECTRON_OVERRIDE_DIST_PATH: join(work, 'nothing-here') });
-    assertExplains(r, /ELECTRON_OVERRIDE_DIST_PATH is .*nothing-here/, /unset it and run: node node_modules\/electron\/install\.js/);
+    assertExplains(
+      r,
+      /ELECTRON_OVERRIDE_DIST_PATH is .*nothing-here/,
+      /unset it and run: node node_modules\/electron\/install\.js/,
+    );
   });
 
   it('no electron package at all: npm install', () => {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { formatLeft } from '../../src/core/time-text';
 
 test('time left reads the same in the CLI, the tray and notifications, rounded down', () => {
-  const S = 1000, M = 60 * S, H = 60 * M;
+  const S = 1000,
+    M = 60 * S,
+    H = 60 * M;
   assert.equal(formatLeft(0), 'expired');
   assert.equal(formatLeft(-5 * M), 'expired');
   assert.equal(formatLeft(40 * S + 900), '40 s');

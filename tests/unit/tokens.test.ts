@@ -17,8 +17,18 @@ const PUBLIC: TokenRequest = { kind: 'public', region: 'us-east-1' };
 const NO_ENV = {};
 
 /** An error shaped like the SDK's ServiceException (name, $fault, $metadata). */
-function sdkError(name: string, message: string, status = 400, fault: 'client' | 'server' = status >= 500 ? 'server' : 'client'): Error {
-  return Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status, requestId: 'r-1', attempts: 1, totalRetryDelay: 0 }, __type: name });
+function sdkError(
+  name: string,
+  message: string,
+  status = 400,
+  fault: 'client' | 'server' = status >= 500 ? 'server' : 'client',
+): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $fault: fault,
+    $metadata: { httpStatusCode: status, requestId: 'r-1', attempts: 1, totalRetryDelay: 0 },
+    __type: name,
+  });
 }
 /** Credential providers throw plain errors named CredentialsProviderError / TokenProviderError. */
 function providerError(message: string, name = 'CredentialsProviderError'): Error {
@@ -43,17 +53,38 @@ describe('classifyAwsError', () => {
   });
 
   it('access denied names the permission AWS says is missing', () => {
-    const k = classifyAwsError(sdkError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/x is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action'), PRIVATE, NO_ENV);
+    const k = classifyAwsError(
+      sdkError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/x is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action',
+      ),
+      PRIVATE,
+      NO_ENV,
+    );
     assert.equal(k.category, 'access-denied');
     assert.match(k.message, /ecr:GetAuthorizationToken/);
     assert.match(k.fix, /ecr:GetAuthorizationToken/);
   });
 
   it('access denied on ECR Public names sts:GetServiceBearerToken', () => {
-    const sts = classifyAwsError(sdkError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:GetServiceBearerToken on resource: *'), PUBLIC, NO_ENV);
+    const sts = classifyAwsError(
+      sdkError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:GetServiceBearerToken on resource: *',
+      ),
+      PUBLIC,
+      NO_ENV,
+    );
     assert.equal(sts.category, 'access-denied');
     assert.match(sts.fix, /sts:GetServiceBearerToken/);
-    const pub = classifyAwsError(sdkError('AccessDeniedException', 'User: arn:aws:iam::123456789012:user/x is not authorized to perform: ecr-public:GetAuthorizationToken on resource: *'), PUBLIC, NO_ENV);
+    const pub = classifyAwsError(
+      sdkError(
+        'AccessDeniedException',
+        'User: arn:aws:iam::123456789012:user/x is not authorized to perform: ecr-public:GetAuthorizationToken on resource: *',
+      ),
+      PUBLIC,
+      NO_ENV,
+    );
     assert.match(pub.fix, /ecr-public:GetAuthorizationToken/);
     assert.match(pub.fix, /sts:GetServiceBearerToken/);
     const bare = classifyAwsError(sdkError('AccessDenied', 'Access Denied', 403), PUBLIC, NO_ENV);
@@ -66,45 +97,116 @@ describe('classifyAwsError', () => {
       ['InvalidClientTokenId', 'The security token included in the request is invalid.'],
       ['ExpiredTokenException', 'The security token included in the request is expired'],
       ['ExpiredToken', 'The security token included in the request is expired'],
-      ['InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'],
+      [
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      ],
     ] as const) {
-      const k = classifyAwsError(sdkError(name, msg, name === 'InvalidSignatureException' ? 403 : 400), PRIVATE, NO_ENV);
+      const k = classifyAwsError(
+        sdkError(name, msg, name === 'InvalidSignatureException' ? 403 : 400),
+        PRIVATE,
+        NO_ENV,
+      );
       assert.equal(k.category, 'credentials', name);
     }
-    assert.match(classifyAwsError(sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.'), PRIVATE, NO_ENV).message, /invalid or expired/);
+    assert.match(
+      classifyAwsError(
+        sdkError('UnrecognizedClientException', 'The security token included in the request is invalid.'),
+        PRIVATE,
+        NO_ENV,
+      ).message,
+      /invalid or expired/,
+    );
   });
 
   it('clock skew', () => {
-    assert.equal(categoryOf(sdkError('InvalidSignatureException', 'Signature expired: 20240101T000000Z is now earlier than 20240101T010000Z (20240101T011500Z - 15 min.)', 403)), 'clock-skew');
-    assert.equal(categoryOf(sdkError('SignatureDoesNotMatch', 'Signature not yet current: 20240101T020000Z is still later than 20240101T011500Z', 403)), 'clock-skew');
-    assert.equal(categoryOf(sdkError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403)), 'clock-skew');
+    assert.equal(
+      categoryOf(
+        sdkError(
+          'InvalidSignatureException',
+          'Signature expired: 20240101T000000Z is now earlier than 20240101T010000Z (20240101T011500Z - 15 min.)',
+          403,
+        ),
+      ),
+      'clock-skew',
+    );
+    assert.equal(
+      categoryOf(
+        sdkError(
+          'SignatureDoesNotMatch',
+          'Signature not yet current: 20240101T020000Z is still later than 20240101T011500Z',
+          403,
+        ),
+      ),
+      'clock-skew',
+    );
+    assert.equal(
+      categoryOf(
+        sdkError(
+          'RequestTimeTooSkewed',
+          'The difference between the request time and the current time is too large.',
+          403,
+        ),
+      ),
+      'clock-skew',
+    );
   });
 
   it('no credentials at all', () => {
-    const k = classifyAwsError(providerError('Could not load credentials from any providers'), { kind: 'private', region: 'us-east-1' }, NO_ENV);
+    const k = classifyAwsError(
+      providerError('Could not load credentials from any providers'),
+      { kind: 'private', region: 'us-east-1' },
+      NO_ENV,
+    );
     assert.equal(k.category, 'credentials');
     assert.match(k.fix, /aws configure/);
-    assert.equal(categoryOf(providerError('Could not resolve credentials using profile: [prod] in configuration/credentials file(s).')), 'credentials');
+    assert.equal(
+      categoryOf(
+        providerError('Could not resolve credentials using profile: [prod] in configuration/credentials file(s).'),
+      ),
+      'credentials',
+    );
   });
 
   it('profile not found names the shared files, honouring AWS_CONFIG_FILE', () => {
-    const k = classifyAwsError(providerError('Profile prod could not be found in shared credentials file.'), PRIVATE, NO_ENV);
+    const k = classifyAwsError(
+      providerError('Profile prod could not be found in shared credentials file.'),
+      PRIVATE,
+      NO_ENV,
+    );
     assert.equal(k.category, 'profile-not-found');
     assert.match(k.message, /~\/\.aws\/config/);
     assert.match(k.message, /~\/\.aws\/credentials/);
-    const e = classifyAwsError(providerError('Profile prod was not found.'), PRIVATE, { AWS_CONFIG_FILE: '/etc/aws/cfg', AWS_SHARED_CREDENTIALS_FILE: '/etc/aws/creds' });
+    const e = classifyAwsError(providerError('Profile prod was not found.'), PRIVATE, {
+      AWS_CONFIG_FILE: '/etc/aws/cfg',
+      AWS_SHARED_CREDENTIALS_FILE: '/etc/aws/creds',
+    });
     assert.equal(e.category, 'profile-not-found');
     assert.match(e.fix, /\/etc\/aws\/cfg/);
     assert.match(e.fix, /\/etc\/aws\/creds/);
-    assert.equal(categoryOf(providerError("Profile 'prod' could not be found in shared credentials file.", 'TokenProviderError')), 'profile-not-found');
+    assert.equal(
+      categoryOf(providerError("Profile 'prod' could not be found in shared credentials file.", 'TokenProviderError')),
+      'profile-not-found',
+    );
   });
 
   it('SSO session expired or missing asks for aws sso login with the profile', () => {
     for (const err of [
-      providerError('The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.'),
-      providerError("Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.", 'TokenProviderError'),
-      providerError("Value not present for 'accessToken' in SSO Token. To refresh this SSO session run 'aws sso login' with the corresponding profile.", 'TokenProviderError'),
-      providerError('The SSO session token associated with profile=prod was not found or is invalid. To refresh this SSO session run \'aws sso login\' with the corresponding profile.', 'TokenProviderError'),
+      providerError(
+        'The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.',
+      ),
+      providerError(
+        "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.",
+        'TokenProviderError',
+      ),
+      providerError(
+        "Value not present for 'accessToken' in SSO Token. To refresh this SSO session run 'aws sso login' with the corresponding profile.",
+        'TokenProviderError',
+      ),
+      providerError(
+        "The SSO session token associated with profile=prod was not found or is invalid. To refresh this SSO session run 'aws sso login' with the corresponding profile.",
+        'TokenProviderError',
+      ),
       sdkError('UnauthorizedException', 'Session token not found or invalid', 401),
     ]) {
       const k = classifyAwsError(err, PRIVATE, NO_ENV);
@@ -114,19 +216,43 @@ describe('classifyAwsError', () => {
   });
 
   it('MFA needed', () => {
-    assert.equal(categoryOf(providerError('Profile prod requires multi-factor authentication, but no MFA code callback was provided.')), 'mfa-required');
+    assert.equal(
+      categoryOf(
+        providerError('Profile prod requires multi-factor authentication, but no MFA code callback was provided.'),
+      ),
+      'mfa-required',
+    );
   });
 
   it('network failures', () => {
     assert.equal(categoryOf(nodeError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')), 'network');
-    assert.equal(categoryOf(nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.ecr.eu-west-1.amazonaws.com')), 'network');
-    assert.equal(categoryOf(nodeError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN api.ecr.eu-west-1.amazonaws.com')), 'network');
+    assert.equal(
+      categoryOf(nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.ecr.eu-west-1.amazonaws.com')),
+      'network',
+    );
+    assert.equal(
+      categoryOf(nodeError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN api.ecr.eu-west-1.amazonaws.com')),
+      'network',
+    );
     assert.equal(categoryOf(Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } })), 'network');
-    assert.equal(categoryOf(nodeError('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain')), 'network');
+    assert.equal(
+      categoryOf(nodeError('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain')),
+      'network',
+    );
   });
 
   it('timeouts', () => {
-    assert.equal(categoryOf(Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 20000 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT' })), 'timeout');
+    assert.equal(
+      categoryOf(
+        Object.assign(
+          new Error(
+            '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 20000 ms requestTimeout.',
+          ),
+          { name: 'TimeoutError', code: 'ETIMEDOUT' },
+        ),
+      ),
+      'timeout',
+    );
     assert.equal(categoryOf(Object.assign(new Error('Request aborted'), { name: 'AbortError' })), 'timeout');
   });
 
@@ -153,7 +279,10 @@ describe('accountFromProxyEndpoint / tokenKey', () => {
     assert.equal(accountFromProxyEndpoint('https://123456789012.dkr.ecr.eu-west-1.amazonaws.com'), '123456789012');
     assert.equal(accountFromProxyEndpoint('https://210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn'), '210987654321');
     assert.equal(accountFromProxyEndpoint('123456789012.dkr.ecr.us-gov-west-1.amazonaws.com'), '123456789012');
-    assert.equal(accountFromProxyEndpoint('https://123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example'), undefined);
+    assert.equal(
+      accountFromProxyEndpoint('https://123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example'),
+      undefined,
+    );
     assert.equal(accountFromProxyEndpoint('https://public.ecr.aws'), undefined);
     assert.equal(accountFromProxyEndpoint('not a url'), undefined);
   });
@@ -182,7 +311,8 @@ describe('createTokenSource with a fake client', () => {
           return {
             authorizationToken: Buffer.from(`AWS:pw-${n}`).toString('base64'),
             expiresAt: new Date(now + (opts.lifetimeMs ?? 12 * HOUR)),
-            proxyEndpoint: kind === 'private' ? `https://123456789012.dkr.ecr.${config.region}.amazonaws.com` : undefined,
+            proxyEndpoint:
+              kind === 'private' ? `https://123456789012.dkr.ecr.${config.region}.amazonaws.com` : undefined,
           };
         },
       };
@@ -190,11 +320,22 @@ describe('createTokenSource with a fake client', () => {
     const source = createTokenSource({
       clock: () => now,
       clientFactory: factory,
-      credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
+      credentials: () => () =>
+        Promise.resolve({
+          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        }),
       env: {},
     });
     // API calls made, counted where they arrive: the client's getAuthorizationToken.
-    return { source, seen, calls: () => n, advance: (ms: number) => { now += ms; } };
+    return {
+      source,
+      seen,
+      calls: () => n,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
   }
 
   it('decodes the token', async () => {
@@ -219,7 +360,11 @@ describe('createTokenSource with a fake client', () => {
 
   it('different keys make separate calls; public always goes to us-east-1 without proxyEndpoint', async () => {
     const { source, calls, seen } = fake();
-    await Promise.all([source.get(PRIVATE), source.get({ ...PRIVATE, region: 'us-west-2' }), source.get({ kind: 'public', region: 'eu-west-1' })]);
+    await Promise.all([
+      source.get(PRIVATE),
+      source.get({ ...PRIVATE, region: 'us-west-2' }),
+      source.get({ kind: 'public', region: 'eu-west-1' }),
+    ]);
     assert.equal(calls(), 3);
     const pub = seen.find((s) => s.kind === 'public')!;
     assert.equal(pub.config.region, 'us-east-1');
@@ -273,7 +418,14 @@ describe('createTokenSource with a fake client', () => {
       requestTimeoutMs: 50,
       env: {},
       credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
-      clientFactory: () => ({ getAuthorizationToken: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })))) }),
+      clientFactory: () => ({
+        getAuthorizationToken: (signal) =>
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () =>
+              reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+            ),
+          ),
+      }),
     });
     await assert.rejects(source.get(PRIVATE), (e: KeeperError) => e.category === 'timeout');
   });
@@ -282,9 +434,18 @@ describe('createTokenSource with a fake client', () => {
     const source = createTokenSource({
       env: {},
       credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
-      clientFactory: () => ({ getAuthorizationToken: () => Promise.resolve({ authorizationToken: Buffer.from('no-colon-secret').toString('base64'), expiresAt: new Date() }) }),
+      clientFactory: () => ({
+        getAuthorizationToken: () =>
+          Promise.resolve({
+            authorizationToken: Buffer.from('no-colon-secret').toString('base64'),
+            expiresAt: new Date(),
+          }),
+      }),
     });
-    await assert.rejects(source.get(PRIVATE), (e: KeeperError) => e.category === 'server' && !e.message.includes('no-colon-secret'));
+    await assert.rejects(
+      source.get(PRIVATE),
+      (e: KeeperError) => e.category === 'server' && !e.message.includes('no-colon-secret'),
+    );
   });
 
   it('an injected environment supplies AWS_ENDPOINT_URL_ECR; apiEndpoint wins over it', async () => {
@@ -292,11 +453,23 @@ describe('createTokenSource with a fake client', () => {
     const source = createTokenSource({
       env: { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9/ecr', AWS_ENDPOINT_URL: 'http://127.0.0.1:9/all' },
       credentials: () => () => Promise.resolve({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' }),
-      clientFactory: (_k, c) => { seen.push(c); return { getAuthorizationToken: () => Promise.resolve({ authorizationToken: Buffer.from('AWS:p').toString('base64'), expiresAt: new Date(Date.now() + 3600_000) }) }; },
+      clientFactory: (_k, c) => {
+        seen.push(c);
+        return {
+          getAuthorizationToken: () =>
+            Promise.resolve({
+              authorizationToken: Buffer.from('AWS:p').toString('base64'),
+              expiresAt: new Date(Date.now() + 3600_000),
+            }),
+        };
+      },
     });
     await source.get({ kind: 'private', region: 'us-east-1' });
     await source.get({ kind: 'public', region: 'us-east-1' });
     await source.get({ kind: 'private', region: 'us-east-2', apiEndpoint: 'http://127.0.0.1:9/explicit' });
-    assert.deepEqual(seen.map((c) => c.endpoint), ['http://127.0.0.1:9/ecr', 'http://127.0.0.1:9/all', 'http://127.0.0.1:9/explicit']);
+    assert.deepEqual(
+      seen.map((c) => c.endpoint),
+      ['http://127.0.0.1:9/ecr', 'http://127.0.0.1:9/all', 'http://127.0.0.1:9/explicit'],
+    );
   });
 });
