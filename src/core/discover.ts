@@ -103,9 +103,7 @@ export function credentialFiles(
 }
 
 /** A credential-file key as an ECR host, or null for anything else (look-alikes included). */
-export function ecrHostOfKey(
-  key: string,
-): {
+export function ecrHostOfKey(key: string): {
   host: string;
   accountId: string | null;
   region: string | null;
