@@ -352,7 +352,7 @@ Profiles with mfa_serial ask for the MFA code on this terminal.`,
       if (unknown.length) throw new InputError(unknown.flatMap((n) => noSuchRegistry(n).problems));
       targets = [...new Set(positionals.map((n) => keeper.find(n)!.id))];
     }
-    let results = await Promise.all(targets.map((id) => keeper.refresh(id)));
+    let results = await keeper.refreshEach(targets);
     if (values.signin) results = await signInWhereNeeded(keeper, results, io);
     return printResults(results, io);
   },

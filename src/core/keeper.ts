@@ -258,7 +258,17 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * serves registries that share credentials.
    */
   async refreshAll(ids?: readonly string[]): Promise<RegistrySnapshot[]> {
-    const regs = this.book.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id)));
+    return this.refreshEach(
+      this.book.registries.filter((r) => r.enabled && (!ids || ids.includes(r.id))).map((r) => r.id),
+    );
+  }
+
+  /**
+   * Refreshes the named registries at once (a disabled one reports as it is), writing the state file
+   * once for the batch; one token call serves registries that share credentials.
+   */
+  async refreshEach(namesOrIds: readonly string[]): Promise<RegistrySnapshot[]> {
+    const regs = namesOrIds.map((n) => requireRegistry(this.book.registries, n));
     return this.store.batch(() => Promise.all(regs.map((r) => this.refreshOne(r, true))));
   }
 

@@ -119,3 +119,47 @@ test('a state file that cannot be written is reported, not thrown', () => {
   store.save('a');
   assert.deepEqual(said, ['Could not save state to /mem/state.json: disk full']);
 });
+
+test('a batch writes the state file once, at its end, with every record it touched (also when it fails; nested batches join the outer one)', async () => {
+  const repo = memoryState();
+  let writes = 0;
+  const update = repo.update.bind(repo);
+  repo.update = (change) => {
+    writes++;
+    return update(change);
+  };
+  const store = new RuntimeStore(
+    repo,
+    () => 0.25,
+    () => {},
+  );
+  await store.batch(async () => {
+    for (const id of ['a', 'b', 'c']) {
+      store.get(id);
+      store.attempted(id, 1000);
+      store.save(id);
+      await Promise.resolve();
+    }
+    assert.equal(writes, 0, 'nothing written while the batch runs');
+    await store.batch(() => {
+      store.save('a');
+      return Promise.resolve();
+    });
+    assert.equal(writes, 0, 'an inner batch leaves the write to the outer one');
+  });
+  assert.equal(writes, 1);
+  assert.deepEqual(Object.keys(repo.data.registries).sort(), ['a', 'b', 'c']);
+  await assert.rejects(
+    store.batch(() => {
+      store.get('d');
+      store.attempted('d', 2000);
+      store.save('d');
+      return Promise.reject(new Error('a login blew up'));
+    }),
+    /blew up/,
+  );
+  assert.equal(writes, 2, 'a failed batch still writes what it recorded');
+  assert.ok(repo.data.registries.d);
+  store.save('a');
+  assert.equal(writes, 3, 'outside a batch each save writes at once');
+});
