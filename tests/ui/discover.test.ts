@@ -5,41 +5,23 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright';
+import { describe, test } from 'node:test';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { card, openWindow, type OpenedWindow } from './page';
-import { buildRenderer, launch, serve, type Site } from './harness';
-import { keeperFor, startStack, type KeeperUnderTest, type Stack } from './stack';
+import { card } from './page';
+import { uiSuite } from './suite';
+import type { KeeperUnderTest } from './stack';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 const AUTH = { auth: Buffer.from('AWS:old-expired-token').toString('base64') };
 
 describe('Add from this machine', { skip }, () => {
-  let stack: Stack;
-  let site: Site;
-  let browser: Browser;
-  const keepers: KeeperUnderTest[] = [];
-  const windows: OpenedWindow[] = [];
-
-  before(async () => {
-    site = await serve(buildRenderer());
-    stack = await startStack();
-    browser = await launch();
-  });
-  after(async () => {
-    for (const w of windows) await w.close();
-    await browser?.close();
-    for (const k of keepers) await k.stop();
-    await stack?.stop();
-    await site?.close();
-  });
+  const ui = uiSuite();
 
   /** A keeper whose docker, podman and helm files and AWS config are its own. */
   function machine(): { env: NodeJS.ProcessEnv; k: KeeperUnderTest } {
-    const dir = mkdtempSync(join(stack.dir, 'machine-'));
+    const dir = mkdtempSync(join(ui.stack.dir, 'machine-'));
     const env: NodeJS.ProcessEnv = {
-      ...stack.env,
+      ...ui.stack.env,
       DOCKER_CONFIG: join(dir, 'docker'),
       REGISTRY_AUTH_FILE: join(dir, 'containers', 'auth.json'),
       XDG_CONFIG_HOME: join(dir, 'xdg'),
@@ -71,15 +53,13 @@ describe('Add from this machine', { skip }, () => {
       env.AWS_CONFIG_FILE!,
       '[profile emu]\nregion = eu-west-1\nsso_account_id = 111122223333\nsso_role_name = Dev\nsso_start_url = https://example.awsapps.com/start\nsso_region = eu-west-1\n\n[profile ci]\nrole_arn = arn:aws:iam::222233334444:role/ci\nsource_profile = emu\n\n[profile ci2]\nrole_arn = arn:aws:iam::222233334444:role/admin\nsource_profile = emu\n',
     );
-    const k = keeperFor(stack, undefined, { env });
-    keepers.push(k);
+    const k = ui.keeper(undefined, { env });
     return { env, k };
   }
 
   test('first run lists every ECR host found (no look-alikes), adds the ticked ones with their profile, logs them in, shows the notes', async () => {
     const { k } = machine();
-    const w = await openWindow(browser, site, k);
-    windows.push(w);
+    const w = await ui.open(k);
     const { page, errors } = w;
     await page.locator('.first-run-found .discover[data-loaded="true"]').waitFor();
     const hosts = await page
@@ -169,8 +149,7 @@ describe('Add from this machine', { skip }, () => {
   test('"Add from this machine" from the header, and the form shows warnings before saving', async () => {
     const { k, env } = machine();
     k.keeper.addRegistry({ name: 'ghosted', region: 'eu-west-9', profile: 'ghost' });
-    const w = await openWindow(browser, site, k);
-    windows.push(w);
+    const w = await ui.open(k);
     const { page, errors } = w;
     await page.locator('#discover-open').click();
     await page.locator('.view-discover:not([hidden]) .discover[data-loaded="true"]').waitFor();

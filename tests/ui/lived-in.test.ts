@@ -5,8 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { validateSettingsPatch } from '../../src/core/settings-model';
-import { card, openWindow, type OpenedWindow } from './page';
+import { card, openWindow } from './page';
 import { buildRenderer, launch, serve, type Site } from './harness';
+import { uiSuite } from './suite';
 import {
   ACCOUNT,
   KEY_ID,
@@ -42,46 +43,16 @@ async function layout(page: Page) {
 }
 
 describe('the window, lived in (issue 17)', { skip }, () => {
-  let stack: Stack;
-  let site: Site;
-  let browser: Browser;
-  const keepers: KeeperUnderTest[] = [];
-  const windows: OpenedWindow[] = [];
+  const ui = uiSuite();
 
-  before(async () => {
-    site = await serve(buildRenderer());
-    stack = await startStack();
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const w of windows) await w.close();
-    await browser?.close();
-    for (const k of keepers) await k.stop();
-    await stack?.stop();
-    await site?.close();
-  });
-
-  function keeper(opts: KeeperOptions = {}): KeeperUnderTest {
-    const k = keeperFor(stack, undefined, opts);
-    keepers.push(k);
-    return k;
-  }
-
-  async function open(
-    k: KeeperUnderTest,
-    opts: { width?: number; height?: number; dark?: boolean } = {},
-  ): Promise<OpenedWindow> {
-    const w = await openWindow(browser, site, k, opts);
-    windows.push(w);
-    return w;
-  }
+  const keeper = (opts: KeeperOptions = {}): KeeperUnderTest => ui.keeper(undefined, opts);
+  const open = (k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}) => ui.open(k, opts);
 
   // ---------- Broken ----------
 
   test('1. a form problem is shown below the sticky header, not under it', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'prod'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'prod'));
     const { page, errors } = await open(k);
     await page.locator('#add-registry').click();
     await page.getByRole('heading', { name: 'Add registry' }).waitFor();
@@ -108,7 +79,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('2. from 300 x 360 up: no sideways scroll, the tabs wrap, the header stays small', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'prod'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'prod'));
     for (const size of [
       { width: 300, height: 360 },
       { width: 320, height: 360 },
@@ -183,7 +154,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
   test('4. a long name wraps inside the Remove confirmation', async () => {
     const k = keeper();
     const name = 'a'.repeat(63);
-    k.keeper.addRegistry(stackRegistry(stack, name));
+    k.keeper.addRegistry(stackRegistry(ui.stack, name));
     const { page, errors } = await open(k);
     const c = card(page, name);
     await c.getByRole('button', { name: `Remove ${name}` }).click();
@@ -227,23 +198,23 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test("7. a card's Refresh gets a new token (one call); Refresh all still shares one", async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'one'));
-    k.keeper.addRegistry(stackRegistry(stack, 'two', { registryHost: localAlias(stack) }));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'one'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'two', { registryHost: localAlias(ui.stack) }));
     await k.keeper.refreshAll();
     const { page } = await open(k);
     const expiresOf = (name: string) => k.keeper.snapshot().registries.find((r) => r.name === name)!.expiresAt!;
     const before = expiresOf('one');
     await page.waitForTimeout(1100); // token expiry has whole seconds: let one pass
-    let calls = stack.emulator.calls.length;
+    let calls = ui.stack.emulator.calls.length;
     await card(page, 'one').getByRole('button', { name: 'Refresh one' }).click();
     await page.waitForFunction(() => !document.querySelector('article.card[aria-busy="true"]'));
     await page.waitForTimeout(100);
-    assert.equal(stack.emulator.calls.length, calls + 1, "one API call for the card's Refresh");
+    assert.equal(ui.stack.emulator.calls.length, calls + 1, "one API call for the card's Refresh");
     assert.ok(Date.parse(expiresOf('one')) > Date.parse(before), 'the countdown starts again from a new token');
-    calls = stack.emulator.calls.length;
+    calls = ui.stack.emulator.calls.length;
     await page.locator('#refresh-all').click();
     await page.waitForFunction(() => !document.querySelector('#refresh-all[aria-busy]'));
-    assert.equal(stack.emulator.calls.length, calls, 'Refresh all reuses the fresh shared token: no call');
+    assert.equal(ui.stack.emulator.calls.length, calls, 'Refresh all reuses the fresh shared token: no call');
   });
 
   test('8. a second registry for the same host and tool is refused, naming the one that keeps it', async () => {
@@ -272,24 +243,24 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('9. an edit that changes the login logs in at once; other edits keep the state', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'edit-me'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'edit-me'));
     await k.keeper.refresh('edit-me');
     const { page } = await open(k);
     const c = card(page, 'edit-me');
     assert.equal(await c.getAttribute('data-state'), 'valid');
     const lastBefore = k.keeper.snapshot().registries[0].lastRefresh;
     // Auto refresh off: not part of what identifies the login, so it stays valid with no call.
-    let calls = stack.emulator.calls.length;
+    let calls = ui.stack.emulator.calls.length;
     await c.getByRole('button', { name: 'Edit edit-me' }).click();
     await page.getByLabel('Refresh this registry automatically').uncheck();
     await page.locator('.view-form button[type="submit"]').click();
     await c.waitFor();
     await page.waitForTimeout(300);
     assert.equal(await c.getAttribute('data-state'), 'valid');
-    assert.equal(stack.emulator.calls.length, calls);
+    assert.equal(ui.stack.emulator.calls.length, calls);
     assert.equal(k.keeper.snapshot().registries[0].lastRefresh, lastBefore);
     // Another profile: a different login, made right away.
-    calls = stack.emulator.calls.length;
+    calls = ui.stack.emulator.calls.length;
     await c.getByRole('button', { name: 'Edit edit-me' }).click();
     await page.getByLabel('AWS profile').selectOption('team');
     await page.locator('.view-form button[type="submit"]').click();
@@ -300,7 +271,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
       undefined,
       { timeout: 30_000 },
     );
-    assert.equal(stack.emulator.calls.length, calls + 1);
+    assert.equal(ui.stack.emulator.calls.length, calls + 1);
     assert.notEqual(k.keeper.snapshot().registries[0].lastRefresh, lastBefore);
     assert.doesNotMatch(await c.locator('.countdown').innerText(), /Not logged in yet/);
   });
@@ -309,7 +280,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     const k = keeper();
     // No account and no host override: the host comes from the token's proxy endpoint, and docker
     // then cannot reach that (real) ECR host from this machine.
-    k.keeper.addRegistry(stackRegistry(stack, 'learn-host', { registryHost: undefined }));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'learn-host', { registryHost: undefined }));
     const { page } = await open(k);
     const c = card(page, 'learn-host');
     assert.match(await c.locator('.card-host').innerText(), /Host known after the first login/);
@@ -322,7 +293,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.doesNotMatch(title, /AWS/, `titled "${title}"`);
     if (snap.error?.category === 'network') assert.equal(title, 'Cannot reach the registry');
     // A failure at AWS keeps the AWS title.
-    stack.emulator.fault('denied');
+    ui.stack.emulator.fault('denied');
     await c.getByRole('button', { name: 'Refresh learn-host' }).click();
     await c.locator('.error-category', { hasText: 'Access denied' }).waitFor({ timeout: 30_000 });
     assert.equal(k.keeper.snapshot().registries[0].error?.stage, 'aws');
@@ -330,7 +301,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('11. Escape cancels Remove; a settings draft survives a tab switch; a tool path must exist', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'keep-me'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'keep-me'));
     const { page } = await open(k);
     const c = card(page, 'keep-me');
     await c.getByRole('button', { name: 'Remove keep-me' }).click();
@@ -366,7 +337,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('12. auto refresh off (globally or for every registry) shows in the header', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'a1'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'a1'));
     const { page } = await open(k);
     const note = page.locator('#header [data-role="auto-off"]');
     assert.equal(await note.isVisible(), false);
@@ -385,22 +356,34 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('13. filter, sort (urgency, name, expiry) and the "needs attention" filter the header links to', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'alpha'));
     // Another region: its own token call, which the fault below fails.
     k.keeper.addRegistry(
-      stackRegistry(stack, 'bravo', { region: 'us-east-2', registryHost: 'bravo.registry.invalid' }),
+      stackRegistry(ui.stack, 'bravo', { region: 'us-east-2', registryHost: 'bravo.registry.invalid' }),
     );
     k.keeper.addRegistry(
-      stackRegistry(stack, 'charlie', { registryHost: 'charlie.registry.invalid', profile: 'team' }),
+      stackRegistry(ui.stack, 'charlie', { registryHost: 'charlie.registry.invalid', profile: 'team' }),
     );
-    k.keeper.addRegistry(stackRegistry(stack, 'delta', { registryHost: 'delta.registry.invalid', enabled: false }));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'delta', { registryHost: 'delta.registry.invalid', enabled: false }));
     await k.keeper.refresh('alpha');
-    stack.emulator.fault('denied');
+    ui.stack.emulator.fault('denied');
     await k.keeper.refresh('bravo');
-    stack.emulator.clearFaults();
+    ui.stack.emulator.clearFaults();
     assert.equal(k.keeper.snapshot().registries.find((r) => r.name === 'bravo')!.error?.category, 'access-denied');
     const { page, errors } = await open(k);
-    const order = async () => await page.locator('article.card:not([hidden]) h2.card-title').allInnerTexts();
+    // The visible cards' titles once the list has settled (two reads alike, no card mid-redraw):
+    // a filter or sort redraws the cards, and a read in the middle of it saw a card without its title.
+    const order = async () => {
+      const titles = () => page.locator('article.card:not([hidden]) h2.card-title').allInnerTexts();
+      let prev = await titles();
+      for (const until = Date.now() + 3000; Date.now() < until;) {
+        await page.waitForTimeout(25);
+        const cur = await titles();
+        if (!cur.includes('') && JSON.stringify(cur) === JSON.stringify(prev)) return cur;
+        prev = cur;
+      }
+      return prev;
+    };
     assert.deepEqual(
       await order(),
       ['bravo', 'charlie', 'alpha', 'delta'],
@@ -454,7 +437,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('14. on each card: enable/disable, copy host, copy the login command, open the AWS console', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'prod'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'prod'));
     await k.keeper.refresh('prod');
     const { page } = await open(k);
     const c = card(page, 'prod');
@@ -465,16 +448,16 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
     await more('copy-host');
     await page.waitForFunction(() => /copied/.test(document.getElementById('status')?.textContent ?? ''));
-    assert.equal(k.clipboard.at(-1), stack.registry.host);
+    assert.equal(k.clipboard.at(-1), ui.stack.registry.host);
     await more('copy-command');
     await page.waitForFunction(() =>
       /Login command of prod copied/.test(document.getElementById('status')?.textContent ?? ''),
     );
     assert.equal(
       k.clipboard.at(-1),
-      `aws ecr get-login-password --region eu-west-1 --profile emu --endpoint-url ${stack.emulator.url} | docker login --username AWS --password-stdin ${stack.registry.host}`,
+      `aws ecr get-login-password --region eu-west-1 --profile emu --endpoint-url ${ui.stack.emulator.url} | docker login --username AWS --password-stdin ${ui.stack.registry.host}`,
     );
-    assert.ok(!k.clipboard.join('\n').includes(stack.registry.password), 'never the password');
+    assert.ok(!k.clipboard.join('\n').includes(ui.stack.registry.password), 'never the password');
     await more('open-console');
     await page.waitForFunction(() =>
       /Opened the AWS console/.test(document.getElementById('status')?.textContent ?? ''),
@@ -482,12 +465,16 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     assert.deepEqual(k.opened, [
       'https://eu-west-1.console.aws.amazon.com/ecr/private-registry/repositories?region=eu-west-1',
     ]);
-    assert.equal(page.url().startsWith(site.url.replace(/index\.html$/, '')), true, 'the app window did not navigate');
+    assert.equal(
+      page.url().startsWith(ui.site.url.replace(/index\.html$/, '')),
+      true,
+      'the app window did not navigate',
+    );
 
     await more('toggle-enabled');
     await page.waitForFunction(() => document.querySelector('article.card')?.getAttribute('data-state') === 'disabled');
     assert.equal(k.keeper.registries()[0].enabled, false);
-    const calls = stack.emulator.calls.length;
+    const calls = ui.stack.emulator.calls.length;
     await more('toggle-enabled');
     await page.waitForFunction(
       () =>
@@ -497,7 +484,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
       { timeout: 30_000 },
     );
     assert.equal(k.keeper.registries()[0].enabled, true);
-    assert.ok(stack.emulator.calls.length >= calls, 'enabled again and logged in');
+    assert.ok(ui.stack.emulator.calls.length >= calls, 'enabled again and logged in');
 
     // The form has the switch too.
     await c.getByRole('button', { name: 'Edit prod' }).click();
@@ -509,7 +496,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('15. Remove offers Undo for a few seconds, which brings the registry back and logs it in', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'oops'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'oops'));
     const { page } = await open(k);
     await card(page, 'oops').getByRole('button', { name: 'Remove oops' }).click();
     await card(page, 'oops').locator('[data-action="confirm-remove"]').click();
@@ -521,7 +508,7 @@ describe('the window, lived in (issue 17)', { skip }, () => {
     const back = k.keeper.registries();
     assert.deepEqual(
       back.map((r) => [r.name, r.registryHost, r.profile]),
-      [['oops', stack.registry.host, 'emu']],
+      [['oops', ui.stack.registry.host, 'emu']],
     );
     await page.locator('article.card[data-state="valid"]').waitFor({ timeout: 30_000 });
     assert.equal(await toast.isVisible(), false);
@@ -535,14 +522,14 @@ describe('the window, lived in (issue 17)', { skip }, () => {
       clearTimeout: (t: unknown) => clearTimeout(t as NodeJS.Timeout),
     };
     const k = keeper({ clock: yesterday });
-    k.keeper.addRegistry(stackRegistry(stack, 'ok-one'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'ok-one'));
     k.keeper.addRegistry(
-      stackRegistry(stack, 'bad-one', { region: 'us-east-2', registryHost: 'bad-one.registry.invalid' }),
+      stackRegistry(ui.stack, 'bad-one', { region: 'us-east-2', registryHost: 'bad-one.registry.invalid' }),
     );
     await k.keeper.refresh('ok-one');
-    stack.emulator.fault('denied');
+    ui.stack.emulator.fault('denied');
     await k.keeper.refresh('bad-one');
-    stack.emulator.clearFaults();
+    ui.stack.emulator.clearFaults();
     const { page } = await open(k);
     await page.getByRole('button', { name: 'Activity' }).click();
     const items = page.locator('.activity-item:not([hidden])');
@@ -578,22 +565,22 @@ describe('the window, lived in (issue 17)', { skip }, () => {
 
   test('17. "Log in now" for the registries a filter shows, in one batch', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'x-one'));
-    k.keeper.addRegistry(stackRegistry(stack, 'x-two', { registryHost: localAlias(stack) }));
-    k.keeper.addRegistry(stackRegistry(stack, 'other', { registryHost: 'other.registry.invalid' }));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'x-one'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'x-two', { registryHost: localAlias(ui.stack) }));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'other', { registryHost: 'other.registry.invalid' }));
     const { page, bridge } = await open(k);
     assert.equal(await page.locator('[data-action="refresh-shown"]').isVisible(), false, 'only with a filter');
     await page.getByLabel('Filter registries').fill('x-');
     const btn = page.locator('[data-action="refresh-shown"]');
     assert.equal(await btn.innerText(), 'Log in now: 2 shown');
-    const calls = stack.emulator.calls.length;
+    const calls = ui.stack.emulator.calls.length;
     await btn.click();
     await page.waitForFunction(
       () => document.querySelectorAll('article.card[data-state="valid"]').length === 2,
       undefined,
       { timeout: 30_000 },
     );
-    assert.equal(stack.emulator.calls.length, calls + 1, 'one token call for both (same profile, region, endpoint)');
+    assert.equal(ui.stack.emulator.calls.length, calls + 1, 'one token call for both (same profile, region, endpoint)');
     assert.deepEqual(
       k.keeper.snapshot().registries.map((r) => [r.name, r.state]),
       [

@@ -3,61 +3,27 @@
 // against a loopback docker-registry. Assertions are about what a person sees.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright';
+import { describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright';
 import { validateRegistryInput } from '../../src/core/registry';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { openWindow, type OpenedWindow } from './page';
-import { buildRenderer, launch, serve, type Site } from './harness';
+import { uiSuite } from './suite';
 import {
   ACCOUNT,
   KNOWN_DOCKER_HOST,
-  keeperFor,
   localAlias,
   seedManyRegistries,
   stackRegistry,
-  startStack,
   type KeeperUnderTest,
-  type Stack,
 } from './stack';
 
 const skip = needTools(TOOLS.chromium, TOOLS.docker, TOOLS.registry);
 
 describe('ECR Keeper window', { skip }, () => {
-  let stack: Stack;
-  let site: Site;
-  let browser: Browser;
-  const keepers: KeeperUnderTest[] = [];
+  const ui = uiSuite();
 
-  before(async () => {
-    site = await serve(buildRenderer());
-    stack = await startStack();
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const w of windows) await w.close();
-    await browser?.close();
-    for (const k of keepers) await k.stop();
-    await stack?.stop();
-    await site?.close();
-  });
-
-  function keeper(configDir?: string): KeeperUnderTest {
-    const k = keeperFor(stack, configDir);
-    keepers.push(k);
-    return k;
-  }
-
-  const windows: OpenedWindow[] = [];
-  async function open(
-    k: KeeperUnderTest,
-    opts: { width?: number; height?: number; dark?: boolean } = {},
-  ): Promise<OpenedWindow> {
-    const w = await openWindow(browser, site, k, opts);
-    windows.push(w);
-    return w;
-  }
+  const keeper = (configDir?: string): KeeperUnderTest => ui.keeper(configDir);
+  const open = (k: KeeperUnderTest, opts: { width?: number; height?: number; dark?: boolean } = {}) => ui.open(k, opts);
 
   const card = (page: Page, name: string): Locator =>
     page.locator('article.card', { has: page.locator('h2.card-title', { hasText: new RegExp(`^${name}$`) }) });
@@ -95,8 +61,8 @@ describe('ECR Keeper window', { skip }, () => {
     assert.equal(await page.getByLabel('Account ID').inputValue(), ACCOUNT);
 
     await page.getByText('Advanced').click();
-    await page.getByLabel('Registry host').fill(stack.registry.host);
-    await page.getByLabel('API endpoint').fill(stack.emulator.url);
+    await page.getByLabel('Registry host').fill(ui.stack.registry.host);
+    await page.getByLabel('API endpoint').fill(ui.stack.emulator.url);
     await page.locator('.view-form button[type="submit"]').click();
 
     // Saved, shown, and logged in right away with the real docker CLI.
@@ -104,7 +70,7 @@ describe('ECR Keeper window', { skip }, () => {
     await c.waitFor();
     await c.locator('[data-state="valid"], .badge:has-text("Valid")').first().waitFor({ timeout: 30_000 });
     assert.equal(await c.getAttribute('data-state'), 'valid');
-    assert.match(await c.locator('.card-host').innerText(), new RegExp(stack.registry.host.replace(/\./g, '\\.')));
+    assert.match(await c.locator('.card-host').innerText(), new RegExp(ui.stack.registry.host.replace(/\./g, '\\.')));
     assert.match(await c.locator('.card-meta').innerText(), /profile emu · eu-west-1 · docker/);
     // docker's file store: a notice, not an error.
     const note = c.locator('[role="note"][data-kind="plaintext-credentials"]');
@@ -125,17 +91,17 @@ describe('ECR Keeper window', { skip }, () => {
 
   test('refresh ends valid, shows progress without blocking other cards, and the countdown goes down second by second', async () => {
     const k = keeper();
-    const a = k.keeper.addRegistry(stackRegistry(stack, 'alpha'));
+    const a = k.keeper.addRegistry(stackRegistry(ui.stack, 'alpha'));
     // Two registries may not share a host and tool: beta reaches the same registry as localhost.
     k.keeper.addRegistry(
-      stackRegistry(stack, 'beta', { region: 'us-east-1', profile: 'team', registryHost: localAlias(stack) }),
+      stackRegistry(ui.stack, 'beta', { region: 'us-east-1', profile: 'team', registryHost: localAlias(ui.stack) }),
     );
     const { page, errors } = await open(k);
     const ca = card(page, 'alpha');
     const cb = card(page, 'beta');
     assert.match(await ca.locator('.countdown').innerText(), /Not logged in yet/);
 
-    stack.emulator.fault('slow', 1, { delayMs: 1500 });
+    ui.stack.emulator.fault('slow', 1, { delayMs: 1500 });
     await ca.getByRole('button', { name: 'Refresh alpha' }).click();
     await ca.getByText('Refreshing…').waitFor();
     assert.equal(await ca.getAttribute('aria-busy'), 'true');
@@ -175,18 +141,18 @@ describe('ECR Keeper window', { skip }, () => {
 
   test('failed refreshes show their category, message and fix on the card', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'rejected'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'rejected'));
     // These two fail at AWS, before any login: their hosts only need to differ.
     k.keeper.addRegistry(
-      stackRegistry(stack, 'denied', { region: 'us-east-2', registryHost: 'denied.registry.invalid' }),
+      stackRegistry(ui.stack, 'denied', { region: 'us-east-2', registryHost: 'denied.registry.invalid' }),
     );
     k.keeper.addRegistry(
-      stackRegistry(stack, 'throttled', { region: 'us-west-2', registryHost: 'throttled.registry.invalid' }),
+      stackRegistry(ui.stack, 'throttled', { region: 'us-west-2', registryHost: 'throttled.registry.invalid' }),
     );
     const { page } = await open(k);
 
-    stack.emulator.clearFaults();
-    stack.emulator.fault('badpassword');
+    ui.stack.emulator.clearFaults();
+    ui.stack.emulator.fault('badpassword');
     await page.getByRole('button', { name: 'Refresh rejected' }).click();
     const cr = card(page, 'rejected');
     await cr.locator('.error-panel').waitFor({ timeout: 30_000 });
@@ -197,20 +163,20 @@ describe('ECR Keeper window', { skip }, () => {
     assert.equal(await cr.locator('.error-category').innerText(), 'Login rejected');
     assert.equal(await cr.locator('.error-message').innerText(), rej.error.message);
     assert.equal(await cr.locator('.fix').first().innerText(), `Fix: ${rej.error.fix}`);
-    assert.ok(!(await page.content()).includes(stack.registry.password), 'the password never reaches the window');
+    assert.ok(!(await page.content()).includes(ui.stack.registry.password), 'the password never reaches the window');
 
-    stack.emulator.fault('denied');
+    ui.stack.emulator.fault('denied');
     await page.getByRole('button', { name: 'Refresh denied' }).click();
     const cd = card(page, 'denied');
     await cd.locator('.error-panel').waitFor({ timeout: 30_000 });
     assert.equal(await cd.locator('.error-category').innerText(), 'Access denied');
     assert.match(await cd.locator('.error-message').innerText(), /ecr:GetAuthorizationToken/);
 
-    stack.emulator.fault('throttle', 2);
+    ui.stack.emulator.fault('throttle', 2);
     await page.getByRole('button', { name: 'Refresh throttled' }).click();
     const ct = card(page, 'throttled');
     await ct.locator('.error-panel').waitFor({ timeout: 30_000 });
-    stack.emulator.clearFaults();
+    ui.stack.emulator.clearFaults();
     assert.equal(await ct.locator('.error-category').innerText(), 'Throttled by AWS');
     const thr = snap().find((r) => r.name === 'throttled')!;
     assert.ok(thr.error?.retryAt, 'the keeper says when it retries');
@@ -222,7 +188,7 @@ describe('ECR Keeper window', { skip }, () => {
 
   test('every invalid field shows its message inline and nothing is saved', async () => {
     const k = keeper();
-    k.keeper.addRegistry(stackRegistry(stack, 'prod'));
+    k.keeper.addRegistry(stackRegistry(ui.stack, 'prod'));
     const before = k.settingsText();
     const { page } = await open(k);
     await page.locator('#add-registry').click();
@@ -308,9 +274,9 @@ describe('ECR Keeper window', { skip }, () => {
 
   test('settings save, activity log, focus from a notification, keyboard and dark theme', async () => {
     const k = keeper();
-    const reg = k.keeper.addRegistry(stackRegistry(stack, 'focus-me'));
+    const reg = k.keeper.addRegistry(stackRegistry(ui.stack, 'focus-me'));
     for (let i = 0; i < 6; i++)
-      k.keeper.addRegistry(stackRegistry(stack, `other-${i}`, { registryHost: `other-${i}.registry.invalid` }));
+      k.keeper.addRegistry(stackRegistry(ui.stack, `other-${i}`, { registryHost: `other-${i}.registry.invalid` }));
     const { page, bridge } = await open(k, { dark: true });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, 'rgb(15, 18, 22)', 'dark theme follows the OS');
@@ -374,8 +340,8 @@ describe('ECR Keeper window', { skip }, () => {
   });
 
   test('200 registries render and tick', async () => {
-    const dir = join(stack.dir, 'config-200');
-    await seedManyRegistries(stack, dir, 200);
+    const dir = join(ui.stack.dir, 'config-200');
+    await seedManyRegistries(ui.stack, dir, 200);
     const k = keeper(dir);
     const { page, errors } = await open(k, { width: 1280, height: 900 });
     assert.equal(await page.locator('article.card').count(), 200);
