@@ -5,7 +5,6 @@ import { Keeper } from './keeper';
 import { openSettings, type StoreOpener } from './settings';
 import { createTokenSource, type TokenSource } from './tokens';
 import { createLoginRunner, type LoginRunner } from './login';
-import { expandHome } from './home';
 import { storeMappingFor } from './storage-migration';
 import type { Clock } from './scheduler';
 import type { MfaPrompt } from './mfa';
@@ -47,18 +46,12 @@ export function createKeeper(opts: EngineOptions): Engine {
     requestTimeoutMs: opts.requestTimeoutMs,
   });
   // Registries added after `ecr-keeper storage use STORE` follow the same credHelpers mapping.
-  const runner = createLoginRunner({
+  const login = createLoginRunner({
     env,
     mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool),
     // Read at each login, so a changed setting applies without a restart.
     concurrency: () => keeper.settings().parallelLogins,
   });
-  // Settings accept a tool path in the home folder as ~/bin/docker (what people type, and what the
-  // Settings view and `config set` in quotes pass on unexpanded): expanded here, where it is used.
-  const login: LoginRunner = {
-    ...runner,
-    login: (req) => runner.login(req.toolPath ? { ...req, toolPath: expandHome(req.toolPath, env) } : req),
-  };
   const keeper = new Keeper({
     settings: repo,
     state,

@@ -22,6 +22,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, findProgram, isExecutableFile } from './find-program';
+import { expandHome } from './home';
 import { runProgram, type Spawner } from './run-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
 import {
@@ -514,7 +515,10 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
     // A path set in settings is authoritative: silently running some other docker would hide
     // the mistake and could write to a different credential store.
     if (explicitPath && explicitPath.trim() !== '') {
-      return isExecutableFile(explicitPath, platform) ? explicitPath : null;
+      // Settings accept a path in the home folder as ~/bin/docker (what people type, and what the
+      // Settings view and `config set` in quotes pass on unexpanded): expanded here, where it is used.
+      const path = expandHome(explicitPath, env);
+      return isExecutableFile(path, platform) ? path : null;
     }
     return findProgram(tool, { env, platform, extraDirs: opts.extraSearchDirs });
   }

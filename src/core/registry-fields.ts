@@ -76,9 +76,3 @@ const IDENTITY = REGISTRY_FIELD_NAMES.filter((f) => REGISTRY_FIELDS[f].identity)
 export function identityChanged(a: Registry, b: Registry): boolean {
   return IDENTITY.some((f) => a[f] !== b[f]);
 }
-
-/** The CLI's `--flag VALUE` options for the text fields, as [field, flag] pairs. */
-export const REGISTRY_FLAGS = REGISTRY_FIELD_NAMES.flatMap((f) => {
-  const flag: string | null = REGISTRY_FIELDS[f].flag;
-  return flag ? [[f, flag] as const] : [];
-});
