@@ -103,14 +103,9 @@ export function credentialFiles(
 }
 
 /** A credential-file key as an ECR host, or null for anything else (look-alikes included). */
-export function ecrHostOfKey(key: string): {
-  host: string;
-  accountId: string | null;
-  region: string | null;
-  kind: RegistryKind;
-  fips: boolean;
-  dualStack: boolean;
-} | null {
+export function ecrHostOfKey(
+  key: string,
+): Pick<DiscoveredHost, 'host' | 'accountId' | 'region' | 'kind' | 'fips' | 'dualStack'> | null {
   const host = normalizeHostKey(key).replace(/:443$/, '');
   if (host === PUBLIC_HOST)
     return { host, accountId: null, region: null, kind: 'public', fips: false, dualStack: false };
@@ -201,15 +196,7 @@ export function discoveredJson(d: DiscoveredHost) {
 export interface PlannedAddition {
   host: string;
   /** What to hand to keeper.addRegistry (validated there like any other input). */
-  input: {
-    name: string;
-    kind: RegistryKind;
-    region: string;
-    accountId?: string;
-    profile?: string;
-    tool: LoginTool;
-    registryHost?: string;
-  };
+  input: Pick<Registry, 'name' | 'kind' | 'region' | 'accountId' | 'profile' | 'tool' | 'registryHost'>;
   /** Handled by the ecr-login helper: added, but ECR Keeper will report it rather than log in. */
   ecrLogin: boolean;
   discovered: DiscoveredHost;

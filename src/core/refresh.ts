@@ -7,6 +7,7 @@
 import { KeeperError, toErrorInfo, type ErrorInfo } from './errors';
 import { parseEcrHost, registryHostOf, type LoginTool, type Registry, type RegistryKind } from './registry';
 import type { CredentialStorage } from './snapshot';
+import type { LoginRequest } from './login';
 
 /** What the keeper needs from the token source (src/core/tokens.ts). */
 export interface TokenProvider {
@@ -30,14 +31,7 @@ export interface DiskView {
 
 /** What the keeper needs from the login runner (src/core/login.ts). */
 export interface LoginProvider {
-  login(req: {
-    tool: LoginTool;
-    host: string;
-    username: string;
-    password: string;
-    timeoutMs?: number;
-    toolPath?: string;
-  }): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
+  login(req: LoginRequest): Promise<{ warnings: string[]; fingerprint?: string; storage?: DiskView['storage'] }>;
   /** What is on disk for a host now. Without it the keeper can only trust its own record. */
   inspect?(tool: LoginTool, host: string): Promise<DiskView>;
   /** The same for many hosts at once (each file read once, each helper listed once). */
