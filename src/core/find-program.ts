@@ -3,7 +3,7 @@
 // so PATH alone misses Homebrew, Docker Desktop and Rancher Desktop installs. One search for all.
 import { accessSync, constants, statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import { homeDir } from './home';
+import { expandHome, homeDir } from './home';
 
 /** Places the container tools (and their credential helpers) are installed to, per platform. */
 export function usualToolDirs(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
@@ -34,6 +34,17 @@ export function isExecutableFile(path: string, platform: NodeJS.Platform = proce
   } catch {
     return false;
   }
+}
+
+/**
+ * A program path someone set (settings): no search, a set path is authoritative (silently running
+ * some other docker would hide the mistake and could write to a different credential store).
+ * ~/... is the home folder: what people type, and what the Settings view and `config set` in
+ * quotes pass on unexpanded. The full path if an executable file is there, else null.
+ */
+export function explicitProgram(path: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | null {
+  const full = expandHome(path, env);
+  return isExecutableFile(full, platform) ? full : null;
 }
 
 export interface FindOptions {

@@ -21,8 +21,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { envForTool, findProgram, isExecutableFile } from './find-program';
-import { expandHome } from './home';
+import { envForTool, explicitProgram, findProgram } from './find-program';
 import { runProgram, type Spawner } from './run-program';
 import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
 import {
@@ -512,14 +511,7 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   let swept = false;
 
   function findTool(tool: LoginTool, explicitPath?: string): string | null {
-    // A path set in settings is authoritative: silently running some other docker would hide
-    // the mistake and could write to a different credential store.
-    if (explicitPath && explicitPath.trim() !== '') {
-      // Settings accept a path in the home folder as ~/bin/docker (what people type, and what the
-      // Settings view and `config set` in quotes pass on unexpanded): expanded here, where it is used.
-      const path = expandHome(explicitPath, env);
-      return isExecutableFile(path, platform) ? path : null;
-    }
+    if (explicitPath && explicitPath.trim() !== '') return explicitProgram(explicitPath, env, platform);
     return findProgram(tool, { env, platform, extraDirs: opts.extraSearchDirs });
   }
 

@@ -132,7 +132,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 // A program's path: absolute (or in the home folder, ~/...), one line, not absurdly long.
-function isToolPath(v: unknown): v is string {
+export function isToolPath(v: unknown): v is string {
   return typeof v === 'string' && v.length <= 1024 && /^(\/|[A-Za-z]:\\|~\/)/.test(v) && !/[\0\n\r]/.test(v);
 }
 

@@ -6,9 +6,8 @@ import { InputError, KeeperError, toErrorInfo, type ErrorInfo } from '../core/er
 import { isProfileName, isRegionName, KNOWN_REGIONS, LOGIN_TOOLS, PUBLIC_REGION } from '../core/registry';
 import { consoleUrl, isConsoleUrlFor } from '../core/console-url';
 import { isStoreName } from '../core/cred-stores';
-import { isExecutableFile } from '../core/find-program';
-import { expandHome } from '../core/home';
-import { settingName, validateSettingsPatch } from '../core/settings-model';
+import { explicitProgram } from '../core/find-program';
+import { isToolPath, settingName, validateSettingsPatch } from '../core/settings-model';
 import { moveKeeperLogins, storageReport, undo } from '../core/storage-migration';
 import { awsFiles } from '../core/aws-profiles';
 import { addDiscovered, discoverOnMachine, ecrHostOfKey } from '../core/discover';
@@ -61,8 +60,9 @@ export function missingTools(toolPaths: unknown): { field: string; message: stri
   const out: { field: string; message: string }[] = [];
   for (const tool of LOGIN_TOOLS) {
     const p = (toolPaths as Record<string, unknown>)[tool];
-    const full = typeof p === 'string' ? expandHome(p) : '';
-    if (typeof p !== 'string' || !full.startsWith('/') || isExecutableFile(full)) continue;
+    // Paths the validation refuses are its to report; the others get the check the login runner
+    // makes before it runs the tool (find-program.ts).
+    if (!isToolPath(p) || explicitProgram(p, process.env, process.platform)) continue;
     out.push({
       field: `toolPaths.${tool}`,
       message: `The ${settingName(`toolPaths.${tool}`, 'label')} ${p.slice(0, 200)} is not a program: there is no executable file there. Leave it empty to search PATH and the usual places.`,
