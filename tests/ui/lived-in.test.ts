@@ -647,7 +647,13 @@ describe('the window with a started keeper and an injected clock (issue 17)', { 
       await clock.advance(exp - clock.now() - 29 * 60_000);
       await auto.locator('.card-times', { hasText: 'Last refreshed just now' }).waitFor({ timeout: 20_000 });
       assert.equal(emu.calls.length, calls + 1, 'one token call for the due registry');
-      assert.match(await auto.locator('time.countdown-value').innerText(), /^11:5\d:\d\d$/, 'a fresh 12 h token');
+      // Within a minute of 12 h either way: the page's clock (Playwright's) moves in jumps, the
+      // keeper's with real time as well, so the page may read the new expiry from a moment before it.
+      assert.match(
+        await auto.locator('time.countdown-value').innerText(),
+        /^(11:5\d:\d\d|12:00:\d\d)$/,
+        'a fresh 12 h token',
+      );
       assert.ok(k.keeper.activity().some((e) => e.kind === 'login' && e.registryName === 'auto'));
       // The registry with auto refresh off was left alone and counts on down.
       assert.match(await stays.locator('time.countdown-value').innerText(), /^00:2\d:\d\d$/);
