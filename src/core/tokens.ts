@@ -611,7 +611,12 @@ export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.Pr
   const text = sanitize(message).replace(/\s+/g, ' ').slice(0, 300);
   const api = apiName(req);
   const profileArg = req.profile ? ` --profile ${req.profile}` : '';
-  const profileLabel = req.profile ? `profile "${req.profile}"` : 'the default AWS profile';
+  // A registry without a profile uses the default chain, whose profile AWS_PROFILE may name.
+  const profileLabel = req.profile
+    ? `profile "${req.profile}"`
+    : env.AWS_PROFILE
+      ? `profile "${env.AWS_PROFILE}" (from AWS_PROFILE)`
+      : 'the default AWS profile';
   const configFile = env.AWS_CONFIG_FILE || '~/.aws/config';
   const credsFile = env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials';
   const make = (

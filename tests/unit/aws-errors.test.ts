@@ -192,6 +192,16 @@ describe('credential failures: category, message, one-line fix', () => {
     });
   }
 
+  it('no credentials for a registry on the default chain names the profile AWS_PROFILE picked', () => {
+    const err = provider('Could not load credentials from any providers');
+    const req: TokenRequest = { kind: 'private', region: 'eu-west-1' };
+    assert.match(
+      classifyAwsError(err, req, { ...ENV, AWS_PROFILE: 'ci' }).message,
+      /profile "ci" \(from AWS_PROFILE\)/,
+    );
+    assert.match(classifyAwsError(err, req, ENV).message, /the default AWS profile/);
+  });
+
   it('throttling: the snapshot says when the keeper tries again', async () => {
     const { keeper, s } = makeKeeper();
     keeper.addRegistry({ name: 'prod', region: 'eu-west-1', accountId: '111122223333', profile: 'team' });
