@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { addArgs, FAKE_ACCOUNT, startStack, type Stack } from '../fixtures/stack';
+import { addArgs, FAKE_ACCOUNT, spawnCli, startStack, type Stack } from '../fixtures/stack';
 import { readConfigJson } from '../fixtures/registry';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
@@ -392,10 +392,9 @@ describe(
     });
 
     it("a closed pipe (status | head -1) ends quietly with the command's own exit code", async () => {
-      const { spawn } = await import('node:child_process');
       for (const cmd of ['status', 'list', 'config']) {
         // The reader is gone before the CLI writes anything: every write meets EPIPE.
-        const child = spawn(process.execPath, ['dist/cli.js', cmd], {
+        const child = spawnCli([cmd], {
           env: stack.env,
           stdio: ['ignore', 'pipe', 'pipe'],
         });

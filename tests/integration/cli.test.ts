@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { addArgs, startStack, type Stack } from '../fixtures/stack';
+import { addArgs, spawnCli, startStack, type Stack } from '../fixtures/stack';
 import { readConfigJson } from '../fixtures/registry';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
@@ -192,8 +192,7 @@ describe('ecr-keeper CLI on the real stack', { skip }, () => {
     // The host reg9 had (removed above): two registries may not share a host and tool.
     const add = await stack.cli(addArgs(stack, 'fresh', hosts[9]));
     assert.equal(add.code, 0, add.stderr);
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], {
+    const child = spawnCli(['watch'], {
       env: stack.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -226,8 +225,7 @@ describe('ecr-keeper watch picks up registries added by another process', { skip
   });
 
   it('a registry added with the CLI while watch runs is logged in without a restart', async () => {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['dist/cli.js', 'watch'], {
+    const child = spawnCli(['watch'], {
       env: stack.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

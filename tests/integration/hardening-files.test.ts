@@ -2,14 +2,13 @@
 // (file-access, with the path), not as a credential-store or network failure, and change nothing.
 // Root can write anything, so the read-only case runs the real CLI as the user nobody.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLoginRunner } from '../../src/core/login';
 import { KeeperError } from '../../src/core/errors';
-import { CLI, FAKE_ACCOUNT, FAKE_KEY_ID, FAKE_SECRET, startStack, type Stack } from '../fixtures/stack';
+import { spawnCli, FAKE_ACCOUNT, FAKE_KEY_ID, FAKE_SECRET, startStack, type Stack } from '../fixtures/stack';
 import { needTools, TOOLS } from '../fixtures/tools';
 
 const skip = needTools(TOOLS.docker, TOOLS.registry);
@@ -87,7 +86,7 @@ describe('file problems are file problems', { skip }, () => {
       };
       const run = (args: string[]) =>
         new Promise<{ code: number | null; out: string }>((resolve) => {
-          const c = spawn(process.execPath, [CLI, ...args], {
+          const c = spawnCli(args, {
             env,
             uid: NOBODY,
             gid: NOBODY,

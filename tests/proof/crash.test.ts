@@ -5,11 +5,10 @@
 // the settings are unchanged, and a restarted `status --json` tells the truth.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS, which } from '../fixtures/tools';
-import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
+import { spawnCli, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { hostsOf, readJson, sleep } from './helpers';
 import { assertStatusTruth } from './status-truth';
 
@@ -59,7 +58,7 @@ describe('crash: SIGKILL in the middle of a login', { skip }, () => {
   }
 
   async function killDuringLogin(delayMs: number): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'login', '--all'], { env: stack.env, stdio: 'ignore' });
+    const child = spawnCli(['login', '--all'], { env: stack.env, stdio: 'ignore' });
     const closed = new Promise((r) => child.once('close', r));
     await sleep(delayMs);
     child.kill('SIGKILL');

@@ -6,11 +6,11 @@
 // opens its registry with the credential its tool would use (assertStatusTruth).
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
+import { spawnCli, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { initPassStore, killGpgAgents, prepareGnupgHome } from '../fixtures/pass-store';
 import { readConfigJson } from '../fixtures/registry';
 import type { DockerConfig } from '../../src/core/docker-config';
@@ -37,7 +37,7 @@ function expectSeedKept(file: string): DockerConfig {
 }
 
 function cli(stack: Stack, args: string[], env = stack.env): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnCli(args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function done(child: ChildProcess): Promise<{ code: number | null; out: string }> {

@@ -8,11 +8,10 @@
 // real clock.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
+import { spawnCli, addArgs, startStack, type Stack } from '../fixtures/stack';
 import type { EcrFault } from '../fixtures/ecr-emulator';
 import { MIN_ATTEMPT_GAP_MS, MINUTE } from '../../src/core/scheduler';
 import { FakeClock } from '../helpers/fake-clock';
@@ -265,7 +264,7 @@ describe('faults: `ecr-keeper watch` as a child process on the real clock', { sk
 
   it('keeps running through 5xx answers, retries spaced (no hot loop), recovers when they stop', async () => {
     stack.emu.fault('server', 10_000);
-    const child = spawn(process.execPath, [CLI, 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {

@@ -4,10 +4,9 @@
 // anything the IPC handlers return. Checked in three forms: as is, base64, base64 of AWS:password.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { needTools, TOOLS } from '../fixtures/tools';
-import { CLI, addArgs, startStack, type Stack } from '../fixtures/stack';
+import { spawnCli, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../src/electron/handlers';
 import type { InvokeChannel } from '../../src/electron/contract';
 import { createTokenSource } from '../../src/core/tokens';
@@ -90,7 +89,7 @@ describe('the password never leaks', { skip }, () => {
     const sampler = sampleProc(stack.password);
     let out = '';
     let err = '';
-    const child = spawn(process.execPath, [CLI, 'login', '--all'], {
+    const child = spawnCli(['login', '--all'], {
       env: stack.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -125,7 +124,7 @@ describe('the password never leaks', { skip }, () => {
       const r = await stack.cli(args);
       assert.deepEqual(leaks(r.stdout + r.stderr, stack.password), [], args.join(' '));
     }
-    const child = spawn(process.execPath, [CLI, 'watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
