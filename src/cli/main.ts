@@ -1,7 +1,7 @@
-// The headless `ecr-keeper` CLI: the same keeper as the tray app, for servers and CI. This entry
+// The headless `ecr-keeper` CLI: the same keeper as the tray app, for servers and CI. main()
 // finds the verb in the table (verbs.ts), parses its options, shows help, runs it and turns what
-// it throws into a message and an exit code (command.ts: EXIT).
-import * as nodeModule from 'node:module';
+// it throws into a message and an exit code (command.ts: EXIT). The programs that run it:
+// ecr-keeper.ts (dist/cli.js, on Node) and standalone.ts (the single-file binary).
 import { InputError, KeeperError } from '../core/errors';
 import {
   checkArgs,
@@ -79,22 +79,12 @@ function report(err: unknown, v: Verb | undefined, io: Io): number {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
-// Run when executed directly (dist/cli.js, the installed `ecr-keeper` link, or this file under
-// tsx), not when imported by tests.
-const invokedDirectly = (() => {
-  try {
-    const argv1 = process.argv[1] ?? '';
-    return /(?:^|[\\/])(cli\.js|ecr-keeper(?:\.ts)?)$/.test(argv1);
-  } catch {
-    return false;
-  }
-})();
-
-if (invokedDirectly) {
-  // Node keeps the compiled code of the chunks loaded below (settings, the AWS SDK) on disk and
-  // reuses it on the next start (Node >= 22.1; a no-op where it is missing or disabled with
-  // NODE_DISABLE_COMPILE_CACHE=1). Measured in docs/PERFORMANCE.md.
-  nodeModule.enableCompileCache?.();
+/**
+ * Runs the command in process.argv (after node and the script, or after the standalone binary's
+ * own two entries: both put the arguments from argv[2]) with the process's streams, and sets the
+ * exit code. Used by both entries: ecr-keeper.ts (Node) and standalone.ts (the binary).
+ */
+export function runCommandLine(): void {
   // A reader that closes the pipe early (`ecr-keeper status | head -1`) is not an error: stop
   // writing to it, finish the command, exit with its code, and print no EPIPE trace.
   const closed = new Set<NodeJS.WriteStream>();

@@ -15,7 +15,7 @@ const createLoginRunner = (o: LoginRunnerOptions) =>
   createRunner({ ...o, mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool) });
 import { storeMappingFor, undo, useStore } from '../../src/core/storage-migration';
 import type { KeeperError } from '../../src/core/errors';
-import { main } from '../../src/cli/ecr-keeper';
+import { main } from '../../src/cli/main';
 import { initPassStore, killGpgAgents, passSecretFor, prepareGnupgHome, run } from '../fixtures/pass-store';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { readConfigJson, seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/ecr-keeper';
+import { main } from '../../src/cli/main';
 import { EXIT } from '../../src/cli/command';
 import { VERBS } from '../../src/cli/verbs';
 

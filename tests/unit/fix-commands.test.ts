@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/ecr-keeper';
+import { main } from '../../src/cli/main';
 import { VERBS } from '../../src/cli/verbs';
 
 function files(dir: string): string[] {
