@@ -1,6 +1,7 @@
 // The benchmark behind `npm run bench` (scripts/bench.mjs builds dist/ and starts this file).
 // One run, one stack (ECR emulator + loopback docker-registry servers + isolated docker config):
-//   1. `ecr-keeper login --all` (dist/cli.js, cold start included) for N registries, against
+//   1. `ecr-keeper login --all` (dist/cli.js, cold start included; and the standalone binary,
+//      release/cli/ecr-keeper, when scripts/bench.mjs built it) for N registries, against
 //      the floor (N bare `docker login --password-stdin` runs, one after another, known password),
 //      the best parallel shell loop (`xargs -P` of docker logins into separate configs) and the
 //      seed pipeline (`aws ecr get-login-password | docker login` per registry); its peak memory.
@@ -20,6 +21,13 @@ import { which } from '../tests/fixtures/tools';
 import { HTPASSWD_BCRYPT_COST } from '../tests/fixtures/registry';
 import { hostsOf, realKeeper, registryInput, type RealKeeper } from '../tests/proof/helpers';
 import { defaultParallelLogins } from '../src/core/login';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { STANDALONE_BINARY as STANDALONE_UNTYPED } from '../scripts/build-standalone.mjs';
+
+/** The standalone binary, when it was built (scripts/bench.mjs builds it unless --no-standalone). */
+const STANDALONE = existsSync(STANDALONE_UNTYPED as string) ? (STANDALONE_UNTYPED as string) : null;
+/** The two ways to run the CLI that are measured: on Node, and the standalone binary. */
+const NODE_CLI: readonly [string, ...string[]] = [process.execPath, CLI];
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -147,8 +155,8 @@ async function parallelLoop(n: number): Promise<void> {
 
 /** Peak resident memory (VmHWM) of the last `login --all`, sampled from /proc while it ran. */
 let lastPeakMb = 0;
-async function cliLoginAll(dir: string, n: number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, 'login', '--all'], {
+async function cliLoginAll(dir: string, n: number, command: readonly string[] = NODE_CLI): Promise<void> {
+  const child = spawn(command[0], [...command.slice(1), 'login', '--all'], {
     env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -228,6 +236,8 @@ async function cpuOf(into: { children: number; registry: number }, fn: () => Pro
 interface LoginRow {
   n: number;
   keeper: number;
+  /** login --all with the standalone binary, its --version, its peak RSS (null: not built). */
+  standalone: { keeper: number; bare: number; peakMb: number } | null;
   floor: number;
   parallel: number;
   seed: number | null;
@@ -246,6 +256,7 @@ try {
     resetDockerConfig();
     await floor(n);
     await cliLoginAll(dir, n);
+    if (STANDALONE) await cliLoginAll(dir, n, [STANDALONE]);
     const floorCpu = { children: 0, registry: 0 };
     const keeperCpu = { children: 0, registry: 0 };
     const t = {
@@ -257,6 +268,9 @@ try {
       startup: [] as number[],
       bare: [] as number[],
       peak: [] as number[],
+      standalone: [] as number[],
+      standaloneBare: [] as number[],
+      standalonePeak: [] as number[],
     };
     // The in-process keeper: one token fetch on its warm-up, then the tray app's cost per refresh.
     const rk = realKeeper(stack, { configDir: dir });
@@ -270,6 +284,14 @@ try {
       resetDockerConfig();
       t.keeper.push(await timed(() => cpuOf(keeperCpu, () => cliLoginAll(dir, n))));
       t.peak.push(lastPeakMb);
+      if (STANDALONE) {
+        resetDockerConfig();
+        t.standalone.push(await timed(() => cliLoginAll(dir, n, [STANDALONE])));
+        t.standalonePeak.push(lastPeakMb);
+        t.standaloneBare.push(
+          await timed(async () => must(await run(STANDALONE, ['--version'], stack.env), '--version')),
+        );
+      }
       resetDockerConfig();
       t.inKeeper.push(
         await timed(async () => {
@@ -299,6 +321,9 @@ try {
     rows.push({
       n,
       keeper: median(t.keeper),
+      standalone: STANDALONE
+        ? { keeper: median(t.standalone), bare: median(t.standaloneBare), peakMb: Math.max(...t.standalonePeak) }
+        : null,
       floor: median(t.floor),
       parallel: median(t.parallel),
       peakMb: Math.max(...t.peak),
@@ -410,13 +435,15 @@ function report(
       'floor (bare docker login)',
       'ecr-keeper login --all',
       'vs floor',
+      'standalone binary: login --all',
+      'vs floor',
       `parallel shell loop (-P ${PARALLEL})`,
       'seed pipeline',
       'seed / keeper',
       'refreshAll in keeper',
       'vs floor',
-      'CLI start: --version / status',
-      'login --all peak RSS',
+      'CLI start: --version / status (standalone --version)',
+      'login --all peak RSS (standalone)',
       'CPU per login: docker / registry / keeper',
       `CPU-bound best on ${cpus().length} cores`,
     ],
@@ -427,13 +454,15 @@ function report(
       s(r.floor),
       s(r.keeper),
       x(r.keeper, r.floor),
+      s(r.standalone?.keeper ?? null),
+      x(r.standalone?.keeper ?? null, r.floor),
       s(r.parallel),
       s(r.seed),
       x(r.seed, r.keeper),
       s(r.inKeeper),
       x(r.inKeeper, r.floor),
-      `${s(r.bare)} / ${s(r.startup)}`,
-      `${r.peakMb.toFixed(0)} MB`,
+      `${s(r.bare)} / ${s(r.startup)} (${s(r.standalone?.bare ?? null)})`,
+      `${r.peakMb.toFixed(0)} MB (${r.standalone ? `${r.standalone.peakMb.toFixed(0)} MB` : 'n/a'})`,
       `${r.cpu.docker.toFixed(1)} / ${r.cpu.registry.toFixed(1)} / ${r.cpu.node.toFixed(1)} ms`,
       x(bestOf(r), r.floor),
     ]);
@@ -451,8 +480,13 @@ function report(
   const one = byN(1) ?? rows[0];
   const cpuText = (r: LoginRow) =>
     `docker ${r.cpu.docker.toFixed(1)} ms + registry ${r.cpu.registry.toFixed(1)} ms + the keeper's node ${r.cpu.node.toFixed(1)} ms of CPU per login`;
-  const overheadWhy = (r: LoginRow) =>
-    `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(r.keeper)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
+  /** login --all's time per form of the CLI: on Node, and the standalone binary when built. */
+  const forms = (r: LoginRow): [string, number][] => [
+    ['node dist/cli.js', r.keeper],
+    ...(r.standalone ? [['standalone binary', r.standalone.keeper] as [string, number]] : []),
+  ];
+  const overheadWhy = (r: LoginRow, took: number) =>
+    `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(took)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
   if (mid.seed !== null) {
     const ok = mid.seed / mid.keeper >= 5;
     targets.push({
@@ -479,14 +513,16 @@ function report(
   ] as const) {
     const r = byN(n);
     if (!r) continue;
-    const ok = r.keeper / r.floor <= goal;
-    targets.push({
-      what: `N=${n}: login --all vs the sequential floor`,
-      target: `<= ${goal}x`,
-      measured: x(r.keeper, r.floor),
-      met: ok,
-      why: ok ? undefined : overheadWhy(r),
-    });
+    for (const [form, took] of forms(r)) {
+      const ok = took / r.floor <= goal;
+      targets.push({
+        what: `N=${n}: login --all vs the sequential floor (${form})`,
+        target: `<= ${goal}x`,
+        measured: x(took, r.floor),
+        met: ok,
+        why: ok ? undefined : overheadWhy(r, took),
+      });
+    }
   }
   {
     const big = byN(40) ?? rows[rows.length - 1];
@@ -501,12 +537,12 @@ function report(
         : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread`,
     });
   }
-  {
-    const ok = one.keeper < 150;
+  for (const [form, took] of forms(one)) {
+    const ok = took < 150;
     targets.push({
-      what: 'N=1: login --all wall time',
+      what: `N=1: login --all wall time (${form})`,
       target: '< 150 ms',
-      measured: s(one.keeper),
+      measured: s(took),
       met: ok,
       why: ok
         ? undefined
@@ -614,6 +650,9 @@ ${machine}
   settings, one GetAuthorizationToken call shared by all registries, then the N docker logins,
   ${PARALLEL} at a time, each into a staging file, merged into the real config under its lock and
   read back. **login --all peak RSS**: its VmHWM, sampled from /proc every 5 ms.
+- **standalone binary**: the same \`login --all\` run by \`release/cli/ecr-keeper\` (\`npm run
+  build:standalone\`: Node's single-executable format with a V8 start-up snapshot holding the AWS
+  SDK, so nothing is read or compiled at start), ${STANDALONE ? 'interleaved with the other variants' : '**not built for this run**'}.
 - **parallel shell loop**: \`xargs -P ${PARALLEL}\` of the same docker logins, each into a config
   folder of its own. Nothing is merged afterwards, so docker is left with none of these logins:
   written into one shared config they lose entries (docker rewrites the whole file without a
