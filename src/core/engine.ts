@@ -50,7 +50,7 @@ export function createKeeper(opts: EngineOptions): Engine {
     env,
     mapTo: (tool, host, file, current) => storeMappingFor(host, file, current, tool),
     // Read at each login, so a changed setting applies without a restart.
-    concurrency: () => keeper.settings().parallelLogins,
+    concurrency: () => keeper.setting('parallelLogins'),
   });
   const keeper = new Keeper({
     settings: repo,

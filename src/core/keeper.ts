@@ -97,6 +97,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     return structuredClone(this.book.current);
   }
 
+  /** One setting as it is now, without copying all of them (the login runner reads one per login). */
+  setting<K extends keyof Settings>(key: K): Readonly<Settings[K]> {
+    return this.book.current[key];
+  }
+
   registries(): Registry[] {
     return this.book.registries.map((r) => ({ ...r }));
   }
@@ -460,6 +465,10 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * move is news; the notices are planned every time, as an expiry warning depends on the time.
    */
   private publish(opts: { onlyIfStateChanged?: boolean } = {}): void {
+    // Nobody listening (the CLI's one-shot verbs): a snapshot of every registry at each start and
+    // end of a refresh would be work for nobody, N x N over a batch. A listener that comes later
+    // hears the next change, and is told of notices it has not been told of.
+    if (this.listenerCount('change') === 0 && this.listenerCount('notify') === 0) return;
     const snap = this.snapshot();
     if (!opts.onlyIfStateChanged || snap.registries.some((r) => this.lastStates.get(r.id) !== r.state)) {
       for (const r of snap.registries) this.lastStates.set(r.id, r.state);

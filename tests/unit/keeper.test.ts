@@ -312,3 +312,29 @@ test("the token's account is recorded per profile (survives a restart) for disco
   // A cross-account login that works is fine.
   assert.equal((await again.keeper.refresh('other')).state, 'valid');
 });
+
+test('with nobody listening no snapshot is built per change; a listener that comes later hears the next change and the notice it was not given', async () => {
+  const { keeper, s } = makeKeeper();
+  keeper.removeAllListeners();
+  let built = 0;
+  const snapshot = keeper.snapshot.bind(keeper);
+  keeper.snapshot = () => {
+    built++;
+    return snapshot();
+  };
+  keeper.addRegistry({ name: 'prod', region: 'us-east-1', accountId: '123456789012' });
+  s.loginFailures.push(rejected());
+  await keeper.refresh('prod');
+  await keeper.refresh('prod');
+  assert.equal(built, 0, 'no snapshot of every registry at each start and end of a refresh');
+
+  const changes: string[] = [];
+  const notices: string[] = [];
+  keeper.on('change', (snap) => changes.push(snap.registries[0].state));
+  keeper.on('notify', (n) => notices.push(n.kind));
+  s.loginFailures.push(rejected());
+  await keeper.refresh('prod');
+  assert.equal(changes.at(-1), 'error');
+  assert.deepEqual(notices, ['failed'], 'the failure it was not told of');
+  await keeper.stop();
+});
