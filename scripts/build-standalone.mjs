@@ -6,7 +6,8 @@
 // build (`process.execPath`, Node 24 under .ci/run) with the CLI injected by postject. The CLI is
 // bundled into one CommonJS file (src/cli/standalone.ts) and Node runs it at build time to take a
 // V8 start-up snapshot (`useSnapshot`), so the AWS SDK is loaded once here instead of at every start.
-// Built and tested on Linux; the macOS and Windows steps follow Node's SEA documentation.
+// Built and tested on Linux here; the macOS and Windows steps follow Node's SEA documentation and
+// run in the GitHub workflow (.github/workflows/ci.yml), not on the machines this is developed on.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import {
