@@ -299,6 +299,10 @@ try {
     // The in-process keeper: one token fetch on its warm-up, then the tray app's cost per refresh.
     const rk = realKeeper(stack, { configDir: dir });
     keepers.push(rk);
+    // As in the tray app, something listens: each change's snapshot is copied as the window's
+    // IPC copies it (a keeper nobody listens to builds no snapshots).
+    rk.keeper.on('change', (snap) => structuredClone(snap));
+    rk.keeper.on('notify', () => {});
     await rk.keeper.refreshAll();
     for (let rep = 0; rep < REPS; rep++) {
       // Interleaved, so drift on a shared machine hits every variant alike.
