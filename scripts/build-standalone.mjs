@@ -1,5 +1,5 @@
 // Builds the standalone `ecr-keeper` binary for servers and CI: one file, no Node install needed,
-// and the fastest start (docs/PERFORMANCE.md). `npm run build:standalone` writes
+// and a faster start (docs/PERFORMANCE.md). `npm run build:standalone` writes
 // release/cli/ecr-keeper (ecr-keeper.exe on Windows) for the platform it runs on.
 //
 // It is Node's single-executable application format: a copy of the Node binary that runs this

@@ -56,6 +56,9 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   private readonly disk: DiskWatch;
   /** Refreshes in flight, by registry id: a second request for the same registry joins the first. */
   private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
+  /** Inside together(): publishes wait for the batch to have started (`held`: one is owed). */
+  private holding = 0;
+  private held = false;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly alarm: Alarm;
@@ -198,10 +201,12 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     // its backoff out by the size of the jump, so count it as having happened now.
     this.store.clampAttempts(now);
     if (this.running && this.book.current.autoRefresh) {
-      for (const r of this.book.registries) {
-        const due = this.deadlineOf(r, this.store.get(r.id), now);
-        if (due !== undefined && due <= now && !this.inflight.has(r.id)) void this.refreshOne(r, false);
-      }
+      this.together(() => {
+        for (const r of this.book.registries) {
+          const due = this.deadlineOf(r, this.store.get(r.id), now);
+          if (due !== undefined && due <= now && !this.inflight.has(r.id)) void this.refreshOne(r, false);
+        }
+      });
     }
     this.publish({ onlyIfStateChanged: true });
     this.rearm();
@@ -274,7 +279,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    */
   async refreshEach(namesOrIds: readonly string[]): Promise<RegistrySnapshot[]> {
     const regs = namesOrIds.map((n) => requireRegistry(this.book.registries, n));
-    return this.store.batch(() => Promise.all(regs.map((r) => this.refreshOne(r, true))));
+    return this.store.batch(() => Promise.all(this.together(() => regs.map((r) => this.refreshOne(r, true)))));
   }
 
   private refreshOne(r: Registry, manual: boolean, fresh = false): Promise<RegistrySnapshot> {
@@ -421,7 +426,7 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     const p = profile || undefined;
     this.deps.tokens.forget?.(p);
     const regs = this.book.registries.filter((r) => r.enabled && (r.profile || undefined) === p);
-    return Promise.all(regs.map((r) => this.refreshOne(r, true)));
+    return Promise.all(this.together(() => regs.map((r) => this.refreshOne(r, true))));
   }
 
   /** A line the AWS CLI printed while signing in (sanitised: it may echo tokens on errors). */
@@ -464,7 +469,28 @@ export class Keeper extends EventEmitter<KeeperEvents> {
    * `onlyIfStateChanged`: time passing moves states (valid -> expiring -> expired) and only such a
    * move is news; the notices are planned every time, as an expiry warning depends on the time.
    */
+  /**
+   * Starts a batch of refreshes with one change for all their starts: each change is a snapshot of
+   * every registry, so one per start would be N x N for the batch. (Their ends, which come one by
+   * one, each publish as usual.)
+   */
+  private together<T>(start: () => T): T {
+    this.holding++;
+    try {
+      return start();
+    } finally {
+      if (--this.holding === 0 && this.held) {
+        this.held = false;
+        this.publish();
+      }
+    }
+  }
+
   private publish(opts: { onlyIfStateChanged?: boolean } = {}): void {
+    if (this.holding > 0) {
+      this.held = true;
+      return;
+    }
     // Nobody listening (the CLI's one-shot verbs): a snapshot of every registry at each start and
     // end of a refresh would be work for nobody, N x N over a batch. A listener that comes later
     // hears the next change, and is told of notices it has not been told of.

@@ -338,3 +338,21 @@ test('with nobody listening no snapshot is built per change; a listener that com
   assert.deepEqual(notices, ['failed'], 'the failure it was not told of');
   await keeper.stop();
 });
+
+test('a batch publishes one change for all its starts, then one per registry as each ends', async () => {
+  const { keeper } = makeKeeper();
+  for (const [name, accountId] of [
+    ['a', '111111111111'],
+    ['b', '222222222222'],
+    ['c', '333333333333'],
+  ])
+    keeper.addRegistry({ name, region: 'us-east-1', accountId });
+  const changes: string[][] = [];
+  keeper.on('change', (snap) => changes.push(snap.registries.map((r) => r.state)));
+  const done = keeper.refreshAll();
+  assert.deepEqual(changes, [['refreshing', 'refreshing', 'refreshing']], 'one change for the three starts');
+  await done;
+  assert.equal(changes.length, 4, 'then one per end');
+  assert.deepEqual(changes.at(-1), ['valid', 'valid', 'valid']);
+  await keeper.stop();
+});
