@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { basename, join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { buildStandalone as buildStandaloneUntyped } from '../../scripts/build-standalone.mjs';
+import { buildStandalone as buildStandaloneUntyped, STANDALONE_BINARY } from '../../scripts/build-standalone.mjs';
 import { readConfigJson } from '../fixtures/registry';
 import { addArgs, runCli, spawnCli, startStack, type Stack } from '../fixtures/stack';
 import { needTools, TOOLS } from '../fixtures/tools';
@@ -26,7 +26,8 @@ describe('the standalone ecr-keeper binary', () => {
   const work = mkdtempSync(join(tmpdir(), 'ek-standalone-test-'));
   let bin: readonly [string];
   before(async () => {
-    bin = [await buildStandalone(join(work, process.platform === 'win32' ? 'ecr-keeper.exe' : 'ecr-keeper'))];
+    // The name the build gives it on this platform (ecr-keeper, or ecr-keeper.exe on Windows).
+    bin = [await buildStandalone(join(work, basename(STANDALONE_BINARY as string)))];
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -51,6 +52,12 @@ describe('the standalone ecr-keeper binary', () => {
     after(async () => {
       await stack?.stop();
     });
+    // The proof suite's invariant after every test here: what a fresh status calls valid has its
+    // credential where docker reads it, and it opens the registry (read through dist/cli.js).
+    afterEach(async () => {
+      await assertStatusTruth(stack.env);
+    });
+
     it('logs in on the real stack, and what its status calls valid opens the registry', async () => {
       for (const [i, r] of stack.registries.entries()) {
         const add = await run(addArgs(stack, `r${i}`, r.host));
@@ -63,8 +70,7 @@ describe('the standalone ecr-keeper binary', () => {
       for (const r of stack.registries)
         assert.equal(Buffer.from(auths[r.host].auth!, 'base64').toString(), `AWS:${stack.password}`);
       assert.ok(auths['registry.example.invalid'], "someone else's login kept");
-      // Checked independently (the credential tried against the registry), reading the status
-      // the binary wrote through dist/cli.js: both programs agree on the files.
+      // Checked independently here too (and after each test), for the count: both registries.
       const rows = await assertStatusTruth(stack.env);
       assert.equal(rows.length, 2);
     });
