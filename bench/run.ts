@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus, freemem, totalmem, release, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CLI, startStack, type Stack } from '../tests/fixtures/stack';
+import { CLI, spawnCli, startStack, type Stack } from '../tests/fixtures/stack';
 import { which } from '../tests/fixtures/tools';
 import { HTPASSWD_BCRYPT_COST } from '../tests/fixtures/registry';
 import { hostsOf, realKeeper, registryInput } from '../tests/proof/helpers';
@@ -202,11 +202,12 @@ async function parallelLoop(n: number): Promise<void> {
 
 /** Peak resident memory (VmHWM) of the last `login --all`, sampled from /proc while it ran. */
 let lastPeakMb = 0;
-async function cliLoginAll(dir: string, n: number, command: readonly string[] = NODE_CLI): Promise<void> {
-  const child = spawn(command[0], [...command.slice(1), 'login', '--all'], {
-    env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function cliLoginAll(dir: string, n: number, command: readonly [string, ...string[]] = NODE_CLI): Promise<void> {
+  const child = spawnCli(
+    ['login', '--all'],
+    { env: { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    command,
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -430,7 +431,7 @@ async function measureWatch(
   seconds: number,
 ): Promise<{ n: number; seconds: number; cpuMsPerMin: number; rssMb: number; tickMs: number }> {
   const env = { ...stack.env, ECR_KEEPER_CONFIG_DIR: dir };
-  const child = spawn(process.execPath, [CLI, 'watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnCli(['watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] }, NODE_CLI);
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;
@@ -537,11 +538,16 @@ function report(
   const one = byN(1) ?? rows[0];
   const cpuText = (r: LoginRow) =>
     `docker ${r.cpu.docker.toFixed(1)} ms + registry ${r.cpu.registry.toFixed(1)} ms + the keeper's node ${r.cpu.node.toFixed(1)} ms of CPU per login`;
-  /** login --all's time per form of the CLI: on Node, and the standalone binary when built. */
-  const forms = (r: LoginRow): [string, number][] => [
-    ['node dist/cli.js', r.keeper],
-    ...(r.standalone ? [['standalone binary', r.standalone.keeper] as [string, number]] : []),
-  ];
+  /** login --all's time per form of the CLI and way of timing it, where measured. */
+  const forms = (r: LoginRow): [string, number][] =>
+    (
+      [
+        ['node dist/cli.js', r.keeper],
+        ['standalone binary', r.standalone?.keeper],
+        ['node dist/cli.js, timed in a shell', r.shell?.node],
+        ['standalone binary, timed in a shell', r.shell?.standalone],
+      ] as [string, number | null | undefined][]
+    ).filter((f): f is [string, number] => typeof f[1] === 'number');
   const overheadWhy = (r: LoginRow, took: number) =>
     `with every login's CPU (${cpuText(r)}) spread perfectly over ${cpus().length} cores, login --all of ${r.n} could take ${s(bestOf(r))} at best here (${x(bestOf(r), r.floor)} of the floor); it took ${s(took)}. Its fixed cost: process start-up (\`ecr-keeper --version\` ${s(r.bare)}, \`ecr-keeper status\` ${s(r.startup)}) plus one GetAuthorizationToken call with the AWS SDK loaded for it`;
   if (mid.seed !== null) {
@@ -594,15 +600,7 @@ function report(
         : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread`,
     });
   }
-  const shellForms: [string, number][] = one.shell
-    ? [
-        ['node dist/cli.js, timed in a shell', one.shell.node],
-        ...(one.shell.standalone === null
-          ? []
-          : [['standalone binary, timed in a shell', one.shell.standalone] as [string, number]]),
-      ]
-    : [];
-  for (const [form, took] of [...forms(one), ...shellForms]) {
+  for (const [form, took] of forms(one)) {
     const ok = took < 150;
     targets.push({
       what: `N=1: login --all wall time (${form})`,
