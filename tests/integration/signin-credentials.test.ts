@@ -12,6 +12,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { KeeperError } from '../../src/core/errors';
 import { terminalMfaPrompt, type MfaPrompt } from '../../src/core/mfa';
 import { createTokenSource, type TokenRequest, type TokenSourceOptions } from '../../src/core/tokens';
+import { isolateAwsEnv } from '../fixtures/aws-env';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { startSsoEmulator, type SsoEmulator } from '../fixtures/sso-emulator';
 import { startStsEmulator, type StsEmulator } from '../fixtures/sts-emulator';
@@ -27,31 +28,7 @@ const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/dev-phone`;
 const MFA_CODE = '123456';
 const PASSWORD = 'fake-ecr-password-for-tests';
 
-const AWS_VARS = [
-  'HOME',
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL_ECR_PUBLIC',
-  'AWS_ENDPOINT_URL_STS',
-  'AWS_ENDPOINT_URL_SSO',
-  'AWS_ENDPOINT_URL_SSO_OIDC',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-];
-const savedEnv = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
+let restoreEnv = () => {};
 
 let home = '';
 let sts: StsEmulator;
@@ -94,7 +71,7 @@ function allCalls(): number {
 }
 
 before(async () => {
-  for (const k of AWS_VARS) delete process.env[k];
+  restoreEnv = isolateAwsEnv(['HOME']);
   home = mkdtempSync(join(tmpdir(), 'ecr-keeper-aws-home-'));
   process.env.HOME = home;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -249,10 +226,7 @@ before(async () => {
 after(async () => {
   await Promise.all([sts, sso, ecrBase, ecrChain, ecrMfa, ecrSso, ecrWeb].map((s) => s?.stop()));
   if (home) rmSync(home, { recursive: true, force: true });
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
 });
 
 beforeEach(() => {

@@ -15,6 +15,7 @@ import type { MfaPrompt } from '../../src/core/mfa';
 import { openSettings } from '../../src/core/settings';
 import { createSignIn, detectAwsCli, runSsoLogin } from '../../src/core/signin';
 import { createTokenSource } from '../../src/core/tokens';
+import { isolateAwsEnv } from '../fixtures/aws-env';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { writeFakeAwsCli } from '../fixtures/fake-aws-cli';
 import { startSsoEmulator, type SsoEmulator } from '../fixtures/sso-emulator';
@@ -30,25 +31,7 @@ const MFA = { accessKeyId: 'ASIAMFAROLEEXAMPLE03', secretAccessKey: 'fakeMfaRole
 const MFA_SERIAL = `arn:aws:iam::${ACCOUNT}:mfa/dev-phone`;
 const PASSWORD = 'fake-ecr-password-for-tests';
 
-const VARS = [
-  'HOME',
-  'PATH',
-  'AWS_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL_STS',
-  'AWS_ENDPOINT_URL_SSO',
-  'AWS_ENDPOINT_URL_SSO_OIDC',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-];
-const saved = new Map(VARS.map((k) => [k, process.env[k]]));
+let restoreEnv = () => {};
 
 let home = '';
 let bin = '';
@@ -63,7 +46,7 @@ before(async () => {
   bin = join(home, 'bin');
   mkdirSync(bin);
   mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true });
-  for (const k of VARS) if (k !== 'PATH') delete process.env[k];
+  restoreEnv = isolateAwsEnv(['HOME'], ['PATH']);
   process.env.HOME = home;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   sso = await startSsoEmulator({
@@ -110,10 +93,7 @@ before(async () => {
 after(async () => {
   await Promise.all([sso, sts, ecrSso, ecrMfa].map((s) => s?.stop()));
   if (home) rmSync(home, { recursive: true, force: true });
-  for (const [k, v] of saved) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
 });
 
 beforeEach(() => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { KeeperError } from '../../src/core/errors';
 import { accountFromProxyEndpoint, createTokenSource, type TokenSourceOptions } from '../../src/core/tokens';
+import { isolateAwsEnv } from '../fixtures/aws-env';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -16,28 +17,7 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const PASSWORD = 'loopback-registry-password';
 const ACCOUNT = '111122223333';
 
-// The SDK reads process.env itself (shared file paths, endpoint URLs, IMDS); isolate it from the
-// machine's own AWS setup so the test cannot pick up real credentials or hang on IMDS.
-const AWS_VARS = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL_ECR_PUBLIC',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-];
-const savedEnv = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
+let restoreEnv = () => {};
 let dir = '';
 let emu: EcrEmulator;
 let skewedEmu: EcrEmulator;
@@ -68,7 +48,7 @@ async function category(p: Promise<unknown>): Promise<string> {
 }
 
 before(async () => {
-  for (const k of AWS_VARS) delete process.env[k];
+  restoreEnv = isolateAwsEnv();
   dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-tokens-'));
   writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile emu]\nregion = eu-west-1\n');
   writeFileSync(
@@ -108,10 +88,7 @@ after(async () => {
   await emu?.stop();
   await skewedEmu?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  for (const [k, v] of savedEnv) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
 });
 
 describe('token source against the ECR emulator (real SDK)', () => {

@@ -12,6 +12,7 @@ import type { Clock } from '../../src/core/scheduler';
 import { MfaBroker } from '../../src/core/mfa';
 import { createServices } from '../../src/electron/services';
 import type { Handlers } from '../../src/electron/contract';
+import { isolateAwsEnv } from '../fixtures/aws-env';
 import { startEcrEmulator, type EcrEmulator } from '../fixtures/ecr-emulator';
 import { seedDockerConfig, startRegistry, toolEnv, type RunningRegistry } from '../fixtures/registry';
 
@@ -20,28 +21,6 @@ export const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 export const ACCOUNT = '111122223333';
 /** An ECR host already in the seeded docker config, offered on the first-run screen. */
 export const KNOWN_DOCKER_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
-
-// The SDK reads some of these from process.env whatever env we pass: keep the machine's own AWS
-// setup (and IMDS) out of the tests.
-const AWS_VARS = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL_ECR_PUBLIC',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-];
 
 export interface Stack {
   dir: string;
@@ -52,7 +31,6 @@ export interface Stack {
 }
 
 export async function startStack(): Promise<Stack> {
-  const saved = new Map(AWS_VARS.map((k) => [k, process.env[k]]));
   const dir = mkdtempSync(join(tmpdir(), 'ecr-keeper-ui-'));
   const registry = await startRegistry();
   const emulator = await startEcrEmulator({
@@ -82,7 +60,7 @@ export async function startStack(): Promise<Stack> {
       '',
     ].join('\n'),
   );
-  for (const k of AWS_VARS) delete process.env[k];
+  const restoreEnv = isolateAwsEnv();
   const awsEnv = {
     AWS_CONFIG_FILE: join(aws, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
@@ -108,10 +86,7 @@ export async function startStack(): Promise<Stack> {
       await emulator.stop();
       await registry.stop();
       rmSync(dir, { recursive: true, force: true });
-      for (const [k, v] of saved) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      restoreEnv();
     },
   };
 }
