@@ -38,7 +38,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
-// `ecr-keeper --version` prints package.json's version (src/cli/ecr-keeper.ts reads __VERSION__).
+// `ecr-keeper --version` prints package.json's version (src/cli/main.ts reads __VERSION__).
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 // Built into a fresh folder and swapped in at the end, so a rebuild (npm install's prepare, npm
 // run smoke, an npx run) never leaves a test or a running CLI without dist/ for more than a rename.

@@ -465,11 +465,6 @@ export class Keeper extends EventEmitter<KeeperEvents> {
   }
 
   /**
-   * Sends a snapshot to listeners and plans notifications from it. The alarm passes
-   * `onlyIfStateChanged`: time passing moves states (valid -> expiring -> expired) and only such a
-   * move is news; the notices are planned every time, as an expiry warning depends on the time.
-   */
-  /**
    * Starts a batch of refreshes with one change for all their starts: each change is a snapshot of
    * every registry, so one per start would be N x N for the batch. (Their ends, which come one by
    * one, each publish as usual.)
@@ -486,6 +481,11 @@ export class Keeper extends EventEmitter<KeeperEvents> {
     }
   }
 
+  /**
+   * Sends a snapshot to listeners and plans notifications from it. The alarm passes
+   * `onlyIfStateChanged`: time passing moves states (valid -> expiring -> expired) and only such a
+   * move is news; the notices are planned every time, as an expiry warning depends on the time.
+   */
   private publish(opts: { onlyIfStateChanged?: boolean } = {}): void {
     if (this.holding > 0) {
       this.held = true;
