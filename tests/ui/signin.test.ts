@@ -389,6 +389,8 @@ describe('AWS sign-in in the window: MFA dialog and SSO sign-in', { skip }, () =
     const { page } = w;
     await page.getByRole('button', { name: 'Settings' }).click();
     const select = page.getByLabel('SSO profile');
+    // The list arrives from the main process after the view opens: read it once it has.
+    await select.locator('option', { hasText: 'dev-sso' }).waitFor({ state: 'attached' });
     assert.deepEqual(await select.locator('option').allInnerTexts(), ['dev-sso'], 'only SSO profiles are offered');
     await page.locator('[data-action="sso-signin"]').click();
     await page.locator('[data-role="sso-status"]', { hasText: 'Signed in to dev-sso' }).waitFor({ timeout: 30_000 });
