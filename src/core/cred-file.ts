@@ -7,8 +7,8 @@
 // (resolved by real path, so two names for one file share one lock), re-reads it inside the lock,
 // applies a change to our hosts' entries only, keeps every other key, and replaces the file
 // atomically with its mode kept. A file that does not parse is never written.
-import { mkdirSync, realpathSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFile as writeFileAtomic } from 'atomically';
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
@@ -96,16 +96,21 @@ export function parseCredentialFile(path: string, text: string): CredentialFile 
   return { kind: 'ok', path, text, value: value as Record<string, unknown> };
 }
 
-/** Reads a credential file without a lock. A missing file is normal; an unreadable one is an error. */
-export async function readCredentialFile(path: string): Promise<CredentialFile> {
+/**
+ * Reads a credential file without a lock. A missing file is normal; an unreadable one is an error.
+ * Read synchronously (behind the async signature): these files are a few KB on a local disk, and
+ * a read through fs/promises costs several times the CPU on our thread (open, stat, read and
+ * close each hop to the thread pool and back), which a batch of logins pays more than once per login.
+ */
+export function readCredentialFile(path: string): Promise<CredentialFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing', path };
-    return { kind: 'invalid', path, error: fileAccessError(path, err, 'read') };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve({ kind: 'missing', path });
+    return Promise.resolve({ kind: 'invalid', path, error: fileAccessError(path, err, 'read') });
   }
-  return parseCredentialFile(path, text);
+  return Promise.resolve(parseCredentialFile(path, text));
 }
 
 /** The value of a readable file ({} when it does not exist); throws the file's own error otherwise. */

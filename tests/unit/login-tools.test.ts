@@ -4,7 +4,7 @@
 // in tests/integration/tools-family.test.ts), and what a plain-HTTP answer is called.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -237,4 +237,48 @@ test("a helm credential-store failure names helm's file in the fix, not docker's
   assert.match(e.fix, /pass init/);
   assert.match(e.fix, /helm's registry config/);
   assert.doesNotMatch(e.fix, /docker config/);
+});
+
+test('each login leaves no staging folder behind: after a success, a rejection, a tool that left more files there, and with the staging root removed meanwhile', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ek-stage-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const docker = join(dir, 'docker');
+  // A stand-in docker: the login's entry into $DOCKER_CONFIG/config.json (the staging folder), as
+  // docker writes it; a rejection for one host; an extra file left beside it for another.
+  writeFileSync(
+    docker,
+    [
+      '#!/bin/sh',
+      'read -r pw',
+      'host="$5"',
+      'if [ "$host" = rejected.example:5000 ]; then echo "unauthorized: incorrect username or password" >&2; exit 1; fi',
+      'if [ "$host" = untidy.example:5000 ]; then echo left > "$DOCKER_CONFIG/config.json.tmp-123"; fi',
+      'auth=$(printf "AWS:%s" "$pw" | base64 | tr -d "\\n")',
+      'printf \'{"auths":{"%s":{"auth":"%s"}}}\' "$host" "$auth" > "$DOCKER_CONFIG/config.json"',
+      'echo "Login Succeeded"',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(docker, 0o755);
+  const stagingRoot = join(dir, 'stage');
+  const runner = createLoginRunner({
+    env: { HOME: dir, DOCKER_CONFIG: join(dir, 'real'), PATH: '/usr/bin:/bin' },
+    platform: 'linux',
+    stagingRoot,
+  });
+  const login = (host: string) =>
+    runner.login({ tool: 'docker', host, username: 'AWS', password: PW, toolPath: docker });
+  const left = () => readdirSync(stagingRoot);
+
+  assert.equal((await login('tidy.example:5000')).storage.storage, 'plaintext');
+  assert.deepEqual(left(), []);
+  await assert.rejects(login('rejected.example:5000'), (e: KeeperError) => e.category === 'login-rejected');
+  assert.deepEqual(left(), []);
+  await login('untidy.example:5000');
+  assert.deepEqual(left(), [], 'the extra file went with its folder');
+  rmSync(stagingRoot, { recursive: true });
+  await login('again.example:5000');
+  assert.deepEqual(left(), [], 'the root was made again, and emptied');
+  const real = JSON.parse(readFileSync(join(dir, 'real', 'config.json'), 'utf8')) as { auths: Record<string, unknown> };
+  assert.deepEqual(Object.keys(real.auths).sort(), ['again.example:5000', 'tidy.example:5000', 'untidy.example:5000']);
 });
