@@ -16,14 +16,14 @@
 // The password goes to the tool's stdin and nowhere else: not argv (visible in /proc and `ps`),
 // not the environment (inherited by every credential helper), not logs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { readdir, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { envForTool, explicitProgram, findProgram } from './find-program';
 import { runProgram, type Spawner } from './run-program';
-import { canonicalPath, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
+import { canonicalPath, fileAccessError, readCredentialFile, updateCredentialFile, valueOf } from './cred-file';
 import {
   containsAuth,
   credentialFilePath,
@@ -78,7 +78,7 @@ export interface LoginRunnerOptions {
   concurrency?: number | (() => number | undefined);
   /** What a credential helper holds (default: `docker-credential-X list`); null when it cannot tell. */
   listHelper?: (helper: string) => Promise<Record<string, string> | null>;
-  /** Where staging folders are made (default: a private folder in the OS temp folder). */
+  /** Where staging folders are made (default: defaultStagingRoot()). */
   stagingRoot?: string;
 }
 
@@ -493,11 +493,60 @@ function readBack(
   return { storage, present: storage.storage === 'ecr-login' };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where staging folders go. On Linux, a file system in memory when there is one: the user's
+ * runtime folder (XDG_RUNTIME_DIR, private to the user) or /dev/shm. A staged login (docker's
+ * entry with the password in base64, until the merge) then never reaches a disk, and a folder
+ * per login costs no disk blocks (on ext4 with online discard, making and removing one took
+ * ~0.5 ms of our thread per login). Elsewhere the OS temp folder (per user on macOS and Windows).
+ */
+export function defaultStagingRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const user = process.getuid?.() ?? 'user';
+  if (platform === 'linux') {
+    const runtime = env.XDG_RUNTIME_DIR;
+    if (runtime && isAbsolute(runtime) && isDirectory(runtime)) return join(runtime, 'ecr-keeper');
+    if (isDirectory('/dev/shm')) return join('/dev/shm', `ecr-keeper-${user}`);
+  }
+  return join(tmpdir(), `ecr-keeper-${user}`);
+}
+
+/**
+ * Makes the staging root, or takes the one there once it is sure to be ours alone: in a shared
+ * folder (/tmp, /dev/shm) another account could have made it first, or put a symlink there, to
+ * read or redirect staged logins. Ours with looser permissions is tightened.
+ */
+function ensurePrivateFolder(root: string): void {
+  try {
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    if (process.platform === 'win32') return;
+    const st = lstatSync(root);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+      throw new KeeperError(
+        'file-access',
+        `The staging folder ${root} is not ECR Keeper's own: it is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? "another account's folder" : 'not a folder'}, so no login is staged there.`,
+        `Remove ${root} (another account or program made it), then refresh again.`,
+      );
+    }
+    if ((st.mode & 0o077) !== 0) chmodSync(root, 0o700);
+  } catch (err) {
+    throw err instanceof KeeperError ? err : fileAccessError(root, err, 'write');
+  }
+}
+
 export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
   const spawn = opts.spawn;
-  const stagingRoot = opts.stagingRoot ?? join(tmpdir(), `ecr-keeper-${process.getuid?.() ?? 'user'}`);
+  const stagingRoot = opts.stagingRoot ?? defaultStagingRoot(env, platform);
   const bound = () => {
     const wanted = typeof opts.concurrency === 'function' ? opts.concurrency() : opts.concurrency;
     return Math.max(1, Math.min(wanted ?? defaultParallelLogins(), MAX_CONCURRENT_LOGINS));
@@ -635,14 +684,14 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
 
   /**
    * A private folder for one login's staging file; leftovers of crashed runs are swept once. It is
-   * made and seeded synchronously: a few syscalls on a local temp folder, where fs/promises costs
-   * each login ~0.5 ms more CPU on our thread. (Its removal stays asynchronous: freeing blocks can
-   * wait on the disk, e.g. ext4 mounted with online discard.)
+   * made and seeded synchronously: a few syscalls on a local folder, where fs/promises costs each
+   * login ~0.5 ms more CPU on our thread. (Its removal stays asynchronous: outside memory, freeing
+   * blocks can wait on the disk.)
    */
   async function stagingDir(): Promise<string> {
     if (!swept) {
+      ensurePrivateFolder(stagingRoot);
       swept = true;
-      mkdirSync(stagingRoot, { recursive: true, mode: 0o700 });
       const now = Date.now();
       for (const name of await readdir(stagingRoot).catch(() => [] as string[])) {
         const p = join(stagingRoot, name);
@@ -655,8 +704,8 @@ export function createLoginRunner(opts: LoginRunnerOptions = {}): LoginRunner {
       return mkdtempSync(join(stagingRoot, 'login-'));
     } catch (err) {
       // The folder was removed since (a temp cleaner): make it again, once.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      mkdirSync(stagingRoot, { recursive: true, mode: 0o700 });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileAccessError(stagingRoot, err, 'write');
+      ensurePrivateFolder(stagingRoot);
       return mkdtempSync(join(stagingRoot, 'login-'));
     }
   }

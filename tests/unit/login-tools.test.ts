@@ -4,12 +4,25 @@
 // in tests/integration/tools-family.test.ts), and what a plain-HTTP answer is called.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   classifyLoginFailure,
   createLoginRunner,
+  defaultStagingRoot,
   loginArgs,
   parseHelmVersion,
   stagingConfig,
@@ -239,12 +252,12 @@ test("a helm credential-store failure names helm's file in the fix, not docker's
   assert.doesNotMatch(e.fix, /docker config/);
 });
 
-test('each login leaves no staging folder behind: after a success, a rejection, a tool that left more files there, and with the staging root removed meanwhile', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ek-stage-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+/**
+ * A stand-in docker for the staging tests: writes the login's entry into $DOCKER_CONFIG/config.json
+ * (the staging folder) as docker does; rejects one host; leaves an extra file there for another.
+ */
+function standInDocker(dir: string): string {
   const docker = join(dir, 'docker');
-  // A stand-in docker: the login's entry into $DOCKER_CONFIG/config.json (the staging folder), as
-  // docker writes it; a rejection for one host; an extra file left beside it for another.
   writeFileSync(
     docker,
     [
@@ -260,6 +273,13 @@ test('each login leaves no staging folder behind: after a success, a rejection, 
     ].join('\n'),
   );
   chmodSync(docker, 0o755);
+  return docker;
+}
+
+test('each login leaves no staging folder behind: after a success, a rejection, a tool that left more files there, and with the staging root removed meanwhile', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ek-stage-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const docker = standInDocker(dir);
   const stagingRoot = join(dir, 'stage');
   const runner = createLoginRunner({
     env: { HOME: dir, DOCKER_CONFIG: join(dir, 'real'), PATH: '/usr/bin:/bin' },
@@ -281,4 +301,62 @@ test('each login leaves no staging folder behind: after a success, a rejection, 
   assert.deepEqual(left(), [], 'the root was made again, and emptied');
   const real = JSON.parse(readFileSync(join(dir, 'real', 'config.json'), 'utf8')) as { auths: Record<string, unknown> };
   assert.deepEqual(Object.keys(real.auths).sort(), ['again.example:5000', 'tidy.example:5000', 'untidy.example:5000']);
+});
+
+test('staging goes to a file system in memory on Linux: the runtime folder, else /dev/shm; elsewhere the temp folder', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ek-runtime-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(defaultStagingRoot({ XDG_RUNTIME_DIR: dir }, 'linux'), join(dir, 'ecr-keeper'));
+  const shm = existsSync('/dev/shm') ? `/dev/shm/ecr-keeper-${process.getuid?.()}` : undefined;
+  for (const runtime of [undefined, 'relative/run', join(dir, 'missing')]) {
+    const root = defaultStagingRoot({ XDG_RUNTIME_DIR: runtime }, 'linux');
+    assert.equal(root, shm ?? join(tmpdir(), `ecr-keeper-${process.getuid?.()}`), String(runtime));
+  }
+  assert.equal(
+    defaultStagingRoot({ XDG_RUNTIME_DIR: dir }, 'darwin'),
+    join(tmpdir(), `ecr-keeper-${process.getuid?.()}`),
+  );
+});
+
+test('a staging root that is not ours alone is refused before anything is staged; ours with loose permissions is tightened', async (t) => {
+  if (process.platform === 'win32') return t.skip('POSIX ownership and modes');
+  const dir = mkdtempSync(join(tmpdir(), 'ek-stage-own-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const docker = standInDocker(dir);
+  const env = { HOME: dir, DOCKER_CONFIG: join(dir, 'real'), PATH: '/usr/bin:/bin' };
+  const login = (stagingRoot: string) =>
+    createLoginRunner({ env, platform: 'linux', stagingRoot }).login({
+      tool: 'docker',
+      host: 'tidy.example:5000',
+      username: 'AWS',
+      password: PW,
+      toolPath: docker,
+    });
+
+  // A symlink to a folder someone else can read: nothing may be staged through it.
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(elsewhere);
+  symlinkSync(elsewhere, join(dir, 'linked'));
+  await assert.rejects(login(join(dir, 'linked')), (e: KeeperError) => {
+    assert.equal(e.category, 'file-access');
+    assert.match(e.message, /not ECR Keeper's own: it is a symbolic link/);
+    assert.match(e.fix, /Remove .*linked/);
+    return true;
+  });
+  assert.deepEqual(readdirSync(elsewhere), []);
+  assert.ok(!existsSync(join(dir, 'real', 'config.json')), 'nothing was logged in');
+
+  const loose = join(dir, 'loose');
+  mkdirSync(loose, { mode: 0o755 });
+  chmodSync(loose, 0o755);
+  await login(loose);
+  assert.equal(statSync(loose).mode & 0o777, 0o700);
+
+  if (process.getuid?.() === 0) {
+    // Another account's folder (only root can make one here).
+    const theirs = join(dir, 'theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, 65534, 65534);
+    await assert.rejects(login(theirs), /another account's folder/);
+  }
 });
