@@ -1,7 +1,8 @@
 // A running keeper in a process of its own, as the tray app runs it (bench/run.ts starts one per
 // N): not sharing its thread with the benchmark, the API emulator and the other keepers. It
 // listens as the tray app does (each change's snapshot copied as the window's IPC copies it) and
-// answers each 'refreshAll' message with how long keeper.refreshAll() took.
+// answers each 'refreshAll' message with how long keeper.refreshAll() took and the CPU time this
+// process used for it (all its threads; not the logins' docker processes).
 //
 //   node --import tsx bench/keeper-host.ts '{"configDir": "...", "env": {...}}'   (an IPC channel is required)
 import { performance } from 'node:perf_hooks';
@@ -20,9 +21,17 @@ process.on('message', (m) => {
     return;
   }
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   keeper.refreshAll().then(
-    (res) => send({ ms: performance.now() - t0, error: res.find((r) => r.error)?.error?.message }),
-    (err: Error) => send({ ms: 0, error: err.message }),
+    (res) => {
+      const { user, system } = process.cpuUsage(c0);
+      send({
+        ms: performance.now() - t0,
+        cpu: (user + system) / 1000,
+        error: res.find((r) => r.error)?.error?.message,
+      });
+    },
+    (err: Error) => send({ ms: 0, cpu: 0, error: err.message }),
   );
 });
 send({ ready: true });

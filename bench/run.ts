@@ -109,15 +109,18 @@ const hosts = hostsOf(stack);
 /** The running keepers (bench/keeper-host.ts), one process per N, as the tray app runs. */
 const keepers: ChildProcess[] = [];
 
-/** Starts a keeper in its own process on this config folder; refreshAll() asks it for one refresh of all. */
-async function keeperHost(configDir: string): Promise<{ refreshAll(): Promise<number> }> {
+/**
+ * Starts a keeper in its own process on this config folder; refreshAll() asks it for one refresh
+ * of all: its wall time and the keeper process's own CPU time for it (ms).
+ */
+async function keeperHost(configDir: string): Promise<{ refreshAll(): Promise<{ ms: number; cpu: number }> }> {
   const child = fork('bench/keeper-host.ts', [JSON.stringify({ configDir, env: stack.env })], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   keepers.push(child);
   const next = () =>
-    new Promise<{ ready?: boolean; ms?: number; error?: string }>((res, rej) => {
+    new Promise<{ ready?: boolean; ms?: number; cpu?: number; error?: string }>((res, rej) => {
       child.once('message', res);
       child.once('exit', (code) => rej(new Error(`keeper host exited (${code})`)));
     });
@@ -126,9 +129,9 @@ async function keeperHost(configDir: string): Promise<{ refreshAll(): Promise<nu
     async refreshAll() {
       const answer = next();
       child.send('refreshAll');
-      const { ms, error } = await answer;
+      const { ms, cpu, error } = await answer;
       if (error) throw new Error(`in-keeper refresh: ${error}`);
-      return ms!;
+      return { ms: ms!, cpu: cpu! };
     },
   };
 }
@@ -200,8 +203,19 @@ async function parallelLoop(n: number): Promise<void> {
   );
 }
 
-/** Peak resident memory (VmHWM) of the last `login --all`, sampled from /proc while it ran. */
+/** The CPU time (ms) a process has used itself, all its threads, without its children (/proc/PID/stat: utime + stime). */
+function ownCpuMs(pid: number | string): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+/**
+ * Peak resident memory (VmHWM) of the last `login --all`, and the CPU time it used itself (without
+ * its docker logins), sampled from /proc every 5 ms while it ran (so up to 5 ms short).
+ */
 let lastPeakMb = 0;
+let lastOwnCpuMs = 0;
 async function cliLoginAll(dir: string, n: number, command: readonly [string, ...string[]] = NODE_CLI): Promise<void> {
   const child = spawnCli(
     ['login', '--all'],
@@ -217,12 +231,14 @@ async function cliLoginAll(dir: string, n: number, command: readonly [string, ..
     stderr += d;
   });
   let peakKb = 0;
+  let ownMs = 0;
   const sample = setInterval(() => {
     try {
       peakKb = Math.max(
         peakKb,
         Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0),
       );
+      ownMs = ownCpuMs(child.pid!);
     } catch {
       /* exited */
     }
@@ -230,6 +246,7 @@ async function cliLoginAll(dir: string, n: number, command: readonly [string, ..
   const code = await new Promise<number | null>((r) => child.once('close', r));
   clearInterval(sample);
   lastPeakMb = peakKb / 1024;
+  lastOwnCpuMs = ownMs;
   must({ code, stdout, stderr }, 'ecr-keeper login --all');
   const ok = (stdout.match(/^ok /gm) ?? []).length;
   if (ok !== n) throw new Error(`login --all logged in ${ok} of ${n}`);
@@ -260,10 +277,7 @@ function registryCpuMs(): number {
   let ms = 0;
   for (const p of registryPids) {
     try {
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8')
-        .replace(/^.*\) /, '')
-        .split(' ');
-      ms += (Number(f[11]) + Number(f[12])) * 10;
+      ms += ownCpuMs(p);
     } catch {
       /* exited */
     }
@@ -280,7 +294,11 @@ async function cpuOf(into: { children: number; registry: number }, fn: () => Pro
 }
 
 // ---------- 1 + 2: logins ----------
-/** cpu: per login, docker (floor), the registry (floor), and the keeper's own node (login --all less its docker logins). */
+/**
+ * cpu: per login, docker (floor), the registry (floor), and the keeper's own node (login --all's
+ * own process, start-up included, without its docker logins). inKeeperCpu: the running keeper's
+ * own CPU per login in its refreshAll (what the tray app's process pays).
+ */
 interface LoginRow {
   n: number;
   keeper: number;
@@ -292,6 +310,7 @@ interface LoginRow {
   parallel: number;
   seed: number | null;
   inKeeper: number | null;
+  inKeeperCpu: number | null;
   startup: number;
   bare: number;
   peakMb: number;
@@ -308,13 +327,14 @@ try {
     await cliLoginAll(dir, n);
     if (STANDALONE) await cliLoginAll(dir, n, [STANDALONE]);
     const floorCpu = { children: 0, registry: 0 };
-    const keeperCpu = { children: 0, registry: 0 };
     const t = {
       keeper: [] as number[],
       floor: [] as number[],
       parallel: [] as number[],
       seed: [] as number[],
       inKeeper: [] as number[],
+      inKeeperCpu: [] as number[],
+      own: [] as number[],
       startup: [] as number[],
       bare: [] as number[],
       peak: [] as number[],
@@ -331,8 +351,9 @@ try {
       t.floor.push(await timed(() => cpuOf(floorCpu, () => floor(n))));
       t.parallel.push(await timed(() => parallelLoop(n)));
       resetDockerConfig();
-      t.keeper.push(await timed(() => cpuOf(keeperCpu, () => cliLoginAll(dir, n))));
+      t.keeper.push(await timed(() => cliLoginAll(dir, n)));
       t.peak.push(lastPeakMb);
+      t.own.push(lastOwnCpuMs);
       if (STANDALONE) {
         resetDockerConfig();
         t.standalone.push(await timed(() => cliLoginAll(dir, n, [STANDALONE])));
@@ -343,7 +364,9 @@ try {
       }
       resetDockerConfig();
       // Timed inside the keeper's process, around keeper.refreshAll() (what a click on "Refresh all" waits for).
-      t.inKeeper.push(await host.refreshAll());
+      const inKeeper = await host.refreshAll();
+      t.inKeeper.push(inKeeper.ms);
+      t.inKeeperCpu.push(inKeeper.cpu);
       t.bare.push(
         await timed(async () => {
           must(await run(process.execPath, [CLI, '--version'], stack.env), '--version');
@@ -384,10 +407,11 @@ try {
       cpu: {
         docker: floorCpu.children / (REPS * n),
         registry: floorCpu.registry / (REPS * n),
-        node: (keeperCpu.children - floorCpu.children) / (REPS * n),
+        node: t.own.reduce((a, b) => a + b, 0) / (REPS * n),
       },
       seed: t.seed.length ? median(t.seed) : null,
       inKeeper: median(t.inKeeper),
+      inKeeperCpu: median(t.inKeeperCpu) / n,
       startup: median(t.startup),
       bare: median(t.bare),
     });
@@ -498,7 +522,7 @@ function report(
       `parallel shell loop (-P ${PARALLEL})`,
       'seed pipeline',
       'seed / keeper',
-      'refreshAll in keeper',
+      'refreshAll in keeper (its CPU per login)',
       'vs floor',
       'CLI start: --version / status (standalone --version)',
       'login --all peak RSS (standalone)',
@@ -517,7 +541,7 @@ function report(
       s(r.parallel),
       s(r.seed),
       x(r.seed, r.keeper),
-      s(r.inKeeper),
+      `${s(r.inKeeper)} (${r.inKeeperCpu === null ? 'n/a' : `${r.inKeeperCpu.toFixed(1)} ms`})`,
       x(r.inKeeper, r.floor),
       `${s(r.bare)} / ${s(r.startup)} (${s(r.standalone?.bare ?? null)})`,
       `${r.peakMb.toFixed(0)} MB (${r.standalone ? `${r.standalone.peakMb.toFixed(0)} MB` : 'n/a'})`,
@@ -597,7 +621,7 @@ function report(
       met: ok,
       why: ok
         ? undefined
-        : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's node starts each login and merges them on one thread`,
+        : `no process start-up here, ${PARALLEL} logins run at once; docker and the registry alone use ${s((big.cpu.docker + big.cpu.registry) * big.n)} of CPU for ${big.n} logins (${x(((big.cpu.docker + big.cpu.registry) * big.n) / cpus().length, big.floor)} of the floor on ${cpus().length} cores), and the keeper's own process adds ${big.inKeeperCpu === null ? 'n/a' : `${big.inKeeperCpu.toFixed(1)} ms`} of CPU per login (starting it, staging, merging, state, snapshots for its listeners)`,
     });
   }
   for (const [form, took] of forms(one)) {
@@ -731,11 +755,14 @@ ${machine}
 - **refreshAll in keeper**: \`keeper.refreshAll()\` in a running keeper in a process of its own
   (bench/keeper-host.ts: the product's engine with the tray app's settings store, listened to as
   the tray app listens; timed inside it) (what the tray app pays when
-  you click "Refresh all"): no process start-up, the token already cached.
+  you click "Refresh all"): no process start-up, the token already cached. In brackets, that
+  process's own CPU time per login (process.cpuUsage around the refresh: starting each login,
+  staging, merging, state, the snapshots its listeners get; not docker's).
 - **CPU per login**: docker's and the registry's CPU time per login in the floor runs (the kernel's
   child-process accounting, /proc/PID/stat of the registry servers; 10 ms ticks, summed over all
-  runs), and the keeper's own node per login (login --all's CPU less its docker logins, start-up
-  included). **CPU-bound best**: their sum times N over the cores, the wall time of login --all if
+  runs), and the keeper's own node per login (login --all's own process, /proc/PID/stat sampled
+  every 5 ms while it runs, without its docker logins; start-up included, so it falls with N).
+  **CPU-bound best**: their sum times N over the cores, the wall time of login --all if
   that CPU were spread perfectly: on this machine no variant that runs these logins here can be faster.
 - **CLI start**: \`ecr-keeper --version\` (node and the CLI's entry alone) / \`ecr-keeper status --json\`
   with the same N registries (start-up plus opening settings and state; no AWS call).
