@@ -4,7 +4,6 @@
 // at once with `signin-required` rather than letting a refresh hang.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { KeeperError } from './errors';
 
 export interface MfaPromptRequest {
@@ -71,8 +70,10 @@ export function terminalMfaPrompt(opts: TerminalPromptOptions = {}): MfaPrompt {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stderr;
   const attempts = opts.attempts ?? 3;
-  const askOnce = (question: string) =>
-    new Promise<string | null>((resolve) => {
+  const askOnce = async (question: string) => {
+    // Loaded when a code is asked for (rare), not at every start of the CLI (~2 ms).
+    const { createInterface } = await import('node:readline');
+    return new Promise<string | null>((resolve) => {
       const rl = createInterface({ input, output, terminal: Boolean(input.isTTY) });
       let done = false;
       const finish = (v: string | null) => {
@@ -89,6 +90,7 @@ export function terminalMfaPrompt(opts: TerminalPromptOptions = {}): MfaPrompt {
       });
       rl.question(question, (answer) => finish(answer));
     });
+  };
   return serializePrompts(async (req) => {
     if (!input.isTTY) throw noTerminalError(req);
     for (let i = 0; i < attempts; i++) {
