@@ -1,7 +1,8 @@
 // ESLint for the TypeScript sources, tests and scripts: typescript-eslint's type-checked rules
 // (floating promises, unsafe `any`, misused promises), with formatting left to Prettier
 // (eslint-config-prettier turns off the rules that would disagree with it). `npm run lint` runs
-// both; .ci/run runs it before the tests.
+// both side by side (npm-run-all2's run-p: a cold run takes as long as ESLint alone, ~30 s here
+// against ~38 s one after the other); .ci/run runs it before the tests.
 //
 // typescript-eslint needs TypeScript's JavaScript API, which the native TypeScript 7 compiler does
 // not ship: the `typescript` package here is 6.0 for ESLint (and editors), and `npm run typecheck`
