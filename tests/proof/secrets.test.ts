@@ -4,7 +4,8 @@
 // anything the IPC handlers return. Checked in three forms: as is, base64, base64 of AWS:password.
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { needTools, TOOLS } from '../fixtures/tools';
 import { spawnCli, addArgs, startStack, type Stack } from '../fixtures/stack';
 import { createHandlers, dispatch, ARITY, type HandlerServices } from '../../src/electron/handlers';
@@ -107,6 +108,36 @@ describe('the password never leaks', { skip }, () => {
     assert.ok(s.sawLogin >= 5, `the sampler saw ${s.sawLogin} of the 20 login processes: too few to prove anything`);
     assert.equal((out.match(/^ok /gm) ?? []).length, 20);
     assert.deepEqual(leaks(out + err, stack.password), [], 'CLI output');
+  });
+
+  it('staged logins (the one place a login is in a file of ours, until its merge) are in the private runtime folder, and none is left', async () => {
+    // The stack's XDG_RUNTIME_DIR stands in for the desktop's per-user tmpfs (login.ts: defaultStagingRoot).
+    const root = join(stack.env.XDG_RUNTIME_DIR!, 'ecr-keeper');
+    const seen = new Set<string>();
+    const loose: string[] = [];
+    let running = true;
+    const watching = (async () => {
+      while (running) {
+        for (const name of existsSync(root) ? readdirSync(root) : []) {
+          if (seen.has(name)) continue;
+          try {
+            if ((statSync(join(root, name)).mode & 0o077) !== 0) loose.push(name);
+            seen.add(name);
+          } catch {
+            /* removed already */
+          }
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const r = await stack.cli(['login', '--all']);
+    running = false;
+    await watching;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(seen.size >= 5, `saw ${seen.size} of the 20 staging folders: too few to prove anything`);
+    assert.deepEqual(loose, [], 'staging folders only their owner can open');
+    assert.equal(statSync(root).mode & 0o777, 0o700);
+    assert.deepEqual(readdirSync(root), [], 'every staging folder removed after its merge');
   });
 
   it('not in the output of any CLI verb, including failures and watch', async () => {
