@@ -56,6 +56,6 @@ export class FakeClock implements Clock {
 }
 
 /** Lets pending promise chains and immediates run (a refresh in flight reaching its next await). */
-async function settle(): Promise<void> {
+export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
 }

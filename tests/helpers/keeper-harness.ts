@@ -25,6 +25,8 @@ export interface StandIns {
   gone: Set<string>;
   /** What the stand-in login tool prints as warnings. */
   loginWarnings: string[];
+  /** When set, each login waits for what it returns before it ends (a test paces the ends). */
+  loginHold?: (host: string) => Promise<void>;
 }
 
 export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
@@ -57,7 +59,7 @@ export function makeKeeper(opts: { dir?: string; clock?: FakeClock } = {}) {
   const login: LoginProvider = {
     async login(req) {
       s.logins.push({ host: req.host, password: req.password });
-      await Promise.resolve();
+      await (s.loginHold?.(req.host) ?? Promise.resolve());
       const f = s.loginFailures.shift();
       if (f) throw f;
       s.gone.delete(req.host);

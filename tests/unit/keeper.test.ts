@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { makeKeeper, rejected } from '../helpers/keeper-harness';
+import { settle } from '../helpers/fake-clock';
 import { KeeperError, InputError } from '../../src/core/errors';
 
 const MIN = 60_000;
@@ -339,20 +340,49 @@ test('with nobody listening no snapshot is built per change; a listener that com
   await keeper.stop();
 });
 
-test('a batch publishes one change for all its starts, then one per registry as each ends', async () => {
-  const { keeper } = makeKeeper();
-  for (const [name, accountId] of [
-    ['a', '111111111111'],
-    ['b', '222222222222'],
-    ['c', '333333333333'],
-  ])
-    keeper.addRegistry({ name, region: 'us-east-1', accountId });
+test('a batch publishes one change for all its starts; its ends at most one per 100 ms, the last at once', async () => {
+  const { keeper, s, clock } = makeKeeper();
+  const accounts = ['111111111111', '222222222222', '333333333333', '444444444444'];
+  accounts.forEach((accountId, i) => keeper.addRegistry({ name: 'abcd'[i], region: 'us-east-1', accountId }));
+  const release = new Map<string, () => void>();
+  s.loginHold = (host) => new Promise((r) => release.set(host.slice(0, 12), r));
+  const end = async (account: string) => {
+    release.get(account)!();
+    await settle();
+  };
   const changes: string[][] = [];
   keeper.on('change', (snap) => changes.push(snap.registries.map((r) => r.state)));
   const done = keeper.refreshAll();
-  assert.deepEqual(changes, [['refreshing', 'refreshing', 'refreshing']], 'one change for the three starts');
+  assert.deepEqual(changes, [['refreshing', 'refreshing', 'refreshing', 'refreshing']], 'one change for the starts');
+  await settle();
+  assert.equal(release.size, 4);
+
+  await end(accounts[0]);
+  assert.deepEqual(changes.at(-1), ['valid', 'refreshing', 'refreshing', 'refreshing'], 'the first end at once');
+  await end(accounts[1]);
+  assert.equal(changes.length, 2, 'an end within 100 ms of the last waits');
+  await clock.advance(100);
+  assert.equal(changes.length, 3);
+  assert.deepEqual(changes.at(-1), ['valid', 'valid', 'refreshing', 'refreshing'], '100 ms on, it is published');
+  await end(accounts[2]);
+  assert.equal(changes.length, 3);
+  await end(accounts[3]);
   await done;
-  assert.equal(changes.length, 4, 'then one per end');
-  assert.deepEqual(changes.at(-1), ['valid', 'valid', 'valid']);
+  assert.equal(changes.length, 4, 'the last end at once, carrying the one that waited');
+  assert.deepEqual(changes.at(-1), ['valid', 'valid', 'valid', 'valid']);
+  await clock.advance(1000);
+  assert.equal(changes.length, 4, 'and nothing is published twice');
   await keeper.stop();
+});
+
+test('with nobody listening, the ends of a batch arm no timer', async () => {
+  const { keeper, s, clock } = makeKeeper();
+  keeper.removeAllListeners('notify');
+  keeper.addRegistry({ name: 'a', region: 'us-east-1', accountId: '111111111111' });
+  keeper.addRegistry({ name: 'b', region: 'us-east-1', accountId: '222222222222' });
+  keeper.addRegistry({ name: 'c', region: 'us-east-1', accountId: '333333333333' });
+  const pending = clock.pending;
+  await keeper.refreshAll();
+  assert.equal(s.logins.length, 3);
+  assert.equal(clock.pending, pending);
 });
