@@ -86,8 +86,11 @@ const builtinsByRequire = {
   },
 };
 
-/** Builds the binary at `outFile` (default STANDALONE_BINARY) and returns its path. */
-export async function buildStandalone(outFile = STANDALONE_BINARY) {
+/**
+ * Builds the binary at `outFile` (default STANDALONE_BINARY) and returns its path. `env`: the
+ * environment the snapshot is taken in (default this process's; a test gives it a home folder).
+ */
+export async function buildStandalone(outFile = STANDALONE_BINARY, env = process.env) {
   const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'ek-standalone-'));
   try {
@@ -111,7 +114,7 @@ export async function buildStandalone(outFile = STANDALONE_BINARY) {
       config,
       JSON.stringify({ main: script, output: blob, useSnapshot: true, disableExperimentalSEAWarning: true }),
     );
-    const prep = spawnSync(process.execPath, ['--experimental-sea-config', config], { encoding: 'utf8' });
+    const prep = spawnSync(process.execPath, ['--experimental-sea-config', config], { encoding: 'utf8', env });
     if (prep.status !== 0) throw new Error(`node --experimental-sea-config failed:\n${prep.stderr}${prep.stdout}`);
 
     // Written beside the target and renamed into place: a running binary is never half-written.

@@ -1,12 +1,13 @@
 // The standalone binary (scripts/build-standalone.mjs): Node's single-executable format with a
 // V8 start-up snapshot of the CLI, built here into a temp folder and run on the real stack (the
 // ECR API emulator, real docker, real registries). A snapshot freezes whatever the build saw, so
-// these check what belongs to the run: the AWS files and profile, the time zone, signals and exit
-// handlers, and that no Node is needed. The whole CLI suite also runs against the binary:
+// these check what belongs to the run: the AWS files and profile (the build sends one request
+// through the SDK to compile it, with AWS files and a home folder of its own), the time zone, signals
+// and exit handlers, and that no Node is needed. The whole CLI suite also runs against the binary:
 // `ECR_KEEPER_TEST_CLI=release/cli/ecr-keeper npm test -- tests/integration tests/proof` (README).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -18,16 +19,26 @@ import { needTools, TOOLS } from '../fixtures/tools';
 import { assertStatusTruth } from '../proof/status-truth';
 
 // Its signature (the script has no declarations): builds the binary at this path, returns the path.
-const buildStandalone = buildStandaloneUntyped as (outFile: string) => Promise<string>;
+const buildStandalone = buildStandaloneUntyped as (outFile: string, env?: NodeJS.ProcessEnv) => Promise<string>;
 const skip = needTools(TOOLS.docker, TOOLS.registry);
+/** Keys the emulator refuses. */
+const OTHER_KEYS = '[default]\naws_access_key_id = AKIAOTHERFAKEEXAMPLE\naws_secret_access_key = not-the-real-one\n';
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 describe('the standalone ecr-keeper binary', () => {
   const work = mkdtempSync(join(tmpdir(), 'ek-standalone-test-'));
   let bin: readonly [string];
+  // The build's home folder. While it builds, its AWS files hold keys the emulator refuses and FIPS
+  // endpoints, which a custom endpoint (the emulator's) cannot be used with.
+  const buildHome = join(work, 'home');
   before(async () => {
+    mkdirSync(join(buildHome, '.aws'), { recursive: true });
+    writeFileSync(join(buildHome, '.aws', 'credentials'), OTHER_KEYS);
+    writeFileSync(join(buildHome, '.aws', 'config'), '[default]\nuse_fips_endpoint = true\n');
     // The name the build gives it on this platform (ecr-keeper, or ecr-keeper.exe on Windows).
-    bin = [await buildStandalone(join(work, basename(STANDALONE_BINARY as string)))];
+    bin = [
+      await buildStandalone(join(work, basename(STANDALONE_BINARY as string)), { ...process.env, HOME: buildHome }),
+    ];
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -91,14 +102,25 @@ describe('the standalone ecr-keeper binary', () => {
 
       // Other AWS files holding other keys: the emulator refuses them, so they were read.
       const other = join(work, 'aws-credentials-other');
-      writeFileSync(
-        other,
-        '[default]\naws_access_key_id = AKIAOTHERFAKEEXAMPLE\naws_secret_access_key = not-the-real-one\n',
-      );
+      writeFileSync(other, OTHER_KEYS);
       const wrongKeys = await run(['login', 'r1'], { ...stack.env, AWS_SHARED_CREDENTIALS_FILE: other });
       assert.equal(wrongKeys.code, 1, wrongKeys.stdout);
       const back = await run(['login', 'r1']);
       assert.equal(back.code, 0, back.stdout + back.stderr);
+
+      // The AWS files in the home folder of the run are the ones read, though the build had the
+      // same home folder (`before`) holding other keys and settings then, and sent a request through
+      // the SDK (its warm-up, src/cli/standalone.ts, which looks in a home folder of its own).
+      const inHome = {
+        ...stack.env,
+        HOME: buildHome,
+        AWS_SHARED_CREDENTIALS_FILE: undefined,
+        AWS_CONFIG_FILE: undefined,
+      };
+      writeFileSync(join(buildHome, '.aws', 'credentials'), readFileSync(stack.env.AWS_SHARED_CREDENTIALS_FILE!));
+      writeFileSync(join(buildHome, '.aws', 'config'), readFileSync(stack.env.AWS_CONFIG_FILE!));
+      const fromHome = await run(['login', 'r1'], inHome);
+      assert.equal(fromHome.code, 0, fromHome.stdout + fromHome.stderr);
     });
 
     it('watch stops cleanly on SIGTERM (signal handlers are the run’s) and leaves no temp file', async () => {
