@@ -641,6 +641,16 @@ export function classifyAwsError(err: unknown, req: TokenRequest, env: NodeJS.Pr
     );
   }
 
+  // The SDK's endpoint rules refused the settings before anything was sent (FIPS or dual-stack
+  // asked for with a custom API endpoint, or where AWS has no such endpoint): trying again cannot help.
+  if (name === 'EndpointError') {
+    return make(
+      'config',
+      `The settings for the ${api} do not go together: ${text}`,
+      `Check use_fips_endpoint and use_dualstack_endpoint for ${profileLabel} in ${configFile} (or AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT) against the registry's region and API endpoint.`,
+    );
+  }
+
   // Credential-provider failures come first: their messages mention profiles and SSO, not ECR.
   const missingProfile = /Profile '?([^'\s]+?)'? (?:could not be found|was not found)/.exec(message);
   if (missingProfile) {

@@ -179,6 +179,26 @@ const CASES: Case[] = [
   },
 ];
 
+it("the SDK's endpoint rules refusing the settings (FIPS with a custom API endpoint) is a settings problem", async () => {
+  // The real SDK: its endpoint rules throw before anything is sent.
+  const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+  const client = new ECRClient({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    useFipsEndpoint: true,
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'not-a-real-secret' },
+  });
+  const err = await client.send(new GetAuthorizationTokenCommand({})).then(
+    () => assert.fail('the SDK sent it'),
+    (e: unknown) => e,
+  );
+  client.destroy();
+  const k = classifyAwsError(err, REQ, ENV);
+  assert.equal(k.category, 'config');
+  assert.match(k.message, /^The settings for the ECR API in eu-west-1 do not go together: .*FIPS and custom endpoint/);
+  assert.match(k.fix, /use_fips_endpoint and use_dualstack_endpoint for profile "team" in \/cfg\/config/);
+});
+
 describe('credential failures: category, message, one-line fix', () => {
   for (const c of CASES) {
     it(c.what, () => {
