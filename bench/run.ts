@@ -759,7 +759,7 @@ ${machine}
   read back. **login --all peak RSS**: its VmHWM, sampled from /proc every 5 ms.
 - **standalone binary**: the same \`login --all\` run by \`release/cli/ecr-keeper\` (\`npm run
   build:standalone\`: Node's single-executable format with a V8 start-up snapshot holding the AWS
-  SDK, so nothing is read or compiled at start), ${STANDALONE ? 'interleaved with the other variants' : '**not built for this run**'}.
+  SDK loaded and its request path compiled), ${STANDALONE ? 'interleaved with the other variants' : '**not built for this run**'}.
 - The table's login times are taken from this benchmark's own process, which also serves the API
   emulator and forks itself for each run (more costly the more it holds). For the N=1 target the
   same \`login --all\` is also **timed in a shell** (bash's clock around ${REPS * 3} runs, one after
