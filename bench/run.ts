@@ -12,7 +12,7 @@
 //
 //   node --import tsx bench/run.ts [--quick] [--reps N] [--rest-seconds S] [--out FILE] [--no-ui]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, release, platform, arch } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -105,6 +105,11 @@ log(`bench: starting the stack (${servers} registry servers)${QUICK ? ' [quick]'
 // One existing entry keeps docker on its plaintext file store, as on a machine already in use.
 const SEED_CONFIG = { auths: { 'ghcr.io': { auth: Buffer.from('someone:theirs').toString('base64') } } };
 const stack: Stack = await startStack({ registries: servers, dockerConfig: SEED_CONFIG });
+// The keeper stages each login in the runtime folder (defaultStagingRoot): on a desktop that is
+// the user's tmpfs, and the test stack's is on disk. Here it is in memory too, as there; the
+// credential files stay on disk.
+const RUNTIME_DIR = existsSync('/dev/shm') ? mkdtempSync(join('/dev/shm', 'ek-bench-run-')) : undefined;
+if (RUNTIME_DIR) stack.env.XDG_RUNTIME_DIR = RUNTIME_DIR;
 const hosts = hostsOf(stack);
 /** The running keepers (bench/keeper-host.ts), one process per N, as the tray app runs. */
 const keepers: ChildProcess[] = [];
@@ -458,6 +463,7 @@ try {
     await exited;
   }
   await stack.stop();
+  if (RUNTIME_DIR) rmSync(RUNTIME_DIR, { recursive: true, force: true });
 }
 
 async function measureWatch(
@@ -724,6 +730,7 @@ function report(
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`,
     `- node: ${process.version}; docker: ${docker}; aws: ${aws ?? 'not installed'}`,
     `- commit: ${commit} (working tree as it was)`,
+    `- runtime folder (XDG_RUNTIME_DIR, where logins are staged): ${RUNTIME_DIR ? 'in memory (/dev/shm), as on a desktop; credential files on disk' : 'on disk (no /dev/shm)'}`,
     `- mode: ${QUICK ? 'quick (CI smoke: small N, short rest window; numbers are not comparable)' : 'full'}; ${REPS} repetitions (seed pipeline ${SEED_REPS}), medians`,
   ].join('\n');
 
