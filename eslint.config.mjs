@@ -2,7 +2,9 @@
 // (floating promises, unsafe `any`, misused promises), with formatting left to Prettier
 // (eslint-config-prettier turns off the rules that would disagree with it). `npm run lint` runs
 // both side by side (npm-run-all2's run-p: a cold run takes as long as ESLint alone, ~30 s here
-// against ~38 s one after the other); .ci/run runs it before the tests.
+// against ~38 s one after the other); .ci/run runs it before the tests. Prettier reads TypeScript
+// with its babel-ts parser (.prettierrc.json): the same formatting of every file here, and a
+// quarter less CPU than its typescript parser took from ESLint's 2 cores (lint 33.5 -> 30.3 s).
 //
 // typescript-eslint needs TypeScript's JavaScript API, which the native TypeScript 7 compiler does
 // not ship: the `typescript` package here is 6.0 for ESLint (and editors), and `npm run typecheck`
