@@ -86,6 +86,50 @@ const builtinsByRequire = {
   },
 };
 
+// Our engine is in the snapshot too (src/cli/standalone.ts), and two of the libraries it loads
+// hook the process as soon as they load: proper-lockfile registers a lock cleanup with
+// signal-exit, and atomically's when-exit listens for exit and signals (temp-file cleanup). A
+// signal listener is a native handle V8 cannot put in a snapshot, so each becomes a stand-in:
+// while the snapshot is built it keeps what it is asked to register, and the run registers all
+// of it with the real module before the CLI starts (a deserialize callback); in a run it is the
+// real module.
+const processHooksAtRunTime = {
+  name: 'process-hooks-at-run-time',
+  setup(b) {
+    b.onResolve({ filter: /^(signal-exit|when-exit)$/ }, (a) =>
+      a.namespace === 'process-hooks-at-run-time'
+        ? undefined // the stand-in's own require of the real module, resolved from its importer
+        : { path: a.path, namespace: 'process-hooks-at-run-time', pluginData: a.resolveDir },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'process-hooks-at-run-time' }, (a) => ({
+      loader: 'js',
+      resolveDir: a.pluginData,
+      contents: `const { startupSnapshot } = require('node:v8');
+let loaded;
+const real = () => {
+  if (!loaded) { const m = require('${a.path}'); loaded = typeof m === 'function' ? m : m.default; }
+  return loaded;
+};
+const kept = new Set();
+if (startupSnapshot.isBuildingSnapshot())
+  startupSnapshot.addDeserializeCallback(() => { for (const k of kept) k.remove = real()(...k.args); });
+function register(...args) {
+  if (!startupSnapshot.isBuildingSnapshot()) return real()(...args);
+  const k = { args, remove: undefined };
+  kept.add(k);
+  return () => { kept.delete(k); if (k.remove) k.remove(); };
+}
+module.exports = register;
+module.exports.default = register;`,
+    }));
+    // proper-lockfile reaches the file system through graceful-fs, which replaces process.cwd
+    // with one that keeps its first answer when it loads: in a snapshot, the build's folder. For
+    // the calls proper-lockfile makes (mkdir, rmdir, stat, utimes, realpath) graceful-fs is
+    // Node's fs unchanged, so in the binary it gets Node's fs.
+    b.onResolve({ filter: /^graceful-fs$/ }, () => ({ path: 'fs', external: true }));
+  },
+};
+
 /**
  * Builds the binary at `outFile` (default STANDALONE_BINARY) and returns its path. `env`: the
  * environment the snapshot is taken in (default this process's; a test gives it a home folder).
@@ -104,7 +148,7 @@ export async function buildStandalone(outFile = STANDALONE_BINARY, env = process
       target: 'node22',
       mainFields: ['module', 'main'],
       define: { __VERSION__: JSON.stringify(version) },
-      plugins: [builtinsOnFirstUse, builtinsByRequire],
+      plugins: [processHooksAtRunTime, builtinsOnFirstUse, builtinsByRequire],
       legalComments: 'none',
       logLevel: 'warning',
     });

@@ -54,6 +54,29 @@ describe('the standalone ecr-keeper binary', () => {
     assert.equal(help.stdout, onNode.stdout, 'the same help as dist/cli.js');
   });
 
+  // The build ran commands in a folder of its own (the engine's warm-up, which adds a registry):
+  // a relative path is the run's working folder, not the build's, and each run draws ids afresh.
+  it("resolves a relative --config-dir against the run's working folder; each run its own ids", () => {
+    const ids = [0, 1].map(() => {
+      const cwd = mkdtempSync(join(work, 'cwd-'));
+      const add = spawnSync(
+        bin[0],
+        ['add', 'relative', '--region', 'us-east-1', '--account', '123456789012', '--config-dir', 'settings'],
+        { cwd, env: { PATH: process.env.PATH, HOME: join(work, 'home-of-the-run') }, encoding: 'utf8' },
+      );
+      assert.equal(add.status, 0, add.stderr);
+      const saved = JSON.parse(readFileSync(join(cwd, 'settings', 'config.json'), 'utf8')) as {
+        registries: { name: string; id: string }[];
+      };
+      assert.deepEqual(
+        saved.registries.map((r) => r.name),
+        ['relative'],
+      );
+      return saved.registries[0].id;
+    });
+    assert.notEqual(ids[0], ids[1]);
+  });
+
   describe('on the real stack', { skip }, () => {
     let stack: Stack;
     const run = (args: string[], env: NodeJS.ProcessEnv = stack.env) => runCli(args, env, 60_000, bin);
@@ -123,8 +146,11 @@ describe('the standalone ecr-keeper binary', () => {
       assert.equal(fromHome.code, 0, fromHome.stdout + fromHome.stderr);
     });
 
-    it('watch stops cleanly on SIGTERM (signal handlers are the run’s) and leaves no temp file', async () => {
+    it('watch stops cleanly on SIGTERM (signal handlers are the run’s) and leaves no temp file', async (t) => {
       const child = spawnCli(['watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] }, bin);
+      const closed = new Promise((r) => child.on('close', r));
+      // A failed check below must not leave it running (the test would never end).
+      t.after(() => child.kill('SIGKILL'));
       let out = '';
       child.stdout.on('data', (d) => {
         out += d;
@@ -132,8 +158,33 @@ describe('the standalone ecr-keeper binary', () => {
       const deadline = Date.now() + 20_000;
       while (!/watching 2 registries/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.match(out, /watching 2 registries/);
+      // Still running a while after it said so (its timers keep it alive), until it is stopped.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(child.exitCode, null, `watch ended by itself:\n${out}`);
+      // The handlers the engine's libraries install when they load (signal-exit's, for the file
+      // locks; when-exit's, for atomically's temp files) are installed in the run, the build having
+      // kept them aside: the binary catches the same signals as dist/cli.js.
+      if (process.platform === 'linux') {
+        const caught = (pid: number | undefined) =>
+          /^SigCgt:\s*(\w+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        const binary = caught(child.pid);
+        const onNode = spawnCli(['watch'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const nodeClosed = new Promise((r) => onNode.on('close', r));
+        try {
+          let nodeOut = '';
+          onNode.stdout.on('data', (d) => {
+            nodeOut += d;
+          });
+          while (!/watching/.test(nodeOut) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+          assert.ok(binary, "the binary's caught signals");
+          assert.equal(binary, caught(onNode.pid), 'the binary catches the same signals as dist/cli.js');
+        } finally {
+          onNode.kill('SIGTERM');
+          await nodeClosed;
+        }
+      }
       child.kill('SIGTERM');
-      const code = await new Promise((r) => child.on('close', r));
+      const code = await closed;
       assert.equal(code, 0, out);
       assert.match(out, /stopped\n$/);
       const leftovers = readdirSync(stack.configDir).filter((f) => f.includes('.tmp'));
