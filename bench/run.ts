@@ -28,6 +28,8 @@ import { STANDALONE_BINARY as STANDALONE_UNTYPED } from '../scripts/build-standa
 const STANDALONE = existsSync(STANDALONE_UNTYPED as string) ? (STANDALONE_UNTYPED as string) : null;
 /** The two ways to run the CLI that are measured: on Node, and the standalone binary. */
 const NODE_CLI: readonly [string, ...string[]] = [process.execPath, CLI];
+/** A bare script for one login: the SDK's token call and one docker login, nothing else. */
+const BARE_LOGIN = 'bench/bare-login.mjs';
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -307,8 +309,11 @@ async function cpuOf(into: { children: number; registry: number }, fn: () => Pro
 interface LoginRow {
   n: number;
   keeper: number;
-  /** login --all timed by a shell, per form of the CLI (measured at N=1 only: the 150 ms target). */
-  shell: { node: number; standalone: number | null } | null;
+  /**
+   * login --all timed by a shell, per form of the CLI, and bench/bare-login.mjs, a bare script
+   * for one login (measured at N=1 only: the 150 ms target).
+   */
+  shell: { node: number; standalone: number | null; bare: number } | null;
   /** login --all with the standalone binary, its --version, its peak RSS (null: not built). */
   standalone: { keeper: number; bare: number; peakMb: number } | null;
   floor: number;
@@ -401,6 +406,11 @@ try {
         ? {
             node: await shellTimed([...NODE_CLI, 'login', '--all'], loginEnv, REPS * 3),
             standalone: STANDALONE ? await shellTimed([STANDALONE, 'login', '--all'], loginEnv, REPS * 3) : null,
+            bare: await shellTimed(
+              [process.execPath, BARE_LOGIN],
+              { ...stack.env, ECR_ENDPOINT: stack.emu.url, REGISTRY_HOST: hosts[0] },
+              REPS * 3,
+            ),
           }
         : null;
     rows.push({
@@ -655,7 +665,7 @@ function report(
       met: ok,
       why: ok
         ? undefined
-        : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it`,
+        : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it${one.shell ? `. A bare script doing only the token call and the docker login (bench/bare-login.mjs) took ${s(one.shell.bare)} here, timed in a shell` : ''}`,
     });
   }
   targets.push({
@@ -770,7 +780,10 @@ ${machine}
 - The table's login times are taken from this benchmark's own process, which also serves the API
   emulator and forks itself for each run (more costly the more it holds). For the N=1 target the
   same \`login --all\` is also **timed in a shell** (bash's clock around ${REPS * 3} runs, one after
-  another), as a person or a script runs it; the targets list both.
+  another), as a person or a script runs it; the targets list both. Beside it, timed the same way,
+  **a bare script** for one login (bench/bare-login.mjs: start Node, load the SDK from
+  node_modules, one GetAuthorizationToken, one docker login into a config folder of its own; no
+  settings, lock, merge, state or output).
 - **parallel shell loop**: \`xargs -P ${PARALLEL}\` of the same docker logins, each into a config
   folder of its own. Nothing is merged afterwards, so docker is left with none of these logins:
   written into one shared config they lose entries (docker rewrites the whole file without a
