@@ -149,6 +149,12 @@ export async function buildStandalone(outFile = STANDALONE_BINARY, env = process
       mainFields: ['module', 'main'],
       define: { __VERSION__: JSON.stringify(version) },
       plugins: [processHooksAtRunTime, builtinsOnFirstUse, builtinsByRequire],
+      // The snapshot holds the bundle's source text, and each start deserialises all of it:
+      // minified, the binary is 1 MB smaller and starts ~10 ms sooner, a login ~15 ms (25
+      // interleaved runs). keepNames: functions and classes keep their names, in case anything
+      // reads them. (dist/cli.js gains nothing from it: Node's compile cache already skips parsing.)
+      minify: true,
+      keepNames: true,
       legalComments: 'none',
       logLevel: 'warning',
     });
