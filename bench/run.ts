@@ -21,11 +21,10 @@ import { which } from '../tests/fixtures/tools';
 import { HTPASSWD_BCRYPT_COST } from '../tests/fixtures/registry';
 import { hostsOf, realKeeper, registryInput } from '../tests/proof/helpers';
 import { defaultParallelLogins } from '../src/core/login';
-// @ts-expect-error: a plain .mjs build script without type declarations
-import { STANDALONE_BINARY as STANDALONE_UNTYPED } from '../scripts/build-standalone.mjs';
+import { STANDALONE_BINARY } from '../scripts/build-standalone.mjs';
 
 /** The standalone binary, when it was built (scripts/bench.mjs builds it unless --no-standalone). */
-const STANDALONE = existsSync(STANDALONE_UNTYPED as string) ? (STANDALONE_UNTYPED as string) : null;
+const STANDALONE = existsSync(STANDALONE_BINARY) ? STANDALONE_BINARY : null;
 /** The two ways to run the CLI that are measured: on Node, and the standalone binary. */
 const NODE_CLI: readonly [string, ...string[]] = [process.execPath, CLI];
 /** A bare script for one login: the SDK's token call and one docker login, nothing else. */

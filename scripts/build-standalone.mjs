@@ -131,10 +131,25 @@ module.exports.default = register;`,
 };
 
 /**
+ * Why this Node cannot build the binary, or null. Node 24 builds it (.ci/run fetches one into
+ * .cache/node). Older ones fail while taking the snapshot: Node 22 crashes in its snapshot
+ * builder (std::length_error), Node 20 has a module read FORCE_COLOR while loading, which the
+ * build refuses (src/cli/standalone.ts).
+ */
+export function standaloneBuildUnsupported(version = process.versions.node) {
+  const major = Number(version.split('.')[0]);
+  return major >= 24
+    ? null
+    : `the standalone binary is built with Node 24 or later; this is Node ${version} (run it with Node 24: bash .ci/run fetches one into .cache/node)`;
+}
+
+/**
  * Builds the binary at `outFile` (default STANDALONE_BINARY) and returns its path. `env`: the
  * environment the snapshot is taken in (default this process's; a test gives it a home folder).
  */
 export async function buildStandalone(outFile = STANDALONE_BINARY, env = process.env) {
+  const unsupported = standaloneBuildUnsupported();
+  if (unsupported) throw new Error(`Cannot build: ${unsupported}.`);
   const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'ek-standalone-'));
   try {
