@@ -312,7 +312,7 @@ interface LoginRow {
    * login --all timed by a shell, per form of the CLI, and bench/bare-login.mjs, a bare script
    * for one login (measured at N=1 only: the 150 ms target).
    */
-  shell: { node: number; standalone: number | null; bare: number } | null;
+  shell: { node: number; standalone: number | null; bareScript: number } | null;
   /** login --all with the standalone binary, its --version, its peak RSS (null: not built). */
   standalone: { keeper: number; bare: number; peakMb: number } | null;
   floor: number;
@@ -405,7 +405,7 @@ try {
         ? {
             node: await shellTimed([...NODE_CLI, 'login', '--all'], loginEnv, REPS * 3),
             standalone: STANDALONE ? await shellTimed([STANDALONE, 'login', '--all'], loginEnv, REPS * 3) : null,
-            bare: await shellTimed(
+            bareScript: await shellTimed(
               [process.execPath, BARE_LOGIN],
               { ...stack.env, ECR_ENDPOINT: stack.emu.url, REGISTRY_HOST: hosts[0] },
               REPS * 3,
@@ -664,7 +664,7 @@ function report(
       met: ok,
       why: ok
         ? undefined
-        : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it${one.shell ? `. A bare script doing only the token call and the docker login (bench/bare-login.mjs) took ${s(one.shell.bare)} here, timed in a shell` : ''}`,
+        : `one docker login alone takes ${s(one.floor)} here and node's start-up ${s(one.bare)}; the rest is opening the settings and the first GetAuthorizationToken call with the AWS SDK loaded for it${one.shell ? `. A bare script doing only the token call and the docker login (bench/bare-login.mjs) took ${s(one.shell.bareScript)} here, timed in a shell` : ''}`,
     });
   }
   targets.push({

@@ -53,29 +53,6 @@ describe('the standalone ecr-keeper binary', { skip: unsupportedNode ?? false },
     assert.equal(help.stdout, onNode.stdout, 'the same help as dist/cli.js');
   });
 
-  // The build ran commands in a folder of its own (the engine's warm-up, which adds a registry):
-  // a relative path is the run's working folder, not the build's, and each run draws ids afresh.
-  it("resolves a relative --config-dir against the run's working folder; each run its own ids", () => {
-    const ids = [0, 1].map(() => {
-      const cwd = mkdtempSync(join(work, 'cwd-'));
-      const add = spawnSync(
-        bin[0],
-        ['add', 'relative', '--region', 'us-east-1', '--account', '123456789012', '--config-dir', 'settings'],
-        { cwd, env: { PATH: process.env.PATH, HOME: join(work, 'home-of-the-run') }, encoding: 'utf8' },
-      );
-      assert.equal(add.status, 0, add.stderr);
-      const saved = JSON.parse(readFileSync(join(cwd, 'settings', 'config.json'), 'utf8')) as {
-        registries: { name: string; id: string }[];
-      };
-      assert.deepEqual(
-        saved.registries.map((r) => r.name),
-        ['relative'],
-      );
-      return saved.registries[0].id;
-    });
-    assert.notEqual(ids[0], ids[1]);
-  });
-
   describe('on the real stack', { skip }, () => {
     let stack: Stack;
     const run = (args: string[], env: NodeJS.ProcessEnv = stack.env) => runCli(args, env, 60_000, bin);
@@ -106,6 +83,31 @@ describe('the standalone ecr-keeper binary', { skip: unsupportedNode ?? false },
       // Checked independently here too (and after each test), for the count: both registries.
       const rows = await assertStatusTruth(stack.env);
       assert.equal(rows.length, 2);
+    });
+
+    // The build ran commands in a folder of its own (the engine's warm-up, which adds a registry):
+    // a relative path is the run's working folder, not the build's, and each run draws ids afresh.
+    it("resolves a relative --config-dir against the run's working folder; each run its own ids", async () => {
+      const ids: string[] = [];
+      for (const cwd of [mkdtempSync(join(work, 'cwd-')), mkdtempSync(join(work, 'cwd-'))]) {
+        const inCwd = (args: string[]) => runCli([...args, '--config-dir', 'settings'], stack.env, 60_000, bin, cwd);
+        const add = await inCwd(addArgs(stack, 'relative', stack.registries[0].host));
+        assert.equal(add.code, 0, add.stderr);
+        const login = await inCwd(['login', 'relative']);
+        assert.equal(login.code, 0, login.stdout + login.stderr);
+        const settings = join(cwd, 'settings');
+        const saved = JSON.parse(readFileSync(join(settings, 'config.json'), 'utf8')) as {
+          registries: { name: string; id: string }[];
+        };
+        assert.deepEqual(
+          saved.registries.map((r) => r.name),
+          ['relative'],
+        );
+        ids.push(saved.registries[0].id);
+        // What a fresh status of that folder calls valid is where docker reads it, and opens the registry.
+        assert.equal((await assertStatusTruth(stack.env, settings)).length, 1);
+      }
+      assert.notEqual(ids[0], ids[1]);
     });
 
     it('reads the time zone, the AWS profile and the AWS files of the run, not of the build', async () => {
